@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: executable -> config/journal -> domain.
+// The domain library is pure Swift (no I/O, no clock of its own).
+let package = Package(
+    name: "QueueDeck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "qdeck", targets: ["qdeck"]),
+        .library(name: "QueueDeckDomain", targets: ["QueueDeckDomain"]),
+        .library(name: "QueueDeckJournal", targets: ["QueueDeckJournal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .target(name: "QueueDeckDomain"),
+        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
+        // Resources/ is the source of truth for defaults; embedded in the binary so an
+        // installed qdeck needs no resource bundle beside it.
+        .target(
+            name: "QueueDeckResources",
+            path: "Resources",
+            exclude: ["README.md"],
+            resources: [.embedInCode("defaults.yaml")]
+        ),
+        .target(
+            name: "QueueDeckConfig",
+            dependencies: ["QueueDeckDomain", "QueueDeckResources", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "qdeck",
+            dependencies: [
+                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
+        .executableTarget(
+            name: "qdeck-bench",
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal"]
+        ),
+        .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench"]),
+    ]
+)

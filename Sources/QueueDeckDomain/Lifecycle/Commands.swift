@@ -1,0 +1,184 @@
+/// An action an agent (or intake) asks for. `decide` validates it against the state and returns
+/// the events to append, or a typed error.
+public enum Command: Sendable {
+    case create(TicketOpening, tags: [String] = [])
+    case reply(TicketID, body: String)
+    case customerMessage(TicketID, body: String)
+    case note(TicketID, body: String)
+    /// `to` names an agent (user) or a department.
+    case reassign(TicketID, to: String, reason: String)
+    case postpone(TicketID, until: Instant)
+    case resolve(TicketID)
+    case reopen(TicketID)
+    case setPriority(TicketID, Priority)
+    case tag(TicketID, add: [String], remove: [String])
+    case claim(TicketID)
+
+    public var ticket: TicketID? {
+        switch self {
+        case .create: nil
+        case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
+             .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t): t
+        }
+    }
+}
+
+/// Who acts, when, under which rules, and where new ticket IDs come from.
+public struct CommandContext: Sendable {
+    public var actor: Agent
+    public var now: Instant
+    public var rules: DeskRules
+    public var newTicketID: @Sendable () -> TicketID
+
+    public init(actor: Agent, now: Instant, rules: DeskRules, newTicketID: @escaping @Sendable () -> TicketID) {
+        self.actor = actor
+        self.now = now
+        self.rules = rules
+        self.newTicketID = newTicketID
+    }
+}
+
+public enum Commands {
+    static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
+
+    public static func decide(_ command: Command, state: DeskState, context ctx: CommandContext) throws(DomainError) -> Decision {
+        let user = ctx.actor.user
+        func need(_ p: Permission) throws(DomainError) {
+            guard ctx.actor.may(p) else { throw .notPermitted(user: user, permission: p) }
+        }
+        func event(_ id: TicketID, _ kind: EventKind, actor: String? = nil) -> Event {
+            Event(ticket: id, at: ctx.now, actor: actor ?? user, kind: kind)
+        }
+        func nonEmpty(_ body: String, _ field: String) throws(DomainError) {
+            guard !body.trimmingWhitespace().isEmpty else { throw .invalidValue(field: field, value: "", reason: "must not be empty") }
+        }
+
+        if case .create(var opening, let tags) = command {
+            try need(.create)
+            opening.subject = opening.subject.trimmingWhitespace()
+            try nonEmpty(opening.subject, "subject")
+            guard !opening.customer.name.isEmpty else { throw .invalidValue(field: "customer", value: "", reason: "must not be empty") }
+            if let d = opening.department {
+                guard let dept = ctx.rules.department(named: d) else { throw .unknownDepartment(d) }
+                opening.department = dept.name
+            }
+            var id = ctx.newTicketID()
+            while state[id] != nil { id = ctx.newTicketID() }
+            var events = [event(id, .created(opening))]
+            let clean = try cleanTags(tags)
+            if !clean.isEmpty { events.append(event(id, .tagged(added: clean, removed: []))) }
+            return Decision(events: events, expectedVersions: [id: 0])
+        }
+
+        guard let id = command.ticket else { throw .invalidValue(field: "command", value: "", reason: "names no ticket") }
+        let t = try state.ticket(id)
+        let status = t.status(at: ctx.now, autoCloseAfter: ctx.rules.autoCloseAfter)
+        func allow(_ action: String, _ allowed: [TicketStatus]) throws(DomainError) {
+            guard allowed.contains(status) else {
+                throw .invalidTransition(ticket: id, status: status, action: action, allowed: allowed)
+            }
+        }
+        let one = { (k: EventKind) in Decision(events: [event(id, k)], expectedVersions: [id: t.version]) }
+
+        switch command {
+        case .create:
+            fatalError("handled above")
+        case .reply(_, let body):
+            try need(.reply)
+            try nonEmpty(body, "reply")
+            try allow("reply to", working + [.resolved])
+            return one(.agentReply(body: body))
+        case .customerMessage(_, let body):
+            try need(.inbound)
+            try nonEmpty(body, "message")
+            if status == .closed {
+                // A message after closing starts a new ticket linked to the closed one.
+                let newID = freshID(state, ctx)
+                var o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
+                                      priority: t.priority, department: t.department, linkedFrom: id)
+                o.subject = t.subject
+                return Decision(events: [event(newID, .created(o), actor: "customer")], expectedVersions: [newID: 0])
+            }
+            return one(.customerMessage(body: body))
+        case .note(_, let body):
+            try need(.note)
+            try nonEmpty(body, "note")
+            return one(.note(body: body))
+        case .reassign(_, let to, let reason):
+            if t.assignee == nil || t.assignee == user { try need(.reassignOwn) } else { try need(.reassignAny) }
+            try allow("reassign", working + [.resolved])
+            let target = to.trimmingWhitespace()
+            if ["none", "nobody", "-"].contains(target.lowercased()) {
+                guard t.assignee != nil else { throw .nothingToDo(ticket: id, reason: "is already unassigned") }
+                return one(.reassigned(agent: nil, department: nil, reason: reason))
+            }
+            if let agent = ctx.rules.agent(user: target) ?? ctx.rules.agents.first(where: { $0.name.lowercased() == target.lowercased() }) {
+                guard agent.may(.reply) else {
+                    throw .invalidValue(field: "agent", value: target, reason: "role \(agent.role.name) cannot work tickets")
+                }
+                guard t.assignee != agent.user else { throw .nothingToDo(ticket: id, reason: "is already assigned to \(agent.user)") }
+                let dept = agent.departments.contains(where: { $0 == t.department }) ? nil : agent.departments.first
+                return one(.reassigned(agent: agent.user, department: dept, reason: reason))
+            }
+            if let dept = ctx.rules.department(named: target) {
+                guard t.department != dept.name || t.assignee != nil else {
+                    throw .nothingToDo(ticket: id, reason: "is already in \(dept.name), unassigned")
+                }
+                return one(.reassigned(agent: nil, department: dept.name, reason: reason))
+            }
+            throw .unknownDepartment(target)
+        case .postpone(_, let until):
+            try need(.postpone)
+            try allow("postpone", [.new, .open, .answered, .postponed])
+            guard until > ctx.now else {
+                throw .invalidValue(field: "until", value: until.isoUTC, reason: "is not in the future")
+            }
+            return one(.postponed(until: until))
+        case .resolve:
+            try need(.resolve)
+            try allow("resolve", working)
+            return one(.resolved)
+        case .reopen:
+            try need(.reopen)
+            try allow("reopen", [.resolved])
+            return one(.reopened)
+        case .setPriority(_, let p):
+            try need(.priority)
+            try allow("change the priority of", working + [.resolved])
+            guard p != t.priority else { throw .nothingToDo(ticket: id, reason: "priority is already \(p.name)") }
+            return one(.priorityChanged(p))
+        case .tag(_, let add, let remove):
+            try need(.tag)
+            try allow("tag", working + [.resolved])
+            let a = try cleanTags(add).filter { !t.tags.contains($0) }
+            let r = try cleanTags(remove).filter { t.tags.contains($0) }
+            guard !a.isEmpty || !r.isEmpty else { throw .nothingToDo(ticket: id, reason: "tags are already so") }
+            return one(.tagged(added: a, removed: r))
+        case .claim:
+            try need(.claim)
+            try allow("claim", working)
+            guard t.assignee != user else { throw .nothingToDo(ticket: id, reason: "is already assigned to \(user)") }
+            if t.assignee != nil { try need(.reassignAny) }
+            return one(.claimed)
+        }
+    }
+
+    static func freshID(_ state: DeskState, _ ctx: CommandContext) -> TicketID {
+        var id = ctx.newTicketID()
+        while state[id] != nil { id = ctx.newTicketID() }
+        return id
+    }
+
+    /// Tags are lower-case words without spaces or commas.
+    static func cleanTags(_ tags: [String]) throws(DomainError) -> [String] {
+        var out: [String] = []
+        for raw in tags {
+            let t = raw.trimmingWhitespace().lowercased()
+            guard !t.isEmpty, !t.contains(where: { $0.isWhitespace || $0 == "," || $0 == ":" }) else {
+                throw .invalidValue(field: "tag", value: raw, reason: "tags are single words without spaces, commas or colons")
+            }
+            if !out.contains(t) { out.append(t) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+/// The folded state of the desk: every ticket as of the last applied event.
+public struct DeskState: Sendable {
+    public private(set) var tickets: [TicketID: Ticket] = [:]
+    public private(set) var lastSeq: UInt64 = 0
+    /// Tickets of each customer (by contact key), oldest first: the customer card's "other tickets".
+    public private(set) var ticketsByContact: [String: [TicketID]] = [:]
+    /// Events that could not be applied (unknown type, or a ticket lost to a repaired range).
+    public private(set) var skippedEvents: Int = 0
+    /// The quiet period after which resolved tickets close; fixed for a fold.
+    public let autoCloseAfter: Millis
+
+    public init(autoCloseAfter: Millis) { self.autoCloseAfter = autoCloseAfter }
+
+    public subscript(id: TicketID) -> Ticket? { tickets[id] }
+
+    public func ticket(_ id: TicketID) throws(DomainError) -> Ticket {
+        guard let t = tickets[id] else { throw .unknownTicket(id.description) }
+        return t
+    }
+
+    public func otherTickets(of t: Ticket) -> [TicketID] {
+        (ticketsByContact[t.customer.contactKey] ?? []).filter { $0 != t.id }
+    }
+
+    public mutating func apply(_ events: some Sequence<StoredEvent>) {
+        for e in events { apply(e) }
+    }
+
+    /// Folds one stored event into the state. Total: an event that does not fit is counted, never fatal.
+    public mutating func apply(_ stored: StoredEvent) {
+        lastSeq = max(lastSeq, stored.seq)
+        let e = stored.event
+        if case .created(let opening) = e.kind {
+            guard tickets[e.ticket] == nil else { skippedEvents += 1; return }
+            let t = Ticket(id: e.ticket, opening: opening, at: e.at, actor: e.actor, version: stored.version)
+            tickets[e.ticket] = t
+            ticketsByContact[t.customer.contactKey, default: []].append(t.id)
+            if let prev = opening.linkedFrom { tickets[prev]?.linkedTo = e.ticket }
+            return
+        }
+        guard var t = tickets[e.ticket] else { skippedEvents += 1; return }
+        tickets[e.ticket] = nil  // keep the ticket uniquely referenced while we mutate it
+        if Lifecycle.apply(e, to: &t, autoCloseAfter: autoCloseAfter) {
+            t.version = stored.version
+            t.updatedAt = e.at
+            t.lastActor = e.actor
+        } else {
+            skippedEvents += 1
+        }
+        tickets[e.ticket] = t
+    }
+}

@@ -1,0 +1,159 @@
+/// Count, median and mean of a set of durations.
+public struct DurationFigure: Hashable, Sendable {
+    public var count: Int
+    public var medianSeconds: Double?
+    public var meanSeconds: Double?
+
+    init(_ samples: [Millis]) {
+        count = samples.count
+        guard !samples.isEmpty else { return }
+        let s = samples.sorted()
+        let mid = s.count / 2
+        medianSeconds = Double(s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2) / 1000
+        meanSeconds = Double(s.reduce(0, +)) / Double(s.count) / 1000
+    }
+}
+
+/// SLA targets met out of those counted; see `DeskMetrics` for what is counted.
+public struct Compliance: Hashable, Sendable {
+    public var met: Int = 0
+    public var total: Int = 0
+    /// Percent met, nil when nothing was counted.
+    public var percent: Double? { total == 0 ? nil : Double(met) * 100 / Double(total) }
+    mutating func count(_ ok: Bool) {
+        total += 1
+        if ok { met += 1 }
+    }
+}
+
+public struct ChannelFigures: Hashable, Sendable {
+    /// Tickets the customer is waiting on us for: status new or open.
+    public var waiting = 0
+    /// How long the longest-waiting of those has waited (since `waitingSince`), in seconds.
+    public var oldestWaitingSeconds: Double?
+    /// Unresolved tickets: new, open, answered, postponed.
+    public var unresolved = 0
+    public var atRisk = 0
+    public var breached = 0
+    public var slaCompliance = Compliance()
+}
+
+public struct AgentLoad: Hashable, Sendable {
+    public var agent: String
+    /// Unresolved tickets assigned to the agent.
+    public var assigned = 0
+    /// Of those, the ones waiting for the desk (new or open).
+    public var waiting = 0
+    /// Tickets the agent resolved in the period.
+    public var resolved = 0
+    /// Replies the agent sent in the period.
+    public var replies = 0
+}
+
+public struct AgeBucket: Hashable, Sendable {
+    public var label: String
+    public var upTo: Millis?
+    public var count: Int
+}
+
+/// The desk's figures at one moment. Every figure is defined here once; the CLI, the console
+/// header and the wall all read them from this type.
+///
+/// - backlog: unresolved tickets (new, open, answered, postponed) at `now`, with age buckets by creation.
+/// - waiting / oldest waiting / at risk / breached: per channel, at `now`.
+/// - first response time: creation to first agent reply, for first replies sent in the period (wall time).
+/// - resolution time: creation to resolution, for tickets resolved in the period (wall time).
+/// - SLA compliance: of the SLA targets that completed in the period (responses sent, tickets
+///   resolved), those within their target in business time; plus every unresolved ticket whose clock
+///   is breached now, counted as missed.
+public struct DeskMetrics: Sendable {
+    public var now: Instant
+    public var periodStart: Instant
+    public var channels: [Channel: ChannelFigures]
+    public var backlog: Int
+    public var ageBuckets: [AgeBucket]
+    public var firstResponse: DurationFigure
+    public var resolution: DurationFigure
+    public var slaCompliance: Compliance
+    public var agents: [AgentLoad]
+
+    static let bucketLimits: [(String, Millis?)] = [
+        ("<1h", .hours(1)), ("1-4h", .hours(4)), ("4-24h", .hours(24)), ("1-3d", .days(3)), ("3-7d", .days(7)), (">7d", nil),
+    ]
+
+    public static func compute(_ state: DeskState, context ctx: ViewContext, since periodStart: Instant) -> DeskMetrics {
+        let now = ctx.now
+        let rules = ctx.rules
+        var channels: [Channel: ChannelFigures] = [:]
+        for c in Channel.allCases { channels[c] = ChannelFigures() }
+        var buckets = bucketLimits.map { AgeBucket(label: $0.0, upTo: $0.1, count: 0) }
+        var backlog = 0
+        var firstResponses: [Millis] = []
+        var resolutions: [Millis] = []
+        var compliance = Compliance()
+        var agents: [String: AgentLoad] = [:]
+        for a in rules.agents where a.may(.reply) { agents[a.user] = AgentLoad(agent: a.user) }
+        let inPeriod = { (t: Instant) in t >= periodStart && t <= now }
+
+        for t in state.tickets.values {
+            var figures = channels[t.channel]!
+            let status = ctx.status(t)
+            let targets = rules.sla.targets(for: t)
+
+            // Completed SLA targets in the period.
+            for w in t.responses where inPeriod(w.to) {
+                if let target = w.first ? targets.firstResponse : targets.nextResponse {
+                    let ok = SLAClock.businessWait(w, in: t, calendar: rules.calendar) <= target
+                    compliance.count(ok)
+                    figures.slaCompliance.count(ok)
+                }
+            }
+            if let r = t.resolvedAt, inPeriod(r) {
+                resolutions.append(r - t.createdAt)
+                if let target = targets.resolution, let used = SLAClock.businessTimeToResolve(t, calendar: rules.calendar) {
+                    compliance.count(used <= target)
+                    figures.slaCompliance.count(used <= target)
+                }
+                if let who = resolver(of: t) { agents[who, default: AgentLoad(agent: who)].resolved += 1 }
+            }
+            if let f = t.firstResponseAt, inPeriod(f) { firstResponses.append(f - t.createdAt) }
+            for e in t.entries where e.kind == .reply && inPeriod(e.at) {
+                agents[e.author, default: AgentLoad(agent: e.author)].replies += 1
+            }
+
+            if status.isUnresolved {
+                backlog += 1
+                figures.unresolved += 1
+                let age = now - t.createdAt
+                if let i = buckets.firstIndex(where: { $0.upTo.map { age < $0 } ?? true }) { buckets[i].count += 1 }
+                let sla = ctx.sla(t).state
+                if sla == .atRisk { figures.atRisk += 1 }
+                if sla == .breached {
+                    figures.breached += 1
+                    compliance.count(false)
+                    figures.slaCompliance.count(false)
+                }
+                if status.isWaitingForDesk {
+                    figures.waiting += 1
+                    if let since = t.waitingSince {
+                        let waited = Double(now - since) / 1000
+                        figures.oldestWaitingSeconds = max(figures.oldestWaitingSeconds ?? 0, waited)
+                    }
+                }
+                if let a = t.assignee {
+                    agents[a, default: AgentLoad(agent: a)].assigned += 1
+                    if status.isWaitingForDesk { agents[a]!.waiting += 1 }
+                }
+            }
+            channels[t.channel] = figures
+        }
+        return DeskMetrics(now: now, periodStart: periodStart, channels: channels, backlog: backlog, ageBuckets: buckets,
+                           firstResponse: DurationFigure(firstResponses), resolution: DurationFigure(resolutions),
+                           slaCompliance: compliance, agents: agents.values.sorted { $0.agent < $1.agent })
+    }
+
+    /// Who resolved the ticket: the actor of its last change to resolved.
+    static func resolver(of t: Ticket) -> String? {
+        t.history.last { $0.change.hasPrefix("status") && $0.change.contains("→ resolved") }?.actor
+    }
+}

@@ -1,0 +1,43 @@
+public struct Customer: Hashable, Sendable {
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    /// Contact groups such as `vip` or `paying`; lower case.
+    public var groups: [String]
+
+    public init(name: String, email: String? = nil, phone: String? = nil, groups: [String] = []) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.groups = groups
+    }
+
+    /// The key that links tickets of the same customer: address, else phone, else name.
+    public var contactKey: String {
+        if let email, !email.isEmpty { return email.lowercased() }
+        if let phone, !phone.isEmpty { return "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
+        return "name:" + name.lowercased()
+    }
+
+    /// Parses `Name <addr@host>`, `<addr>`, `addr@host` or a bare name.
+    public static func parse(_ text: String) -> Customer {
+        let t = text.trimmingWhitespace()
+        if let lt = t.lastIndex(of: "<"), let gt = t.lastIndex(of: ">"), lt < gt {
+            let addr = String(t[t.index(after: lt)..<gt]).trimmingWhitespace()
+            var name = String(t[..<lt]).trimmingWhitespace()
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            return Customer(name: name.isEmpty ? addr : name, email: addr.isEmpty ? nil : addr)
+        }
+        if t.contains("@") && !t.contains(" ") { return Customer(name: t, email: t) }
+        return Customer(name: t)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,96 @@
+/// What a new ticket starts with.
+public struct TicketOpening: Hashable, Sendable {
+    public var channel: Channel
+    public var customer: Customer
+    public var subject: String
+    public var body: String
+    public var priority: Priority
+    public var department: String?
+    /// The closed ticket this one continues (a message after closing starts a linked ticket).
+    public var linkedFrom: TicketID?
+
+    public init(channel: Channel, customer: Customer, subject: String, body: String = "",
+                priority: Priority = .normal, department: String? = nil, linkedFrom: TicketID? = nil) {
+        self.channel = channel
+        self.customer = customer
+        self.subject = subject
+        self.body = body
+        self.priority = priority
+        self.department = department
+        self.linkedFrom = linkedFrom
+    }
+}
+
+/// Each action on the desk is one event appended to the journal.
+public enum EventKind: Hashable, Sendable {
+    case created(TicketOpening)
+    case customerMessage(body: String)
+    case agentReply(body: String)
+    case note(body: String)
+    /// To an agent, a department, or both; `agent == nil` with a department moves it to the department's queue.
+    case reassigned(agent: String?, department: String?, reason: String)
+    case postponed(until: Instant)
+    case resolved
+    case reopened
+    case priorityChanged(Priority)
+    case tagged(added: [String], removed: [String])
+    case claimed
+    /// A type this build does not know (written by a newer qdeck); kept, never applied.
+    case unknown(type: UInt8, payload: [UInt8])
+
+    /// Stable names used in `log dump` and the journal's type byte.
+    public var name: String {
+        switch self {
+        case .created: "created"
+        case .customerMessage: "customer-message"
+        case .agentReply: "agent-reply"
+        case .note: "note"
+        case .reassigned: "reassigned"
+        case .postponed: "postponed"
+        case .resolved: "resolved"
+        case .reopened: "reopened"
+        case .priorityChanged: "priority"
+        case .tagged: "tagged"
+        case .claimed: "claimed"
+        case .unknown: "unknown"
+        }
+    }
+}
+
+public struct Event: Hashable, Sendable {
+    public var ticket: TicketID
+    public var at: Instant
+    /// Who did it: an agent's user name, `customer`, or `system`.
+    public var actor: String
+    public var kind: EventKind
+
+    public init(ticket: TicketID, at: Instant, actor: String, kind: EventKind) {
+        self.ticket = ticket
+        self.at = at
+        self.actor = actor
+        self.kind = kind
+    }
+}
+
+/// An event as the journal stored it: its global sequence number and the ticket's version after it.
+public struct StoredEvent: Hashable, Sendable {
+    public var seq: UInt64
+    public var version: UInt32
+    public var event: Event
+    public init(seq: UInt64, version: UInt32, event: Event) {
+        self.seq = seq
+        self.version = version
+        self.event = event
+    }
+}
+
+/// The events a command decided on, with the ticket versions it saw. The journal refuses the append
+/// when a ticket has moved on since (someone else changed it).
+public struct Decision: Sendable {
+    public var events: [Event]
+    public var expectedVersions: [TicketID: UInt32]
+    public init(events: [Event], expectedVersions: [TicketID: UInt32]) {
+        self.events = events
+        self.expectedVersions = expectedVersions
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// A parse error in the filter language, with the offending term and its column (1-based).
+public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var term: String
+    public var column: Int
+    public var reason: String
+    public var description: String { "filter term '\(term)' at column \(column): \(reason)" }
+}
+
+/// The filter language: `field:value[,value...]` terms and free words, all of which must match.
+/// A leading `-` negates a term. Free words match ID, subject, customer, tags and the first message,
+/// ignoring case and accents. Fields: channel, status, assignee (me, none, a user), dept, priority
+/// (with `>=`, `>`, `<=`, `<`), sla, tag, group.
+public struct TicketFilter: Sendable, Equatable {
+    enum Comparison: String, Sendable { case ge = ">=", gt = ">", le = "<=", lt = "<", eq = "=" }
+    enum Assignee: Sendable, Equatable { case me, none, user(String) }
+    enum Condition: Sendable, Equatable {
+        case channel(Set<Channel>)
+        case status(Set<TicketStatus>)
+        case assignee([Assignee])
+        case department(Set<String>)
+        case priority([(Comparison, Priority)])
+        case sla(Set<SLAState>)
+        case tag(Set<String>)
+        case group(Set<String>)
+        case text(String)
+
+        static func == (a: Condition, b: Condition) -> Bool { String(describing: a) == String(describing: b) }
+    }
+    struct Term: Sendable, Equatable {
+        var negated: Bool
+        var condition: Condition
+    }
+
+    var terms: [Term]
+    public let source: String
+
+    public static let fields = ["channel", "status", "assignee", "dept", "priority", "sla", "tag", "group"]
+    static let aliases = ["department": "dept", "assigned": "assignee", "prio": "priority", "tags": "tag", "groups": "group"]
+
+    public static let empty = TicketFilter(terms: [], source: "")
+    public var isEmpty: Bool { terms.isEmpty }
+
+    /// Whether the filter names statuses itself (then the working-queue default does not apply).
+    public var namesStatus: Bool { terms.contains { if case .status = $0.condition { return true } else { return false } } }
+
+    init(terms: [Term], source: String) {
+        self.terms = terms
+        self.source = source
+    }
+
+    public static func parse(_ text: String) throws(FilterError) -> TicketFilter {
+        var terms: [Term] = []
+        for (word, column) in tokenize(text) {
+            var w = word
+            var negated = false
+            if w.hasPrefix("-") && w.count > 1 { negated = true; w.removeFirst() }
+            let fail = { (why: String) in FilterError(term: word, column: column, reason: why) }
+            guard let colon = w.firstIndex(of: ":"), !w.hasPrefix("\"") else {
+                let folded = fold(w.replacingOccurrences(of: "\"", with: ""))
+                if !folded.isEmpty { terms.append(Term(negated: negated, condition: .text(folded))) }
+                continue
+            }
+            let rawField = w[..<colon].lowercased()
+            let field = aliases[rawField] ?? rawField
+            let value = String(w[w.index(after: colon)...])
+            guard fields.contains(field) else {
+                let hint = fields.first { $0.hasPrefix(String(rawField.prefix(2))) }.map { " (did you mean \($0)?)" } ?? ""
+                throw fail("unknown field '\(rawField)'\(hint); fields are \(fields.joined(separator: ", "))")
+            }
+            let values = value.lowercased().split(separator: ",").map(String.init).filter { !$0.isEmpty }
+            guard !values.isEmpty else { throw fail("\(field) needs a value") }
+            func each<T>(_ valid: [String], _ make: (String) -> T?) throws(FilterError) -> [T] {
+                var out: [T] = []
+                for v in values {
+                    guard let x = make(v) else { throw fail("unknown \(field) '\(v)'; one of \(valid.joined(separator: ", "))") }
+                    out.append(x)
+                }
+                return out
+            }
+            let condition: Condition
+            switch field {
+            case "channel":
+                condition = .channel(Set(try each(Channel.allCases.map(\.rawValue)) { Channel(rawValue: $0) }))
+            case "status":
+                condition = .status(Set(try each(TicketStatus.allCases.map(\.rawValue)) { TicketStatus(rawValue: $0) }))
+            case "assignee":
+                condition = .assignee(values.map { $0 == "me" ? .me : ($0 == "none" || $0 == "nobody") ? .none : .user($0) })
+            case "dept":
+                condition = .department(Set(values))
+            case "priority":
+                condition = .priority(try each(Priority.allCases.map(\.name)) { v -> (Comparison, Priority)? in
+                    for op in [Comparison.ge, .le, .gt, .lt, .eq] where v.hasPrefix(op.rawValue) {
+                        return Priority(name: String(v.dropFirst(op.rawValue.count))).map { (op, $0) }
+                    }
+                    return Priority(name: v).map { (.eq, $0) }
+                })
+            case "sla":
+                condition = .sla(Set(try each(SLAState.allCases.map(\.rawValue)) {
+                    SLAState(rawValue: $0 == "risk" || $0 == "atrisk" ? "at-risk" : $0)
+                }))
+            case "tag":
+                condition = .tag(Set(values))
+            default:
+                condition = .group(Set(values))
+            }
+            terms.append(Term(negated: negated, condition: condition))
+        }
+        return TicketFilter(terms: terms, source: text)
+    }
+
+    /// Splits on white space, keeping "quoted phrases" whole; returns each word with its column.
+    static func tokenize(_ text: String) -> [(String, Int)] {
+        var out: [(String, Int)] = []
+        var current = ""
+        var start = 0
+        var quoted = false
+        for (i, ch) in text.enumerated() {
+            if ch == "\"" { quoted.toggle() }
+            if ch.isWhitespace && !quoted {
+                if !current.isEmpty { out.append((current, start + 1)) }
+                current = ""
+            } else {
+                if current.isEmpty { start = i }
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { out.append((current, start + 1)) }
+        return out
+    }
+
+    /// Lower case without accents, so `berzins` finds `Bērziņš`.
+    public static func fold(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+
+    public func matches(_ t: Ticket, in ctx: ViewContext) -> Bool {
+        for term in terms where term.condition.holds(for: t, ctx) == term.negated { return false }
+        return true
+    }
+}
+
+extension TicketFilter.Condition {
+    func holds(for t: Ticket, _ ctx: ViewContext) -> Bool {
+        switch self {
+        case .channel(let s): return s.contains(t.channel)
+        case .status(let s): return s.contains(ctx.status(t))
+        case .assignee(let list):
+            return list.contains { a in
+                switch a {
+                case .me: return t.assignee == ctx.me
+                case .none: return t.assignee == nil
+                case .user(let u): return t.assignee?.lowercased() == u
+                }
+            }
+        case .department(let s): return t.department.map { s.contains($0.lowercased()) } ?? s.contains("none")
+        case .priority(let list):
+            return list.contains { op, p in
+                switch op {
+                case .ge: t.priority >= p
+                case .gt: t.priority > p
+                case .le: t.priority <= p
+                case .lt: t.priority < p
+                case .eq: t.priority == p
+                }
+            }
+        case .sla(let s): return s.contains(ctx.sla(t).state)
+        case .tag(let s): return t.tags.contains(where: s.contains)
+        case .group(let s): return t.customer.groups.contains(where: s.contains)
+        case .text(let w): return ctx.searchText(t).contains(w)
+        }
+    }
+}
