@@ -1,0 +1,103 @@
+import QueueDeckDomain
+
+/// The compact binary payload of each event type. Field order is the format: append new fields at
+/// the end of a type, never reorder. A payload that does not decode becomes `.unknown`, never a crash.
+public enum EventCodec {
+    public static func typeCode(_ k: EventKind) -> UInt8 {
+        switch k {
+        case .created: 1
+        case .customerMessage: 2
+        case .agentReply: 3
+        case .note: 4
+        case .reassigned: 5
+        case .postponed: 6
+        case .resolved: 7
+        case .reopened: 8
+        case .priorityChanged: 9
+        case .tagged: 10
+        case .claimed: 11
+        case .unknown(let t, _): t
+        }
+    }
+
+    static func encodePayload(_ e: Event, into w: inout ByteWriter) {
+        w.string(e.actor)
+        switch e.kind {
+        case .created(let o):
+            w.u8(channelCode(o.channel))
+            w.string(o.customer.name)
+            w.optional(o.customer.email)
+            w.optional(o.customer.phone)
+            w.strings(o.customer.groups)
+            w.string(o.subject)
+            w.string(o.body)
+            w.u8(UInt8(o.priority.rawValue))
+            w.optional(o.department)
+            w.optional(o.linkedFrom?.raw)
+        case .customerMessage(let body), .agentReply(let body), .note(let body):
+            w.string(body)
+        case .reassigned(let agent, let dept, let reason):
+            w.optional(agent)
+            w.optional(dept)
+            w.string(reason)
+        case .postponed(let until):
+            w.i64(until.ms)
+        case .resolved, .reopened, .claimed:
+            break
+        case .priorityChanged(let p):
+            w.u8(UInt8(p.rawValue))
+        case .tagged(let added, let removed):
+            w.strings(added)
+            w.strings(removed)
+        case .unknown(_, let payload):
+            w.bytes.append(contentsOf: payload)
+        }
+    }
+
+    static func decode(type: UInt8, ticket: TicketID, at: Instant, payload: UnsafeRawBufferPointer) -> Event {
+        var r = ByteReader(payload)
+        do throws(DecodeFailure) {
+            let actor = try r.string("actor")
+            let kind: EventKind
+            switch type {
+            case 1:
+                guard let channel = channel(try r.u8("channel")) else { throw DecodeFailure(field: "channel", offset: r.pos) }
+                let customer = Customer(name: try r.string("customer.name"), email: try r.optional("customer.email"),
+                                        phone: try r.optional("customer.phone"), groups: try r.strings("customer.groups"))
+                let subject = try r.string("subject")
+                let body = try r.string("body")
+                guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
+                let dept = try r.optional("department")
+                let linked = try r.optional("linkedFrom").flatMap(TicketID.init)
+                kind = .created(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
+                                              priority: p, department: dept, linkedFrom: linked))
+            case 2: kind = .customerMessage(body: try r.string("body"))
+            case 3: kind = .agentReply(body: try r.string("body"))
+            case 4: kind = .note(body: try r.string("body"))
+            case 5: kind = .reassigned(agent: try r.optional("agent"), department: try r.optional("department"), reason: try r.string("reason"))
+            case 6: kind = .postponed(until: Instant(ms: try r.i64("until")))
+            case 7: kind = .resolved
+            case 8: kind = .reopened
+            case 9:
+                guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
+                kind = .priorityChanged(p)
+            case 10: kind = .tagged(added: try r.strings("added"), removed: try r.strings("removed"))
+            case 11: kind = .claimed
+            default: kind = .unknown(type: type, payload: Array(payload))
+            }
+            return Event(ticket: ticket, at: at, actor: actor, kind: kind)
+        } catch {
+            return Event(ticket: ticket, at: at, actor: "?", kind: .unknown(type: type, payload: Array(payload)))
+        }
+    }
+
+    static func channelCode(_ c: Channel) -> UInt8 {
+        switch c {
+        case .email: 1
+        case .call: 2
+        case .chat: 3
+        }
+    }
+
+    static func channel(_ b: UInt8) -> Channel? { [1: .email, 2: .call, 3: .chat][b] }
+}

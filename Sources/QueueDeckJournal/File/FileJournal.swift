@@ -1,0 +1,260 @@
+import QueueDeckDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded journal: one append-only file shared by every console on the host.
+///
+/// Append: exclusive `flock`; catch up from our last known end; cut a torn tail (kept beside the
+/// log) or refuse on damage in the middle; check expected ticket versions; one `write()` for the
+/// whole batch; `fdatasync`; unlock; only then acknowledge.
+/// Read: from our own offset to the end, whole valid records only; a reader never truncates.
+public final class FileJournal: EventJournal, @unchecked Sendable {
+    public let path: String
+    public let writable: Bool
+    public private(set) var uuid: [UInt8] = []
+    private let fd: Int32
+    private var inode: UInt64 = 0
+    /// End of the last valid record we have read.
+    public private(set) var endOffset: Int64 = 0
+    public private(set) var lastSeq: UInt64 = 0
+    /// The latest version of each ticket, and who made it: for the expected-version check.
+    private var marks: [TicketID: (version: UInt32, actor: String, at: Instant)] = [:]
+    /// Events read (by catch-up or our own appends) but not yet handed out by `readNew`.
+    private var pending: [StoredEvent] = []
+    private var broken: JournalError?
+    public var lockTimeoutSeconds: Double = 10
+    /// Test hook: acknowledge without syncing, to prove the crash harness can see a loss.
+    public var skipSyncForTesting = false
+
+    /// Opens (and with `create`, creates) a journal. Read-only opens never write to the file.
+    public init(path: String, create: Bool = false, writable: Bool = true) throws(JournalError) {
+        self.path = path
+        self.writable = writable || create
+        if let kind = Sys.networkFileSystem(at: Sys.parent(path)) { throw .networkFileSystem(path: path, kind: kind) }
+        let flags = self.writable ? (O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0)) : (O_RDONLY | O_CLOEXEC)
+        let fd = open(path, flags, 0o660)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw .missing(path: path) }
+            throw .cannotOpen(path: path, errno: e)
+        }
+        self.fd = fd
+        var st = stat()
+        fstat(fd, &st)
+        inode = UInt64(st.st_ino)
+        if st.st_size == 0 && self.writable {
+            // Never world-readable: tickets hold customer data. Set explicitly; umask may differ.
+            _ = fchmod(fd, 0o660)
+        }
+        do {
+            try readHeader(initialise: self.writable)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    private func readHeader(initialise: Bool) throws(JournalError) {
+        let size = Sys.fileSize(fd) ?? 0
+        if size < Int64(Layout.headerSize) {
+            guard initialise else {
+                if size == 0 { return }  // being created right now; read as empty
+                throw .notAJournal(path: path, reason: "only \(size) bytes, shorter than a header")
+            }
+            try withLock { () throws(JournalError) in
+                let now = Sys.fileSize(fd) ?? 0
+                if now >= Int64(Layout.headerSize) { return }
+                if now > 0 {
+                    // A creator died mid-header: keep its bytes beside the log, start over.
+                    let bytes = Sys.pread(fd, from: 0, count: Int(now)) ?? []
+                    _ = Sys.writeAside(bytes, to: "\(path).torn-header-\(Int(WallClock.nowMillis))")
+                    guard ftruncate(fd, 0) == 0 else { throw .io(path: path, operation: "ftruncate", errno: errno) }
+                }
+                var uuid = [UInt8](repeating: 0, count: 16)
+                var rng = SystemRandomNumberGenerator()
+                for i in 0..<16 { uuid[i] = UInt8.random(in: 0...255, using: &rng) }
+                uuid[6] = (uuid[6] & 0x0F) | 0x40
+                uuid[8] = (uuid[8] & 0x3F) | 0x80
+                let header = Layout.header(uuid: uuid, created: Instant(ms: WallClock.nowMillis))
+                try writeAll(header, restoreTo: 0)
+                guard fdatasync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
+                Sys.syncDirectory(of: path)
+            }
+        }
+        guard let bytes = Sys.pread(fd, from: 0, count: Layout.headerSize) else {
+            throw .io(path: path, operation: "read header", errno: errno)
+        }
+        switch Layout.parseHeader(bytes) {
+        case .success(let h):
+            uuid = h.uuid
+            if endOffset == 0 { endOffset = Int64(Layout.headerSize) }
+        case .failure(.notAJournal): throw .notAJournal(path: path, reason: "no QDECKJNL header")
+        case .failure(.badChecksum): throw .notAJournal(path: path, reason: "header checksum mismatch")
+        case .failure(.unsupportedVersion(let v)): throw .notAJournal(path: path, reason: "format version \(v) is newer than this qdeck")
+        case .failure(.short(let n)): throw .notAJournal(path: path, reason: "header cut at \(n) bytes")
+        }
+    }
+
+    public var uuidString: String {
+        let hex = uuid.map { String($0, radix: 16).leftPadded(2) }.joined()
+        let p = Array(hex)
+        guard p.count == 32 else { return "" }
+        return [p[0..<8], p[8..<12], p[12..<16], p[16..<20], p[20..<32]].map { String($0) }.joined(separator: "-")
+    }
+
+    // MARK: Reading
+
+    /// Events appended since the last call (by anyone), in sequence order. Stops before a record that
+    /// is still being written or torn; throws if the damage has valid records after it.
+    public func readNew() throws(JournalError) -> [StoredEvent] {
+        if uuid.isEmpty { try readHeader(initialise: false) }
+        if uuid.isEmpty { return [] }
+        try scanToEnd(repairTail: false)
+        defer { pending = [] }
+        return pending
+    }
+
+    /// Reads from `endOffset` to end of file. Only a writer holding the lock may cut a torn tail.
+    private func scanToEnd(repairTail: Bool) throws(JournalError) {
+        guard let size = Sys.fileSize(fd) else { throw .io(path: path, operation: "fstat", errno: errno) }
+        if size < endOffset { throw .replaced(path: path) }
+        guard size > endOffset else { return }
+        guard let bytes = Sys.pread(fd, from: endOffset, count: Int(size - endOffset)) else {
+            throw .io(path: path, operation: "read", errno: errno)
+        }
+        let base = endOffset
+        var problem: (Int, FrameProblem)? = nil
+        var consumed = 0
+        bytes.withUnsafeBytes { b in
+            var off = 0
+            pending.reserveCapacity(pending.count + b.count / 120)
+            while off < b.count {
+                switch FrameParser.frame(b, at: off, expectedSeq: lastSeq + 1) {
+                case .failure(let p):
+                    problem = (off, p)
+                    consumed = off
+                    return
+                case .success(let f):
+                    if let e = FrameParser.event(f, in: b) {
+                        note(e)
+                        pending.append(e)
+                    }
+                    lastSeq = f.seq
+                    off += f.size
+                }
+            }
+            consumed = off
+        }
+        endOffset = base + Int64(consumed)
+        guard let (at, why) = problem else { return }
+        let next = bytes.withUnsafeBytes { FrameParser.nextValidRecord($0, from: at + 1) }
+        if let next {
+            throw .damaged(path: path, offset: base + Int64(at), afterSeq: lastSeq, reason: why.description,
+                           nextValidOffset: base + Int64(next))
+        }
+        // A torn tail: a writer died mid-record (or, for a reader, one is writing right now).
+        guard repairTail else { return }
+        let cut = Array(bytes[at...])
+        let aside = "\(path).torn-\(base + Int64(at))-\(WallClock.nowMillis)"
+        guard Sys.writeAside(cut, to: aside) else { throw .io(path: path, operation: "save torn tail to \(aside)", errno: errno) }
+        guard ftruncate(fd, off_t(endOffset)) == 0 else { throw .io(path: path, operation: "ftruncate", errno: errno) }
+        guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
+    }
+
+    private func note(_ e: StoredEvent) {
+        marks[e.event.ticket] = (e.version, e.event.actor, e.event.at)
+    }
+
+    public func version(of ticket: TicketID) -> UInt32 { marks[ticket]?.version ?? 0 }
+
+    // MARK: Appending
+
+    /// Appends a batch atomically (one write, one fdatasync) if every expected version still holds.
+    /// Returns the stored events once they are durable.
+    @discardableResult
+    public func append(_ events: [Event], expecting: [TicketID: UInt32]) throws(JournalError) -> [StoredEvent] {
+        if let broken { throw broken }
+        guard writable else { throw .cannotOpen(path: path, errno: EBADF) }
+        guard !events.isEmpty else { return [] }
+        return try withLock { () throws(JournalError) -> [StoredEvent] in
+            try checkNotReplaced()
+            try scanToEnd(repairTail: true)
+            for (ticket, expected) in expecting {
+                let current = marks[ticket]
+                if (current?.version ?? 0) != expected {
+                    throw .stale(ticket: ticket, expected: expected, actual: current?.version ?? 0,
+                                 by: current?.actor ?? "nobody", at: current?.at ?? Instant(ms: 0))
+                }
+            }
+            var w = ByteWriter()
+            var stored: [StoredEvent] = []
+            var seq = lastSeq
+            var versions: [TicketID: UInt32] = [:]
+            for e in events {
+                seq += 1
+                let v = (versions[e.ticket] ?? marks[e.ticket]?.version ?? 0) + 1
+                versions[e.ticket] = v
+                Layout.appendRecord(seq: seq, version: v, event: e, to: &w)
+                stored.append(StoredEvent(seq: seq, version: v, event: e))
+            }
+            try writeAll(w.bytes, restoreTo: endOffset)
+            if !skipSyncForTesting {
+                guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
+            }
+            endOffset += Int64(w.bytes.count)
+            lastSeq = seq
+            for e in stored { note(e) }
+            pending.append(contentsOf: stored)
+            return stored
+        }
+    }
+
+    /// One write() for the whole batch; a short or failed write is truncated back.
+    private func writeAll(_ bytes: [UInt8], restoreTo: Int64) throws(JournalError) {
+        var n: Int
+        repeat { n = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) } } while n < 0 && errno == EINTR
+        if n == bytes.count { return }
+        let e = errno
+        _ = ftruncate(fd, off_t(restoreTo))
+        if n < 0 { throw .writeFailed(path: path, errno: e) }
+        throw .shortWrite(path: path, wrote: n, of: bytes.count)
+    }
+
+    private func fail(_ e: JournalError) -> JournalError {
+        broken = e
+        return e
+    }
+
+    private func checkNotReplaced() throws(JournalError) {
+        var st = stat()
+        if stat(path, &st) != 0 || UInt64(st.st_ino) != inode { throw .replaced(path: path) }
+    }
+
+    private func withLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        let deadline = WallClock.nowMillis + Int64(lockTimeoutSeconds * 1000)
+        var pause: UInt32 = 200
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw .io(path: path, operation: "flock", errno: errno) }
+            if WallClock.nowMillis > deadline { throw .lockTimeout(path: path, seconds: lockTimeoutSeconds) }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
+
+public enum WallClock {
+    public static var nowMillis: Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small wrappers over the system calls the journal needs, with errno kept.
+enum Sys {
+    static func fileSize(_ fd: Int32) -> Int64? {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? Int64(st.st_size) : nil
+    }
+
+    static func pread(_ fd: Int32, from offset: Int64, count: Int) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let n = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset) + off_t(got)) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            got += n
+        }
+        if got < count { out.removeLast(count - got) }
+        return out
+    }
+
+    /// Syncs a directory so a rename or create in it is durable.
+    static func syncDirectory(of path: String) {
+        let dir = parent(path)
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+
+    static func parent(_ path: String) -> String { parentDirectory(path) }
+
+    /// Writes `bytes` to a new file (0660), synced. Used to keep cut or damaged bytes beside the log.
+    static func writeAside(_ bytes: [UInt8], to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        _ = fchmod(fd, 0o660)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
+            done += n
+        }
+        return fsync(fd) == 0
+    }
+
+    /// File-system types on which appends, locks and inotify are not reliable.
+    static let networkTypes: Set<String> = [
+        "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "afs", "glusterfs", "lustre", "gpfs", "fuse.sshfs",
+        "fuse.glusterfs", "fuse.s3fs", "davfs", "fuse.rclone",
+    ]
+
+    /// The type of the file system holding `path` if it is a network one, from /proc/self/mounts
+    /// (longest mount point that contains the resolved path).
+    static func networkFileSystem(at path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        let dir = String(cString: resolved)
+        free(resolved)
+        let fd = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var data: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            data.append(contentsOf: buf[0..<n])
+        }
+        close(fd)
+        var best: (String, String)? = nil
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count >= 3 else { continue }
+            let mount = f[1].replacingOccurrences(of: "\\040", with: " ")
+            let inside = mount == "/" || dir == mount || dir.hasPrefix(mount + "/")
+            if inside && mount.count >= (best?.0.count ?? -1) { best = (mount, String(f[2])) }
+        }
+        guard let type = best?.1 else { return nil }
+        return networkTypes.contains(type) ? type : nil
+    }
+}
+
+extension String {
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

@@ -1,0 +1,49 @@
+import QueueDeckDomain
+
+/// Everything that can go wrong with a journal, each naming the file and the place.
+public enum JournalError: Error, CustomStringConvertible, Sendable {
+    case missing(path: String)
+    case cannotOpen(path: String, errno: Int32)
+    case notAJournal(path: String, reason: String)
+    case networkFileSystem(path: String, kind: String)
+    /// Damage in the middle: valid records follow the bad one. Writing is refused until repaired.
+    case damaged(path: String, offset: Int64, afterSeq: UInt64, reason: String, nextValidOffset: Int64)
+    case stale(ticket: TicketID, expected: UInt32, actual: UInt32, by: String, at: Instant)
+    case lockTimeout(path: String, seconds: Double)
+    case writeFailed(path: String, errno: Int32)
+    case shortWrite(path: String, wrote: Int, of: Int)
+    /// fdatasync failed: the journal stops writing; nothing after this is acknowledged.
+    case syncFailed(path: String, errno: Int32)
+    case replaced(path: String)
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`)"
+        case .cannotOpen(let p, let e): return "\(p): cannot open journal: \(errnoText(e))"
+        case .notAJournal(let p, let r): return "\(p): not a QueueDeck journal (\(r))"
+        case .networkFileSystem(let p, let k):
+            return "\(p): on a network file system (\(k)); appends, locks and inotify are not reliable there, so qdeck refuses it"
+        case .damaged(let p, let off, let seq, let r, let next):
+            return "\(p): damaged at byte \(off) after sequence \(seq) (\(r)); valid records resume at byte \(next). "
+                + "Writing is refused; run `qdeck log repair` to move the damaged range aside"
+        case .stale(let t, let exp, let act, let by, let at):
+            return "ticket \(t) was changed by \(by) at \(at.isoUTC) (now version \(act), you acted on version \(exp)); reload and try again"
+        case .lockTimeout(let p, let s): return "\(p): journal locked by another process for \(s) s; try again"
+        case .writeFailed(let p, let e): return "\(p): write failed: \(errnoText(e)); nothing was stored"
+        case .shortWrite(let p, let w, let n): return "\(p): short write (\(w) of \(n) bytes); truncated back, nothing was stored"
+        case .syncFailed(let p, let e):
+            return "\(p): fdatasync failed: \(errnoText(e)); the event is not acknowledged and this process stops writing"
+        case .replaced(let p): return "\(p): the journal file was replaced (repaired?) while open; restart"
+        case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
+        }
+    }
+}
+
+func errnoText(_ e: Int32) -> String { String(cString: strerror(e)) + " (errno \(e))" }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
