@@ -17,13 +17,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "QueueDeckDomain"),
+        // The one door for customer text to a terminal; shared by the CLI and the console.
+        .target(name: "QueueDeckText"),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
         // Resources/ is the source of truth for defaults; embedded in the binary so an
         // installed qdeck needs no resource bundle beside it.
         .target(
             name: "QueueDeckResources",
             path: "Resources",
-            exclude: ["README.md"],
+            exclude: ["README.md", "team.example.yaml"],
             resources: [.embedInCode("defaults.yaml")]
         ),
         .target(
@@ -33,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "qdeck",
             dependencies: [
-                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig",
+                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),
         .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench"]),
     ]
 )

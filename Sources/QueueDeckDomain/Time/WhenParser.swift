@@ -66,7 +66,7 @@ public enum WhenParser {
     }
 
     /// `2h`, `30m`, `1h30m`, `45s`, `3d`, `1w`.
-    static func duration(_ w: String) -> Millis? {
+    public static func duration(_ w: String) -> Millis? {
         var total: Millis = 0
         var number: Int64? = nil
         var sawUnit = false

@@ -1,0 +1,87 @@
+import Foundation
+import QueueDeckDomain
+import QueueDeckResources
+import Yams
+
+/// Loads the desk configuration: the embedded defaults, with any top-level section replaced by the
+/// team file's. Every value is validated; mistakes name file, line and column.
+public enum ConfigLoader {
+    public static let defaultsName = "defaults.yaml (built in)"
+    /// The built-in defaults, as text: a starting point for a team file.
+    public static var defaultsText: String { QueueDeckResources.defaultsYAML }
+    static let sectionNames = ["timezone", "business_hours", "holidays", "auto_close_after", "unknown_users",
+                               "departments", "roles", "agents", "contact_groups", "sla"]
+
+    /// Where the team file is looked for, first match wins.
+    public static func teamFilePath(explicit: String?, journalPath: String, environment env: [String: String]) -> String? {
+        if let explicit { return explicit }
+        if let e = env["QDECK_CONFIG"], !e.isEmpty { return e }
+        let beside = (journalPath as NSString).deletingLastPathComponent + "/team.yaml"
+        if FileManager.default.fileExists(atPath: beside) { return beside }
+        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "") + "/.config")
+        let user = xdg + "/qdeck/team.yaml"
+        return FileManager.default.fileExists(atPath: user) ? user : nil
+    }
+
+    /// The rules from the defaults plus an optional team file.
+    public static func load(teamFile: String?) throws(ConfigErrors) -> DeskRules {
+        var sections = try sectionsOf(QueueDeckResources.defaultsYAML, file: defaultsName)
+        if let teamFile {
+            guard let data = FileManager.default.contents(atPath: teamFile) else {
+                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "cannot read the team file")])
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "not UTF-8 text")])
+            }
+            for (k, v) in try sectionsOf(text, file: teamFile) { sections[k] = v }
+        }
+        var b = RulesBuilder(sections: sections)
+        let rules = b.build()
+        if !b.errors.isEmpty { throw ConfigErrors(errors: b.errors) }
+        return rules
+    }
+
+    static func sectionsOf(_ text: String, file: String) throws(ConfigErrors) -> [String: Located] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigErrors(errors: [yamlError(error, file: file)])
+        }
+        guard let root else { return [:] }
+        guard case .mapping(let m) = root else {
+            throw ConfigErrors(errors: [ConfigError(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 1,
+                                                    message: "the file must be a mapping of sections (\(sectionNames.joined(separator: ", ")))")])
+        }
+        var out: [String: Located] = [:]
+        var errors: [ConfigError] = []
+        for (k, v) in m {
+            let key = k.string ?? ""
+            if sectionNames.contains(key) {
+                out[key] = Located(node: v, file: file)
+            } else {
+                errors.append(ConfigError(file: file, line: k.mark?.line ?? 0, column: k.mark?.column ?? 0,
+                                          message: "unknown section '\(key)'; sections are \(sectionNames.joined(separator: ", "))"))
+            }
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return out
+    }
+
+    static func yamlError(_ error: Error, file: String) -> ConfigError {
+        if let y = error as? YamlError {
+            switch y {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                return ConfigError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+            case .reader(let problem, let offset, _, _):
+                return ConfigError(file: file, line: 0, column: offset ?? 0, message: "YAML: \(problem)")
+            default: break
+            }
+        }
+        return ConfigError(file: file, line: 0, column: 0, message: "YAML: \(error)")
+    }
+}
+
+/// A YAML node and the file it came from.
+struct Located {
+    var node: Node
+    var file: String
+}

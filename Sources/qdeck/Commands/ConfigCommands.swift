@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+
+enum QueueDeckConfigLoad {
+    static func rules(_ g: GlobalOptions, journalPath: String) throws -> DeskRules {
+        try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment))
+    }
+}
+
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check and show the desk configuration.", subcommands: [Check.self, Defaults.self])
+
+    struct Check: DeskCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate a team file over the defaults; each mistake names its line.")
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "The team file (default: the one qdeck would use).") var file: String?
+        func execute() throws {
+            let path = file ?? ConfigLoader.teamFilePath(explicit: globals.config, journalPath: globals.journalPath(), environment: globals.environment)
+            let r = try ConfigLoader.load(teamFile: path)
+            print("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
+                + "\(r.roles.count) roles, \(r.contactGroups.count) contact groups, \(r.sla.rules.count) SLA rules, "
+                + "time zone \(r.calendar.timeZone.identifier)")
+        }
+    }
+
+    struct Defaults: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the built-in defaults (a starting point for a team file).")
+        func run() { print(ConfigLoader.defaultsText, terminator: "") }
+    }
+}

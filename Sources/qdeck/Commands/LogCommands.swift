@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import QueueDeckDomain
+import QueueDeckJournal
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect and repair the journal.", subcommands: [Verify.self, Dump.self, Repair.self])
+
+    struct Verify: DeskCommand {
+        static let configuration = CommandConfiguration(abstract: "Check every record; exit 65 if the journal is damaged.")
+        @OptionGroup var globals: GlobalOptions
+        func execute() throws {
+            let r = try JournalRepair.verify(path: globals.journalPath())
+            print("\(r.path): file \(r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
+            for d in r.damage {
+                print("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
+            }
+            if r.tornTail > 0 {
+                print("torn tail: \(r.tornTail) bytes after byte \(r.validEnd) (a writer died mid-record; the next append cuts it and keeps the bytes beside the log)")
+            }
+            if !r.damage.isEmpty {
+                throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
+            }
+            print(r.isClean ? "ok" : "ok (torn tail only)")
+        }
+    }
+
+    struct Dump: DeskCommand {
+        static let configuration = CommandConfiguration(abstract: "Print every event as one JSON object per line.")
+        @OptionGroup var globals: GlobalOptions
+        func execute() throws {
+            let journal = try FileJournal(path: globals.journalPath(), writable: false)
+            let events = try journal.readNew()
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var out = Data()
+            for e in events {
+                out.append(try enc.encode(DumpLine(e)))
+                out.append(0x0A)
+                if out.count > 1 << 20 { FileHandle.standardOutput.write(out); out.removeAll(keepingCapacity: true) }
+            }
+            FileHandle.standardOutput.write(out)
+        }
+    }
+
+    struct Repair: DeskCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move damaged ranges aside and rewrite the journal from every valid record.",
+            discussion: "Nothing is deleted: the original is kept as JOURNAL.before-repair-TIME and each damaged range as JOURNAL.damaged-OFFSET-TIME. Needs the log.repair permission. Consoles must be restarted afterwards.")
+        @OptionGroup var globals: GlobalOptions
+        func execute() throws {
+            let path = globals.journalPath()
+            let session = try DeskSessionRules(globals, journalPath: path)
+            guard session.actor.may(.repairLog) else { throw DomainError.notPermitted(user: session.actor.user, permission: .repairLog) }
+            let before = try JournalRepair.verify(path: path)
+            if before.isClean { print("\(path): no damage; nothing to repair"); return }
+            let r = try JournalRepair.repair(path: path)
+            for a in r.movedAside { print("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
+            print("kept \(r.kept) records; original kept as \(r.backup)")
+        }
+    }
+}
+
+/// The rules and acting agent without opening the journal (repair must work on a damaged one).
+struct DeskSessionRules {
+    let actor: Agent
+    init(_ g: GlobalOptions, journalPath: String) throws {
+        let rules = try QueueDeckConfigLoad.rules(g, journalPath: journalPath)
+        actor = try rules.actingAgent(user: g.actingUser)
+    }
+}
+
+/// One JSON line of `log dump`.
+struct DumpLine: Encodable {
+    let e: StoredEvent
+    init(_ e: StoredEvent) { self.e = e }
+
+    enum Key: String, CodingKey {
+        case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
+        case agent, reason, until, added, removed, name, email, phone, groups, typeCode, payloadBytes
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        let ev = e.event
+        try c.encode(e.seq, forKey: .seq)
+        try c.encode(ev.ticket.description, forKey: .ticket)
+        try c.encode(e.version, forKey: .version)
+        try c.encode(ev.kind.name, forKey: .type)
+        try c.encode(ev.at.isoUTC, forKey: .at)
+        try c.encode(ev.actor, forKey: .actor)
+        switch ev.kind {
+        case .created(let o):
+            try c.encode(o.channel.rawValue, forKey: .channel)
+            var cu = c.nestedContainer(keyedBy: Key.self, forKey: .customer)
+            try cu.encode(o.customer.name, forKey: .name)
+            try cu.encode(o.customer.email, forKey: .email)
+            try cu.encode(o.customer.phone, forKey: .phone)
+            try cu.encode(o.customer.groups, forKey: .groups)
+            try c.encode(o.subject, forKey: .subject)
+            try c.encode(o.body, forKey: .body)
+            try c.encode(o.priority.name, forKey: .priority)
+            try c.encode(o.department, forKey: .department)
+            try c.encode(o.linkedFrom?.description, forKey: .linkedFrom)
+        case .customerMessage(let b), .agentReply(let b), .note(let b):
+            try c.encode(b, forKey: .body)
+        case .reassigned(let a, let d, let r):
+            try c.encode(a, forKey: .agent)
+            try c.encode(d, forKey: .department)
+            try c.encode(r, forKey: .reason)
+        case .postponed(let u):
+            try c.encode(u.isoUTC, forKey: .until)
+        case .priorityChanged(let p):
+            try c.encode(p.name, forKey: .priority)
+        case .tagged(let a, let r):
+            try c.encode(a, forKey: .added)
+            try c.encode(r, forKey: .removed)
+        case .unknown(let t, let p):
+            try c.encode(t, forKey: .typeCode)
+            try c.encode(p.count, forKey: .payloadBytes)
+        case .resolved, .reopened, .claimed:
+            break
+        }
+    }
+}

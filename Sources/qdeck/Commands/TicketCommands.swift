@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import QueueDeckDomain
+
+/// The ticket a mutating command acts on, and the version the agent saw.
+struct TicketTarget: ParsableArguments {
+    @Argument(help: "The ticket ID (XXX-XXXXX-XXX).")
+    var id: String
+
+    @Option(name: .long, help: ArgumentHelp("Refuse unless the ticket is still at this version (what you looked at).", valueName: "n"))
+    var ifVersion: UInt32?
+}
+
+/// Message text from --body or --body-file (`-` reads standard input).
+struct BodyOptions: ParsableArguments {
+    @Option(name: .long, help: "The text.")
+    var body: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the text from a file (- for standard input).", valueName: "file"))
+    var bodyFile: String?
+
+    func text() throws -> String {
+        if let body { return body }
+        guard let file = bodyFile else { throw Failure(code: Exit.usage, message: "give the text with --body or --body-file") }
+        let data: Data?
+        if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else { data = FileManager.default.contents(atPath: file) }
+        guard let data else { throw Failure(code: Exit.noInput, message: "\(file): cannot read the body file") }
+        guard let s = String(data: data, encoding: .utf8) else { throw Failure(code: Exit.usage, message: "\(file): not UTF-8 text") }
+        return s
+    }
+}
+
+/// Runs one ticket command and prints the ticket's new state in one line.
+func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSession) throws -> Command) throws {
+    let session = try DeskSession(g, writable: true)
+    let id = try parseTicketID(target.id)
+    _ = try session.state.ticket(id)
+    let stored = try session.run(try make(id, session), ifVersion: target.ifVersion)
+    for e in stored {
+        guard let t = session.state[e.event.ticket] else { continue }
+        let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
+        print("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
+    }
+}
+
+struct Reply: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Reply to the customer (new/open → answered).")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @OptionGroup var body: BodyOptions
+    func execute() throws { try act(globals, target) { id, _ in .reply(id, body: try body.text()) } }
+}
+
+struct Inbound: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a message from the customer (answered/postponed/resolved → open).")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @OptionGroup var body: BodyOptions
+    func execute() throws { try act(globals, target) { id, _ in .customerMessage(id, body: try body.text()) } }
+}
+
+struct Note: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Add an internal note (changes no status).")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @OptionGroup var body: BodyOptions
+    func execute() throws { try act(globals, target) { id, _ in .note(id, body: try body.text()) } }
+}
+
+struct Reassign: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Reassign to an agent or a department (`none` unassigns).")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @Option(name: .long, help: "Agent user, agent name, or department.") var to: String
+    @Option(name: .long, help: "Why; kept in the history.") var reason: String = ""
+    func execute() throws { try act(globals, target) { id, _ in .reassign(id, to: to, reason: reason) } }
+}
+
+struct Claim: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Assign the ticket to yourself.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    func execute() throws { try act(globals, target) { id, _ in .claim(id) } }
+}
+
+struct Postpone: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set aside until a time; it wakes up by itself.",
+        discussion: "WHEN: 2h, 30m, 1h30m, 3d, tomorrow 9:00, mon, friday 14:00, 16:00, 2026-11-25, 2026-11-25T09:00, or ISO 8601 with Z/offset. Local times are in the desk's time zone.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @Option(name: .long, help: ArgumentHelp("When it wakes.", valueName: "when")) var until: String
+    func execute() throws {
+        try act(globals, target) { id, s in
+            .postpone(id, until: try WhenParser.parse(until, now: s.now, calendar: s.rules.calendar))
+        }
+    }
+}
+
+struct Resolve: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Mark solved; it closes after the quiet period.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    func execute() throws { try act(globals, target) { id, _ in .resolve(id) } }
+}
+
+struct Reopen: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Reopen a resolved ticket.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    func execute() throws { try act(globals, target) { id, _ in .reopen(id) } }
+}
+
+struct SetPriority: DeskCommand {
+    static let configuration = CommandConfiguration(commandName: "priority", abstract: "Set the priority: low, normal, high, urgent.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @Argument(help: "low, normal, high or urgent.") var priority: String
+    func execute() throws {
+        guard let p = Priority(name: priority) else {
+            throw Failure(code: Exit.usage, message: "unknown priority '\(priority)'; one of low, normal, high, urgent")
+        }
+        try act(globals, target) { id, _ in .setPriority(id, p) }
+    }
+}
+
+struct Tag: DeskCommand {
+    static let configuration = CommandConfiguration(abstract: "Add (+tag) and remove (-tag) tags.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @Argument(parsing: .allUnrecognized, help: "+tag to add, -tag to remove.") var changes: [String] = []
+    func execute() throws {
+        var add: [String] = [], remove: [String] = []
+        for c in changes {
+            if c.hasPrefix("+") { add.append(String(c.dropFirst())) }
+            else if c.hasPrefix("-") { remove.append(String(c.dropFirst())) }
+            else { throw Failure(code: Exit.usage, message: "tag change '\(c)' must start with + (add) or - (remove)") }
+        }
+        guard !add.isEmpty || !remove.isEmpty else { throw Failure(code: Exit.usage, message: "name tags to change: +tag or -tag") }
+        try act(globals, target) { id, _ in .tag(id, add: add, remove: remove) }
+    }
+}
+
+struct New: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a ticket; prints its ID alone on the last line.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "email, call or chat.") var channel: String
+    @Option(name: .long, help: "\"Name <address>\", an address, or a name.") var customer: String
+    @Option(name: .long, help: "The customer's phone number.") var phone: String?
+    @Option(name: .long, help: "Subject.") var subject: String
+    @Option(name: .long, help: "The customer's first message.") var body: String = ""
+    @Option(name: .long, help: "low, normal, high or urgent.") var priority: String = "normal"
+    @Option(name: .long, help: "Department.") var department: String?
+    @Option(name: .long, help: "Contact group (repeatable), e.g. vip.") var group: [String] = []
+    @Option(name: .long, help: "Tag (repeatable).") var tag: [String] = []
+
+    func execute() throws {
+        guard let ch = Channel(rawValue: channel.lowercased()) else {
+            throw Failure(code: Exit.usage, message: "unknown channel '\(channel)'; one of email, call, chat")
+        }
+        guard let p = Priority(name: priority) else {
+            throw Failure(code: Exit.usage, message: "unknown priority '\(priority)'; one of low, normal, high, urgent")
+        }
+        let session = try DeskSession(globals, writable: true, create: true)
+        var c = Customer.parse(customer)
+        c.phone = phone
+        c.groups = group.map { $0.lowercased() }
+        for g in c.groups where !session.rules.contactGroups.contains(where: { $0.name == g }) {
+            throw Failure(code: Exit.usage, message: "unknown contact group '\(g)'; groups are \(session.rules.contactGroups.map(\.name).joined(separator: ", "))")
+        }
+        let opening = TicketOpening(channel: ch, customer: c, subject: subject, body: body, priority: p, department: department)
+        let stored = try session.run(.create(opening, tags: tag))
+        print(stored[0].event.ticket.description)
+    }
+}

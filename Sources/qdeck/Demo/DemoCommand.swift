@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckJournal
+
+struct Demo: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a realistic demo journal and show the desk.",
+        discussion: "Without --journal (or QDECK_JOURNAL) the demo journal is $XDG_DATA_HOME/qdeck/demo.journal, rewritten each run. An existing journal given explicitly is never overwritten unless --force.")
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .long, help: "How many tickets.") var tickets: Int = 330
+    @Option(name: .long, help: "Over how many days.") var days: Int = 6
+    @Option(name: .long, help: "Random seed (the same seed gives the same desk).") var seed: UInt64 = 2026
+    @Flag(name: .long, help: "Do not open the console; print a summary.") var noConsole = false
+    @Flag(name: .long, help: "Keep customers arriving and replying until interrupted.") var live = false
+    @Flag(name: .long, help: "Overwrite an existing journal given with --journal.") var force = false
+
+    func execute() throws {
+        guard tickets > 0, days > 0 else { throw Failure(code: Exit.usage, message: "--tickets and --days must be positive") }
+        let explicit = globals.journal != nil || !(globals.environment["QDECK_JOURNAL"] ?? "").isEmpty
+        let path = globals.journalPath(default: "demo.journal")
+        if FileManager.default.fileExists(atPath: path) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if explicit && size > 0 && !force {
+                throw Failure(code: Exit.cantCreate, message: "\(path) exists and holds a journal; the demo will not overwrite it (use --force, or another --journal)")
+            }
+            guard unlink(path) == 0 else { throw Failure(code: Exit.cantCreate, message: "\(path): cannot replace: \(String(cString: strerror(errno)))") }
+        }
+        var g = globals
+        g.journal = path
+        let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal")
+        var scenario = DemoScenario(rules: session.rules, now: session.now, seed: seed)
+        let events = scenario.events(tickets: tickets, days: days)
+        // Group commit: one write and one fdatasync per batch.
+        var i = 0
+        while i < events.count {
+            let batch = Array(events[i..<min(i + 512, events.count)])
+            try session.journal.append(batch, expecting: [:])
+            i += batch.count
+        }
+        let reread = try DeskSession(g, writable: true)
+        print(summary(reread, path: path, events: events.count))
+        if live {
+            var liveDemo = LiveDemo(session: reread, seed: seed)
+            try liveDemo.run()
+        }
+    }
+
+    func summary(_ s: DeskSession, path: String, events: Int) -> String {
+        let ctx = s.viewContext()
+        var byStatus: [TicketStatus: Int] = [:]
+        var byChannel: [Channel: Int] = [:]
+        var sla: [SLAState: Int] = [:]
+        var wakingSoon = 0
+        for t in s.state.tickets.values {
+            let st = ctx.status(t)
+            byStatus[st, default: 0] += 1
+            byChannel[t.channel, default: 0] += 1
+            if st.isUnresolved { sla[ctx.sla(t).state, default: 0] += 1 }
+            if st == .postponed, let u = t.postponedUntil, u - s.now < .hours(1) { wakingSoon += 1 }
+        }
+        let statuses = TicketStatus.allCases.map { "\($0.rawValue) \(byStatus[$0] ?? 0)" }.joined(separator: " · ")
+        let channels = Channel.allCases.map { "\($0.rawValue) \(byChannel[$0] ?? 0)" }.joined(separator: " · ")
+        return """
+        demo journal: \(path)
+        \(s.state.tickets.count) tickets from \(events) events (\(channels))
+        \(statuses)
+        unresolved SLA: ok \(sla[.ok] ?? 0) · at risk \(sla[.atRisk] ?? 0) · breached \(sla[.breached] ?? 0) · paused \(sla[.paused] ?? 0)
+        postponed waking within the hour: \(wakingSoon)
+
+        Look around:
+          qdeck --journal \(path) list --sort sla
+          qdeck --journal \(path) list channel:chat sla:breached,at-risk
+          qdeck --journal \(path) stats
+        """
+    }
+}
+
+/// `demo --live`: customers keep arriving and writing back at a desk-like pace.
+struct LiveDemo {
+    let session: DeskSession
+    var rng: SeededGenerator
+
+    init(session: DeskSession, seed: UInt64) {
+        self.session = session
+        rng = SeededGenerator(seed: seed ^ UInt64(Date().timeIntervalSince1970))
+    }
+
+    mutating func run() throws {
+        print("live: customers keep writing; Ctrl-C stops")
+        let follower = JournalFollower(path: session.journalPath)
+        while true {
+            follower.wait(timeoutMillis: Int32.random(in: 2000...9000, using: &rng))
+            try session.refresh()
+            let now = Instant(seconds: Date().timeIntervalSince1970)
+            let answered = session.state.tickets.values.filter {
+                $0.status(at: now, autoCloseAfter: session.rules.autoCloseAfter) == .answered
+            }
+            let command: Command
+            if !answered.isEmpty && Int.random(in: 0..<100, using: &rng) < 35 {
+                let t = answered.randomElement(using: &rng)!
+                let lang = DemoCatalogue.languages.first { $0.names.contains(t.customer.name) } ?? DemoCatalogue.languages[4]
+                command = .customerMessage(t.id, body: lang.followUp.randomElement(using: &rng)!)
+            } else {
+                let lang = DemoCatalogue.languages.randomElement(using: &rng)!
+                let topic = lang.topics.randomElement(using: &rng)!
+                let channel: Channel = [.email, .email, .chat, .call].randomElement(using: &rng)!
+                let customer = Customer(name: lang.names.randomElement(using: &rng)!)
+                command = .create(TicketOpening(channel: channel, customer: customer, subject: topic.subject, body: topic.body,
+                                                department: session.rules.department(named: topic.department)?.name), tags: topic.tags)
+            }
+            let ctx = CommandContext(actor: DemoScenario.customerActor, now: now, rules: session.rules, newTicketID: {
+                var g = SystemRandomNumberGenerator()
+                return TicketID.random(using: &g)
+            })
+            do {
+                let d = try Commands.decide(command, state: session.state, context: ctx)
+                for e in try session.journal.append(d.events, expecting: d.expectedVersions) {
+                    print("live: \(e.event.ticket) \(e.event.kind.name)")
+                }
+            } catch {
+                print("live: skipped: \(error)")
+            }
+        }
+    }
+}

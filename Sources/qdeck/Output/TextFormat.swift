@@ -1,0 +1,77 @@
+import QueueDeckDomain
+import QueueDeckText
+
+/// Plain-text rendering for the command line. Every piece of customer text goes through ScreenText.
+enum TextFormat {
+    static func ago(_ ms: Millis) -> String {
+        let s = max(0, ms / 1000)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h\(pad2(s % 3600 / 60))" }
+        return "\(s / 86400)d\(pad2(s % 86400 / 3600))h"
+    }
+
+    static func pad2(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// SLA as a word plus time: always readable without colour.
+    static func sla(_ s: SLAStatus, now: Instant) -> String {
+        switch s.state {
+        case .none: return "-"
+        case .paused: return "paused" + (s.remaining.map { " \(ago($0)) left" } ?? "")
+        case .breached: return "BREACHED" + (s.dueAt.map { " \(ago(now - $0)) ago" } ?? "")
+        case .atRisk: return "AT RISK " + (s.dueAt.map { ago($0 - now) } ?? "")
+        case .ok: return "ok " + (s.dueAt.map { ago($0 - now) } ?? "")
+        }
+    }
+
+    static let glyph: [Channel: String] = [.email: "✉", .call: "☎", .chat: "💬"]
+
+    /// Cuts to `width` characters (the console measures columns; the CLI keeps it simple).
+    static func cell(_ s: String, _ width: Int) -> String {
+        let clean = ScreenText.line(s)
+        if clean.count <= width { return clean + String(repeating: " ", count: width - clean.count) }
+        return String(clean.prefix(width - 1)) + "…"
+    }
+
+    static func table(_ tickets: [Ticket], _ ctx: ViewContext) -> String {
+        var out = [cell("ID", 13) + "  " + cell("CH", 5) + " " + cell("STATUS", 9) + " " + cell("PRIO", 6) + " "
+            + cell("CUSTOMER", 20) + " " + cell("SUBJECT", 34) + " " + cell("WAIT", 7) + " " + cell("SLA", 18) + " ASSIGNEE"]
+        for t in tickets {
+            let wait = t.waitingSince.map { ago(ctx.now - $0) } ?? "-"
+            out.append(cell(t.id.description, 13) + "  " + cell(t.channel.rawValue, 5) + " " + cell(ctx.status(t).rawValue, 9) + " "
+                + cell(t.priority.name, 6) + " " + cell(t.customer.name, 20) + " " + cell(t.subject, 34) + " "
+                + cell(wait, 7) + " " + cell(sla(ctx.sla(t), now: ctx.now), 18) + " " + ScreenText.line(t.assignee ?? "-"))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func show(_ t: Ticket, _ ctx: ViewContext, others: [TicketID]) -> String {
+        let c = t.customer
+        var out: [String] = []
+        out.append("\(t.id)  [\(t.channel.rawValue)]  \(ScreenText.line(t.subject))")
+        out.append("status \(ctx.status(t).rawValue) · priority \(t.priority.name) · version \(t.version)")
+        out.append("assignee \(ScreenText.line(t.assignee ?? "none")) · department \(ScreenText.line(t.department ?? "none"))"
+            + (t.tags.isEmpty ? "" : " · tags " + ScreenText.line(t.tags.joined(separator: ", "))))
+        out.append("SLA \(sla(ctx.sla(t), now: ctx.now))" + (ctx.sla(t).target.map { " (\($0))" } ?? ""))
+        var who = ScreenText.line(c.name)
+        if let e = c.email { who += " <\(ScreenText.line(e))>" }
+        if let p = c.phone { who += " ☎ \(ScreenText.line(p))" }
+        if !c.groups.isEmpty { who += " [\(c.groups.joined(separator: ", ").uppercased())]" }
+        out.append("customer \(who)")
+        if !others.isEmpty { out.append("other tickets " + others.map(\.description).joined(separator: " ")) }
+        if let l = t.linkedFrom { out.append("continues \(l)") }
+        if let l = t.linkedTo { out.append("continued in \(l)") }
+        out.append("created \(t.createdAt.isoUTC)" + (t.waitingSince.map { " · waiting since \($0.isoUTC)" } ?? ""))
+        out.append("")
+        out.append("── conversation ──")
+        for e in t.entries {
+            let label = e.kind == .note ? "NOTE (internal) by" : e.kind == .reply ? "reply by" : "from"
+            out.append("\(e.at.isoUTC)  \(label) \(ScreenText.line(e.author))")
+            for line in ScreenText.lines(e.body) { out.append((e.kind == .note ? "  ┃ " : "    ") + line) }
+        }
+        out.append("")
+        out.append("── history ──")
+        for h in t.history { out.append("\(h.at.isoUTC)  \(ScreenText.line(h.actor)): \(ScreenText.line(h.change))") }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import QueueDeckDomain
+
+/// The ticket as `list --json` and `show --json` print it. Absent values are `null`, never missing keys.
+struct TicketJSON: Encodable {
+    let t: Ticket
+    let status: TicketStatus
+    let sla: SLAStatus
+    let full: Bool
+
+    init(_ t: Ticket, context ctx: ViewContext, full: Bool) {
+        self.t = t
+        self.status = ctx.status(t)
+        self.sla = ctx.sla(t)
+        self.full = full
+    }
+
+    enum Key: String, CodingKey {
+        case id, version, channel, status, priority, assignee, department, subject, customer, tags, createdAt, updatedAt
+        case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history
+        case name, email, phone, groups, state, dueAt, remainingSeconds, target
+        case kind, author, at, body, actor, change
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(t.id.description, forKey: .id)
+        try c.encode(t.version, forKey: .version)
+        try c.encode(t.channel.rawValue, forKey: .channel)
+        try c.encode(status.rawValue, forKey: .status)
+        try c.encode(t.priority.name, forKey: .priority)
+        try c.encode(t.assignee, forKey: .assignee)
+        try c.encode(t.department, forKey: .department)
+        try c.encode(t.subject, forKey: .subject)
+        var cust = c.nestedContainer(keyedBy: Key.self, forKey: .customer)
+        try cust.encode(t.customer.name, forKey: .name)
+        try cust.encode(t.customer.email, forKey: .email)
+        try cust.encode(t.customer.phone, forKey: .phone)
+        try cust.encode(t.customer.groups, forKey: .groups)
+        try c.encode(t.tags, forKey: .tags)
+        try c.encode(t.createdAt.isoUTC, forKey: .createdAt)
+        try c.encode(t.updatedAt.isoUTC, forKey: .updatedAt)
+        try c.encode(t.waitingSince?.isoUTC, forKey: .waitingSince)
+        try c.encode(status == .postponed ? t.postponedUntil?.isoUTC : nil, forKey: .postponedUntil)
+        try c.encode(t.resolvedAt?.isoUTC, forKey: .resolvedAt)
+        try c.encode(t.linkedFrom?.description, forKey: .linkedFrom)
+        try c.encode(t.linkedTo?.description, forKey: .linkedTo)
+        var s = c.nestedContainer(keyedBy: Key.self, forKey: .sla)
+        try s.encode(sla.state.rawValue, forKey: .state)
+        try s.encode(sla.dueAt?.isoUTC, forKey: .dueAt)
+        try s.encode(sla.remaining.map { $0 / 1000 }, forKey: .remainingSeconds)
+        try s.encode(sla.target, forKey: .target)
+        guard full else { return }
+        var m = c.nestedUnkeyedContainer(forKey: .messages)
+        for e in t.entries {
+            var x = m.nestedContainer(keyedBy: Key.self)
+            try x.encode(e.kind.rawValue, forKey: .kind)
+            try x.encode(e.author, forKey: .author)
+            try x.encode(e.at.isoUTC, forKey: .at)
+            try x.encode(e.body, forKey: .body)
+        }
+        var h = c.nestedUnkeyedContainer(forKey: .history)
+        for e in t.history {
+            var x = h.nestedContainer(keyedBy: Key.self)
+            try x.encode(e.at.isoUTC, forKey: .at)
+            try x.encode(e.actor, forKey: .actor)
+            try x.encode(e.change, forKey: .change)
+        }
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try enc.encode(value))
+    print()
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+
+@main
+struct QDeck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qdeck",
+        abstract: "QueueDeck: work live email, call and chat queues from the terminal.",
+        discussion: "Every console and command on a host shares one append-only journal. See README.md for exit codes.",
+        version: "0.1.0",
+        subcommands: [
+            Demo.self, New.self, List.self, Show.self, Reply.self, Inbound.self, Note.self, Reassign.self, Claim.self,
+            Postpone.self, Resolve.self, Reopen.self, SetPriority.self, Tag.self, Stats.self, Log.self, Config.self,
+        ])
+
+    /// Global options may come before the subcommand (`qdeck --journal J list`); each subcommand
+    /// declares them, so they are moved behind the subcommand path before parsing.
+    static func main() {
+        let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static let globalOptions: Set<String> = ["--journal", "--config"]
+
+    static func hoistGlobalOptions(_ args: [String]) -> [String] {
+        var rest = args[...]
+        var globals: [String] = []
+        while let first = rest.first {
+            let name = String(first.split(separator: "=", maxSplits: 1).first ?? "")
+            guard globalOptions.contains(name) else { break }
+            globals.append(rest.removeFirst())
+            if !first.contains("="), let value = rest.first {
+                globals.append(value)
+                rest.removeFirst()
+            }
+        }
+        return Array(rest) + globals
+    }
+}

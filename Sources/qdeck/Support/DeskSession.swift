@@ -1,0 +1,75 @@
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// One command's view of the desk: the rules, the acting agent, the journal and the folded state.
+final class DeskSession {
+    let journalPath: String
+    let rules: DeskRules
+    let actor: Agent
+    let journal: FileJournal
+    private(set) var state: DeskState
+    let now: Instant
+    var rng = SystemRandomNumberGenerator()
+
+    /// Opens the journal (creating it and its folder when `create`) and replays it.
+    init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal") throws {
+        journalPath = g.journalPath(default: journalName)
+        rules = try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath,
+                                                                           environment: g.environment))
+        actor = try rules.actingAgent(user: g.actingUser)
+        now = try g.now()
+        if create {
+            let dir = (journalPath as NSString).deletingLastPathComponent
+            if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
+                do {
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: 0o770])
+                } catch {
+                    throw Failure(code: Exit.cantCreate, message: "\(dir): cannot create the journal's folder: \(error.localizedDescription)")
+                }
+            }
+        }
+        journal = try FileJournal(path: journalPath, create: create, writable: writable)
+        state = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        state.apply(try journal.readNew())
+    }
+
+    /// Folds in whatever other processes appended since.
+    func refresh() throws {
+        state.apply(try journal.readNew())
+    }
+
+    func context(at when: Instant? = nil) -> CommandContext {
+        CommandContext(actor: actor, now: when ?? now, rules: rules, newTicketID: {
+            var g = SystemRandomNumberGenerator()
+            return TicketID.random(using: &g)
+        })
+    }
+
+    func viewContext() -> ViewContext { ViewContext(now: now, me: actor.user, rules: rules) }
+
+    /// Decides and appends a command. With `ifVersion`, the append is refused unless the ticket is
+    /// still at that version (what the agent saw).
+    @discardableResult
+    func run(_ command: Command, ifVersion: UInt32? = nil) throws -> [StoredEvent] {
+        var decision = try Commands.decide(command, state: state, context: context())
+        if let v = ifVersion, let id = command.ticket { decision.expectedVersions[id] = v }
+        let stored = try journal.append(decision.events, expecting: decision.expectedVersions)
+        state.apply(try journal.readNew())
+        return stored
+    }
+
+    /// Parses a ticket ID argument and finds the ticket.
+    func ticket(_ text: String) throws -> Ticket {
+        try state.ticket(try parseTicketID(text))
+    }
+}
+
+func parseTicketID(_ text: String) throws -> TicketID {
+    guard let id = TicketID(text) else {
+        throw Failure(code: Exit.usage, message: "'\(text)' is not a ticket ID (expected XXX-XXXXX-XXX)")
+    }
+    return id
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import QueueDeckDomain
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The journal file (env QDECK_JOURNAL; default $XDG_DATA_HOME/qdeck/desk.journal).", valueName: "path"))
+    var journal: String?
+
+    @Option(name: .long, help: ArgumentHelp("A team configuration file (env QDECK_CONFIG; else team.yaml beside the journal).", valueName: "file"))
+    var config: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var dataHome: String {
+        let env = environment
+        if let x = env["XDG_DATA_HOME"], !x.isEmpty { return x + "/qdeck" }
+        return (env["HOME"] ?? NSTemporaryDirectory()) + "/.local/share/qdeck"
+    }
+
+    func journalPath(default name: String = "desk.journal") -> String {
+        if let journal { return journal }
+        if let j = environment["QDECK_JOURNAL"], !j.isEmpty { return j }
+        return dataHome + "/" + name
+    }
+
+    /// The acting agent's user: QDECK_AGENT, else the OS user.
+    var actingUser: String {
+        if let a = environment["QDECK_AGENT"], !a.isEmpty { return a }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return environment["USER"] ?? "unknown"
+    }
+
+    /// Now, or QDECK_NOW (ISO 8601) when tests or replays need a fixed moment.
+    func now() throws -> Instant {
+        if let fixed = environment["QDECK_NOW"], !fixed.isEmpty {
+            do {
+                return try WhenParser.parse(fixed, now: Instant(ms: 0), calendar: .alwaysOpen)
+            } catch {
+                throw Failure(code: Exit.usage, message: "QDECK_NOW '\(fixed)' is not a time: \(error)")
+            }
+        }
+        return Instant(seconds: Date().timeIntervalSince1970)
+    }
+}
