@@ -24,8 +24,6 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     private var pending: [StoredEvent] = []
     private var broken: JournalError?
     public var lockTimeoutSeconds: Double = 10
-    /// Test hook: acknowledge without syncing, to prove the crash harness can see a loss.
-    public var skipSyncForTesting = false
 
     /// Opens (and with `create`, creates) a journal. Read-only opens never write to the file.
     public init(path: String, create: Bool = false, writable: Bool = true) throws(JournalError) {
@@ -201,9 +199,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
                 stored.append(StoredEvent(seq: seq, version: v, event: e))
             }
             try writeAll(w.bytes, restoreTo: endOffset)
-            if !skipSyncForTesting {
-                guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
-            }
+            guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
             endOffset += Int64(w.bytes.count)
             lastSeq = seq
             for e in stored { note(e) }

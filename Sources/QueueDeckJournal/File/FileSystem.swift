@@ -58,8 +58,12 @@ enum Sys {
         guard let resolved = realpath(path, nil) else { return nil }
         let dir = String(cString: resolved)
         free(resolved)
+        return networkFileSystem(at: dir, mounts: readMounts())
+    }
+
+    static func readMounts() -> String {
         let fd = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return "" }
         var data: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -68,8 +72,13 @@ enum Sys {
             data.append(contentsOf: buf[0..<n])
         }
         close(fd)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The network file-system type holding the resolved directory `dir`, given /proc/self/mounts text.
+    static func networkFileSystem(at dir: String, mounts: String) -> String? {
         var best: (String, String)? = nil
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in mounts.split(separator: "\n") {
             let f = line.split(separator: " ")
             guard f.count >= 3 else { continue }
             let mount = f[1].replacingOccurrences(of: "\\040", with: " ")
