@@ -91,7 +91,7 @@ import Testing
         #expect(desk.status(answered, at: wake) == .open)
         // The next event settles the wake-up into the history, dated at the wake time.
         try desk.run(.note(unanswered, body: "awake"), at: wake + .hours(1))
-        #expect(desk.state[unanswered]!.history.contains { $0.at == wake && $0.change.contains("woke up") })
+        #expect(desk.state[unanswered]!.history.contains { $0.at == wake && $0.text.contains("woke up") })
         #expect(desk.state[unanswered]!.storedStatus == .new)
     }
 
@@ -113,9 +113,9 @@ import Testing
         try desk.run(.reassign(id, to: "billing", reason: "invoice question"), at: t0 + 2000, as: "bob")
         try desk.run(.claim(id), at: t0 + 3000, as: "anna")
         let h = desk.state[id]!.history
-        #expect(h.contains { $0.actor == "bob" && $0.change == "priority normal → urgent" })
-        #expect(h.contains { $0.actor == "bob" && $0.change.contains("department none → billing") && $0.change.contains("invoice question") })
-        #expect(h.contains { $0.actor == "anna" && $0.change.contains("claimed") })
+        #expect(h.contains { $0.actor == "bob" && $0.text == "priority normal → urgent" })
+        #expect(h.contains { $0.actor == "bob" && $0.text.contains("department none → billing") && $0.text.contains("invoice question") })
+        #expect(h.contains { $0.actor == "anna" && $0.text.contains("claimed") })
         #expect(desk.state[id]!.assignee == "anna")
         #expect(desk.state[id]!.version == 4)
     }

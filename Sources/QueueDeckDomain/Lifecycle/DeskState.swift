@@ -38,15 +38,14 @@ public struct DeskState: Sendable {
             if let prev = opening.linkedFrom { tickets[prev]?.linkedTo = e.ticket }
             return
         }
-        guard var t = tickets[e.ticket] else { skippedEvents += 1; return }
-        tickets[e.ticket] = nil  // keep the ticket uniquely referenced while we mutate it
-        if Lifecycle.apply(e, to: &t, autoCloseAfter: autoCloseAfter) {
-            t.version = stored.version
-            t.updatedAt = e.at
-            t.lastActor = e.actor
+        guard let index = tickets.index(forKey: e.ticket) else { skippedEvents += 1; return }
+        // Mutate in place through the index: no copy of the ticket, one hash lookup.
+        if Lifecycle.apply(e, to: &tickets.values[index], autoCloseAfter: autoCloseAfter) {
+            tickets.values[index].version = stored.version
+            tickets.values[index].updatedAt = e.at
+            tickets.values[index].lastActor = e.actor
         } else {
             skippedEvents += 1
         }
-        tickets[e.ticket] = t
     }
 }

@@ -16,7 +16,7 @@ enum Lifecycle {
             case .answered, .postponed, .resolved, .closed:
                 t.postponedUntil = nil
                 t.resolvedAt = nil
-                setStatus(&t, .open, at: e.at, actor: e.actor, why: "customer wrote")
+                setStatus(&t, .open, at: e.at, actor: e.actor, why: .customerWrote)
             case .new, .open:
                 break
             }
@@ -30,42 +30,38 @@ enum Lifecycle {
             t.everAnswered = true
             if t.storedStatus == .new || t.storedStatus == .open || t.storedStatus == .postponed {
                 t.postponedUntil = nil
-                setStatus(&t, .answered, at: e.at, actor: e.actor, why: "agent replied")
+                setStatus(&t, .answered, at: e.at, actor: e.actor, why: .agentReplied)
             }
         case .note(let body):
             t.entries.append(ConversationEntry(kind: .note, author: e.actor, at: e.at, body: body))
         case .reassigned(let agent, let department, let reason):
-            var parts: [String] = []
-            if agent != t.assignee { parts.append("assignee \(t.assignee ?? "none") → \(agent ?? "none")") }
-            if let d = department, d != t.department { parts.append("department \(t.department ?? "none") → \(d)") }
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .reassigned(
+                fromAgent: t.assignee, toAgent: agent, fromDepartment: t.department, toDepartment: department, reason: reason)))
             t.assignee = agent
             if let d = department { t.department = d }
-            let why = reason.isEmpty ? "" : " (\(reason))"
-            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: "reassigned: " + parts.joined(separator: ", ") + why))
         case .claimed:
-            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: "claimed (assignee \(t.assignee ?? "none") → \(e.actor))"))
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .claimed(from: t.assignee)))
             t.assignee = e.actor
         case .postponed(let until):
             t.postponedUntil = until
-            setStatus(&t, .postponed, at: e.at, actor: e.actor, why: "until \(until.isoUTC)")
+            setStatus(&t, .postponed, at: e.at, actor: e.actor, why: .postponed(until: until))
         case .resolved:
             t.resolvedAt = e.at
             t.postponedUntil = nil
-            setStatus(&t, .resolved, at: e.at, actor: e.actor, why: nil)
+            setStatus(&t, .resolved, at: e.at, actor: e.actor, why: .resolved)
         case .reopened:
             t.resolvedAt = nil
             t.waitingSince = t.waitingSince ?? e.at
-            setStatus(&t, .open, at: e.at, actor: e.actor, why: "reopened")
+            setStatus(&t, .open, at: e.at, actor: e.actor, why: .reopened)
         case .priorityChanged(let p):
-            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: "priority \(t.priority.name) → \(p.name)"))
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .priority(from: t.priority, to: p)))
             t.priority = p
         case .tagged(let added, let removed):
             var tags = Set(t.tags)
             tags.formUnion(added)
             tags.subtract(removed)
             t.tags = tags.sorted()
-            let change = (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
-            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: "tags " + change))
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .tags(added: added, removed: removed)))
         }
         return true
     }
@@ -78,11 +74,11 @@ enum Lifecycle {
         case .postponed:
             if let until = t.postponedUntil, until <= now {
                 t.postponedUntil = nil
-                setStatus(&t, t.wakeStatus, at: until, actor: "system", why: "woke up")
+                setStatus(&t, t.wakeStatus, at: until, actor: "system", why: .wokeUp)
             }
         case .resolved:
             if let r = t.resolvedAt, r + autoCloseAfter <= now {
-                setStatus(&t, .closed, at: r + autoCloseAfter, actor: "system", why: "quiet period over")
+                setStatus(&t, .closed, at: r + autoCloseAfter, actor: "system", why: .quietPeriodOver)
             }
         default:
             break
@@ -90,13 +86,11 @@ enum Lifecycle {
     }
 
     /// Changes the stored status, records it in the history, and starts or stops the SLA clock.
-    static func setStatus(_ t: inout Ticket, _ s: TicketStatus, at: Instant, actor: String, why: String?) {
+    static func setStatus(_ t: inout Ticket, _ s: TicketStatus, at: Instant, actor: String, why: HistoryEntry.StatusReason) {
         let old = t.storedStatus
         guard old != s else { return }
         t.storedStatus = s
-        var change = "status \(old.rawValue) → \(s.rawValue)"
-        if let why { change += " (\(why))" }
-        t.history.append(HistoryEntry(at: at, actor: actor, change: change))
+        t.history.append(HistoryEntry(at: at, actor: actor, change: .status(from: old, to: s, why: why)))
         let runs = s.isWaitingForDesk
         let running = t.runLog.last.map { $0.end == nil } ?? false
         if runs && !running {

@@ -154,6 +154,6 @@ public struct DeskMetrics: Sendable {
 
     /// Who resolved the ticket: the actor of its last change to resolved.
     static func resolver(of t: Ticket) -> String? {
-        t.history.last { $0.change.hasPrefix("status") && $0.change.contains("→ resolved") }?.actor
+        t.history.last { if case .status(_, .resolved, _) = $0.change { true } else { false } }?.actor
     }
 }

@@ -11,10 +11,49 @@ public struct ConversationEntry: Hashable, Sendable {
 }
 
 /// One change of status, assignment, priority, tags or schedule, with who did it and when.
+/// Kept structured (replay builds no strings); `text` words it for people.
 public struct HistoryEntry: Hashable, Sendable {
     public var at: Instant
     public var actor: String
-    public var change: String
+    public var change: Change
+
+    public enum Change: Hashable, Sendable {
+        case created(Channel, Priority)
+        case status(from: TicketStatus, to: TicketStatus, why: StatusReason)
+        case reassigned(fromAgent: String?, toAgent: String?, fromDepartment: String?, toDepartment: String?, reason: String)
+        case claimed(from: String?)
+        case priority(from: Priority, to: Priority)
+        case tags(added: [String], removed: [String])
+    }
+
+    public enum StatusReason: Hashable, Sendable {
+        case customerWrote, agentReplied, postponed(until: Instant), resolved, reopened, wokeUp, quietPeriodOver
+    }
+
+    public var text: String {
+        switch change {
+        case .created(let c, let p): return "created (\(c.rawValue), \(p.name))"
+        case .status(let from, let to, let why):
+            let reason: String? = switch why {
+            case .customerWrote: "customer wrote"
+            case .agentReplied: "agent replied"
+            case .postponed(let until): "until \(until.isoUTC)"
+            case .resolved: nil
+            case .reopened: "reopened"
+            case .wokeUp: "woke up"
+            case .quietPeriodOver: "quiet period over"
+            }
+            return "status \(from.rawValue) → \(to.rawValue)" + (reason.map { " (\($0))" } ?? "")
+        case .reassigned(let fa, let ta, let fd, let td, let reason):
+            var parts: [String] = []
+            if fa != ta { parts.append("assignee \(fa ?? "none") → \(ta ?? "none")") }
+            if let td, td != fd { parts.append("department \(fd ?? "none") → \(td)") }
+            return "reassigned: " + parts.joined(separator: ", ") + (reason.isEmpty ? "" : " (\(reason))")
+        case .claimed(let from): return "claimed (assignee \(from ?? "none") → \(actor))"
+        case .priority(let a, let b): return "priority \(a.name) → \(b.name)"
+        case .tags(let added, let removed): return "tags " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
+        }
+    }
 }
 
 /// A period in which the SLA clock ran (status new or open). `end == nil` means it still runs.
@@ -80,7 +119,7 @@ public struct Ticket: Hashable, Sendable {
         self.lastCustomerMessageAt = at
         self.linkedFrom = o.linkedFrom
         self.entries = o.body.isEmpty ? [] : [ConversationEntry(kind: .customer, author: o.customer.name, at: at, body: o.body)]
-        self.history = [HistoryEntry(at: at, actor: actor, change: "created (\(o.channel.rawValue), \(o.priority.name))")]
+        self.history = [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))]
         self.runLog = [RunInterval(start: at, end: nil)]
         self.responses = []
         self.customerChars = o.subject.count + o.body.count

@@ -55,7 +55,7 @@ public enum Layout {
         w.u32(recordMarker)
         w.u32(0)  // payload length, patched below
         w.u64(seq)
-        w.bytes.append(contentsOf: event.ticket.raw.utf8)
+        w.bytes.append(contentsOf: event.ticket.rawBytes)
         w.u8(EventCodec.typeCode(event.kind))
         w.u32(version)
         w.i64(event.at.ms)

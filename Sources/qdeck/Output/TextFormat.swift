@@ -71,7 +71,7 @@ enum TextFormat {
         }
         out.append("")
         out.append("── history ──")
-        for h in t.history { out.append("\(h.at.isoUTC)  \(ScreenText.line(h.actor)): \(ScreenText.line(h.change))") }
+        for h in t.history { out.append("\(h.at.isoUTC)  \(ScreenText.line(h.actor)): \(ScreenText.line(h.text))") }
         return out.joined(separator: "\n")
     }
 }

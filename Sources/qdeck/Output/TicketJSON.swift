@@ -64,7 +64,7 @@ struct TicketJSON: Encodable {
             var x = h.nestedContainer(keyedBy: Key.self)
             try x.encode(e.at.isoUTC, forKey: .at)
             try x.encode(e.actor, forKey: .actor)
-            try x.encode(e.change, forKey: .change)
+            try x.encode(e.text, forKey: .change)
         }
     }
 }

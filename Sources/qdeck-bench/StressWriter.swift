@@ -1,0 +1,42 @@
+import Foundation
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// Appends COUNT ticket creations, one durable append each, printing `ack WRITER-N SEQ` only after
+/// the append returned (after fdatasync). The SIGKILL test kills it at random and checks that every
+/// acknowledged event is in the journal exactly once.
+enum StressWriter {
+    static func ticketID(writer: Int, n: Int) -> TicketID {
+        let a = TicketID.alphabet
+        var v = writer * 1_000_003 + n
+        var s = ""
+        for _ in 0..<11 { s.append(Character(UnicodeScalar(a[v % a.count]))); v /= a.count }
+        return TicketID(s)!
+    }
+
+    static func run(_ a: [String]) {
+        guard a.count == 4, let writer = Int(a[1]), let start = Int(a[2]), let count = Int(a[3]) else {
+            FileHandle.standardError.write(Data("stress-writer JOURNAL WRITER START COUNT\n".utf8))
+            exit(64)
+        }
+        do {
+            let j = try FileJournal(path: a[0], create: true)
+            for n in start..<(start + count) {
+                let id = ticketID(writer: writer, n: n)
+                let e = Event(ticket: id, at: Instant(ms: 1_795_000_000_000 + Int64(n)), actor: "w\(writer)",
+                              kind: .created(TicketOpening(channel: .chat, customer: Customer(name: "stress"), subject: "\(writer)-\(n)",
+                                                           body: String(repeating: "x", count: 120))))
+                do {
+                    let s = try j.append([e], expecting: [id: 0])
+                    FileHandle.standardOutput.write(Data("ack \(writer)-\(n) \(s[0].seq)\n".utf8))
+                } catch JournalError.stale {
+                    // Written by an earlier run of this writer that was killed before it could acknowledge.
+                    FileHandle.standardOutput.write(Data("present \(writer)-\(n)\n".utf8))
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("stress-writer: \(error)\n".utf8))
+            exit(74)
+        }
+    }
+}
