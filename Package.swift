@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench"]),
+        // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
+        .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "QueueDeckJournal", "QueueDeckDomain"]),
     ]
 )

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// Bad input gets a clear error naming the problem and the place, a distinct exit code, and
+/// nothing stored is lost.
+@Suite struct CLIErrorTests {
+    @Test func unknownAndMalformedIDs() throws {
+        let s = Scratch()
+        _ = try s.newTicket()
+        let unknown = try s.qdeck("reply", "ACD-EFGHJ-KMN", "--body", "x")
+        #expect(unknown.status == 66)
+        #expect(unknown.stderr.contains("no ticket ACD-EFGHJ-KMN"))
+        let malformed = try s.qdeck("show", "not-an-id")
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr.contains("'not-an-id' is not a ticket ID"))
+    }
+
+    @Test func staleVersionIsRefusedNamingWhoChangedIt() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        #expect(try s.qdeck("reply", id, "--body", "first", env: ["QDECK_AGENT": "maria"]).status == 0)
+        let stale = try s.qdeck("note", id, "--body", "based on what I saw", "--if-version", "1")
+        #expect(stale.status == 3)
+        #expect(stale.stderr.contains("changed by maria"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("you acted on version 1"))
+        let t = try s.json("show", id) as! [String: Any]
+        #expect((t["messages"] as! [Any]).count == 2)  // the note was not stored
+        #expect(try s.qdeck("note", id, "--body", "now current", "--if-version", "2").status == 0)
+    }
+
+    @Test func garbageTimeAndBadValues() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        let r = try s.qdeck("postpone", id, "--until", "whenever-ish")
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("'whenever-ish'"))
+        #expect(r.stderr.contains("tomorrow 9:00"))
+        #expect(try s.qdeck("priority", id, "extreme").status == 64)
+        #expect(try s.qdeck("list", "chanel:chat").stderr.contains("column 1"))
+        #expect(try s.qdeck("list", "--sort", "random").status == 64)
+        #expect(try s.qdeck("reassign", id, "--to", "nobody-we-know").status == 64)
+        #expect(try s.qdeck("new", "fax", "--customer", "x", "--subject", "y").status == 64)
+        // Refused by the ticket's rules: reopen a ticket that is not resolved.
+        let refused = try s.qdeck("reopen", id)
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("cannot reopen"))
+        // Not permitted: the wall screen's account is read-only.
+        let wall = try s.qdeck("reply", id, "--body", "x", env: ["QDECK_AGENT": "wall"])
+        #expect(wall.status == 77)
+        #expect(wall.stderr.contains("ticket.reply"))
+        #expect(try s.qdeck("log", "verify").status == 0)
+    }
+
+    @Test func damagedJournalIsRefusedThenRepaired() throws {
+        let s = Scratch()
+        var ids: [String] = []
+        for i in 0..<6 { ids.append(try s.newTicket(subject: "ticket \(i)")) }
+        // Flip bytes inside the third record (after the header and two records).
+        var bytes = Array(FileManager.default.contents(atPath: s.journal)!)
+        let dump = try s.qdeck("log", "verify")
+        #expect(dump.status == 0)
+        let recordSize = (bytes.count - 64) / 6
+        let target = 64 + recordSize * 2 + 30
+        bytes[target] ^= 0xFF
+        FileManager.default.createFile(atPath: s.journal, contents: Data(bytes))
+
+        let list = try s.qdeck("list")
+        #expect(list.status == 65)
+        #expect(list.stderr.contains("damaged at byte"), "\(list.stderr)")
+        #expect(list.stderr.contains("qdeck log repair"))
+        let write = try s.qdeck("reply", ids[0], "--body", "x")
+        #expect(write.status == 65)
+        #expect(Array(FileManager.default.contents(atPath: s.journal)!) == bytes)  // nothing written
+        let verify = try s.qdeck("log", "verify")
+        #expect(verify.status == 65)
+        #expect(verify.stdout.contains("DAMAGED at byte"))
+
+        #expect(try s.qdeck("log", "repair").status == 77)  // agents may not repair
+        let repair = try s.qdeck("log", "repair", env: ["QDECK_AGENT": "admin"])
+        #expect(repair.status == 0, "\(repair.stderr)")
+        #expect(repair.stdout.contains("kept 5 records"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: s.dir)
+        #expect(files.contains { $0.hasPrefix("desk.journal.damaged-") })
+        #expect(files.contains { $0.hasPrefix("desk.journal.before-repair-") })
+        let after = try s.json("list") as! [[String: Any]]
+        #expect(after.count == 5)
+        #expect(try s.qdeck("reply", ids[0], "--body", "x").status == 0)
+    }
+
+    @Test func notAJournalAndMissingJournal() throws {
+        let s = Scratch()
+        FileManager.default.createFile(atPath: s.journal, contents: Data("just some notes, not a journal, long enough for a header....".utf8))
+        let r = try s.qdeck("list")
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("not a QueueDeck journal"))
+        let missing = try Harness.run("qdeck", ["--journal", s.dir + "/nope.journal", "list"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no journal here"))
+    }
+
+    @Test func readOnlyPath() throws {
+        // A journal that cannot be created.
+        let denied = try Harness.run("qdeck", ["--journal", "/proc/qdeck-test/desk.journal", "new", "email", "--customer", "x", "--subject", "y"])
+        #expect(denied.status == 73, "\(denied.stderr)")
+        #expect(denied.stderr.contains("/proc/qdeck-test"))
+
+        // A journal on a file system that has become read-only: reading works, writing fails cleanly.
+        let s = Scratch()
+        let mountPoint = s.dir + "/ro"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mounted = shell("mount -t tmpfs -o size=4m tmpfs '\(mountPoint)'") == 0
+        guard mounted else {
+            // Without the right to mount, a folder without write permission stands in (non-root only).
+            try #require(getuid() != 0, "cannot mount a read-only file system here")
+            chmod(mountPoint, 0o555)
+            let r = try Harness.run("qdeck", ["--journal", mountPoint + "/desk.journal", "new", "email", "--customer", "x", "--subject", "y"])
+            #expect(r.status == 73)
+            return
+        }
+        defer { _ = shell("umount '\(mountPoint)'") }
+        let journal = mountPoint + "/desk.journal"
+        let created = try Harness.run("qdeck", ["--journal", journal, "new", "email", "--customer", "x", "--subject", "kept"])
+        #expect(created.status == 0)
+        #expect(shell("mount -o remount,ro '\(mountPoint)'") == 0)
+        let read = try Harness.run("qdeck", ["--journal", journal, "list"])
+        #expect(read.status == 0)
+        #expect(read.stdout.contains("kept"))
+        let write = try Harness.run("qdeck", ["--journal", journal, "reply", created.lastLine, "--body", "x"])
+        #expect(write.status == 73, "\(write.stderr)")
+        #expect(write.stderr.contains("Read-only file system"))
+    }
+
+    @Test func configMistakesPointAtTheLine() throws {
+        let s = Scratch()
+        let file = s.dir + "/team.yaml"
+        try """
+        timezone: Europe/Riga
+        agents:
+          - { user: alice, role: agent }
+          - { user: bob, role: wizard }
+        sla:
+          default: { first_response: soon }
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Harness.run("qdeck", ["config", "check", file])
+        #expect(r.status == 78)
+        #expect(r.stderr.contains("team.yaml:4:"), "\(r.stderr)")
+        #expect(r.stderr.contains("unknown role 'wizard'"))
+        #expect(r.stderr.contains("team.yaml:6:"))
+        #expect(r.stderr.contains("first_response 'soon'"))
+        // A team file beside the journal is found and used: here it refuses unknown users.
+        try "unknown_users: none\nagents:\n  - { user: alice, name: Alice, role: supervisor }\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try Harness.run("qdeck", ["config", "check", file]).status == 0)
+        let refused = try Harness.run("qdeck", ["--journal", s.journal, "new", "email", "--customer", "x", "--subject", "y"], env: ["QDECK_AGENT": "mallory"])
+        #expect(refused.status == 77)
+        #expect(refused.stderr.contains("'mallory' is not an agent"))
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "new", "email", "--customer", "x", "--subject", "y"], env: ["QDECK_AGENT": "alice"]).status == 0)
+    }
+}
+
+@discardableResult
+func shell(_ command: String) -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command + " 2>/dev/null"]
+    try? p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}

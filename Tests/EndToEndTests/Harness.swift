@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Runs the built binaries the way a user or a script would.
+enum Harness {
+    /// The folder holding the built `qdeck` and `qdeck-bench`: beside the test bundle.
+    static let binDir: String = {
+        if let d = ProcessInfo.processInfo.environment["QDECK_TEST_BIN_DIR"] { return d }
+        var candidates: [String] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append((exe as NSString).deletingLastPathComponent)
+        }
+        candidates.append((CommandLine.arguments[0] as NSString).deletingLastPathComponent)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        candidates.append(root + "/.build/debug")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0 + "/qdeck") } ?? candidates.last!
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
+    }
+
+    static func run(_ program: String = "qdeck", _ args: [String], env: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binDir + "/" + program)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment["QDECK_JOURNAL"] = nil
+        environment["QDECK_CONFIG"] = nil
+        environment["QDECK_AGENT"] = "anna"
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        // Read both pipes while the process runs, so a large output cannot block it.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errData = errBox.data
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Polls `condition` until it holds or the deadline passes; never a bare sleep.
+    static func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+}
+
+/// A scratch desk: its own folder and journal.
+final class Scratch {
+    let dir: String
+    var journal: String { dir + "/desk.journal" }
+    init() {
+        dir = NSTemporaryDirectory() + "qdeck-e2e-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    func qdeck(_ args: String..., env: [String: String] = [:], stdin: String? = nil) throws -> Harness.Result {
+        try Harness.run("qdeck", ["--journal", journal] + args, env: env, stdin: stdin)
+    }
+
+    /// Creates a ticket and returns its ID.
+    func newTicket(_ channel: String = "email", subject: String = "Cannot log in", body: String = "Password rejected",
+                   customer: String = "Ilze Bērziņa <ilze@inbox.lv>", extra: [String] = []) throws -> String {
+        let r = try Harness.run("qdeck", ["--journal", journal, "new", channel, "--customer", customer, "--subject", subject, "--body", body] + extra)
+        #expect(r.status == 0, "new failed: \(r.stderr)")
+        return r.lastLine
+    }
+
+    func json(_ args: String...) throws -> Any {
+        let r = try Harness.run("qdeck", ["--journal", journal] + args + ["--json"])
+        #expect(r.status == 0, "\(args): \(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+    }
+}
