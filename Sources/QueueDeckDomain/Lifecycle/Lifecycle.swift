@@ -9,7 +9,7 @@ enum Lifecycle {
             return false
         case .customerMessage(let body):
             t.entries.append(ConversationEntry(kind: .customer, author: t.customer.name, at: e.at, body: body))
-            t.customerChars += body.count
+            t.customerChars += body.utf8.count
             t.lastCustomerMessageAt = e.at
             if t.waitingSince == nil { t.waitingSince = e.at }
             switch t.storedStatus {

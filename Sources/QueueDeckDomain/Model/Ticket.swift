@@ -97,7 +97,7 @@ public struct Ticket: Hashable, Sendable {
     public var history: [HistoryEntry]
     public var runLog: [RunInterval]
     public var responses: [ResponseWindow]
-    /// Characters the customer wrote: the "size of the ask" for easiest-first ordering.
+    /// Bytes (UTF-8) the customer wrote: the "size of the ask" for easiest-first ordering.
     public var customerChars: Int
 
     init(id: TicketID, opening o: TicketOpening, at: Instant, actor: String, version: UInt32) {
@@ -122,7 +122,7 @@ public struct Ticket: Hashable, Sendable {
         self.history = [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))]
         self.runLog = [RunInterval(start: at, end: nil)]
         self.responses = []
-        self.customerChars = o.subject.count + o.body.count
+        self.customerChars = o.subject.utf8.count + o.body.utf8.count
     }
 
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved

@@ -35,7 +35,8 @@ public struct TicketID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// Builds an ID from the journal's 11 raw upper-case bytes; nil if they are not a valid ID.
-    public init?(rawBytes: some Collection<UInt8>) {
+    /// Concrete (not generic) so the journal's replay loop calls it without generic dispatch.
+    public init?(rawBytes: UnsafeRawBufferPointer) {
         guard rawBytes.count == TicketID.length else { return nil }
         var v: UInt64 = 0
         for b in rawBytes {
