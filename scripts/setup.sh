@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages QueueDeck's build and tests need, if they are missing.
+# Debian/Ubuntu; run as root (or with sudo available). Safe to run again.
+set -euo pipefail
+needed=()
+command -v tmux >/dev/null 2>&1 || needed+=(tmux)
+command -v mount >/dev/null 2>&1 || needed+=(mount)
+if [ ${#needed[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}"
+fi
