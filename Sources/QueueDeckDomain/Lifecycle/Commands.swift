@@ -62,8 +62,7 @@ public enum Commands {
                 guard let dept = ctx.rules.department(named: d) else { throw .unknownDepartment(d) }
                 opening.department = dept.name
             }
-            var id = ctx.newTicketID()
-            while state[id] != nil { id = ctx.newTicketID() }
+            let id = freshID(state, ctx)
             var events = [event(id, .created(opening))]
             let clean = try cleanTags(tags)
             if !clean.isEmpty { events.append(event(id, .tagged(added: clean, removed: []))) }
@@ -94,9 +93,8 @@ public enum Commands {
             if status == .closed {
                 // A message after closing starts a new ticket linked to the closed one.
                 let newID = freshID(state, ctx)
-                var o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
+                let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
                                       priority: t.priority, department: t.department, linkedFrom: id)
-                o.subject = t.subject
                 return Decision(events: [event(newID, .created(o), actor: "customer")], expectedVersions: [newID: 0])
             }
             return one(.customerMessage(body: body))

@@ -11,7 +11,6 @@ public struct SLAPlan: Hashable, Sendable {
         var remaining: Millis
     }
     var clocks: [Clock]
-    var postponedUntil: Instant?
     var stopped: Bool
 
     public func status(at now: Instant) -> SLAStatus {
@@ -37,9 +36,9 @@ public struct SLAPlan: Hashable, Sendable {
 
 public enum SLAClock {
     /// Builds the plan of a ticket under a policy and calendar.
-    public static func plan(for t: Ticket, policy: SLAPolicy, calendar cal: BusinessCalendar, autoCloseAfter: Millis) -> SLAPlan {
+    public static func plan(for t: Ticket, policy: SLAPolicy, calendar cal: BusinessCalendar) -> SLAPlan {
         guard t.storedStatus != .resolved && t.storedStatus != .closed else {
-            return SLAPlan(clocks: [], postponedUntil: nil, stopped: true)
+            return SLAPlan(clocks: [], stopped: true)
         }
         let targets = policy.targets(for: t)
         // The periods in which the clock ran, closed ones; plus where it runs (or will run) open-ended.
@@ -71,7 +70,7 @@ public enum SLAClock {
             }
         }
         if let target = targets.resolution { clocks.append(clock("resolution", target: target, from: t.createdAt)) }
-        return SLAPlan(clocks: clocks, postponedUntil: t.postponedUntil, stopped: false)
+        return SLAPlan(clocks: clocks, stopped: false)
     }
 
     /// Business time the customer waited in a response window (only while the clock ran).
@@ -107,13 +106,10 @@ public final class SLABook: @unchecked Sendable {
 
     public func plan(_ t: Ticket) -> SLAPlan {
         if let (v, p) = plans[t.id], v == t.version { return p }
-        let p = SLAClock.plan(for: t, policy: rules.sla, calendar: rules.calendar, autoCloseAfter: rules.autoCloseAfter)
+        let p = SLAClock.plan(for: t, policy: rules.sla, calendar: rules.calendar)
         plans[t.id] = (t.version, p)
         return p
     }
 
-    public func status(_ t: Ticket, at now: Instant) -> SLAStatus {
-        // A resolved ticket past its quiet period is closed; either way nothing is tracked.
-        plan(t).status(at: now)
-    }
+    public func status(_ t: Ticket, at now: Instant) -> SLAStatus { plan(t).status(at: now) }
 }

@@ -29,7 +29,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     public init(path: String, create: Bool = false, writable: Bool = true) throws(JournalError) {
         self.path = path
         self.writable = writable || create
-        if let kind = Sys.networkFileSystem(at: Sys.parent(path)) { throw .networkFileSystem(path: path, kind: kind) }
+        if let kind = Sys.networkFileSystem(at: parentDirectory(path)) { throw .networkFileSystem(path: path, kind: kind) }
         let flags = self.writable ? (O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0)) : (O_RDONLY | O_CLOEXEC)
         let fd = open(path, flags, 0o660)
         guard fd >= 0 else {

@@ -24,12 +24,11 @@ enum Sys {
 
     /// Syncs a directory so a rename or create in it is durable.
     static func syncDirectory(of path: String) {
-        let dir = parent(path)
+        let dir = parentDirectory(path)
         let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 
-    static func parent(_ path: String) -> String { parentDirectory(path) }
 
     /// Writes `bytes` to a new file (0660), synced. Used to keep cut or damaged bytes beside the log.
     static func writeAside(_ bytes: [UInt8], to path: String) -> Bool {

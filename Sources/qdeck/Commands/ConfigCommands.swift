@@ -3,12 +3,6 @@ import Foundation
 import QueueDeckConfig
 import QueueDeckDomain
 
-enum QueueDeckConfigLoad {
-    static func rules(_ g: GlobalOptions, journalPath: String) throws -> DeskRules {
-        try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment))
-    }
-}
-
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check and show the desk configuration.", subcommands: [Check.self, Defaults.self])
 

@@ -51,23 +51,15 @@ struct Log: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
             let path = globals.journalPath()
-            let session = try DeskSessionRules(globals, journalPath: path)
-            guard session.actor.may(.repairLog) else { throw DomainError.notPermitted(user: session.actor.user, permission: .repairLog) }
+            // Rules and agent only: the journal itself may be too damaged to open.
+            let actor = try globals.rules(journalPath: path).actingAgent(user: globals.actingUser)
+            guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }
             let before = try JournalRepair.verify(path: path)
             if before.isClean { print("\(path): no damage; nothing to repair"); return }
             let r = try JournalRepair.repair(path: path)
             for a in r.movedAside { print("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
             print("kept \(r.kept) records; original kept as \(r.backup)")
         }
-    }
-}
-
-/// The rules and acting agent without opening the journal (repair must work on a damaged one).
-struct DeskSessionRules {
-    let actor: Agent
-    init(_ g: GlobalOptions, journalPath: String) throws {
-        let rules = try QueueDeckConfigLoad.rules(g, journalPath: journalPath)
-        actor = try rules.actingAgent(user: g.actingUser)
     }
 }
 
@@ -78,7 +70,7 @@ struct DumpLine: Encodable {
 
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
-        case agent, reason, until, added, removed, name, email, phone, groups, typeCode, payloadBytes
+        case agent, reason, until, added, removed, typeCode, payloadBytes
     }
 
     func encode(to encoder: Encoder) throws {
@@ -93,11 +85,7 @@ struct DumpLine: Encodable {
         switch ev.kind {
         case .created(let o):
             try c.encode(o.channel.rawValue, forKey: .channel)
-            var cu = c.nestedContainer(keyedBy: Key.self, forKey: .customer)
-            try cu.encode(o.customer.name, forKey: .name)
-            try cu.encode(o.customer.email, forKey: .email)
-            try cu.encode(o.customer.phone, forKey: .phone)
-            try cu.encode(o.customer.groups, forKey: .groups)
+            try c.encode(CustomerJSON(o.customer), forKey: .customer)
             try c.encode(o.subject, forKey: .subject)
             try c.encode(o.body, forKey: .body)
             try c.encode(o.priority.name, forKey: .priority)

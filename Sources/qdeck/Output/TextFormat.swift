@@ -24,8 +24,6 @@ enum TextFormat {
         }
     }
 
-    static let glyph: [Channel: String] = [.email: "✉", .call: "☎", .chat: "💬"]
-
     /// Cuts to `width` characters (the console measures columns; the CLI keeps it simple).
     static func cell(_ s: String, _ width: Int) -> String {
         let clean = ScreenText.line(s)

@@ -18,7 +18,7 @@ struct TicketJSON: Encodable {
     enum Key: String, CodingKey {
         case id, version, channel, status, priority, assignee, department, subject, customer, tags, createdAt, updatedAt
         case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history
-        case name, email, phone, groups, state, dueAt, remainingSeconds, target
+        case state, dueAt, remainingSeconds, target
         case kind, author, at, body, actor, change
     }
 
@@ -32,11 +32,7 @@ struct TicketJSON: Encodable {
         try c.encode(t.assignee, forKey: .assignee)
         try c.encode(t.department, forKey: .department)
         try c.encode(t.subject, forKey: .subject)
-        var cust = c.nestedContainer(keyedBy: Key.self, forKey: .customer)
-        try cust.encode(t.customer.name, forKey: .name)
-        try cust.encode(t.customer.email, forKey: .email)
-        try cust.encode(t.customer.phone, forKey: .phone)
-        try cust.encode(t.customer.groups, forKey: .groups)
+        try c.encode(CustomerJSON(t.customer), forKey: .customer)
         try c.encode(t.tags, forKey: .tags)
         try c.encode(t.createdAt.isoUTC, forKey: .createdAt)
         try c.encode(t.updatedAt.isoUTC, forKey: .updatedAt)
@@ -66,6 +62,20 @@ struct TicketJSON: Encodable {
             try x.encode(e.actor, forKey: .actor)
             try x.encode(e.text, forKey: .change)
         }
+    }
+}
+
+/// A customer in JSON, the same in tickets and in `log dump`; absent values are `null`.
+struct CustomerJSON: Encodable {
+    let c: Customer
+    init(_ c: Customer) { self.c = c }
+    enum Key: String, CodingKey { case name, email, phone, groups }
+    func encode(to encoder: Encoder) throws {
+        var x = encoder.container(keyedBy: Key.self)
+        try x.encode(c.name, forKey: .name)
+        try x.encode(c.email, forKey: .email)
+        try x.encode(c.phone, forKey: .phone)
+        try x.encode(c.groups, forKey: .groups)
     }
 }
 

@@ -16,8 +16,7 @@ final class DeskSession {
     /// Opens the journal (creating it and its folder when `create`) and replays it.
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal") throws {
         journalPath = g.journalPath(default: journalName)
-        rules = try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath,
-                                                                           environment: g.environment))
+        rules = try g.rules(journalPath: journalPath)
         actor = try rules.actingAgent(user: g.actingUser)
         now = try g.now()
         if create {
@@ -41,8 +40,8 @@ final class DeskSession {
         state.apply(try journal.readNew())
     }
 
-    func context(at when: Instant? = nil) -> CommandContext {
-        CommandContext(actor: actor, now: when ?? now, rules: rules, newTicketID: {
+    func context() -> CommandContext {
+        CommandContext(actor: actor, now: now, rules: rules, newTicketID: {
             var g = SystemRandomNumberGenerator()
             return TicketID.random(using: &g)
         })

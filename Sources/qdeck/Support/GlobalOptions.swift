@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckConfig
 import QueueDeckDomain
 
 /// Options every command takes.
@@ -22,6 +23,11 @@ struct GlobalOptions: ParsableArguments {
         if let journal { return journal }
         if let j = environment["QDECK_JOURNAL"], !j.isEmpty { return j }
         return dataHome + "/" + name
+    }
+
+    /// The desk rules: built-in defaults, overridden by the team file qdeck finds for this journal.
+    func rules(journalPath: String) throws -> DeskRules {
+        try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: config, journalPath: journalPath, environment: environment))
     }
 
     /// The acting agent's user: QDECK_AGENT, else the OS user.

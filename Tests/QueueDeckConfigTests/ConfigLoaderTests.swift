@@ -1,0 +1,106 @@
+import Foundation
+import QueueDeckDomain
+import Testing
+@testable import QueueDeckConfig
+
+@Suite struct ConfigLoaderTests {
+    func write(_ text: String) -> String {
+        let path = NSTemporaryDirectory() + "qdeck-config-\(UUID().uuidString).yaml"
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsAreValidAndComplete() throws {
+        let r = try ConfigLoader.load(teamFile: nil)
+        #expect(r.agents.count >= 5)
+        #expect(r.departments.map(\.name).contains("billing"))
+        #expect(r.role(named: "team-lead")?.permissions.contains(.reassignAny) == true)
+        #expect(r.contactGroups.first { $0.name == "vip" }?.value == 100)
+        #expect(r.autoCloseAfter == .days(4))
+        #expect(r.sla.atRiskFraction == 0.25)
+        #expect(r.sla.fallback.firstResponse == .hours(8))
+        #expect(r.sla.rules.first?.priority == .urgent)
+        // Monday 08:00–20:00, Sunday closed, Christmas a holiday.
+        #expect(r.calendar.week[0] == [MinuteRange(start: 480, end: 1200)])
+        #expect(r.calendar.week[6].isEmpty)
+        #expect(r.calendar.holidays.contains(CivilDate(year: 2026, month: 12, day: 25).dayNumber))
+        #expect(r.unknownUserRole == .agent)
+    }
+
+    @Test func teamFileReplacesWholeSections() throws {
+        let path = write("""
+        timezone: Europe/Riga
+        business_hours: { mon: "09:00-12:00, 13:00-18:00", tue: 24h }
+        agents:
+          - { user: alice, name: Alice Liepa, role: supervisor, departments: [billing] }
+        unknown_users: none
+        auto_close_after: 3d
+        """)
+        let r = try ConfigLoader.load(teamFile: path)
+        #expect(r.agents.map(\.user) == ["alice"])
+        #expect(r.agents[0].role == .supervisor)
+        #expect(r.calendar.timeZone.identifier == "Europe/Riga")
+        #expect(r.calendar.week[0] == [MinuteRange(start: 540, end: 720), MinuteRange(start: 780, end: 1080)])
+        #expect(r.calendar.week[1] == [MinuteRange(start: 0, end: 1440)])
+        #expect(r.calendar.week[2].isEmpty)  // days not named are closed
+        #expect(r.unknownUserRole == nil)
+        #expect(r.autoCloseAfter == .days(3))
+        #expect(r.departments.count == 4)  // not in the team file: the defaults stay
+        #expect(throws: DomainError.unknownAgent("mallory")) { try r.actingAgent(user: "mallory") }
+    }
+
+    static let mistakes: [(String, Int, String)] = [
+        ("colour: blue\n", 1, "unknown section 'colour'"),
+        ("timezone: Mars/Olympus\n", 1, "unknown time zone 'Mars/Olympus'"),
+        ("business_hours:\n  mon: \"18:00-09:00\"\n", 2, "hours '18:00-09:00'"),
+        ("business_hours:\n  funday: closed\n", 2, "unknown day 'funday'"),
+        ("holidays: [2026-02-30]\n", 1, "holiday '2026-02-30'"),
+        ("agents:\n  - { user: bob, role: wizard }\n", 2, "unknown role 'wizard'"),
+        ("agents:\n  - { user: bob, departments: [space] }\n", 2, "unknown department 'space'"),
+        ("agents:\n  - { name: Nobody }\n", 2, "agent needs a user"),
+        ("agents:\n  - { user: a }\n  - { user: a }\n", 3, "listed twice"),
+        ("roles:\n  helper: [ticket.fly]\n", 2, "unknown permission 'ticket.fly'"),
+        ("roles:\n  agent: [ticket.reply]\n", 2, "built in"),
+        ("sla:\n  at_risk: 140%\n", 2, "at_risk '140%'"),
+        ("sla:\n  rules:\n    - { priority: severe, first_response: 1h }\n", 3, "unknown priority 'severe'"),
+        ("sla:\n  rules:\n    - { department: moon, first_response: 1h }\n", 3, "unknown department 'moon'"),
+        ("sla:\n  rules:\n    - { channel: fax, first_response: 1h }\n", 3, "unknown channel 'fax'"),
+        ("sla:\n  default: { first_response: soon }\n", 2, "first_response 'soon'"),
+        ("sla:\n  default: { first_respons: 1h }\n", 2, "unknown key 'first_respons'"),
+        ("auto_close_after: never\n", 1, "auto_close_after 'never'"),
+        ("unknown_users: wizard\n", 1, "no role 'wizard'"),
+        ("agents: [\n", 2, "YAML syntax"),
+    ]
+
+    @Test(arguments: mistakes)
+    func mistakesNameFileAndLine(_ text: String, _ line: Int, _ fragment: String) {
+        let path = write(text)
+        do {
+            _ = try ConfigLoader.load(teamFile: path)
+            Issue.record("\(text) should be refused")
+        } catch {
+            let e = error.errors[0]
+            #expect(e.file == path)
+            #expect(e.line == line, "\(e)")
+            #expect(e.description.contains(fragment), "\(e)")
+        }
+    }
+
+    @Test func everyMistakeIsReportedNotJustTheFirst() {
+        let path = write("timezone: Nowhere\nagents:\n  - { user: x, role: nope }\nauto_close_after: x\n")
+        #expect(throws: ConfigErrors.self) { try ConfigLoader.load(teamFile: path) }
+        do { _ = try ConfigLoader.load(teamFile: path) } catch { #expect(error.errors.count == 3) }
+    }
+
+    @Test func teamFileSearchOrder() throws {
+        let dir = NSTemporaryDirectory() + "qdeck-cfg-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/desk.journal"
+        #expect(ConfigLoader.teamFilePath(explicit: nil, journalPath: journal, environment: ["HOME": dir]) == nil)
+        try "agents: []\n".write(toFile: dir + "/team.yaml", atomically: true, encoding: .utf8)
+        #expect(ConfigLoader.teamFilePath(explicit: nil, journalPath: journal, environment: [:]) == dir + "/team.yaml")
+        #expect(ConfigLoader.teamFilePath(explicit: nil, journalPath: journal, environment: ["QDECK_CONFIG": "/x.yaml"]) == "/x.yaml")
+        #expect(ConfigLoader.teamFilePath(explicit: "/y.yaml", journalPath: journal, environment: ["QDECK_CONFIG": "/x.yaml"]) == "/y.yaml")
+    }
+}
