@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 @main
 struct QDeck: ParsableCommand {
@@ -16,8 +15,6 @@ struct QDeck: ParsableCommand {
     /// Global options may come before the subcommand (`qdeck --journal J list`); each subcommand
     /// declares them, so they are moved behind the subcommand path before parsing.
     static func main() {
-        // Line-buffered even into a pipe: `demo --live` and scripts see each line as it happens.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(args)

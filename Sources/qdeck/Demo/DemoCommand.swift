@@ -88,7 +88,7 @@ struct LiveDemo {
     }
 
     mutating func run() throws {
-        print("live: customers keep writing; Ctrl-C stops")
+        say("live: customers keep writing; Ctrl-C stops")
         let follower = JournalFollower(path: session.journalPath)
         while true {
             follower.wait(timeoutMillis: Int32.random(in: 2000...9000, using: &rng))
@@ -117,11 +117,16 @@ struct LiveDemo {
             do {
                 let d = try Commands.decide(command, state: session.state, context: ctx)
                 for e in try session.journal.append(d.events, expecting: d.expectedVersions) {
-                    print("live: \(e.event.ticket) \(e.event.kind.name)")
+                    say("live: \(e.event.ticket) \(e.event.kind.name)")
                 }
             } catch {
-                print("live: skipped: \(error)")
+                say("live: skipped: \(error)")
             }
         }
     }
+}
+
+/// One line straight to standard output (no stdio buffer), so a pipe sees it as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
