@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: executable -> config/journal -> domain.
+// Dependencies point one way: executable -> console/config -> journal -> domain.
 // The domain library is pure Swift (no I/O, no clock of its own).
 let package = Package(
     name: "QueueDeck",
@@ -18,7 +18,13 @@ let package = Package(
     targets: [
         .target(name: "QueueDeckDomain"),
         // The one door for customer text to a terminal; shared by the CLI and the console.
-        .target(name: "QueueDeckText"),
+        .target(name: "QueueDeckText", dependencies: ["CQueueDeckWidth"]),
+        // glibc's wcwidth in a UTF-8 locale, whatever the process locale is.
+        .target(name: "CQueueDeckWidth"),
+        // The ncursesw C module: module map plus a small shim header.
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
+        .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW"]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
         // Resources/ is the source of truth for defaults; embedded in the binary so an
         // installed qdeck needs no resource bundle beside it.
@@ -35,19 +41,20 @@ let package = Package(
         .executableTarget(
             name: "qdeck",
             dependencies: [
-                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText",
+                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
         .executableTarget(
             name: "qdeck-bench",
-            dependencies: ["QueueDeckDomain", "QueueDeckJournal"]
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole"]
         ),
         .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),
         .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
+        .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "QueueDeckJournal", "QueueDeckDomain"]),
     ]

@@ -5,6 +5,8 @@ set -euo pipefail
 needed=()
 command -v tmux >/dev/null 2>&1 || needed+=(tmux)
 command -v mount >/dev/null 2>&1 || needed+=(mount)
+[ -f /usr/include/ncursesw/curses.h ] || needed+=(libncurses-dev)
+command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -28,6 +28,7 @@ struct RulesBuilder {
         if let s = sections["auto_close_after"], let d = duration(s.node, s.file, "auto_close_after") { r.autoCloseAfter = d }
         r.calendar = calendar()
         if let s = sections["sla"] { r.sla = sla(s, rules: r) }
+        if let s = sections["canned_responses"] { r.cannedResponses = canned(s) }
         return r
     }
 
@@ -100,6 +101,19 @@ struct RulesBuilder {
             guard let name = m["name"]?.string, !name.isEmpty else { fail(item, s.file, "contact group needs a name"); continue }
             let value = m["value"].flatMap { $0.int } ?? 0
             out.append(ContactGroup(name: name.lowercased(), value: value))
+        }
+        return out
+    }
+
+    mutating func canned(_ s: Located) -> [CannedResponse] {
+        var out: [CannedResponse] = []
+        for item in list(s) {
+            guard let m = mapping(item, s.file, "canned response", keys: ["name", "text"]) else { continue }
+            guard let name = m["name"]?.string, !name.isEmpty, !name.contains(" ") else {
+                fail(item, s.file, "a canned response needs a one-word name"); continue
+            }
+            guard let text = m["text"]?.string, !text.isEmpty else { fail(item, s.file, "canned response \(name) has no text"); continue }
+            out.append(CannedResponse(name: name, text: text))
         }
         return out
     }

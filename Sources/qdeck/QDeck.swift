@@ -8,9 +8,10 @@ struct QDeck: ParsableCommand {
         discussion: "Every console and command on a host shares one append-only journal. See README.md for exit codes.",
         version: "0.1.0",
         subcommands: [
-            Demo.self, New.self, List.self, Show.self, Reply.self, Inbound.self, Note.self, Reassign.self, Claim.self,
+            Console.self, Demo.self, New.self, List.self, Show.self, Reply.self, Inbound.self, Note.self, Reassign.self, Claim.self,
             Postpone.self, Resolve.self, Reopen.self, SetPriority.self, Tag.self, Stats.self, Log.self, Config.self,
-        ])
+        ],
+        defaultSubcommand: Console.self)
 
     /// Global options may come before the subcommand (`qdeck --journal J list`); each subcommand
     /// declares them, so they are moved behind the subcommand path before parsing.

@@ -11,6 +11,8 @@ public struct DeskRules: Sendable {
     public var autoCloseAfter: Millis
     /// The role of an OS user who is not in the roster; nil refuses such users.
     public var unknownUserRole: Role?
+    /// Replies agents insert by name.
+    public var cannedResponses: [CannedResponse] = []
 
     public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = [.agent, .supervisor, .administrator, .viewer],
                 contactGroups: [ContactGroup] = [], sla: SLAPolicy = SLAPolicy(),
@@ -25,6 +27,8 @@ public struct DeskRules: Sendable {
         self.autoCloseAfter = autoCloseAfter
         self.unknownUserRole = unknownUserRole
     }
+
+    public func canned(named n: String) -> CannedResponse? { cannedResponses.first { $0.name.lowercased() == n.lowercased() } }
 
     public func agent(user: String) -> Agent? { agents.first { $0.user == user } }
     public func department(named n: String) -> Department? { departments.first { $0.name.lowercased() == n.lowercased() } }
@@ -44,5 +48,14 @@ public struct DeskRules: Sendable {
             if let v = contactGroups.first(where: { $0.name == g })?.value, v > best { best = v }
         }
         return best
+    }
+}
+
+public struct CannedResponse: Hashable, Sendable {
+    public var name: String
+    public var text: String
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
     }
 }

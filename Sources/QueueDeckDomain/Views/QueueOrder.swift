@@ -30,7 +30,7 @@ public enum QueueOrder: String, CaseIterable, Sendable {
     }
 
     /// Sort keys computed once per ticket, then compared; keeps sorting 100,000 tickets cheap.
-    func key(_ t: Ticket, _ ctx: ViewContext) -> (Int64, Int64, Int64) {
+    public func key(_ t: Ticket, _ ctx: ViewContext) -> (Int64, Int64, Int64) {
         switch self {
         case .fifo: return (t.createdAt.ms, 0, 0)
         case .sla: return (ctx.slaBook.plan(t).sortKey, t.createdAt.ms, 0)

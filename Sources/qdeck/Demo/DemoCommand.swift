@@ -13,7 +13,7 @@ struct Demo: DeskCommand {
     @Option(name: .long, help: "Over how many days.") var days: Int = 6
     @Option(name: .long, help: "Random seed (the same seed gives the same desk).") var seed: UInt64 = 2026
     @Flag(name: .long, help: "Do not open the console; print a summary.") var noConsole = false
-    @Flag(name: .long, help: "Keep customers arriving and replying until interrupted.") var live = false
+    @Flag(name: .long, help: "Keep customers arriving and replying until interrupted (prints what happens; open a console on the same journal in another terminal).") var live = false
     @Flag(name: .long, help: "Overwrite an existing journal given with --journal.") var force = false
 
     func execute() throws {
@@ -40,7 +40,13 @@ struct Demo: DeskCommand {
             i += batch.count
         }
         let reread = try DeskSession(g, writable: true)
+        let terminal = isatty(0) == 1 && isatty(1) == 1
+        if !noConsole && terminal && !live {
+            try openConsole(reread)
+            return
+        }
         print(summary(reread, path: path, events: events.count))
+        if !noConsole && !terminal { print("(the console needs a terminal; showing the summary instead)") }
         if live {
             var liveDemo = LiveDemo(session: reread, seed: seed)
             try liveDemo.run()

@@ -1,0 +1,43 @@
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// What the console works on: the journal, the rules, the acting agent and the folded state.
+public final class ConsoleDesk {
+    public let journal: any EventJournal
+    public let journalPath: String
+    public let rules: DeskRules
+    public let actor: Agent
+    public private(set) var state: DeskState
+    /// The clock; replaced in tests and benchmarks.
+    public var clock: () -> Instant
+    public var cannedResponses: [CannedResponse] { rules.cannedResponses }
+
+    public init(journal: any EventJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
+                clock: @escaping () -> Instant) {
+        self.journal = journal
+        self.journalPath = journalPath
+        self.rules = rules
+        self.actor = actor
+        self.state = state
+        self.clock = clock
+    }
+
+    /// Folds in what anyone appended since; returns the events.
+    public func absorb() throws -> [StoredEvent] {
+        let events = try journal.readNew()
+        state.apply(events)
+        return events
+    }
+
+    /// Decides a command as the acting agent and appends it, refused if the ticket moved past the
+    /// version the agent saw.
+    public func perform(_ command: Command, sawVersion: UInt32?) throws -> [StoredEvent] {
+        let ctx = CommandContext(actor: actor, now: clock(), rules: rules, newTicketID: {
+            var g = SystemRandomNumberGenerator()
+            return TicketID.random(using: &g)
+        })
+        var d = try Commands.decide(command, state: state, context: ctx)
+        if let v = sawVersion, let id = command.ticket { d.expectedVersions[id] = v }
+        return try journal.append(d.events, expecting: d.expectedVersions)
+    }
+}

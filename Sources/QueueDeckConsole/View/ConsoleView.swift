@@ -1,0 +1,267 @@
+import Foundation
+import QueueDeckDomain
+import QueueDeckText
+
+/// Draws the console into a Grid. Pure: the controller's state in, cells out.
+public enum ConsoleView {
+    static let okStyle = Style(color: .green)
+    static let riskStyle = Style(color: .yellow, bold: true)
+    static let lateStyle = Style(color: .red, bold: true)
+    static let dimStyle = Style(dim: true)
+    static let noteStyle = Style(color: .magenta)
+    static let headStyle = Style(bold: true)
+
+    public static func render(_ c: ConsoleController, rows: Int, cols: Int, live: Bool = true) -> Grid {
+        var g = Grid(rows: rows, cols: cols)
+        var composerLines = 0
+        if case .composer(let comp) = c.mode { composerLines = min(6, ScreenText.lines(comp.text).count + 2) }
+        let layout = ScreenLayout(rows: rows, cols: cols, detailOpen: c.detailOpen && c.selectedTicket != nil, composerLines: composerLines)
+        if layout.tooSmall {
+            let msg = "Terminal too small: \(cols)×\(rows); QueueDeck needs at least \(ScreenLayout.minCols)×\(ScreenLayout.minRows)"
+            for (i, line) in ScreenText.wrap(msg, width: max(1, cols)).enumerated() { g.put(line, row: rows / 2 - 1 + i, col: 0) }
+            return g
+        }
+        c.pageSize = layout.listHeight
+        header(&g, c, live: live)
+        list(&g, c, layout)
+        if let d = layout.detail, let t = c.selectedTicket { detail(&g, c, t, d) }
+        bottom(&g, c, layout, composerLines: composerLines)
+        switch c.mode {
+        case .help: help(&g, c)
+        case .picker(let p): picker(&g, p)
+        default: break
+        }
+        return g
+    }
+
+    // MARK: Header
+
+    static func header(_ g: inout Grid, _ c: ConsoleController, live: Bool) {
+        var col = 0
+        let tabs: [(String, Channel?)] = [("All", nil), ("Email", .email), ("Call", .call), ("Chat", .chat)]
+        for (i, (name, ch)) in tabs.enumerated() {
+            let n = ch.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
+            let text = " \(i + 1) \(name) \(n) "
+            let active = c.queue == ch
+            col += g.put(text, row: 0, col: col, style: Style(bold: active, reverse: active))
+            col += g.put("│", row: 0, col: col, style: dimStyle)
+        }
+        let cal = c.desk.rules.calendar
+        let clock = String(c.now.iso(offsetSeconds: cal.utcOffset(at: c.now)).dropFirst(11).prefix(8))
+        let right = "\(c.desk.actor.user) · \(live ? "● live" : "○ offline") · \(clock)"
+        let rw = DisplayWidth.of(right)
+        if g.cols - rw - 1 > col { g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle) }
+        var line = "sort: \(c.order.label)"
+        line += " · filter: " + (c.filterText.isEmpty ? "none" : c.filterText)
+        if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
+        line += " · \(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
+        g.put(line, row: 1, col: 0, style: dimStyle)
+    }
+
+    // MARK: List
+
+    struct Column { var title: String; var width: Int }
+
+    static func columns(_ width: Int) -> [Column] {
+        if width >= 110 {
+            let fixed = 2 + 14 + 2 + 10 + 7 + 18 + 7 + 13 + 10
+            return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "STATUS", width: 10),
+                    .init(title: "PRIO", width: 7), .init(title: "CUSTOMER", width: 18), .init(title: "SUBJECT", width: max(10, width - fixed)),
+                    .init(title: "WAIT", width: 7), .init(title: "SLA", width: 13), .init(title: "ASSIGNEE", width: 10)]
+        }
+        if width >= 70 {
+            let fixed = 2 + 14 + 2 + 10 + 7 + 13
+            return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "STATUS", width: 10),
+                    .init(title: "SUBJECT", width: max(10, width - fixed)), .init(title: "WAIT", width: 7), .init(title: "SLA", width: 13)]
+        }
+        return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "SLA", width: 9),
+                .init(title: "SUBJECT", width: max(5, width - 2 - 14 - 2 - 9))]
+    }
+
+    static func glyph(_ ch: Channel) -> String {
+        switch ch {
+        case .email: "✉"
+        case .call: "☎"
+        case .chat: "✎"
+        }
+    }
+
+    /// SLA as colour plus glyph and word, so it reads in monochrome too.
+    public static func sla(_ s: SLAStatus, now: Instant) -> (String, Style) {
+        switch s.state {
+        case .none: return ("-", dimStyle)
+        case .paused: return ("‖ paused", dimStyle)
+        case .ok: return ("● " + (s.dueAt.map { span($0 - now) } ?? "ok"), okStyle)
+        case .atRisk: return ("▲ RISK " + (s.dueAt.map { span($0 - now) } ?? ""), riskStyle)
+        case .breached: return ("✖ LATE " + (s.dueAt.map { span(now - $0) } ?? "‖"), lateStyle)
+        }
+    }
+
+    static func span(_ ms: Millis) -> String {
+        let s = max(0, ms / 1000)
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))" }
+        return "\(s / 86400)d\(s % 86400 / 3600)h"
+    }
+
+    static func list(_ g: inout Grid, _ c: ConsoleController, _ l: ScreenLayout) {
+        let cols = columns(l.listWidth)
+        var x = 0
+        for col in cols {
+            g.put(col.title, row: 2, col: x, width: col.width - 1, style: Style(bold: true, underline: true))
+            x += col.width
+        }
+        if c.rows.isEmpty {
+            g.put(c.filterText.isEmpty ? "Nothing waiting in this queue." : "No ticket matches the filter.", row: l.listTop + 1, col: 2, style: dimStyle)
+            return
+        }
+        let ctx = c.context
+        for i in 0..<l.listHeight {
+            let index = c.scrollTop + i
+            guard index < c.rows.count, let t = c.state[c.rows[index]] else { break }
+            let row = l.listTop + i
+            let (slaText, slaStyle) = sla(ctx.sla(t), now: c.now)
+            let status = ctx.status(t)
+            var x = 0
+            for col in cols {
+                let w = col.width - 1
+                switch col.title {
+                case "": if col.width == 2 && x == 0 { g.put(c.marked.contains(t.id) ? "◆" : " ", row: row, col: x, width: w) }
+                         else { g.put(glyph(t.channel), row: row, col: x, width: w) }
+                case "ID": g.put(t.id.description, row: row, col: x, width: w)
+                case "STATUS": g.put(status.rawValue, row: row, col: x, width: w, style: status.isWaitingForDesk ? Style(bold: true) : .plain)
+                case "PRIO": g.put(t.priority.name, row: row, col: x, width: w, style: t.priority >= .high ? Style(color: .red) : .plain)
+                case "CUSTOMER": g.put(t.customer.name, row: row, col: x, width: w)
+                case "SUBJECT": g.put(t.subject, row: row, col: x, width: w)
+                case "WAIT": g.put(t.waitingSince.map { span(c.now - $0) } ?? "-", row: row, col: x, width: w)
+                case "SLA": g.put(slaText, row: row, col: x, width: w, style: slaStyle)
+                case "ASSIGNEE": g.put(t.assignee ?? "-", row: row, col: x, width: w, style: t.assignee == c.desk.actor.user ? Style(bold: true) : .plain)
+                default: break
+                }
+                x += col.width
+            }
+            if index == c.cursor { g.restyle(row: row, width: l.listWidth) { $0.reverse = true } }
+        }
+    }
+
+    // MARK: Detail
+
+    static func time(_ t: Instant, _ c: ConsoleController) -> String {
+        let iso = t.iso(offsetSeconds: c.desk.rules.calendar.utcOffset(at: t))
+        return String(iso.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
+    }
+
+    /// The detail pane's lines, each with a style, wrapped to the pane width.
+    static func detailLines(_ c: ConsoleController, _ t: Ticket, width: Int) -> [(String, Style)] {
+        var out: [(String, Style)] = []
+        func add(_ s: String, _ st: Style = .plain, indent: String = "") {
+            for line in ScreenText.lines(s) { for w in ScreenText.wrap(line, width: max(1, width - indent.count)) { out.append((indent + w, st)) } }
+        }
+        let ctx = c.context
+        add("\(t.id)  \(glyph(t.channel)) \(t.channel.rawValue)  \(t.subject)", headStyle)
+        add("\(ctx.status(t).rawValue) · \(t.priority.name) · version \(t.version) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department")"
+            + (t.tags.isEmpty ? "" : " · #" + t.tags.joined(separator: " #")))
+        let (slaText, slaStyle) = sla(ctx.sla(t), now: c.now)
+        add("SLA \(slaText)" + (ctx.sla(t).target.map { " (\($0))" } ?? ""), slaStyle)
+        out.append(("", .plain))
+        let cu = t.customer
+        add("Customer  \(cu.name)" + (cu.groups.isEmpty ? "" : "  [" + cu.groups.map { $0.uppercased() }.joined(separator: ", ") + "]"), headStyle)
+        if let e = cu.email { add("  ✉ \(e)") }
+        if let p = cu.phone { add("  ☎ \(p)") }
+        let others = c.state.otherTickets(of: t)
+        if !others.isEmpty {
+            add("  other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "))
+        }
+        if let l = t.linkedFrom { add("  continues \(l)") }
+        if let l = t.linkedTo { add("  continued in \(l)") }
+        out.append(("", .plain))
+        add("── conversation ──", dimStyle)
+        for e in t.entries {
+            switch e.kind {
+            case .customer: add("\(time(e.at, c))  \(e.author) wrote", headStyle); add(e.body, indent: "  ")
+            case .reply: add("\(time(e.at, c))  reply by \(e.author)", Style(color: .cyan, bold: true)); add(e.body, indent: "  ")
+            case .note: add("\(time(e.at, c))  INTERNAL NOTE by \(e.author)", Style(color: .magenta, bold: true)); add(e.body, noteStyle, indent: "┃ ")
+            }
+        }
+        out.append(("", .plain))
+        add("── history ──", dimStyle)
+        for h in t.history { add("\(time(h.at, c))  \(h.actor): \(h.text)", dimStyle) }
+        return out
+    }
+
+    static func detail(_ g: inout Grid, _ c: ConsoleController, _ t: Ticket, _ d: (row: Int, col: Int, height: Int, width: Int)) {
+        if d.col > 0 { for r in d.row..<(d.row + d.height) { g.put("│", row: r, col: d.col - 1, style: dimStyle) } }
+        else { g.put(String(repeating: "─", count: d.width), row: d.row, col: 0, style: dimStyle) }
+        let top = d.col > 0 ? d.row : d.row + 1
+        let height = d.col > 0 ? d.height : d.height - 1
+        let lines = detailLines(c, t, width: d.width - 1)
+        c.detailScroll = max(0, min(c.detailScroll, max(0, lines.count - height)))
+        for i in 0..<height {
+            let index = c.detailScroll + i
+            guard index < lines.count else { break }
+            g.put(lines[index].0, row: top + i, col: d.col, width: d.width - 1, style: lines[index].1)
+        }
+    }
+
+    // MARK: Bottom lines, overlays
+
+    static func bottom(_ g: inout Grid, _ c: ConsoleController, _ l: ScreenLayout, composerLines: Int) {
+        let flashRow = g.rows - 2 - composerLines
+        switch c.mode {
+        case .filter(let text): g.put("/" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
+        case .command(let text): g.put(":" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
+        case .prompt(let p): g.put(p.label + p.text + "▏", row: flashRow, col: 0, style: Style(bold: true))
+        case .composer(let comp):
+            g.put("── reply to \(comp.ticket) · Enter sends · Alt-Enter new line · Ctrl-T canned · Esc discards ──", row: flashRow, col: 0, style: dimStyle)
+            let lines = ScreenText.lines(comp.text)
+            for (i, line) in lines.suffix(composerLines - 1).enumerated() {
+                g.put((i == min(lines.count, composerLines - 1) - 1 ? line + "▏" : line), row: flashRow + 1 + i, col: 0)
+            }
+        default:
+            if let f = c.flash, c.now - f.at < .seconds(8) || f.error { g.put(f.text, row: flashRow, col: 0, style: f.error ? lateStyle : Style(bold: true)) }
+        }
+        let hints: [(Action, String)] = [(.down, "move"), (.open, "open"), (.filter, "filter"), (.sort, "sort"), (.reply, "reply"),
+                                         (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve"), (.help, "help"), (.back, "quit")]
+        let bar = hints.filter { c.keyMap.contains($0.0) }.map { "\(c.keyMap.keys(of: $0.0).split(separator: " ").first ?? "") \($0.1)" }.joined(separator: "  ")
+        g.fill(row: g.rows - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
+        g.put(bar, row: g.rows - 1, col: 0, style: Style(reverse: true))
+    }
+
+    static func box(_ g: inout Grid, title: String, lines: [(String, Style)], width: Int) {
+        let w = min(g.cols - 2, width)
+        let h = min(g.rows - 2, lines.count + 2)
+        let top = max(0, (g.rows - h) / 2), left = max(0, (g.cols - w) / 2)
+        g.fill(row: top, col: left, height: h, width: w)
+        g.put("┌" + String(repeating: "─", count: w - 2) + "┐", row: top, col: left)
+        g.put(" \(title) ", row: top, col: left + 2, style: headStyle)
+        for i in 1..<(h - 1) {
+            g.put("│", row: top + i, col: left)
+            if i - 1 < lines.count { g.put(lines[i - 1].0, row: top + i, col: left + 2, width: w - 4, style: lines[i - 1].1) }
+            g.put("│", row: top + i, col: left + w - 1)
+        }
+        g.put("└" + String(repeating: "─", count: w - 2) + "┘", row: top + h - 1, col: left)
+    }
+
+    /// Generated from the live key map: what it lists is exactly what the keys do.
+    static func help(_ g: inout Grid, _ c: ConsoleController) {
+        var lines: [(String, Style)] = []
+        for b in c.keyMap.bindings {
+            let keys = b.keys.map(\.description).joined(separator: " ")
+            let cmd = ":" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "")
+            lines.append(((keys.isEmpty ? "" : keys).padding(toLength: 12, withPad: " ", startingAt: 0) + b.summary + "   " + cmd, .plain))
+        }
+        lines.append(("any key closes this help", dimStyle))
+        box(&g, title: "Keys", lines: lines, width: 100)
+    }
+
+    static func picker(_ g: inout Grid, _ p: Picker) {
+        var lines: [(String, Style)] = [("› " + p.query + "▏", headStyle)]
+        let items = p.visible
+        let start = max(0, p.selection - 12)
+        for (i, item) in items.enumerated().dropFirst(start).prefix(14) {
+            lines.append(((i == p.selection ? "▶ " : "  ") + item.label, i == p.selection ? Style(reverse: true) : .plain))
+        }
+        if items.isEmpty { lines.append(("no match", dimStyle)) }
+        box(&g, title: p.title, lines: lines, width: 60)
+    }
+}

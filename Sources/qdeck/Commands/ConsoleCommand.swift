@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConsole
+import QueueDeckDomain
+
+struct Console: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work the live queue in the terminal (the default command).",
+        discussion: "Keys: ? inside the console lists them all. NO_COLOR=1 draws without colour.")
+    @OptionGroup var globals: GlobalOptions
+
+    func execute() throws {
+        let session = try DeskSession(globals, writable: true, create: true)
+        try openConsole(session)
+    }
+}
+
+/// Opens the agent console on a session's journal.
+func openConsole(_ session: DeskSession) throws {
+    let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
+                           state: session.state, clock: clockFromEnvironment(session.now))
+    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    do {
+        let app = try ConsoleApp(desk: desk, noColor: noColor)
+        app.run()
+    } catch let e as TerminalError {
+        throw Failure(code: Exit.usage, message: e.description)
+    }
+}
+
+/// The wall clock, or a clock that starts at QDECK_NOW and runs from there (reproducible screens).
+func clockFromEnvironment(_ start: Instant) -> () -> Instant {
+    let fixed = !(ProcessInfo.processInfo.environment["QDECK_NOW"] ?? "").isEmpty
+    let began = Date()
+    return fixed ? { start + Millis(Date().timeIntervalSince(began) * 1000) } : { Instant(seconds: Date().timeIntervalSince1970) }
+}
