@@ -126,3 +126,22 @@ struct SampleDesk {
         #expect(o == .fifo)
     }
 }
+
+@Suite struct FilterNarrowingTests {
+    static let cases: [(String, String, Bool)] = [
+        ("berz", "berzi", true),
+        ("berz", "berz channel:chat", true),
+        ("channel:chat", "channel:chat tag:x", true),
+        ("channe", "channel:email", false),      // a word turning into a field term
+        ("-spam", "-spams", false),               // a longer negated word widens
+        ("refund", "refund status:resolved", false),  // naming statuses lifts the working-queue default
+        ("a b", "a bc", true),
+        ("a b", "ab", false),
+        ("tag:x", "tag:xy", false),
+    ]
+
+    @Test(arguments: cases)
+    func narrowing(_ old: String, _ new: String, _ expected: Bool) throws {
+        #expect(try TicketFilter.parse(new).narrows(TicketFilter.parse(old)) == expected, "\(old) → \(new)")
+    }
+}

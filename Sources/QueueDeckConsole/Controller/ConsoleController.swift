@@ -354,8 +354,7 @@ public final class ConsoleController {
     func setFilter(_ text: String) {
         do {
             let f = try TicketFilter.parse(text)
-            let old = list.filter.source
-            if !old.isEmpty && text.hasPrefix(old) && !text.contains("-") && !text.contains("\"") && !f.namesStatus {
+            if !list.filter.isEmpty && f.narrows(list.filter) {
                 list.narrow(to: f, state, context)
                 reselect(keepingScreenRow: cursor - scrollTop)
             } else {

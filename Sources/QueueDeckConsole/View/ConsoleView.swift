@@ -220,8 +220,8 @@ public enum ConsoleView {
         default:
             if let f = c.flash, c.now - f.at < .seconds(8) || f.error { g.put(f.text, row: flashRow, col: 0, style: f.error ? lateStyle : Style(bold: true)) }
         }
-        let hints: [(Action, String)] = [(.down, "move"), (.open, "open"), (.filter, "filter"), (.sort, "sort"), (.reply, "reply"),
-                                         (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve"), (.help, "help"), (.back, "quit")]
+        let hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
+                                         (.sort, "sort"), (.reply, "reply"), (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve")]
         let bar = hints.filter { c.keyMap.contains($0.0) }.map { "\(c.keyMap.keys(of: $0.0).split(separator: " ").first ?? "") \($0.1)" }.joined(separator: "  ")
         g.fill(row: g.rows - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
         g.put(bar, row: g.rows - 1, col: 0, style: Style(reverse: true))
