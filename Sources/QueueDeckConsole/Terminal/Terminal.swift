@@ -59,7 +59,11 @@ public final class Terminal {
     /// Paints the grid; rows equal to the last painted ones are skipped.
     public func paint(_ grid: Grid, force: Bool = false) {
         let full = force || last == nil || last!.rows != grid.rows || last!.cols != grid.cols
-        if full { erase() }
+        if full {
+            // After a resize or an editor the terminal's contents are unknown: clear and redraw all.
+            erase()
+            clearok(qd_stdscr(), true)
+        }
         var buf: [wchar_t] = []
         buf.reserveCapacity(grid.cols * 2)
         for r in 0..<grid.rows {
@@ -167,6 +171,12 @@ public final class Terminal {
         for s in [SIGINT, SIGTERM, SIGHUP] {
             signal(s) { sig in signalBox.value = sig }
         }
+        // A parent may have left these blocked (the mask survives exec); without them Ctrl-C,
+        // SIGTERM, resizes and Ctrl-Z would never reach us.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
 
