@@ -84,7 +84,7 @@ enum ReplayBench {
             var state = DeskState(autoCloseAfter: .days(4))
             state.apply(read)
             let t2 = nanos()
-            precondition(read.count == n && state.tickets.count > 0)
+            precondition(read.count == n && state.count > 0)
             let dec = JSONDecoder()
             var count = 0
             for l in lines { count += (try! dec.decode(JSONEvent.self, from: l)).seq > 0 ? 1 : 0 }

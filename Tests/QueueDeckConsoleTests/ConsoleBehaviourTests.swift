@@ -151,7 +151,7 @@ import Testing
         #expect(f.controller.marked.count == 3)
         f.keys(.char("x"))
         #expect(f.controller.marked.isEmpty)
-        #expect(f.controller.state.tickets.values.filter { $0.storedStatus == .resolved }.count == 3)
+        #expect(f.controller.state.all.filter { $0.storedStatus == .resolved }.count == 3)
         #expect(f.controller.rows.count == 1)
     }
 

@@ -149,7 +149,7 @@ import Testing
         state.apply(StoredEvent(seq: 1, version: 1, event: Event(ticket: id, at: TestDesk.at(9), actor: "x", kind: .resolved)))
         state.apply(StoredEvent(seq: 2, version: 1, event: Event(ticket: id, at: TestDesk.at(9), actor: "x", kind: .unknown(type: 99, payload: [1]))))
         #expect(state.skippedEvents == 2)
-        #expect(state.tickets.isEmpty)
+        #expect(state.all.isEmpty)
         #expect(state.lastSeq == 2)
     }
 }

@@ -21,6 +21,7 @@ public final class ConsoleApp {
         defer { terminal.end() }
         var force = true
         var lastPaint: Grid?
+        var warmed = false
         while Terminal.pendingSignal == 0 {
             var quit = false
             while let key = terminal.readKey(timeoutMillis: 0) {
@@ -42,7 +43,10 @@ public final class ConsoleApp {
                 lastPaint = grid
                 force = false
             }
-            wait(millis: 250)
+            // Idle: warm the caches a slice at a time, then sleep until something happens.
+            let warming = !warmed && !controller.warmUp()
+            warmed = warmed || !warming
+            wait(millis: warming ? 0 : 250)
         }
     }
 

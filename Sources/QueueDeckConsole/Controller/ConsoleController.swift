@@ -27,6 +27,7 @@ public final class ConsoleController {
         self.keyMap = keyMap
         context = ViewContext(now: desk.clock(), me: desk.actor.user, rules: desk.rules)
         rebuild()
+        countWaiting()
     }
 
     public var state: DeskState { desk.state }
@@ -43,22 +44,31 @@ public final class ConsoleController {
     /// so the list is rebuilt now and then; rows always show the state at `now`.
     public func tick(_ now: Instant) {
         context.now = now
-        let every: Millis = state.tickets.count > 50_000 ? .seconds(30) : .seconds(5)
-        if now - lastRebuild >= every { rebuild() }
+        let every: Millis = state.count > 50_000 ? .seconds(30) : .seconds(5)
+        if now - lastRebuild >= every {
+            rebuild()
+            countWaiting()
+        }
     }
 
     /// Folds in other agents' (and our own) appends, keeping the selection and scroll position.
     @discardableResult
     public func absorb() -> [StoredEvent] {
         let events: [StoredEvent]
-        do { events = try desk.absorb() } catch {
+        let before: [TicketID: Ticket]
+        do { (events, before) = try desk.absorb() } catch {
             say("journal: \(error)", error: true)
             return []
         }
         guard !events.isEmpty else { return [] }
         let screenRow = cursor - scrollTop
-        list.update(Set(events.map(\.event.ticket)), state, context)
-        countWaiting()
+        let changed = Set(events.map(\.event.ticket))
+        list.update(changed, state, context)
+        // Waiting counts move by what the touched tickets contributed before and after.
+        for id in changed {
+            if let old = before[id], context.status(old).isWaitingForDesk { waiting[old.channel, default: 0] -= 1 }
+            if let new = state[id], context.status(new).isWaitingForDesk { waiting[new.channel, default: 0] += 1 }
+        }
         reselect(keepingScreenRow: screenRow)
         if detailOpen, let sel = selected,
            let e = events.last(where: { $0.event.ticket == sel && $0.event.actor != desk.actor.user }) {
@@ -84,17 +94,31 @@ public final class ConsoleController {
         }
     }
 
+    /// Rescans every ticket for the list (waiting counts do not depend on the queue or filter).
     func rebuild() {
         let screenRow = cursor - scrollTop
         list.rebuild(state, context)
         lastRebuild = context.now
-        countWaiting()
         reselect(keepingScreenRow: screenRow)
+    }
+
+    /// Fills the SLA-plan and search-text caches a slice at a time while the agent is idle, so the
+    /// first filter keystroke on a big queue does not fold 100,000 tickets at once. True when done.
+    private var warmQueue: [TicketID]? = nil
+    @discardableResult
+    public func warmUp(budget: Int = 4_000) -> Bool {
+        if warmQueue == nil { warmQueue = state.all.map(\.id) }
+        var n = 0
+        while n < budget, let id = warmQueue!.popLast() {
+            if let t = state[id] { context.warm(t) }
+            n += 1
+        }
+        return warmQueue!.isEmpty
     }
 
     func countWaiting() {
         var w: [Channel: Int] = [.email: 0, .call: 0, .chat: 0]
-        for t in state.tickets.values where context.status(t).isWaitingForDesk { w[t.channel, default: 0] += 1 }
+        for t in state.all where context.status(t).isWaitingForDesk { w[t.channel, default: 0] += 1 }
         waiting = w
     }
 
@@ -345,16 +369,28 @@ public final class ConsoleController {
     }
 
     func setOrder(_ o: QueueOrder) {
-        list.order = o
-        rebuild()
+        let screenRow = cursor - scrollTop
+        list.reorder(o)
+        reselect(keepingScreenRow: screenRow)
         say("sorted by \(o.label)")
     }
+
+    /// Lists seen while typing a filter, by query, so Backspace restores instead of rescanning.
+    /// Valid only while nothing new arrived from the journal.
+    private var typed: [String: [SortFields]] = [:]
+    private var typedAtSeq: UInt64 = 0
 
     /// Applies the filter as typed; a longer query narrows the current list instead of rescanning.
     func setFilter(_ text: String) {
         do {
             let f = try TicketFilter.parse(text)
-            if !list.filter.isEmpty && f.narrows(list.filter) {
+            if typedAtSeq != state.lastSeq || typed.count > 64 { typed = [:]; typedAtSeq = state.lastSeq }
+            let key = { (source: String) in "\(self.list.order.rawValue)|\(self.list.channel?.rawValue ?? "all")|\(source)" }
+            typed[key(list.filter.source)] = list.savedRows
+            if let rows = typed[key(f.source)], !list.filter.isEmpty {
+                list.restore(filter: f, rows: rows)
+                reselect(keepingScreenRow: cursor - scrollTop)
+            } else if !list.filter.isEmpty && f.narrows(list.filter) {
                 list.narrow(to: f, state, context)
                 reselect(keepingScreenRow: cursor - scrollTop)
             } else {

@@ -22,11 +22,13 @@ public final class ConsoleDesk {
         self.clock = clock
     }
 
-    /// Folds in what anyone appended since; returns the events.
-    public func absorb() throws -> [StoredEvent] {
+    /// Folds in what anyone appended since; returns the events and the touched tickets as they were.
+    public func absorb() throws -> (events: [StoredEvent], before: [TicketID: Ticket]) {
         let events = try journal.readNew()
+        var before: [TicketID: Ticket] = [:]
+        for e in events where before[e.event.ticket] == nil { before[e.event.ticket] = state[e.event.ticket] }
         state.apply(events)
-        return events
+        return (events, before)
     }
 
     /// Decides a command as the acting agent and appends it, refused if the ticket moved past the

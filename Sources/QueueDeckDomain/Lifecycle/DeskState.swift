@@ -1,6 +1,9 @@
 /// The folded state of the desk: every ticket as of the last applied event.
 public struct DeskState: Sendable {
-    public private(set) var tickets: [TicketID: Ticket] = [:]
+    /// Every ticket in creation order: passes over the desk walk memory in order, which keeps a
+    /// scan of 100,000 tickets several times faster than visiting a dictionary in hash order.
+    public private(set) var all: [Ticket] = []
+    private var positions: [TicketID: Int] = [:]
     public private(set) var lastSeq: UInt64 = 0
     /// Tickets of each customer (by contact key), oldest first: the customer card's "other tickets".
     public private(set) var ticketsByContact: [String: [TicketID]] = [:]
@@ -11,10 +14,11 @@ public struct DeskState: Sendable {
 
     public init(autoCloseAfter: Millis) { self.autoCloseAfter = autoCloseAfter }
 
-    public subscript(id: TicketID) -> Ticket? { tickets[id] }
+    public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }
+    public var count: Int { all.count }
 
     public func ticket(_ id: TicketID) throws(DomainError) -> Ticket {
-        guard let t = tickets[id] else { throw .unknownTicket(id.description) }
+        guard let t = self[id] else { throw .unknownTicket(id.description) }
         return t
     }
 
@@ -31,19 +35,20 @@ public struct DeskState: Sendable {
         lastSeq = max(lastSeq, stored.seq)
         let e = stored.event
         if case .created(let opening) = e.kind {
-            guard tickets[e.ticket] == nil else { skippedEvents += 1; return }
-            let t = Ticket(id: e.ticket, opening: opening, at: e.at, actor: e.actor, version: stored.version)
-            tickets[e.ticket] = t
+            guard positions[e.ticket] == nil else { skippedEvents += 1; return }
+            let t = Ticket(id: e.ticket, opening: opening, at: e.at, actor: e.actor, version: stored.version, slot: all.count)
+            positions[e.ticket] = all.count
+            all.append(t)
             ticketsByContact[t.customer.contactKey, default: []].append(t.id)
-            if let prev = opening.linkedFrom { tickets[prev]?.linkedTo = e.ticket }
+            if let prev = opening.linkedFrom, let p = positions[prev] { all[p].linkedTo = e.ticket }
             return
         }
-        guard let index = tickets.index(forKey: e.ticket) else { skippedEvents += 1; return }
-        // Mutate in place through the index: no copy of the ticket, one hash lookup.
-        if Lifecycle.apply(e, to: &tickets.values[index], autoCloseAfter: autoCloseAfter) {
-            tickets.values[index].version = stored.version
-            tickets.values[index].updatedAt = e.at
-            tickets.values[index].lastActor = e.actor
+        guard let index = positions[e.ticket] else { skippedEvents += 1; return }
+        // Mutate in place: no copy of the ticket, one hash lookup.
+        if Lifecycle.apply(e, to: &all[index], autoCloseAfter: autoCloseAfter) {
+            all[index].version = stored.version
+            all[index].updatedAt = e.at
+            all[index].lastActor = e.actor
         } else {
             skippedEvents += 1
         }

@@ -9,6 +9,7 @@ enum Lifecycle {
             return false
         case .customerMessage(let body):
             t.entries.append(ConversationEntry(kind: .customer, author: t.customer.name, at: e.at, body: body))
+            t.countMessage()
             t.customerChars += body.utf8.count
             t.lastCustomerMessageAt = e.at
             if t.waitingSince == nil { t.waitingSince = e.at }
@@ -22,6 +23,7 @@ enum Lifecycle {
             }
         case .agentReply(let body):
             t.entries.append(ConversationEntry(kind: .reply, author: e.actor, at: e.at, body: body))
+            t.countMessage()
             if let since = t.waitingSince {
                 t.responses.append(ResponseWindow(from: since, to: e.at, first: !t.everAnswered))
                 t.waitingSince = nil

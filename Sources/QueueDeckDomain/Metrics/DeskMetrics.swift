@@ -95,7 +95,7 @@ public struct DeskMetrics: Sendable {
         for a in rules.agents where a.may(.reply) { agents[a.user] = AgentLoad(agent: a.user) }
         let inPeriod = { (t: Instant) in t >= periodStart && t <= now }
 
-        for t in state.tickets.values {
+        for t in state.all {
             var figures = channels[t.channel]!
             let status = ctx.status(t)
             let targets = rules.sla.targets(for: t)

@@ -69,60 +69,246 @@ public struct ResponseWindow: Hashable, Sendable {
     public var first: Bool
 }
 
+/// A ticket: a value type whose fields live in one copy-on-write box. Copying a ticket (reading it out
+/// of the desk state, iterating 100,000 of them) costs one retain; `_modify` accessors keep appends
+/// to its conversation and history in place.
 public struct Ticket: Hashable, Sendable {
-    public var id: TicketID
-    public var version: UInt32
-    public var channel: Channel
-    public var customer: Customer
-    public var subject: String
-    public var priority: Priority
-    public var department: String?
-    public var assignee: String?
-    public var tags: [String]
-    /// The status as last written by an event; see `status(at:rules:)` for wake-up and auto-close.
-    public var storedStatus: TicketStatus
-    public var postponedUntil: Instant?
-    public var resolvedAt: Instant?
-    public var createdAt: Instant
-    public var updatedAt: Instant
-    public var lastActor: String
-    public var everAnswered: Bool
-    public var firstResponseAt: Instant?
-    /// The customer has waited for the desk since then (nil when the ball is in the customer's court).
-    public var waitingSince: Instant?
-    public var lastCustomerMessageAt: Instant
-    public var linkedFrom: TicketID?
-    public var linkedTo: TicketID?
-    public var entries: [ConversationEntry]
-    public var history: [HistoryEntry]
-    public var runLog: [RunInterval]
-    public var responses: [ResponseWindow]
-    /// Bytes (UTF-8) the customer wrote: the "size of the ask" for easiest-first ordering.
-    public var customerChars: Int
+    final class Storage: @unchecked Sendable {
+        var id: TicketID
+        var version: UInt32
+        var channel: Channel
+        var customer: Customer
+        var subject: String
+        var priority: Priority
+        var department: String?
+        var assignee: String?
+        var tags: [String]
+        var storedStatus: TicketStatus
+        var postponedUntil: Instant?
+        var resolvedAt: Instant?
+        var createdAt: Instant
+        var updatedAt: Instant
+        var lastActor: String
+        var everAnswered: Bool
+        var firstResponseAt: Instant?
+        var waitingSince: Instant?
+        var lastCustomerMessageAt: Instant
+        var linkedFrom: TicketID?
+        var linkedTo: TicketID?
+        var entries: [ConversationEntry]
+        var history: [HistoryEntry]
+        var runLog: [RunInterval]
+        var responses: [ResponseWindow]
+        var customerChars: Int
+        var messageCount = 0
+        var slot = 0
 
-    init(id: TicketID, opening o: TicketOpening, at: Instant, actor: String, version: UInt32) {
-        self.id = id
-        self.version = version
-        self.channel = o.channel
-        self.customer = o.customer
-        self.subject = o.subject
-        self.priority = o.priority
-        self.department = o.department
-        self.assignee = nil
-        self.tags = []
-        self.storedStatus = .new
-        self.createdAt = at
-        self.updatedAt = at
-        self.lastActor = actor
-        self.everAnswered = false
-        self.waitingSince = at
-        self.lastCustomerMessageAt = at
-        self.linkedFrom = o.linkedFrom
-        self.entries = o.body.isEmpty ? [] : [ConversationEntry(kind: .customer, author: o.customer.name, at: at, body: o.body)]
-        self.history = [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))]
-        self.runLog = [RunInterval(start: at, end: nil)]
-        self.responses = []
-        self.customerChars = o.subject.utf8.count + o.body.utf8.count
+        init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int) {
+            self.id = id
+            self.version = version
+            self.channel = channel
+            self.customer = customer
+            self.subject = subject
+            self.priority = priority
+            self.department = department
+            self.assignee = assignee
+            self.tags = tags
+            self.storedStatus = storedStatus
+            self.postponedUntil = postponedUntil
+            self.resolvedAt = resolvedAt
+            self.createdAt = createdAt
+            self.updatedAt = updatedAt
+            self.lastActor = lastActor
+            self.everAnswered = everAnswered
+            self.firstResponseAt = firstResponseAt
+            self.waitingSince = waitingSince
+            self.lastCustomerMessageAt = lastCustomerMessageAt
+            self.linkedFrom = linkedFrom
+            self.linkedTo = linkedTo
+            self.entries = entries
+            self.history = history
+            self.runLog = runLog
+            self.responses = responses
+            self.customerChars = customerChars
+        }
+
+        func copy() -> Storage {
+            let s = Storage(id: id, version: version, channel: channel, customer: customer, subject: subject, priority: priority, department: department, assignee: assignee, tags: tags, storedStatus: storedStatus, postponedUntil: postponedUntil, resolvedAt: resolvedAt, createdAt: createdAt, updatedAt: updatedAt, lastActor: lastActor, everAnswered: everAnswered, firstResponseAt: firstResponseAt, waitingSince: waitingSince, lastCustomerMessageAt: lastCustomerMessageAt, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history, runLog: runLog, responses: responses, customerChars: customerChars)
+            s.messageCount = messageCount
+            s.slot = slot
+            return s
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public static func == (a: Ticket, b: Ticket) -> Bool {
+        a.storage === b.storage
+            || (a.id == b.id && a.version == b.version && a.channel == b.channel && a.customer == b.customer &&
+            a.subject == b.subject && a.priority == b.priority && a.department == b.department &&
+            a.assignee == b.assignee && a.tags == b.tags && a.storedStatus == b.storedStatus &&
+            a.postponedUntil == b.postponedUntil && a.resolvedAt == b.resolvedAt && a.createdAt == b.createdAt &&
+            a.updatedAt == b.updatedAt && a.lastActor == b.lastActor && a.everAnswered == b.everAnswered &&
+            a.firstResponseAt == b.firstResponseAt && a.waitingSince == b.waitingSince &&
+            a.lastCustomerMessageAt == b.lastCustomerMessageAt && a.linkedFrom == b.linkedFrom &&
+            a.linkedTo == b.linkedTo && a.entries == b.entries && a.history == b.history && a.runLog == b.runLog &&
+            a.responses == b.responses && a.customerChars == b.customerChars)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(id)
+        h.combine(version)
+    }
+
+    public var id: TicketID {
+        get { storage.id }
+        _modify { unique(); yield &storage.id }
+    }
+    public var version: UInt32 {
+        get { storage.version }
+        _modify { unique(); yield &storage.version }
+    }
+    public var channel: Channel {
+        get { storage.channel }
+        _modify { unique(); yield &storage.channel }
+    }
+    public var customer: Customer {
+        get { storage.customer }
+        _modify { unique(); yield &storage.customer }
+    }
+    public var subject: String {
+        get { storage.subject }
+        _modify { unique(); yield &storage.subject }
+    }
+    public var priority: Priority {
+        get { storage.priority }
+        _modify { unique(); yield &storage.priority }
+    }
+    public var department: String? {
+        get { storage.department }
+        _modify { unique(); yield &storage.department }
+    }
+    public var assignee: String? {
+        get { storage.assignee }
+        _modify { unique(); yield &storage.assignee }
+    }
+    public var tags: [String] {
+        get { storage.tags }
+        _modify { unique(); yield &storage.tags }
+    }
+    /// The status as last written by an event; see `status(at:rules:)` for wake-up and auto-close.
+    public var storedStatus: TicketStatus {
+        get { storage.storedStatus }
+        _modify { unique(); yield &storage.storedStatus }
+    }
+    public var postponedUntil: Instant? {
+        get { storage.postponedUntil }
+        _modify { unique(); yield &storage.postponedUntil }
+    }
+    public var resolvedAt: Instant? {
+        get { storage.resolvedAt }
+        _modify { unique(); yield &storage.resolvedAt }
+    }
+    public var createdAt: Instant {
+        get { storage.createdAt }
+        _modify { unique(); yield &storage.createdAt }
+    }
+    public var updatedAt: Instant {
+        get { storage.updatedAt }
+        _modify { unique(); yield &storage.updatedAt }
+    }
+    public var lastActor: String {
+        get { storage.lastActor }
+        _modify { unique(); yield &storage.lastActor }
+    }
+    public var everAnswered: Bool {
+        get { storage.everAnswered }
+        _modify { unique(); yield &storage.everAnswered }
+    }
+    public var firstResponseAt: Instant? {
+        get { storage.firstResponseAt }
+        _modify { unique(); yield &storage.firstResponseAt }
+    }
+    /// The customer has waited for the desk since then (nil when the ball is in the customer's court).
+    public var waitingSince: Instant? {
+        get { storage.waitingSince }
+        _modify { unique(); yield &storage.waitingSince }
+    }
+    public var lastCustomerMessageAt: Instant {
+        get { storage.lastCustomerMessageAt }
+        _modify { unique(); yield &storage.lastCustomerMessageAt }
+    }
+    public var linkedFrom: TicketID? {
+        get { storage.linkedFrom }
+        _modify { unique(); yield &storage.linkedFrom }
+    }
+    public var linkedTo: TicketID? {
+        get { storage.linkedTo }
+        _modify { unique(); yield &storage.linkedTo }
+    }
+    public var entries: [ConversationEntry] {
+        get { storage.entries }
+        _modify { unique(); yield &storage.entries }
+    }
+    public var history: [HistoryEntry] {
+        get { storage.history }
+        _modify { unique(); yield &storage.history }
+    }
+    public var runLog: [RunInterval] {
+        get { storage.runLog }
+        _modify { unique(); yield &storage.runLog }
+    }
+    public var responses: [ResponseWindow] {
+        get { storage.responses }
+        _modify { unique(); yield &storage.responses }
+    }
+    /// Bytes (UTF-8) the customer wrote: the "size of the ask" for easiest-first ordering.
+    public var customerChars: Int {
+        get { storage.customerChars }
+        _modify { unique(); yield &storage.customerChars }
+    }
+
+    mutating func countMessage() {
+        unique()
+        storage.messageCount += 1
+    }
+
+    init(id: TicketID, opening o: TicketOpening, at: Instant, actor: String, version: UInt32, slot: Int) {
+        defer {
+            storage.messageCount = storage.entries.count
+            storage.slot = slot
+        }
+        storage = Storage(
+            id: id,
+            version: version,
+            channel: o.channel,
+            customer: o.customer,
+            subject: o.subject,
+            priority: o.priority,
+            department: o.department,
+            assignee: nil,
+            tags: [],
+            storedStatus: .new,
+            postponedUntil: nil,
+            resolvedAt: nil,
+            createdAt: at,
+            updatedAt: at,
+            lastActor: actor,
+            everAnswered: false,
+            firstResponseAt: nil,
+            waitingSince: at,
+            lastCustomerMessageAt: at,
+            linkedFrom: o.linkedFrom,
+            linkedTo: nil,
+            entries: o.body.isEmpty ? [] : [ConversationEntry(kind: .customer, author: o.customer.name, at: at, body: o.body)],
+            history: [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))],
+            runLog: [RunInterval(start: at, end: nil)],
+            responses: [],
+            customerChars: o.subject.utf8.count + o.body.utf8.count)
     }
 
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved
@@ -143,5 +329,12 @@ public struct Ticket: Hashable, Sendable {
     /// Where a postponed ticket returns to: open, or new if nobody ever answered it.
     var wakeStatus: TicketStatus { everAnswered ? .open : .new }
 
-    public var messageCount: Int { entries.reduce(0) { $0 + ($1.kind == .note ? 0 : 1) } }
+    /// The ticket's position in the desk (creation order, dense from 0): caches index arrays by it.
+    public internal(set) var slot: Int {
+        get { storage.slot }
+        set { unique(); storage.slot = newValue }
+    }
+
+    /// Customer messages and replies (not notes); kept by the reducer, read on every sort.
+    public var messageCount: Int { storage.messageCount }
 }

@@ -100,14 +100,17 @@ public enum SLAClock {
 /// comparison each. Not thread-safe: one per view.
 public final class SLABook: @unchecked Sendable {
     public let rules: DeskRules
-    private var plans: [TicketID: (UInt32, SLAPlan)] = [:]
+    /// By ticket slot: an array, not a dictionary, so a pass over every ticket hashes nothing.
+    private var plans: [(id: TicketID, version: UInt32, plan: SLAPlan)?] = []
 
     public init(rules: DeskRules) { self.rules = rules }
 
     public func plan(_ t: Ticket) -> SLAPlan {
-        if let (v, p) = plans[t.id], v == t.version { return p }
+        let slot = t.slot
+        if slot < plans.count, let c = plans[slot], c.version == t.version, c.id == t.id { return c.plan }
         let p = SLAClock.plan(for: t, policy: rules.sla, calendar: rules.calendar)
-        plans[t.id] = (t.version, p)
+        if slot >= plans.count { plans.append(contentsOf: repeatElement(nil, count: slot - plans.count + 1)) }
+        plans[slot] = (t.id, t.version, p)
         return p
     }
 

@@ -182,7 +182,36 @@ extension TicketFilter.Condition {
         case .sla(let s): return s.contains(ctx.sla(t).state)
         case .tag(let s): return t.tags.contains(where: s.contains)
         case .group(let s): return t.customer.groups.contains(where: s.contains)
-        case .text(let w): return ctx.searchText(t).contains(w)
+        case .text(let w): return ctx.searchText(t).containsUTF8(w)
+        }
+    }
+}
+
+extension String {
+    /// Substring search on UTF-8 bytes. Both sides are already folded, so Foundation's
+    /// locale-aware search (which folds again) is not needed; this is many times faster.
+    func containsUTF8(_ needle: String) -> Bool {
+        var hay = self, pin = needle
+        return hay.withUTF8 { h in
+            pin.withUTF8 { n in
+                guard !n.isEmpty else { return true }
+                guard h.count >= n.count else { return false }
+                let first = n[0]
+                var i = 0
+                let last = h.count - n.count
+                outer: while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count {
+                            if h[i + j] != n[j] { i += 1; continue outer }
+                            j += 1
+                        }
+                        return true
+                    }
+                    i += 1
+                }
+                return false
+            }
         }
     }
 }

@@ -29,16 +29,43 @@ public enum QueueOrder: String, CaseIterable, Sendable {
         }
     }
 
-    /// Sort keys computed once per ticket, then compared; keeps sorting 100,000 tickets cheap.
-    public func key(_ t: Ticket, _ ctx: ViewContext) -> (Int64, Int64, Int64) {
+    /// The key of a ticket in this order: the one definition of each ordering.
+    public func key(_ f: SortFields) -> (Int64, Int64, Int64) {
         switch self {
-        case .fifo: return (t.createdAt.ms, 0, 0)
-        case .sla: return (ctx.slaBook.plan(t).sortKey, t.createdAt.ms, 0)
-        case .priority: return (-Int64(t.priority.rawValue), t.createdAt.ms, 0)
-        case .value: return (-Int64(ctx.rules.customerValue(t.customer)), ctx.slaBook.plan(t).sortKey, t.createdAt.ms)
-        case .easiest: return (Int64(t.messageCount), Int64(t.customerChars), t.createdAt.ms)
-        case .waiting: return (t.waitingSince?.ms ?? Int64.max, t.createdAt.ms, 0)
+        case .fifo: return (f.created, 0, 0)
+        case .sla: return (f.deadline, f.created, 0)
+        case .priority: return (-Int64(f.priority), f.created, 0)
+        case .value: return (-Int64(f.value), f.deadline, f.created)
+        case .easiest: return (Int64(f.messages), Int64(f.ask), f.created)
+        case .waiting: return (f.waitingSince, f.created, 0)
         }
+    }
+
+    public func key(_ t: Ticket, _ ctx: ViewContext) -> (Int64, Int64, Int64) { key(SortFields(t, ctx)) }
+}
+
+/// What the orderings compare, read from a ticket once (fixed for a ticket version), compact and
+/// free of references: a list keeps these contiguously and re-sorts without touching tickets.
+public struct SortFields: Sendable, Equatable {
+    public var id: TicketID
+    public var created: Int64
+    /// The SLA deadline sort key (paused clocks after running ones).
+    public var deadline: Int64
+    public var priority: Int8
+    public var value: Int32
+    public var messages: Int32
+    public var ask: Int32
+    public var waitingSince: Int64
+
+    public init(_ t: Ticket, _ ctx: ViewContext) {
+        id = t.id
+        created = t.createdAt.ms
+        deadline = ctx.slaBook.plan(t).sortKey
+        priority = Int8(t.priority.rawValue)
+        value = Int32(clamping: ctx.rules.customerValue(t.customer))
+        messages = Int32(clamping: t.messageCount)
+        ask = Int32(clamping: t.customerChars)
+        waitingSince = t.waitingSince?.ms ?? Int64.max
     }
 }
 
@@ -49,8 +76,8 @@ public enum QueueView {
                                context ctx: ViewContext) -> [Ticket] {
         let working = !all && !filter.namesStatus
         var rows: [((Int64, Int64, Int64), Ticket)] = []
-        rows.reserveCapacity(state.tickets.count)
-        for t in state.tickets.values {
+        rows.reserveCapacity(state.count)
+        for t in state.all {
             if working && !ctx.status(t).isUnresolved { continue }
             if !filter.matches(t, in: ctx) { continue }
             rows.append((order.key(t, ctx), t))

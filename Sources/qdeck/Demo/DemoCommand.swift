@@ -59,7 +59,7 @@ struct Demo: DeskCommand {
         var byChannel: [Channel: Int] = [:]
         var sla: [SLAState: Int] = [:]
         var wakingSoon = 0
-        for t in s.state.tickets.values {
+        for t in s.state.all {
             let st = ctx.status(t)
             byStatus[st, default: 0] += 1
             byChannel[t.channel, default: 0] += 1
@@ -70,7 +70,7 @@ struct Demo: DeskCommand {
         let channels = Channel.allCases.map { "\($0.rawValue) \(byChannel[$0] ?? 0)" }.joined(separator: " · ")
         return """
         demo journal: \(path)
-        \(s.state.tickets.count) tickets from \(events) events (\(channels))
+        \(s.state.count) tickets from \(events) events (\(channels))
         \(statuses)
         unresolved SLA: ok \(sla[.ok] ?? 0) · at risk \(sla[.atRisk] ?? 0) · breached \(sla[.breached] ?? 0) · paused \(sla[.paused] ?? 0)
         postponed waking within the hour: \(wakingSoon)
@@ -100,7 +100,7 @@ struct LiveDemo {
             follower.wait(timeoutMillis: Int32.random(in: 2000...9000, using: &rng))
             try session.refresh()
             let now = Instant(seconds: Date().timeIntervalSince1970)
-            let answered = session.state.tickets.values.filter {
+            let answered = session.state.all.filter {
                 $0.status(at: now, autoCloseAfter: session.rules.autoCloseAfter) == .answered
             }
             let command: Command

@@ -1,0 +1,122 @@
+import Foundation
+import QueueDeckConsole
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// Key → frame and journal event → frame on a queue of N open tickets: the controller handles the
+/// key (or absorbs the event) and the view renders the full 160×45 grid. Painting the grid through
+/// curses is not included (it writes only changed rows); the tmux tests cover the real terminal.
+enum ConsoleBench {
+    static func run(dir: String, tickets n: Int) {
+        let path = dir + "/bench-console-\(getpid()).journal"
+        defer { unlink(path) }
+        let now = Instant(ms: 1_795_600_000_000)
+        let rules = DeskRules(
+            agents: [Agent(user: "anna", name: "Anna", role: .agent), Agent(user: "bob", name: "Bob", role: .supervisor)],
+            departments: [Department(name: "billing"), Department(name: "technical")],
+            contactGroups: [ContactGroup(name: "vip", value: 100)],
+            sla: SLAPolicy(fallback: SLATargets(firstResponse: .hours(8), nextResponse: .hours(8), resolution: .hours(40))),
+            calendar: .officeHours(timeZone: TimeZone(identifier: "UTC")!))
+        let words = ["refund", "invoice", "login", "parcel", "password", "crash", "Rēķins", "Поръчка", "εφαρμογή", "VAT"]
+        let names = ["Ilze Bērziņa", "Tomas Jankauskas", "Иван Петров", "Γιώργος Παπαδόπουλος", "Emma Thompson"]
+        let journal = try! FileJournal(path: path, create: true)
+        var batch: [Event] = []
+        var rng = SeededRNG(state: 42)
+        for i in 0..<n {
+            let id = StressWriter.ticketID(writer: 3, n: i)
+            let at = now - .minutes(Int64(rng.next() % 20_000))
+            let w = words[Int(rng.next() % UInt64(words.count))]
+            batch.append(Event(ticket: id, at: at, actor: "customer", kind: .created(TicketOpening(
+                channel: [.email, .call, .chat][i % 3], customer: Customer(name: names[i % names.count], email: "c\(i % 9000)@example.com", groups: i % 10 == 0 ? ["vip"] : []),
+                subject: "\(w) question \(i)", body: "Customer text about \(w) number \(i).", priority: Priority(rawValue: i % 4)!))))
+            if i % 3 == 0 { batch.append(Event(ticket: id, at: at + 60_000, actor: "anna", kind: .agentReply(body: "On it"))) }
+            if batch.count >= 2000 { _ = try! journal.append(batch, expecting: [:]); batch = [] }
+        }
+        if !batch.isEmpty { _ = try! journal.append(batch, expecting: [:]) }
+
+        let t0 = nanos()
+        let j = try! FileJournal(path: path)
+        var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        state.apply(try! j.readNew())
+        var clock = now
+        let desk = ConsoleDesk(journal: j, journalPath: path, rules: rules, actor: rules.agents[0], state: state, clock: { clock })
+        let c = ConsoleController(desk: desk)
+        var grid = ConsoleView.render(c, rows: 45, cols: 160)
+        let startup = Double(nanos() - t0) / 1e6
+        precondition(c.rows.count == n)
+        // What the console does in its first idle seconds (in slices between frames).
+        let w0 = nanos()
+        while !c.warmUp() {}
+        let warm = Double(nanos() - w0) / 1e6
+
+        func frame(_ body: () -> Void) -> Double {
+            let s = nanos()
+            body()
+            grid = ConsoleView.render(c, rows: 45, cols: 160)
+            return Double(nanos() - s) / 1e6
+        }
+        func report(_ name: String, _ samples: [Double]) {
+            let s = samples.sorted()
+            print("  \(name.padding(toLength: 36, withPad: " ", startingAt: 0)) median \(String(format: "%6.2f", percentile(s, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(s, 0.99))) ms   (\(s.count) samples)")
+        }
+
+        var move: [Double] = []
+        for i in 0..<400 { move.append(frame { _ = c.handle(i % 50 < 40 ? .char("j") : .char("k")) }) }
+
+        // Full rescans: a filter that cannot narrow the current list (the first keystroke, a word
+        // turning into a field term) scans every ticket.
+        var rescans: [String] = []
+        for q in ["r", "channel:chat", "priority:>=high", "sla:breached", ""] {
+            var s: [Double] = []
+            _ = c.run(.filter, argument: q)
+            for _ in 0..<5 {
+                clock = clock + 31_000  // past the periodic rebuild interval: a genuine rescan
+                s.append(frame { c.tick(clock) })
+            }
+            rescans.append("\(q.isEmpty ? "(clear)" : q) \(String(format: "%.1f", s.sorted()[2])) ms")
+        }
+        _ = c.run(.filter, argument: "")
+        var filter: [Double] = []
+        for round in 0..<6 {
+            _ = c.handle(.char("/"))
+            let query = ["refund", "berzina", "channel:chat pass", "priority:>=high vat", "иван", "sla:breached login"][round]
+            for ch in query { filter.append(frame { _ = c.handle(.char(ch)) }) }
+            for _ in query { filter.append(frame { _ = c.handle(.backspace) }) }
+            _ = c.handle(.escape)
+        }
+
+        var sort: [Double] = []
+        for _ in 0..<24 { sort.append(frame { _ = c.handle(.char("s")) }) }
+
+        // Another agent's appends, one event each, absorbed and repainted.
+        let other = try! FileJournal(path: path)
+        _ = try! other.readNew()
+        var live: [Double] = []
+        for i in 0..<200 {
+            let id = StressWriter.ticketID(writer: 3, n: Int(rng.next() % UInt64(n)))
+            let e = Event(ticket: id, at: clock, actor: "bob", kind: i % 2 == 0 ? .note(body: "checked") : .tagged(added: ["t\(i)"], removed: []))
+            _ = try! other.append([e], expecting: [:])
+            live.append(frame { c.absorb() })
+            clock = clock + 1000
+        }
+        _ = grid
+        print("console on \(n) open tickets, 160×45, release build")
+        print("  start-up (replay + first sort + first frame): \(Int(startup)) ms; idle cache warm-up after it: \(Int(warm)) ms")
+        report("key → frame: move (j/k)", move)
+        report("key → frame: filter keystroke", filter)
+        report("key → frame: sort change (s)", sort)
+        print("  full rescans (median of 5): " + rescans.joined(separator: ", "))
+        report("journal event → repainted screen", live)
+    }
+}
+
+struct SeededRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
