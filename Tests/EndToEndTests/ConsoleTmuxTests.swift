@@ -150,6 +150,25 @@ import Testing
         #expect(try t2.display("#{alternate_on}") == "0")
     }
 
+    @Test func ctrlZSuspendsAndFgRestores() throws {
+        let s = Scratch()
+        _ = try s.newTicket(subject: "Suspend me")
+        let t = try Tmux("bash --norc -i")
+        try t.waitFor("#")
+        try t.text("\(Harness.binDir)/qdeck --journal \(s.journal)")
+        try t.keys("Enter")
+        try t.waitFor("Suspend me")
+        try t.keys("C-z")
+        try t.waitFor("Stopped")
+        #expect(try t.display("#{alternate_on}") == "0")
+        try t.text("fg")
+        try t.keys("Enter")
+        try t.waitFor("1 All")
+        #expect(try t.display("#{alternate_on}") == "1")
+        try t.keys("q")
+        #expect(try Harness.eventually(within: 3) { try t.display("#{alternate_on}") == "0" })
+    }
+
     @Test func noColorStillReadsAndNoTerminalIsAClearError() throws {
         let s = Scratch()
         _ = try s.newTicket(subject: "Plain")

@@ -41,7 +41,15 @@ struct Demo: DeskCommand {
         }
         let reread = try DeskSession(g, writable: true)
         let terminal = isatty(0) == 1 && isatty(1) == 1
-        if !noConsole && terminal && !live {
+        if !noConsole && terminal {
+            if live {
+                // Customers keep writing from a second journal handle while the agent works.
+                let writer = try DeskSession(g, writable: true)
+                Thread.detachNewThread {
+                    var liveDemo = LiveDemo(session: writer, seed: seed, quiet: true)
+                    try? liveDemo.run()
+                }
+            }
             try openConsole(reread)
             return
         }
@@ -87,17 +95,22 @@ struct Demo: DeskCommand {
 struct LiveDemo {
     let session: DeskSession
     var rng: SeededGenerator
+    /// Under the console nothing may print.
+    let quiet: Bool
 
-    init(session: DeskSession, seed: UInt64) {
+    init(session: DeskSession, seed: UInt64, quiet: Bool = false) {
         self.session = session
+        self.quiet = quiet
         rng = SeededGenerator(seed: seed ^ UInt64(Date().timeIntervalSince1970))
     }
 
+    func say(_ line: String) { if !quiet { QDeckCLI.say(line) } }
+
     mutating func run() throws {
         say("live: customers keep writing; Ctrl-C stops")
-        let follower = JournalFollower(path: session.journalPath)
         while true {
-            follower.wait(timeoutMillis: Int32.random(in: 2000...9000, using: &rng))
+            // A customer every few seconds; our own appends must not wake us early.
+            Thread.sleep(forTimeInterval: Double.random(in: 2...9, using: &rng))
             try session.refresh()
             let now = Instant(seconds: Date().timeIntervalSince1970)
             let answered = session.state.all.filter {
@@ -132,7 +145,9 @@ struct LiveDemo {
     }
 }
 
-/// One line straight to standard output (no stdio buffer), so a pipe sees it as it happens.
-func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+enum QDeckCLI {
+    /// One line straight to standard output (no stdio buffer), so a pipe sees it as it happens.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
 }

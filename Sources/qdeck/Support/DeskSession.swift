@@ -4,7 +4,8 @@ import QueueDeckDomain
 import QueueDeckJournal
 
 /// One command's view of the desk: the rules, the acting agent, the journal and the folded state.
-final class DeskSession {
+/// Used by one thread at a time (the live demo hands its own session to its thread).
+final class DeskSession: @unchecked Sendable {
     let journalPath: String
     let rules: DeskRules
     let actor: Agent
