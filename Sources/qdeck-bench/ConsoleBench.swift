@@ -21,7 +21,7 @@ enum ConsoleBench {
         let names = ["Ilze Bērziņa", "Tomas Jankauskas", "Иван Петров", "Γιώργος Παπαδόπουλος", "Emma Thompson"]
         let journal = try! FileJournal(path: path, create: true)
         var batch: [Event] = []
-        var rng = SeededRNG(state: 42)
+        var rng = SeededGenerator(seed: 42)
         for i in 0..<n {
             let id = StressWriter.ticketID(writer: 3, n: i)
             let at = now - .minutes(Int64(rng.next() % 20_000))
@@ -107,16 +107,5 @@ enum ConsoleBench {
         report("key → frame: sort change (s)", sort)
         print("  full rescans (median of 5): " + rescans.joined(separator: ", "))
         report("journal event → repainted screen", live)
-    }
-}
-
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

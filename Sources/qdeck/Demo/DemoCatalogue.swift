@@ -79,16 +79,3 @@ enum DemoCatalogue {
                         "Escalating: same error reported by three customers today.", "Called back, no answer; will try again."]
     static let reasons = ["needs billing access", "L2: reproducible bug", "customer speaks Latvian", "workload balance"]
 }
-
-/// SplitMix64: a small seeded generator, so the same seed gives the same demo desk.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
