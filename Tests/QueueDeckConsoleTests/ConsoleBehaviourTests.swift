@@ -1,3 +1,4 @@
+import Foundation
 import QueueDeckDomain
 import Testing
 @testable import QueueDeckConsole
@@ -194,6 +195,30 @@ import Testing
         for k: Character in ["x", "r", "a", "p", "n", "c", "N", "t", "P"] { _ = f.controller.handle(.char(k)) }
         _ = f.controller.run(.resolve, argument: nil)
         #expect(f.controller.state[id]!.version == 1)
+    }
+
+    @Test func damagedJournalIsShownNotHidden() throws {
+        let f = ConsoleFixture()
+        f.ticket(subject: "first")
+        f.ticket(subject: "second")
+        f.ticket(subject: "third")
+        f.controller.absorb()
+        #expect(f.screen(24, 120).text(row: 0).contains("● live"))
+        // Two more arrive; the first of them is damaged on disk before the console reads it.
+        let size = (try FileManager.default.attributesOfItem(atPath: f.path)[.size] as! NSNumber).intValue
+        f.ticket(subject: "fourth")
+        f.ticket(subject: "fifth")
+        // In place (a new file would leave the console reading the old inode).
+        let h = FileHandle(forUpdatingAtPath: f.path)!
+        try h.seek(toOffset: UInt64(size + 20))
+        let byte = try h.read(upToCount: 1)!
+        try h.seek(toOffset: UInt64(size + 20))
+        try h.write(contentsOf: Data([byte[0] ^ 0xFF]))
+        try h.close()
+        _ = f.controller.absorb()
+        let g = f.screen(24, 120)
+        #expect(g.text(row: 0).contains("journal unreadable"))
+        #expect(g.find("first") != nil)  // what was read stays on screen
     }
 
     @Test func quitClosesTheDetailFirst() {

@@ -178,6 +178,7 @@ import Testing
         let damagedRecord = 7
         for i in Int(ends[damagedRecord - 1] + 10)..<Int(ends[damagedRecord - 1] + 14) { b[i] ^= 0xFF }
         writeBytes(b, path)
+        let reader = try FileJournal(path: path, writable: false)
         let report = try JournalRepair.verify(path: path)
         #expect(report.damage.count == 1)
         #expect(report.damage[0].offset == ends[damagedRecord - 1])
@@ -189,6 +190,7 @@ import Testing
         #expect(fileBytes(r.backup) == b)
         var expected = events
         expected.remove(at: damagedRecord)
+        #expect(throws: JournalError.self) { try reader.readNew() }  // an open reader learns it was replaced
         let j = try FileJournal(path: path)
         #expect(try j.readNew().map(\.event) == expected)
         try j.append([events[0]], expecting: [:])

@@ -19,6 +19,8 @@ public final class ConsoleController {
     public private(set) var flash: (text: String, error: Bool, at: Instant)?
     public private(set) var waiting: [Channel: Int] = [:]
     public private(set) var lastRebuild = Instant(ms: 0)
+    /// Why the journal cannot be followed right now (damage, replaced file), or nil while live.
+    public private(set) var journalProblem: String?
     /// Rows the list shows; set by the view from the layout.
     public var pageSize = 20
 
@@ -57,9 +59,11 @@ public final class ConsoleController {
         let events: [StoredEvent]
         let before: [TicketID: Ticket]
         do { (events, before) = try desk.absorb() } catch {
-            say("journal: \(error)", error: true)
+            if journalProblem == nil { say("journal: \(error)", error: true) }
+            journalProblem = "\(error)"
             return []
         }
+        journalProblem = nil
         guard !events.isEmpty else { return [] }
         let screenRow = cursor - scrollTop
         let changed = Set(events.map(\.event.ticket))

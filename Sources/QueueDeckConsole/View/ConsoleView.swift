@@ -11,7 +11,8 @@ public enum ConsoleView {
     static let noteStyle = Style(color: .magenta)
     static let headStyle = Style(bold: true)
 
-    public static func render(_ c: ConsoleController, rows: Int, cols: Int, live: Bool = true) -> Grid {
+    public static func render(_ c: ConsoleController, rows: Int, cols: Int) -> Grid {
+        let live = c.journalProblem == nil
         var g = Grid(rows: rows, cols: cols)
         var composerLines = 0
         if case .composer(let comp) = c.mode { composerLines = min(6, ScreenText.lines(comp.text).count + 2) }
@@ -48,7 +49,7 @@ public enum ConsoleView {
         }
         let cal = c.desk.rules.calendar
         let clock = String(c.now.iso(offsetSeconds: cal.utcOffset(at: c.now)).dropFirst(11).prefix(8))
-        let right = "\(c.desk.actor.user) · \(live ? "● live" : "○ offline") · \(clock)"
+        let right = "\(c.desk.actor.user) · \(live ? "● live" : "✖ journal unreadable") · \(clock)"
         let rw = DisplayWidth.of(right)
         if g.cols - rw - 1 > col { g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle) }
         var line = "sort: \(c.order.label)"

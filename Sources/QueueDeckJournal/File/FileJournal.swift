@@ -110,6 +110,8 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     public func readNew() throws(JournalError) -> [StoredEvent] {
         if uuid.isEmpty { try readHeader(initialise: false) }
         if uuid.isEmpty { return [] }
+        // A repaired journal is a new file at the same path; following the old one would be stale.
+        try checkNotReplaced()
         try scanToEnd(repairTail: false)
         defer { pending = [] }
         return pending
