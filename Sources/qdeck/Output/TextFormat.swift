@@ -24,12 +24,8 @@ enum TextFormat {
         }
     }
 
-    /// Cuts to `width` characters (the console measures columns; the CLI keeps it simple).
-    static func cell(_ s: String, _ width: Int) -> String {
-        let clean = ScreenText.line(s)
-        if clean.count <= width { return clean + String(repeating: " ", count: width - clean.count) }
-        return String(clean.prefix(width - 1)) + "…"
-    }
+    /// Exactly `width` terminal columns, cut with `…` (CJK counts two).
+    static func cell(_ s: String, _ width: Int) -> String { ScreenText.fit(s, width: width, pad: true) }
 
     static func table(_ tickets: [Ticket], _ ctx: ViewContext) -> String {
         var out = [cell("ID", 13) + "  " + cell("CH", 5) + " " + cell("STATUS", 9) + " " + cell("PRIO", 6) + " "
