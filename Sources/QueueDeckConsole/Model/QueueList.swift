@@ -10,14 +10,11 @@ public struct QueueList {
     public var channel: Channel?
     public var filter: TicketFilter = .empty
     public private(set) var order: QueueOrder = .sla
-    public var all = false
 
     public init() {}
 
     func admits(_ t: Ticket, _ ctx: ViewContext) -> Bool {
-        if let channel, t.channel != channel { return false }
-        if !all && !filter.namesStatus && !ctx.status(t).isUnresolved { return false }
-        return filter.matches(t, in: ctx)
+        QueueView.admits(t, channel: channel, filter: filter, context: ctx)
     }
 
     private func before(_ a: SortFields, _ b: SortFields) -> Bool {

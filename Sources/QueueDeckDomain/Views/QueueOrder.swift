@@ -70,16 +70,21 @@ public struct SortFields: Sendable, Equatable {
 }
 
 public enum QueueView {
-    /// The queue: tickets matching the filter, in the order. Without `all` and unless the filter
-    /// names statuses, only unresolved tickets (the working queue).
+    /// Whether a ticket belongs in a queue: its channel (nil: every channel), the filter, and, without
+    /// `all` and unless the filter names statuses, only unresolved tickets (the working queue).
+    public static func admits(_ t: Ticket, channel: Channel? = nil, filter: TicketFilter, all: Bool = false,
+                              context ctx: ViewContext) -> Bool {
+        if let channel, t.channel != channel { return false }
+        if !all && !filter.namesStatus && !ctx.status(t).isUnresolved { return false }
+        return filter.matches(t, in: ctx)
+    }
+
+    /// The queue: tickets it admits, in the order.
     public static func tickets(_ state: DeskState, filter: TicketFilter, order: QueueOrder, all: Bool = false,
                                context ctx: ViewContext) -> [Ticket] {
-        let working = !all && !filter.namesStatus
         var rows: [((Int64, Int64, Int64), Ticket)] = []
         rows.reserveCapacity(state.count)
-        for t in state.all {
-            if working && !ctx.status(t).isUnresolved { continue }
-            if !filter.matches(t, in: ctx) { continue }
+        for t in state.all where admits(t, filter: filter, all: all, context: ctx) {
             rows.append((order.key(t, ctx), t))
         }
         rows.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1.id < b.1.id }
