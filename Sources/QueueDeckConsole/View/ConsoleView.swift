@@ -98,12 +98,7 @@ public enum ConsoleView {
         }
     }
 
-    static func span(_ ms: Millis) -> String {
-        let s = max(0, ms / 1000)
-        if s < 3600 { return "\(s / 60)m" }
-        if s < 86400 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))" }
-        return "\(s / 86400)d\(s % 86400 / 3600)h"
-    }
+    static func span(_ ms: Millis) -> String { DurationText.compact(milliseconds: ms) }
 
     static func list(_ g: inout Grid, _ c: ConsoleController, _ l: ScreenLayout) {
         let cols = columns(l.listWidth)

@@ -3,15 +3,7 @@ import QueueDeckText
 
 /// Plain-text rendering for the command line. Every piece of customer text goes through ScreenText.
 enum TextFormat {
-    static func ago(_ ms: Millis) -> String {
-        let s = max(0, ms / 1000)
-        if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m" }
-        if s < 86400 { return "\(s / 3600)h\(pad2(s % 3600 / 60))" }
-        return "\(s / 86400)d\(pad2(s % 86400 / 3600))h"
-    }
-
-    static func pad2(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    static func ago(_ ms: Millis) -> String { DurationText.compact(milliseconds: ms) }
 
     /// SLA as a word plus time: always readable without colour.
     static func sla(_ s: SLAStatus, now: Instant) -> String {
