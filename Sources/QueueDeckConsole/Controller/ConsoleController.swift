@@ -229,7 +229,7 @@ public final class ConsoleController {
         case .reply, .note:
             guard let t = selectedTicket else { return .none }
             if hasArg {
-                act([t.id]) { .init(action == .reply ? .reply($0, body: arg!) : .note($0, body: arg!)) }
+                act([t.id]) { action == .reply ? .reply($0, body: arg!) : .note($0, body: arg!) }
             } else if action == .reply && t.channel == .chat {
                 mode = .composer(Composer(ticket: t.id, version: t.version))
             } else {
@@ -252,7 +252,7 @@ public final class ConsoleController {
             guard !targets.isEmpty else { return .none }
             if hasArg {
                 let parts = arg!.split(separator: " ", maxSplits: 1).map(String.init)
-                act(targets) { .init(.reassign($0, to: parts[0], reason: parts.count > 1 ? parts[1] : "")) }
+                act(targets) { .reassign($0, to: parts[0], reason: parts.count > 1 ? parts[1] : "") }
             } else {
                 var items = desk.rules.agents.filter { $0.may(.reply) }.map { Picker.Item(value: $0.user, label: "\($0.name) (\($0.user))") }
                 items += desk.rules.departments.map { Picker.Item(value: $0.name, label: "department \($0.name)") }
@@ -260,7 +260,7 @@ public final class ConsoleController {
                 mode = .picker(Picker(purpose: .assign, title: "Reassign \(targets.count == 1 ? targets[0].description : "\(targets.count) tickets") to", items: items, targets: targets))
             }
         case .claim:
-            act(actionTargets) { .init(.claim($0)) }
+            act(actionTargets) { .claim($0) }
         case .next:
             pullNext()
         case .postpone:
@@ -269,14 +269,14 @@ public final class ConsoleController {
             if hasArg { postpone(targets, until: arg!) } else {
                 mode = .prompt(Prompt(purpose: .postpone, label: "Postpone until (2h, tomorrow 9:00, mon, 2026-12-01): ", targets: targets))
             }
-        case .resolve: act(actionTargets) { .init(.resolve($0)) }
-        case .reopen: act(actionTargets) { .init(.reopen($0)) }
+        case .resolve: act(actionTargets) { .resolve($0) }
+        case .reopen: act(actionTargets) { .reopen($0) }
         case .priority:
             let targets = actionTargets
             guard !targets.isEmpty else { return .none }
             if hasArg {
                 guard let p = Priority(name: arg!) else { say("priority: low, normal, high or urgent", error: true); return .none }
-                act(targets) { .init(.setPriority($0, p)) }
+                act(targets) { .setPriority($0, p) }
             } else {
                 mode = .picker(Picker(purpose: .priority, title: "Priority", items: Priority.allCases.reversed().map { .init(value: $0.name, label: $0.name) }, targets: targets))
             }
@@ -298,16 +298,14 @@ public final class ConsoleController {
         return selected.map { [$0] } ?? []
     }
 
-    struct Act { var command: Command; init(_ c: Command) { command = c } }
-
     /// Runs a command on each target at the version the agent is looking at; reports the outcome.
-    func act(_ targets: [TicketID], _ make: (TicketID) -> Act) {
+    func act(_ targets: [TicketID], _ make: (TicketID) -> Command) {
         var done = 0
         var problems: [String] = []
         for id in targets {
             let seen = state[id]?.version
             do {
-                _ = try desk.perform(make(id).command, sawVersion: seen)
+                _ = try desk.perform(make(id), sawVersion: seen)
                 done += 1
             } catch let e as JournalError {
                 if case .stale = e { problems.append("\(e) — nothing was lost") } else { problems.append("\(e)") }
@@ -327,7 +325,7 @@ public final class ConsoleController {
     func postpone(_ targets: [TicketID], until text: String) {
         do {
             let when = try WhenParser.parse(text, now: context.now, calendar: desk.rules.calendar)
-            act(targets) { .init(.postpone($0, until: when)) }
+            act(targets) { .postpone($0, until: when) }
         } catch { say("\(error)", error: true) }
     }
 
@@ -336,7 +334,7 @@ public final class ConsoleController {
         for w in text.split(separator: " ") {
             if w.hasPrefix("-") { remove.append(String(w.dropFirst())) } else { add.append(String(w.hasPrefix("+") ? w.dropFirst() : w)) }
         }
-        act(targets) { .init(.tag($0, add: add, remove: remove)) }
+        act(targets) { .tag($0, add: add, remove: remove) }
     }
 
     /// Claims the first unassigned ticket waiting for the desk, in the current order.
@@ -345,7 +343,7 @@ public final class ConsoleController {
             guard let t = state[id] else { return false }
             return t.assignee == nil && context.status(t).isWaitingForDesk
         }) else { say("nothing unassigned is waiting in this queue"); return }
-        act([id]) { .init(.claim($0)) }
+        act([id]) { .claim($0) }
         if let i = list.ids.firstIndex(of: id) { moveTo(i) }
         detailOpen = true
     }
@@ -493,7 +491,7 @@ public final class ConsoleController {
             switch p.purpose {
             case .postpone: postpone(p.targets, until: p.text)
             case .tags: tag(p.targets, p.text)
-            case .reason(let to): act(p.targets) { .init(.reassign($0, to: to, reason: p.text)) }
+            case .reason(let to): act(p.targets) { .reassign($0, to: to, reason: p.text) }
             }
         default: break
         }
@@ -516,7 +514,7 @@ public final class ConsoleController {
             case .assign:
                 mode = .prompt(Prompt(purpose: .reason(to: choice), label: "Reason (optional, Enter to skip): ", targets: p.targets))
             case .priority:
-                if let pr = Priority(name: choice) { act(p.targets) { .init(.setPriority($0, pr)) } }
+                if let pr = Priority(name: choice) { act(p.targets) { .setPriority($0, pr) } }
             case .canned(let into):
                 let text = desk.cannedResponses.first { $0.name == choice }?.text ?? ""
                 if var c = into {

@@ -61,22 +61,33 @@ public enum ConsoleView {
 
     // MARK: List
 
-    struct Column { var title: String; var width: Int }
+    enum Field { case mark, id, channel, status, priority, customer, subject, waiting, sla, assignee }
+    struct Column {
+        var field: Field
+        var title: String
+        var width: Int
+        init(_ field: Field, _ title: String, _ width: Int) {
+            self.field = field
+            self.title = title
+            self.width = width
+        }
+    }
 
+    /// The list's columns for a width: fewer and narrower as the terminal narrows.
     static func columns(_ width: Int) -> [Column] {
         if width >= 110 {
             let fixed = 2 + 14 + 2 + 10 + 7 + 18 + 7 + 13 + 10
-            return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "STATUS", width: 10),
-                    .init(title: "PRIO", width: 7), .init(title: "CUSTOMER", width: 18), .init(title: "SUBJECT", width: max(10, width - fixed)),
-                    .init(title: "WAIT", width: 7), .init(title: "SLA", width: 13), .init(title: "ASSIGNEE", width: 10)]
+            return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.status, "STATUS", 10),
+                    .init(.priority, "PRIO", 7), .init(.customer, "CUSTOMER", 18), .init(.subject, "SUBJECT", max(10, width - fixed)),
+                    .init(.waiting, "WAIT", 7), .init(.sla, "SLA", 13), .init(.assignee, "ASSIGNEE", 10)]
         }
         if width >= 70 {
             let fixed = 2 + 14 + 2 + 10 + 7 + 13
-            return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "STATUS", width: 10),
-                    .init(title: "SUBJECT", width: max(10, width - fixed)), .init(title: "WAIT", width: 7), .init(title: "SLA", width: 13)]
+            return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.status, "STATUS", 10),
+                    .init(.subject, "SUBJECT", max(10, width - fixed)), .init(.waiting, "WAIT", 7), .init(.sla, "SLA", 13)]
         }
-        return [.init(title: "", width: 2), .init(title: "ID", width: 14), .init(title: "", width: 2), .init(title: "SLA", width: 9),
-                .init(title: "SUBJECT", width: max(5, width - 2 - 14 - 2 - 9))]
+        return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.sla, "SLA", 9),
+                .init(.subject, "SUBJECT", max(5, width - 2 - 14 - 2 - 9))]
     }
 
     static func glyph(_ ch: Channel) -> String {
@@ -121,18 +132,17 @@ public enum ConsoleView {
             var x = 0
             for col in cols {
                 let w = col.width - 1
-                switch col.title {
-                case "": if col.width == 2 && x == 0 { g.put(c.marked.contains(t.id) ? "◆" : " ", row: row, col: x, width: w) }
-                         else { g.put(glyph(t.channel), row: row, col: x, width: w) }
-                case "ID": g.put(t.id.description, row: row, col: x, width: w)
-                case "STATUS": g.put(status.rawValue, row: row, col: x, width: w, style: status.isWaitingForDesk ? Style(bold: true) : .plain)
-                case "PRIO": g.put(t.priority.name, row: row, col: x, width: w, style: t.priority >= .high ? Style(color: .red) : .plain)
-                case "CUSTOMER": g.put(t.customer.name, row: row, col: x, width: w)
-                case "SUBJECT": g.put(t.subject, row: row, col: x, width: w)
-                case "WAIT": g.put(t.waitingSince.map { span(c.now - $0) } ?? "-", row: row, col: x, width: w)
-                case "SLA": g.put(slaText, row: row, col: x, width: w, style: slaStyle)
-                case "ASSIGNEE": g.put(t.assignee ?? "-", row: row, col: x, width: w, style: t.assignee == c.desk.actor.user ? Style(bold: true) : .plain)
-                default: break
+                switch col.field {
+                case .mark: g.put(c.marked.contains(t.id) ? "◆" : " ", row: row, col: x, width: w)
+                case .channel: g.put(glyph(t.channel), row: row, col: x, width: w)
+                case .id: g.put(t.id.description, row: row, col: x, width: w)
+                case .status: g.put(status.rawValue, row: row, col: x, width: w, style: status.isWaitingForDesk ? Style(bold: true) : .plain)
+                case .priority: g.put(t.priority.name, row: row, col: x, width: w, style: t.priority >= .high ? Style(color: .red) : .plain)
+                case .customer: g.put(t.customer.name, row: row, col: x, width: w)
+                case .subject: g.put(t.subject, row: row, col: x, width: w)
+                case .waiting: g.put(t.waitingSince.map { span(c.now - $0) } ?? "-", row: row, col: x, width: w)
+                case .sla: g.put(slaText, row: row, col: x, width: w, style: slaStyle)
+                case .assignee: g.put(t.assignee ?? "-", row: row, col: x, width: w, style: t.assignee == c.desk.actor.user ? Style(bold: true) : .plain)
                 }
                 x += col.width
             }

@@ -25,7 +25,7 @@ public enum WhenParser {
             var zone: Int? = nil
             if rest.hasSuffix("z") { zone = 0; rest.removeLast() }
             else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
-                guard let off = minutes(of: String(rest[rest.index(after: sign)...]), allowSeconds: false) else { throw fail }
+                guard let off = minutes(of: String(rest[rest.index(after: sign)...])) else { throw fail }
                 zone = (rest[sign] == "-" ? -off : off) * 60
                 rest = String(rest[..<sign])
             }
@@ -113,7 +113,8 @@ public enum WhenParser {
         return (h * 60 + m, sec)
     }
 
-    static func minutes(of hhmm: String, allowSeconds: Bool) -> Int? {
+    /// A UTC offset: `02:00`, `0200` or `02`.
+    static func minutes(of hhmm: String) -> Int? {
         let p = hhmm.split(separator: ":")
         if p.count == 2, let h = Int(p[0]), let m = Int(p[1]), h < 24, m < 60 { return h * 60 + m }
         if p.count == 1, hhmm.count == 4, let v = Int(hhmm) { return v / 100 * 60 + v % 100 }
