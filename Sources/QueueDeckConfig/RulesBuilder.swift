@@ -29,6 +29,7 @@ struct RulesBuilder {
         r.calendar = calendar()
         if let s = sections["sla"] { r.sla = sla(s, rules: r) }
         if let s = sections["canned_responses"] { r.cannedResponses = canned(s) }
+        if let s = sections["wall"] { r.thresholds = wall(s) }
         return r
     }
 
@@ -114,6 +115,37 @@ struct RulesBuilder {
             }
             guard let text = m["text"]?.string, !text.isEmpty else { fail(item, s.file, "canned response \(name) has no text"); continue }
             out.append(CannedResponse(name: name, text: text))
+        }
+        return out
+    }
+
+    /// `wall: { thresholds: { METRIC: { amber: N, red: N } } }`; a metric left out keeps its default.
+    mutating func wall(_ s: Located) -> BoardThresholds {
+        var out = BoardThresholds()
+        guard let m = mapping(s.node, s.file, "wall", keys: ["thresholds"]), let t = m["thresholds"] else { return out }
+        let names = BoardMetric.allCases.map(\.rawValue)
+        guard let metrics = mapping(t, s.file, "wall.thresholds", keys: names) else { return out }
+        for (name, node) in metrics {
+            let metric = BoardMetric(rawValue: name)!
+            guard let lim = mapping(node, s.file, "wall.thresholds.\(name)", keys: ["amber", "red"]) else { continue }
+            var limit = out.limits[metric]!
+            for (key, v) in lim {
+                let field = "wall.thresholds.\(name).\(key)"
+                let value: Double?
+                if metric.isDuration {
+                    value = duration(v, s.file, field).map { Double($0) / 1000 }
+                } else {
+                    value = Double((v.string ?? "").replacingOccurrences(of: "%", with: ""))
+                    if value == nil || value! < 0 { fail(v, s.file, "\(field) '\(v.string ?? "")' must be a number of 0 or more") }
+                }
+                guard let value else { continue }
+                if key == "amber" { limit.amber = value } else { limit.red = value }
+            }
+            let ordered = metric.lowerIsWorse ? limit.red <= limit.amber : limit.amber <= limit.red
+            if !ordered {
+                fail(node, s.file, "wall.thresholds.\(name): red must be \(metric.lowerIsWorse ? "at or below" : "at or above") amber (\(metric.lowerIsWorse ? "lower" : "higher") is worse)")
+            }
+            out.limits[metric] = limit
         }
         return out
     }

@@ -94,6 +94,8 @@ public final class ConsoleController {
         case .priorityChanged: "changed the priority of"
         case .tagged: "changed the tags of"
         case .claimed: "claimed"
+        case .abandoned: "— the customer left while waiting on"
+        case .presence: "changed availability on"
         case .unknown: "changed"
         }
     }
@@ -220,6 +222,7 @@ public final class ConsoleController {
         case .help: mode = .help
         case .command: mode = .command("")
         case .redraw: return .redraw
+        case .layout, .pause: break  // wall keys; never in the console's map (guarded above)
         case .back:
             if detailOpen { detailOpen = false } else { return .quit }
         case .mark:

@@ -5,6 +5,12 @@ public enum Action: String, CaseIterable, Sendable {
     case nextQueue = "next-queue", queue
     case open, filter, sort, help, command, back, mark, redraw
     case reply, note, assign, claim, next, postpone, resolve, reopen, priority, tag, canned
+    case layout, pause
+}
+
+/// Which screen a binding belongs to.
+public enum Surface: Sendable {
+    case console, wall, both
 }
 
 public struct Binding: Sendable {
@@ -15,12 +21,19 @@ public struct Binding: Sendable {
     public var arguments: String?
     /// Changes tickets: absent from a read-only key map.
     public var mutating: Bool
+    public var surface: Surface = .console
 }
 
 public struct KeyMap: Sendable {
     public let bindings: [Binding]
 
-    public static let agent = KeyMap(bindings: [
+    /// The agent console's keys.
+    public static let agent = KeyMap(bindings: table.filter { $0.surface != .wall })
+    /// The wall's keys: the same table, its own entries, nothing that changes tickets.
+    public static let wall = KeyMap(bindings: table.filter { $0.surface != .console }).readOnly
+
+    /// Every key of every screen, in help order.
+    static let table: [Binding] = [
         Binding(action: .down, keys: [.char("j"), .down], summary: "move down", mutating: false),
         Binding(action: .up, keys: [.char("k"), .up], summary: "move up", mutating: false),
         Binding(action: .top, keys: [.char("g"), .home], summary: "first ticket", mutating: false),
@@ -48,11 +61,14 @@ public struct KeyMap: Sendable {
         Binding(action: .priority, keys: [.char("P")], summary: "set priority", arguments: "low|normal|high|urgent", mutating: true),
         Binding(action: .tag, keys: [.char("t")], summary: "add and remove tags (+tag -tag)", arguments: "+TAG -TAG", mutating: true),
         Binding(action: .canned, keys: [], summary: "reply with a canned response", arguments: "NAME", mutating: true),
-        Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false),
+        Binding(action: .layout, keys: [.char("l"), .tab], summary: "next board layout: overview, channels, agents, backlog", mutating: false, surface: .wall),
+        Binding(action: .pause, keys: [.char("p"), .char(" ")], summary: "pause / resume (live updates or replay)", mutating: false, surface: .wall),
+        Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false, surface: .both),
         Binding(action: .command, keys: [.char(":")], summary: "command line (Tab completes)", mutating: false),
-        Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false),
-        Binding(action: .back, keys: [.char("q")], summary: "back; quit from the queue", arguments: nil, mutating: false),
-    ])
+        Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false, surface: .both),
+        Binding(action: .back, keys: [.char("q")], summary: "back; quit from the queue", arguments: nil, mutating: false, surface: .console),
+        Binding(action: .back, keys: [.char("q")], summary: "quit", arguments: nil, mutating: false, surface: .wall),
+    ]
 
     /// The same table without anything that changes tickets.
     public var readOnly: KeyMap { KeyMap(bindings: bindings.filter { !$0.mutating }) }

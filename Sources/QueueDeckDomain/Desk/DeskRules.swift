@@ -13,6 +13,8 @@ public struct DeskRules: Sendable {
     public var unknownUserRole: Role?
     /// Replies agents insert by name.
     public var cannedResponses: [CannedResponse] = []
+    /// Green / amber / red limits of the wall's figures.
+    public var thresholds = BoardThresholds()
 
     public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = [.agent, .supervisor, .administrator, .viewer],
                 contactGroups: [ContactGroup] = [], sla: SLAPolicy = SLAPolicy(),

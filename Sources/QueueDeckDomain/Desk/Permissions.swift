@@ -16,6 +16,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     /// Record a customer's message by hand (phone notes, tests, intake).
     case inbound = "ticket.inbound"
     case repairLog = "log.repair"
+    /// Set another agent's availability (supervisors; the phone system's intake).
+    case presenceOthers = "presence.others"
 }
 
 public struct Role: Hashable, Sendable {
@@ -29,7 +31,7 @@ public struct Role: Hashable, Sendable {
     public static let agent = Role(name: "agent", permissions: [
         .create, .reply, .note, .claim, .reassignOwn, .postpone, .resolve, .reopen, .priority, .tag, .inbound,
     ])
-    public static let supervisor = Role(name: "supervisor", permissions: agent.permissions.union([.reassignAny]))
+    public static let supervisor = Role(name: "supervisor", permissions: agent.permissions.union([.reassignAny, .presenceOthers]))
     public static let administrator = Role(name: "administrator", permissions: Set(Permission.allCases))
     /// Read-only: wall screens and reporting accounts.
     public static let viewer = Role(name: "viewer", permissions: [])

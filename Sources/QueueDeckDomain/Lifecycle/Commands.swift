@@ -13,12 +13,17 @@ public enum Command: Sendable {
     case setPriority(TicketID, Priority)
     case tag(TicketID, add: [String], remove: [String])
     case claim(TicketID)
+    /// Record that the customer left while waiting (hung up, closed the chat).
+    case abandon(TicketID, reason: String)
+    /// Set an agent's availability; `agent` nil means the acting agent.
+    case setPresence(agent: String?, Presence)
 
     public var ticket: TicketID? {
         switch self {
-        case .create: nil
+        case .create, .setPresence: nil
         case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
-             .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t): t
+             .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
+             .abandon(let t, _): t
         }
     }
 }
@@ -67,6 +72,21 @@ public enum Commands {
             let clean = try cleanTags(tags)
             if !clean.isEmpty { events.append(event(id, .tagged(added: clean, removed: []))) }
             return Decision(events: events, expectedVersions: [id: 0])
+        }
+
+        if case .setPresence(let who, let presence) = command {
+            let target = who.map { $0.trimmingWhitespace() } ?? user
+            guard let agent = ctx.rules.agent(user: target) else {
+                throw .invalidValue(field: "agent", value: target, reason: "is not in the roster")
+            }
+            if agent.user != user { try need(.presenceOthers) }
+            guard agent.may(.reply) else {
+                throw .invalidValue(field: "agent", value: target, reason: "role \(agent.role.name) does not work queues")
+            }
+            if state.presence[agent.user]?.presence == presence {
+                throw .nothingToDo(ticket: .desk, reason: "\(agent.user) is already \(presence.rawValue)")
+            }
+            return Decision(events: [event(.desk, .presence(agent: agent.user, presence))], expectedVersions: [:])
         }
 
         guard let id = command.ticket else { throw .invalidValue(field: "command", value: "", reason: "names no ticket") }
@@ -158,6 +178,12 @@ public enum Commands {
             guard t.assignee != user else { throw .nothingToDo(ticket: id, reason: "is already assigned to \(user)") }
             if t.assignee != nil { try need(.reassignAny) }
             return one(.claimed)
+        case .abandon(_, let reason):
+            try need(.inbound)
+            try allow("mark as abandoned", [.new, .open])
+            return one(.abandoned(reason: reason.trimmingWhitespace()))
+        case .setPresence:
+            fatalError("handled above")
         }
     }
 

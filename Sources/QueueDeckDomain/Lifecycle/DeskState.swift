@@ -9,6 +9,8 @@ public struct DeskState: Sendable {
     public private(set) var ticketsByContact: [String: [TicketID]] = [:]
     /// Events that could not be applied (unknown type, or a ticket lost to a repaired range).
     public private(set) var skippedEvents: Int = 0
+    /// Each agent's last presence event.
+    public private(set) var presence: [String: PresenceRecord] = [:]
     /// The quiet period after which resolved tickets close; fixed for a fold.
     public let autoCloseAfter: Millis
 
@@ -34,6 +36,10 @@ public struct DeskState: Sendable {
     public mutating func apply(_ stored: StoredEvent) {
         lastSeq = max(lastSeq, stored.seq)
         let e = stored.event
+        if e.ticket == .desk {
+            if case .presence(let agent, let p) = e.kind { presence[agent] = PresenceRecord(presence: p, since: e.at) } else { skippedEvents += 1 }
+            return
+        }
         if case .created(let opening) = e.kind {
             guard positions[e.ticket] == nil else { skippedEvents += 1; return }
             let t = Ticket(id: e.ticket, opening: opening, at: e.at, actor: e.actor, version: stored.version, slot: all.count)

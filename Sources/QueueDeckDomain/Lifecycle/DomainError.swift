@@ -18,7 +18,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
             let list = allowed.map(\.rawValue).joined(separator: ", ")
             return "cannot \(a) ticket \(t): it is \(s.rawValue) (\(a) needs \(list))"
         case .invalidValue(let f, let v, let r): return "\(f) '\(v)': \(r)"
-        case .nothingToDo(let t, let r): return "ticket \(t): \(r)"
+        case .nothingToDo(let t, let r): return t == .desk ? r : "ticket \(t): \(r)"
         }
     }
 }

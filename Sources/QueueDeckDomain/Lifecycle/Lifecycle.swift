@@ -5,8 +5,11 @@ enum Lifecycle {
     static func apply(_ e: Event, to t: inout Ticket, autoCloseAfter: Millis) -> Bool {
         settle(&t, at: e.at, autoCloseAfter: autoCloseAfter)
         switch e.kind {
-        case .created, .unknown:
+        case .created, .unknown, .presence:
             return false
+        case .abandoned(let reason):
+            t.abandonments.append(e.at)
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .abandoned(reason: reason)))
         case .customerMessage(let body):
             t.entries.append(ConversationEntry(kind: .customer, author: t.customer.name, at: e.at, body: body))
             t.countMessage()

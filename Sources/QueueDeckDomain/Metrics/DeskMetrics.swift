@@ -35,11 +35,15 @@ public struct ChannelFigures: Hashable, Sendable {
     public var unresolved = 0
     public var atRisk = 0
     public var breached = 0
+    /// Customers who left while waiting (abandoned calls and chats) in the period.
+    public var abandoned = 0
     public var slaCompliance = Compliance()
+    public init() {}
 }
 
 public struct AgentLoad: Hashable, Sendable {
     public var agent: String
+    public var availability: Availability = .offline
     /// Unresolved tickets assigned to the agent.
     public var assigned = 0
     /// Of those, the ones waiting for the desk (new or open).
@@ -59,8 +63,13 @@ public struct AgeBucket: Hashable, Sendable {
 /// The desk's figures at one moment. Every figure is defined here once; the CLI, the console
 /// header and the wall all read them from this type.
 ///
-/// - backlog: unresolved tickets (new, open, answered, postponed) at `now`, with age buckets by creation.
-/// - waiting / oldest waiting / at risk / breached: per channel, at `now`.
+/// - backlog: unresolved tickets (new, open, answered, postponed) at `now`, with age buckets by creation;
+///   `created` and `resolved` count tickets created and resolved in the period.
+/// - waiting: status new or open at `now` (postponed tickets whose time has come count again).
+/// - oldest waiting: the longest time since `waitingSince` among the waiting.
+/// - at risk / breached: unresolved tickets whose SLA clock is in that state at `now`.
+/// - abandoned: customers who left while waiting, in the period.
+/// - agents: see `Availability`; load counts unresolved tickets in scope assigned to the agent.
 /// - first response time: creation to first agent reply, for first replies sent in the period (wall time).
 /// - resolution time: creation to resolution, for tickets resolved in the period (wall time).
 /// - SLA compliance: of the SLA targets that completed in the period (responses sent, tickets
@@ -70,7 +79,10 @@ public struct DeskMetrics: Sendable {
     public var now: Instant
     public var periodStart: Instant
     public var channels: [Channel: ChannelFigures]
+    public var scope: MetricsScope
     public var backlog: Int
+    public var createdInPeriod: Int
+    public var resolvedInPeriod: Int
     public var ageBuckets: [AgeBucket]
     public var firstResponse: DurationFigure
     public var resolution: DurationFigure
@@ -81,22 +93,30 @@ public struct DeskMetrics: Sendable {
         ("<1h", .hours(1)), ("1-4h", .hours(4)), ("4-24h", .hours(24)), ("1-3d", .days(3)), ("3-7d", .days(7)), (">7d", nil),
     ]
 
-    public static func compute(_ state: DeskState, context ctx: ViewContext, since periodStart: Instant) -> DeskMetrics {
+    public static func compute(_ state: DeskState, context ctx: ViewContext, since periodStart: Instant,
+                               scope: MetricsScope = .all) -> DeskMetrics {
         let now = ctx.now
         let rules = ctx.rules
         var channels: [Channel: ChannelFigures] = [:]
-        for c in Channel.allCases { channels[c] = ChannelFigures() }
+        for c in scope.channels { channels[c] = ChannelFigures() }
         var buckets = bucketLimits.map { AgeBucket(label: $0.0, upTo: $0.1, count: 0) }
-        var backlog = 0
+        var backlog = 0, created = 0, resolved = 0
         var firstResponses: [Millis] = []
         var resolutions: [Millis] = []
         var compliance = Compliance()
         var agents: [String: AgentLoad] = [:]
-        for a in rules.agents where a.may(.reply) { agents[a.user] = AgentLoad(agent: a.user) }
+        for a in scope.agents(rules) { agents[a.user] = AgentLoad(agent: a.user) }
+        var active: Set<String> = []
+        var live: Set<String> = []
+        let recent = now - Availability.activeWindow
         let inPeriod = { (t: Instant) in t >= periodStart && t <= now }
 
         for t in state.all {
+            if t.updatedAt >= recent { active.formUnion(t.actors(since: recent)) }
+            guard scope.admits(t) else { continue }
             var figures = channels[t.channel]!
+            if inPeriod(t.createdAt) { created += 1 }
+            figures.abandoned += t.abandonments.reduce(0) { $0 + (inPeriod($1) ? 1 : 0) }
             let status = ctx.status(t)
             let targets = rules.sla.targets(for: t)
 
@@ -109,6 +129,7 @@ public struct DeskMetrics: Sendable {
                 }
             }
             if let r = t.resolvedAt, inPeriod(r) {
+                resolved += 1
                 resolutions.append(r - t.createdAt)
                 if let target = targets.resolution, let used = SLAClock.businessTimeToResolve(t, calendar: rules.calendar) {
                     compliance.count(used <= target)
@@ -143,14 +164,23 @@ public struct DeskMetrics: Sendable {
                 if let a = t.assignee {
                     agents[a, default: AgentLoad(agent: a)].assigned += 1
                     if status.isWaitingForDesk { agents[a]!.waiting += 1 }
+                    if t.channel != .email && t.updatedAt >= recent { live.insert(a) }
                 }
             }
             channels[t.channel] = figures
         }
-        return DeskMetrics(now: now, periodStart: periodStart, channels: channels, backlog: backlog, ageBuckets: buckets,
+        for (user, var load) in agents {
+            load.availability = .of(presence: state.presence[user], active: active.contains(user), live: live.contains(user))
+            agents[user] = load
+        }
+        return DeskMetrics(now: now, periodStart: periodStart, channels: channels, scope: scope, backlog: backlog,
+                           createdInPeriod: created, resolvedInPeriod: resolved, ageBuckets: buckets,
                            firstResponse: DurationFigure(firstResponses), resolution: DurationFigure(resolutions),
                            slaCompliance: compliance, agents: agents.values.sorted { $0.agent < $1.agent })
     }
+
+    /// How many agents in scope are in each state.
+    public func agentCount(_ a: Availability) -> Int { agents.reduce(0) { $0 + ($1.availability == a ? 1 : 0) } }
 
     /// Who resolved the ticket: the actor of its last change to resolved.
     static func resolver(of t: Ticket) -> String? {

@@ -35,6 +35,12 @@ public enum EventKind: Hashable, Sendable {
     case priorityChanged(Priority)
     case tagged(added: [String], removed: [String])
     case claimed
+    /// The customer left while waiting: a caller hung up in the phone queue, a chat visitor left
+    /// before an agent answered. The ticket keeps its status (a missed call or chat to get back to).
+    case abandoned(reason: String)
+    /// An agent's availability changed (console, phone system). Not about a ticket: the event's
+    /// ticket is `TicketID.desk`.
+    case presence(agent: String, Presence)
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -52,6 +58,8 @@ public enum EventKind: Hashable, Sendable {
         case .priorityChanged: "priority"
         case .tagged: "tagged"
         case .claimed: "claimed"
+        case .abandoned: "abandoned"
+        case .presence: "presence"
         case .unknown: "unknown"
         }
     }

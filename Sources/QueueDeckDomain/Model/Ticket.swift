@@ -24,6 +24,7 @@ public struct HistoryEntry: Hashable, Sendable {
         case claimed(from: String?)
         case priority(from: Priority, to: Priority)
         case tags(added: [String], removed: [String])
+        case abandoned(reason: String)
     }
 
     public enum StatusReason: Hashable, Sendable {
@@ -52,6 +53,7 @@ public struct HistoryEntry: Hashable, Sendable {
         case .claimed(let from): return "claimed (assignee \(from ?? "none") → \(actor))"
         case .priority(let a, let b): return "priority \(a.name) → \(b.name)"
         case .tags(let added, let removed): return "tags " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
+        case .abandoned(let reason): return "customer left while waiting" + (reason.isEmpty ? "" : " (\(reason))")
         }
     }
 }
@@ -102,6 +104,7 @@ public struct Ticket: Hashable, Sendable {
         var customerChars: Int
         var messageCount = 0
         var slot = 0
+        var abandonments: [Instant] = []
 
         init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int) {
             self.id = id
@@ -136,6 +139,7 @@ public struct Ticket: Hashable, Sendable {
             let s = Storage(id: id, version: version, channel: channel, customer: customer, subject: subject, priority: priority, department: department, assignee: assignee, tags: tags, storedStatus: storedStatus, postponedUntil: postponedUntil, resolvedAt: resolvedAt, createdAt: createdAt, updatedAt: updatedAt, lastActor: lastActor, everAnswered: everAnswered, firstResponseAt: firstResponseAt, waitingSince: waitingSince, lastCustomerMessageAt: lastCustomerMessageAt, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history, runLog: runLog, responses: responses, customerChars: customerChars)
             s.messageCount = messageCount
             s.slot = slot
+            s.abandonments = abandonments
             return s
         }
     }
@@ -156,7 +160,7 @@ public struct Ticket: Hashable, Sendable {
             a.firstResponseAt == b.firstResponseAt && a.waitingSince == b.waitingSince &&
             a.lastCustomerMessageAt == b.lastCustomerMessageAt && a.linkedFrom == b.linkedFrom &&
             a.linkedTo == b.linkedTo && a.entries == b.entries && a.history == b.history && a.runLog == b.runLog &&
-            a.responses == b.responses && a.customerChars == b.customerChars)
+            a.responses == b.responses && a.customerChars == b.customerChars && a.abandonments == b.abandonments)
     }
 
     public func hash(into h: inout Hasher) {
@@ -272,6 +276,12 @@ public struct Ticket: Hashable, Sendable {
         _modify { unique(); yield &storage.customerChars }
     }
 
+    /// When the customer left while waiting (abandoned calls and chats), oldest first.
+    public var abandonments: [Instant] {
+        get { storage.abandonments }
+        _modify { unique(); yield &storage.abandonments }
+    }
+
     mutating func countMessage() {
         unique()
         storage.messageCount += 1
@@ -323,6 +333,32 @@ public struct Ticket: Hashable, Sendable {
             return .resolved
         default:
             return storedStatus
+        }
+    }
+
+    /// The status the ticket had at an earlier moment `t`, read from its history (nil if it did not
+    /// exist yet). Used for trends: what the queue looked like a minute or a week ago.
+    public func status(asOf t: Instant, autoCloseAfter: Millis) -> TicketStatus? {
+        guard createdAt <= t else { return nil }
+        if updatedAt <= t { return status(at: t, autoCloseAfter: autoCloseAfter) }
+        var s = TicketStatus.new
+        var until: Instant?
+        var resolved: Instant?
+        for h in history where h.at <= t {
+            guard case .status(_, let to, let why) = h.change else { continue }
+            s = to
+            if case .postponed(let u) = why { until = u }
+            if to == .resolved { resolved = h.at }
+        }
+        switch s {
+        case .postponed:
+            if let u = until, u <= t { return (firstResponseAt.map { $0 <= t } ?? false) ? .open : .new }
+            return .postponed
+        case .resolved:
+            if let r = resolved, r + autoCloseAfter <= t { return .closed }
+            return .resolved
+        default:
+            return s
         }
     }
 

@@ -47,9 +47,14 @@ public struct TicketID: Hashable, Comparable, Sendable, CustomStringConvertible 
         value = v
     }
 
+    /// The desk itself: the ticket field of events about no ticket (agent presence). Never random.
+    public static let desk = TicketID(value: 0)
+
     public static func random<G: RandomNumberGenerator>(using rng: inout G) -> TicketID {
         var v: UInt64 = 0
-        for _ in 0..<length { v = v * 23 + UInt64.random(in: 0..<23, using: &rng) }
+        while v == 0 {
+            for _ in 0..<length { v = v * 23 + UInt64.random(in: 0..<23, using: &rng) }
+        }
         return TicketID(value: v)
     }
 

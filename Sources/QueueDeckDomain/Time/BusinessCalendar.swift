@@ -54,6 +54,9 @@ public struct BusinessCalendar: Sendable {
         return Int((local - floorDiv(local, 86400) * 86400) / 60)
     }
 
+    /// Local midnight of the day `t` falls on: where "today" starts for the desk's figures.
+    public func startOfDay(_ t: Instant) -> Instant { instant(day: localDay(of: t), minute: 0) }
+
     /// The instant of local day `day` at `minute` after midnight.
     public func instant(day: Int, minute: Int) -> Instant {
         let localSec = Int64(day) * 86400 + Int64(minute) * 60

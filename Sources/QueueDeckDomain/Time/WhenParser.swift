@@ -7,7 +7,9 @@ public enum WhenParser {
     static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-    public static func parse(_ input: String, now: Instant, calendar cal: BusinessCalendar) throws(DomainError) -> Instant {
+    /// With `past`, words that name no day pick the latest moment before now instead of the next one
+    /// (`16:00` is today's or yesterday's, `mon` last Monday): time travel looks back.
+    public static func parse(_ input: String, now: Instant, calendar cal: BusinessCalendar, past: Bool = false) throws(DomainError) -> Instant {
         let text = input.trimmingWhitespace().lowercased()
         let fail = DomainError.invalidValue(field: "time", value: input, reason: help)
         guard !text.isEmpty else { throw fail }
@@ -40,8 +42,8 @@ public enum WhenParser {
         var day: Int? = nil
         var timeWord: String? = nil
         switch words.count {
-        case 1: if clock(words[0]) != nil { timeWord = words[0] } else { day = dayWord(words[0], today: today) }
-        case 2: day = dayWord(words[0], today: today); timeWord = words[1]
+        case 1: if clock(words[0]) != nil { timeWord = words[0] } else { day = dayWord(words[0], today: today, past: past) }
+        case 2: day = dayWord(words[0], today: today, past: past); timeWord = words[1]
         default: throw fail
         }
         if words.count == 2 || timeWord == nil { guard day != nil else { throw fail } }
@@ -49,17 +51,23 @@ public enum WhenParser {
             guard let (minute, _) = clock(tw) else { throw fail }
             if let d = day { return cal.instant(day: d, minute: minute) }
             let t = cal.instant(day: today, minute: minute)
+            if past { return t <= now ? t : cal.instant(day: today - 1, minute: minute) }
             return t > now ? t : cal.instant(day: today + 1, minute: minute)
         }
         guard let d = day else { throw fail }
         return cal.instant(day: d, minute: cal.openingMinute(onDay: d))
     }
 
-    static func dayWord(_ w: String, today: Int) -> Int? {
+    static func dayWord(_ w: String, today: Int, past: Bool) -> Int? {
         if w == "today" { return today }
         if w == "tomorrow" { return today + 1 }
+        if w == "yesterday" { return today - 1 }
         let idx = weekdays.firstIndex(of: w) ?? weekdayNames.firstIndex(of: w)
         guard let target = idx else { return nil }
+        if past {
+            let back = (CivilDate.weekday(ofDay: today) - target + 7) % 7
+            return today - (back == 0 ? 7 : back)
+        }
         var ahead = (target - CivilDate.weekday(ofDay: today) + 7) % 7
         if ahead == 0 { ahead = 7 }
         return today + ahead

@@ -16,6 +16,8 @@ public enum EventCodec {
         case .priorityChanged: 9
         case .tagged: 10
         case .claimed: 11
+        case .abandoned: 12
+        case .presence: 13
         case .unknown(let t, _): t
         }
     }
@@ -49,6 +51,11 @@ public enum EventCodec {
         case .tagged(let added, let removed):
             w.strings(added)
             w.strings(removed)
+        case .abandoned(let reason):
+            w.string(reason)
+        case .presence(let agent, let p):
+            w.string(agent)
+            w.u8(presenceCode(p))
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -83,6 +90,11 @@ public enum EventCodec {
                 kind = .priorityChanged(p)
             case 10: kind = .tagged(added: try r.strings("added"), removed: try r.strings("removed"))
             case 11: kind = .claimed
+            case 12: kind = .abandoned(reason: try r.string("reason"))
+            case 13:
+                let agent = try r.string("agent")
+                guard let p = presence(try r.u8("presence")) else { throw DecodeFailure(field: "presence", offset: r.pos) }
+                kind = .presence(agent: agent, p)
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)
@@ -98,6 +110,16 @@ public enum EventCodec {
         case .chat: 3
         }
     }
+
+    static func presenceCode(_ p: Presence) -> UInt8 {
+        switch p {
+        case .available: 1
+        case .away: 2
+        case .offline: 3
+        }
+    }
+
+    static func presence(_ b: UInt8) -> Presence? { [1: .available, 2: .away, 3: .offline][b] }
 
     static func channel(_ b: UInt8) -> Channel? { [1: .email, 2: .call, 3: .chat][b] }
 }

@@ -70,7 +70,7 @@ struct DumpLine: Encodable {
 
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
-        case agent, reason, until, added, removed, typeCode, payloadBytes
+        case agent, reason, until, added, removed, typeCode, payloadBytes, presence
     }
 
     func encode(to encoder: Encoder) throws {
@@ -104,6 +104,11 @@ struct DumpLine: Encodable {
         case .tagged(let a, let r):
             try c.encode(a, forKey: .added)
             try c.encode(r, forKey: .removed)
+        case .abandoned(let r):
+            try c.encode(r, forKey: .reason)
+        case .presence(let a, let p):
+            try c.encode(a, forKey: .agent)
+            try c.encode(p.rawValue, forKey: .presence)
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)

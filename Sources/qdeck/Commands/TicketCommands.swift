@@ -174,3 +174,12 @@ struct New: DeskCommand {
         print(stored[0].event.ticket.description)
     }
 }
+
+struct Abandon: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record that the customer left while waiting (hung up, closed the chat); the ticket stays to call back.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    @Option(name: .long, help: "What happened, e.g. 'hung up after 3m in queue'.") var reason: String = ""
+    func execute() throws { try act(globals, target) { id, _ in .abandon(id, reason: reason) } }
+}

@@ -8,7 +8,9 @@ struct DemoScenario {
     var rng: SeededGenerator
 
     enum Step {
-        case create, claim, reply, followUp, note, postpone(Instant), resolve, reopen, priority(Priority), escalate
+        case create, claim, reply, followUp, note, postpone(Instant), resolve, reopen, priority(Priority), escalate, abandon
+        /// Not about a ticket: an agent's availability (the action's ticket index is ignored).
+        case presence(String, Presence)
     }
 
     struct Action {
@@ -108,6 +110,7 @@ struct DemoScenario {
             plans.append(Plan(language: lang, topic: topic, customer: who, channel: ch, priority: pr, agent: agent, id: id))
             actions += script(ticket: i, created: created, channel: ch)
         }
+        actions += shifts()
         return (plans, actions.sorted { $0.at < $1.at })
     }
 
@@ -125,6 +128,8 @@ struct DemoScenario {
         let claimAt = t0 + min(respond / 2, minutes(1...20))
         let replyAt = t0 + respond
         let age = latest - t0
+        // Callers and chat visitors who give up waiting: the missed ones to get back to.
+        if channel != .email && chance(age < .hours(2) ? 30 : 8) { add(t0 + minutes(1...6), .abandon) }
         if age < .hours(2) || atRiskTickets.contains(i) {
             let roll = Int.random(in: 0..<100, using: &rng)
             if roll < 55 || atRiskTickets.contains(i) { return out }
@@ -175,6 +180,30 @@ struct DemoScenario {
         return out
     }
 
+    /// The roster's day: everyone signs in each morning of the last week, most sign off in the evening;
+    /// today one agent is on a break (away) and one has gone home (offline).
+    mutating func shifts() -> [Action] {
+        var out: [Action] = []
+        let cal = rules.calendar
+        let today = cal.localDay(of: now)
+        let latest = now - .minutes(1)
+        for day in (today - 6)...today {
+            for a in workers {
+                var on = cal.instant(day: day, minute: 8 * 60) + minutes(0...40)
+                if day == today { on = min(on, now - minutes(60...180)) }  // whatever the hour, today's shift is on
+                let off = cal.instant(day: day, minute: 17 * 60) + minutes(0...90)
+                if on <= latest { out.append(Action(at: on, ticket: -1, step: .presence(a.user, .available))) }
+                if off <= latest && day < today { out.append(Action(at: off, ticket: -1, step: .presence(a.user, .offline))) }
+            }
+        }
+        let w = workers
+        if w.count >= 3 {
+            out.append(Action(at: now - minutes(10...25), ticket: -1, step: .presence(w[w.count - 2].user, .away)))
+            out.append(Action(at: now - minutes(40...90), ticket: -1, step: .presence(w[w.count - 1].user, .offline)))
+        }
+        return out.filter { $0.at >= cal.instant(day: today - 6, minute: 0) }
+    }
+
     /// Tickets placed so that their first-response clock is at risk now, whatever the hour.
     var atRiskTickets: Set<Int> = []
 
@@ -207,11 +236,27 @@ struct DemoScenario {
         var out: [Event] = []
         var seq: UInt64 = 0
         var linkedIDs: [TicketID] = (0..<64).map { _ in TicketID.random(using: &rng) }
+        let lead = rules.agents.first { $0.may(.presenceOthers) } ?? Agent(user: "admin", name: "admin", role: .administrator)
         for a in actions {
+            if case .presence(let who, let presence) = a.step {
+                let ctx = CommandContext(actor: lead, now: a.at, rules: rules, newTicketID: { .desk })
+                if let d = try? Commands.decide(.setPresence(agent: who, presence), state: state, context: ctx) {
+                    for e in d.events {
+                        seq += 1
+                        state.apply(StoredEvent(seq: seq, version: 0, event: e))
+                        out.append(e)
+                    }
+                }
+                continue
+            }
             let p = plans[a.ticket]
             let customerSide: Bool
             let command: Command
             switch a.step {
+            case .presence: continue
+            case .abandon:
+                customerSide = true
+                command = .abandon(p.id, reason: p.channel == .call ? "hung up in the queue" : "left the chat before an answer")
             case .create:
                 customerSide = p.channel != .call
                 let subject = p.channel == .call ? "Call: " + p.topic.subject : p.topic.subject

@@ -11,15 +11,24 @@ final class DeskSession: @unchecked Sendable {
     let actor: Agent
     let journal: FileJournal
     private(set) var state: DeskState
+    /// With `asOf`: the journal's events after that moment, in journal order (for replay).
+    private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
     var rng = SystemRandomNumberGenerator()
 
-    /// Opens the journal (creating it and its folder when `create`) and replays it.
-    init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal") throws {
+    /// Opens the journal (creating it and its folder when `create`) and replays it; with `asOf`,
+    /// only the events up to that moment (time travel: the desk as it stood then).
+    init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil) throws {
         journalPath = g.journalPath(default: journalName)
-        rules = try g.rules(journalPath: journalPath)
+        let rules = try g.rules(journalPath: journalPath)
+        self.rules = rules
         actor = try rules.actingAgent(user: g.actingUser)
-        now = try g.now()
+        let clockNow = try g.now()
+        let moment = try asOf.map { try parseMoment($0, option: "--at", now: clockNow, calendar: rules.calendar) }
+        if let moment, moment > clockNow {
+            throw Failure(code: Exit.usage, message: "--at \(asOf!): \(moment.isoUTC) is in the future; time travel goes back only")
+        }
+        now = moment ?? clockNow
         if create {
             let dir = (journalPath as NSString).deletingLastPathComponent
             if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
@@ -33,7 +42,13 @@ final class DeskSession: @unchecked Sendable {
         }
         journal = try FileJournal(path: journalPath, create: create, writable: writable)
         state = DeskState(autoCloseAfter: rules.autoCloseAfter)
-        state.apply(try journal.readNew())
+        let events = try journal.readNew()
+        if let moment {
+            state.apply(events.lazy.filter { $0.event.at <= moment })
+            laterEvents = events.filter { $0.event.at > moment }
+        } else {
+            state.apply(events)
+        }
     }
 
     /// Folds in whatever other processes appended since.
@@ -72,4 +87,14 @@ func parseTicketID(_ text: String) throws -> TicketID {
         throw Failure(code: Exit.usage, message: "'\(text)' is not a ticket ID (expected XXX-XXXXX-XXX)")
     }
     return id
+}
+
+/// A moment given on the command line: a date and time, or a duration back from now (`2h`).
+func parseMoment(_ text: String, option: String, now: Instant, calendar: BusinessCalendar) throws -> Instant {
+    if let d = WhenParser.duration(text.lowercased()) { return now - d }
+    do {
+        return try WhenParser.parse(text, now: now, calendar: calendar, past: true)
+    } catch {
+        throw Failure(code: Exit.usage, message: "\(option) '\(text)': \(error)")
+    }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// The wall's main loop: follows the journal (live), or plays a past stretch back (replay), or
+/// holds one moment (time travel); recomputes the figures within a second of any change and every
+/// few seconds so that ages and SLA clocks tick; paints only when the screen changed.
+public final class WallApp {
+    public let board: WallBoard
+    let terminal: Terminal
+    let journal: (any EventJournal)?
+    let follower: JournalFollower?
+    let clock: () -> Instant
+    let glyphs: WallGlyphs
+
+    /// How soon a journal change reaches the screen at most, and how often the board ticks on its own.
+    static let changeDelay = 0.3
+    static let tickInterval = 2.0
+
+    /// `journal` is followed in live mode only.
+    public init(board: WallBoard, journal: (any EventJournal)?, journalPath: String, clock: @escaping () -> Instant,
+                noColor: Bool, ascii: Bool) throws {
+        terminal = try Terminal(noColor: noColor)
+        self.board = board
+        self.journal = board.mode == .live ? journal : nil
+        follower = board.mode == .live ? JournalFollower(path: journalPath) : nil
+        self.clock = clock
+        glyphs = ascii ? .ascii : .unicode
+    }
+
+    public func run() {
+        defer { terminal.end() }
+        var force = true
+        var lastPaint: Grid?
+        var lastRefresh = Date.distantPast
+        var changed = false
+        var replayClock = board.now
+        var lastTick = Date()
+        while Terminal.pendingSignal == 0 {
+            var quit = false
+            while let key = terminal.readKey(timeoutMillis: 0) {
+                switch board.handle(key) {
+                case .quit: quit = true
+                case .redraw: force = true
+                case .none: break
+                }
+                if quit { break }
+            }
+            if quit { break }
+
+            let real = Date()
+            if !board.paused {
+                switch board.mode {
+                case .live:
+                    if let journal {
+                        do {
+                            let events = try journal.readNew()
+                            if !events.isEmpty { board.absorb(events); changed = true }
+                            board.journalProblem = nil
+                        } catch {
+                            board.journalProblem = "\(error)"
+                        }
+                    }
+                    let due = real.timeIntervalSince(lastRefresh)
+                    if (changed && due >= Self.changeDelay) || due >= Self.tickInterval {
+                        board.refresh(at: clock())
+                        lastRefresh = real
+                        changed = false
+                    }
+                case .replay(let speed):
+                    // Replay time runs `speed` times faster than ours, and never past the present.
+                    replayClock = min(clock(), replayClock + Millis(real.timeIntervalSince(lastTick) * 1000 * speed))
+                    if real.timeIntervalSince(lastRefresh) >= Self.changeDelay {
+                        board.play(until: replayClock)
+                        board.refresh(at: replayClock)
+                        lastRefresh = real
+                    }
+                case .at:
+                    break
+                }
+            }
+            lastTick = real
+
+            let (rows, cols) = terminal.size
+            let grid = WallView.render(board, rows: rows, cols: cols, glyphs: glyphs)
+            if force || grid != lastPaint {
+                terminal.paint(grid, force: force)
+                lastPaint = grid
+                force = false
+            }
+            wait(millis: 200)
+        }
+    }
+
+    /// Sleeps until a key, a journal change, a signal (resize), or the timeout.
+    func wait(millis: Int32) {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+        if let f = follower, f.fileDescriptor >= 0 { fds.append(pollfd(fd: f.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&fds, nfds_t(fds.count), millis)
+        follower?.drain()
+    }
+}
