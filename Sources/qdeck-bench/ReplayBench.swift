@@ -30,13 +30,14 @@ enum ReplayBench {
     }
 
     /// A realistic mix: each ticket is created, answered, sometimes reopened, tagged, resolved.
-    static func events(_ n: Int) -> [Event] {
+    /// Ticket `i` starts at `start + i × step` (its later events follow within minutes).
+    static func events(_ n: Int, start: Instant = Instant(ms: 1_795_000_000_000), step: Millis = 30_000, writer: Int = 7) -> [Event] {
         var out: [Event] = []
         out.reserveCapacity(n)
         var i = 0
         while out.count < n {
-            let t = StressWriter.ticketID(writer: 7, n: i)
-            let at = Instant(ms: 1_795_000_000_000 + Int64(i) * 30_000)
+            let t = StressWriter.ticketID(writer: writer, n: i)
+            let at = start + step * Int64(i)
             out.append(Event(ticket: t, at: at, actor: "customer", kind: .created(TicketOpening(
                 channel: [.email, .call, .chat][i % 3], customer: Customer(name: "Customer \(i % 5000)", email: "c\(i % 5000)@example.com"),
                 subject: "Cannot log in after password reset \(i)", body: "I reset my password but the app still says invalid credentials. Order \(i).",

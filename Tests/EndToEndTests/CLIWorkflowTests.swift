@@ -108,7 +108,64 @@ import Testing
         }
         let backlog = (stats["backlog"] as! [String: Any])["count"] as! Int
         #expect(backlog == tickets.filter { ["new", "open", "answered", "postponed"].contains($0["status"] as? String) }.count)
-        #expect(stats["agents"] is [[String: Any]])
+        // Abandoned today, counted from each ticket's abandonment times against the period's start.
+        let start = stats["periodStart"] as! String
+        for ch in ["email", "call", "chat"] {
+            let abandoned = tickets.filter { $0["channel"] as? String == ch }
+                .flatMap { $0["abandonedAt"] as! [String] }.filter { $0 >= start }.count
+            #expect(channels[ch]!["abandonedToday"] as? Int == abandoned, "\(ch)")
+            for key in ["waiting", "oldestWaitingSeconds", "atRisk", "breached", "abandonedToday", "slaCompliance"] {
+                #expect(channels[ch]!.keys.contains(key), "\(ch).\(key)")
+            }
+        }
+        let agents = stats["agents"] as! [String: Any]
+        let list = agents["list"] as! [[String: Any]]
+        #expect(list.count == (agents["available"] as! Int) + (agents["busy"] as! Int) + (agents["away"] as! Int) + (agents["offline"] as! Int))
+        #expect(agents["available"] as! Int > 0, "the demo has agents on shift")
+        // Narrowed to one channel and one department.
+        let calls = try s.json("stats", "--channel", "call") as! [String: Any]
+        #expect((calls["channels"] as! [String: Any]).keys.sorted() == ["call"])
+        #expect((calls["backlog"] as! [String: Any])["count"] as? Int == tickets.filter {
+            $0["channel"] as? String == "call" && ["new", "open", "answered", "postponed"].contains($0["status"] as? String)
+        }.count)
+        let billing = try s.json("stats", "--department", "Billing") as! [String: Any]
+        #expect((billing["scope"] as! [String: Any])["department"] as? String == "billing")
+        #expect((billing["backlog"] as! [String: Any])["count"] as? Int == tickets.filter {
+            $0["department"] as? String == "billing" && ["new", "open", "answered", "postponed"].contains($0["status"] as? String)
+        }.count)
+        #expect(try s.qdeck("stats", "--department", "nope").status == 64)
+        #expect(try s.qdeck("stats", "--channel", "fax").status == 64)
+    }
+
+    /// Time travel: figures taken at a moment, then a burst of work, then `stats --at` that moment.
+    @Test func statsAtReproducesEarlierFigures() throws {
+        let s = Scratch()
+        let t0 = "2026-11-24T15:00:00Z"
+        #expect(try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "120"], env: ["QDECK_NOW": t0]).status == 0)
+        let before = try s.qdeck("stats", "--json", env: ["QDECK_NOW": t0])
+        let beforeText = try s.qdeck("stats", env: ["QDECK_NOW": t0])
+        // The burst, a few minutes later: new tickets, replies, resolutions, an abandoned call, presence.
+        let later = ["QDECK_NOW": "2026-11-24T15:07:00Z"]
+        let open = (try s.json("list", "status:new,open") as! [[String: Any]]).prefix(6).map { $0["id"] as! String }
+        for id in open.prefix(3) { #expect(try s.qdeck("reply", id, "--body", "on it", env: later).status == 0) }
+        for id in open.suffix(3) { #expect(try s.qdeck("resolve", id, env: later).status == 0) }
+        for i in 0..<4 {
+            #expect(try Harness.run("qdeck", ["--journal", s.journal, "new", i % 2 == 0 ? "call" : "chat", "--customer", "+3712000000\(i)",
+                                              "--subject", "burst \(i)"], env: later).status == 0)
+        }
+        let call = (try s.json("list", "channel:call", "status:new", "--sort", "fifo") as! [[String: Any]]).last!["id"] as! String
+        #expect(try s.qdeck("abandon", call, "--reason", "hung up", env: later).status == 0)
+        #expect(try s.qdeck("presence", "away", env: later).status == 0)
+        let now = try s.qdeck("stats", "--json", env: later)
+        #expect(now.stdout != before.stdout)
+
+        let again = try s.qdeck("stats", "--json", "--at", t0, env: ["QDECK_NOW": "2026-11-24T16:00:00Z"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.replacingOccurrences(of: "\"timeTravel\" : true", with: "\"timeTravel\" : false") == before.stdout)
+        let againText = try s.qdeck("stats", "--at", "2026-11-24 15:00", env: ["QDECK_NOW": "2026-11-24T16:00:00Z"])
+        #expect(againText.stdout.replacingOccurrences(of: "as it stood at", with: "at") == beforeText.stdout)
+        #expect(try s.qdeck("stats", "--at", "2027-01-01", env: later).status == 64)
+        #expect(try s.qdeck("stats", "--at", "someday", env: later).status == 64)
     }
 
     @Test func demoWritesARealisticDesk() throws {

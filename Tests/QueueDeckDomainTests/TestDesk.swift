@@ -8,6 +8,8 @@ struct TestDesk {
     var state: DeskState
     var seq: UInt64 = 0
     var nextID = 0
+    /// Every event stored so far, in order: replaying a prefix gives the desk at an earlier moment.
+    var log: [StoredEvent] = []
 
     static let monday = CivilDate(year: 2026, month: 11, day: 23).dayNumber  // a Monday
     /// 2026-11-23 (Monday) at hh:mm UTC.
@@ -15,7 +17,7 @@ struct TestDesk {
         Instant(ms: (Int64(monday + offset) * 86400 + Int64(hh * 3600 + mm * 60)) * 1000)
     }
 
-    static let ids = (0..<500).map { i -> TicketID in
+    static let ids = (1...500).map { i -> TicketID in  // from 1: 333-33333-333 is TicketID.desk
         let a = TicketID.alphabet
         var s = ""
         var n = i
@@ -48,7 +50,9 @@ struct TestDesk {
         for e in d.events {
             if case .created = e.kind { nextID += 1 }
             seq += 1
-            state.apply(StoredEvent(seq: seq, version: (state[e.ticket]?.version ?? 0) + 1, event: e))
+            let stored = StoredEvent(seq: seq, version: (state[e.ticket]?.version ?? 0) + 1, event: e)
+            state.apply(stored)
+            log.append(stored)
         }
         return d.events
     }
@@ -60,6 +64,13 @@ struct TestDesk {
         let events = try! run(.create(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
                                                     priority: priority, department: department), tags: tags), at: now, as: "customer")
         return events[0].ticket
+    }
+
+    /// The desk as it stood at `t`: the log replayed up to it.
+    func replayed(to t: Instant) -> DeskState {
+        var s = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        s.apply(log.filter { $0.event.at <= t })
+        return s
     }
 
     func status(_ id: TicketID, at now: Instant) -> TicketStatus {

@@ -49,7 +49,12 @@ enum Lifecycle {
             t.assignee = e.actor
         case .postponed(let until):
             t.postponedUntil = until
-            setStatus(&t, .postponed, at: e.at, actor: e.actor, why: .postponed(until: until))
+            if t.storedStatus == .postponed {
+                // A new time for a postponed ticket: no status change, but history must say when it wakes.
+                t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .status(from: .postponed, to: .postponed, why: .postponed(until: until))))
+            } else {
+                setStatus(&t, .postponed, at: e.at, actor: e.actor, why: .postponed(until: until))
+            }
         case .resolved:
             t.resolvedAt = e.at
             t.postponedUntil = nil

@@ -17,7 +17,7 @@ struct TicketJSON: Encodable {
 
     enum Key: String, CodingKey {
         case id, version, channel, status, priority, assignee, department, subject, customer, tags, createdAt, updatedAt
-        case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history
+        case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history, abandonedAt
         case state, dueAt, remainingSeconds, target
         case kind, author, at, body, actor, change
     }
@@ -41,6 +41,7 @@ struct TicketJSON: Encodable {
         try c.encode(t.resolvedAt?.isoUTC, forKey: .resolvedAt)
         try c.encode(t.linkedFrom?.description, forKey: .linkedFrom)
         try c.encode(t.linkedTo?.description, forKey: .linkedTo)
+        try c.encode(t.abandonments.map(\.isoUTC), forKey: .abandonedAt)
         var s = c.nestedContainer(keyedBy: Key.self, forKey: .sla)
         try s.encode(sla.state.rawValue, forKey: .state)
         try s.encode(sla.dueAt?.isoUTC, forKey: .dueAt)
