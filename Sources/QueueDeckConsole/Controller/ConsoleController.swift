@@ -122,10 +122,9 @@ public final class ConsoleController {
         return warmQueue!.isEmpty
     }
 
+    /// The header's queue counts: the same definition of waiting as `stats` and the wall.
     func countWaiting() {
-        var w: [Channel: Int] = [.email: 0, .call: 0, .chat: 0]
-        for t in state.all where context.status(t).isWaitingForDesk { w[t.channel, default: 0] += 1 }
-        waiting = w
+        waiting = DeskTrend.counts(state, at: context.now, autoCloseAfter: desk.rules.autoCloseAfter, scope: .all).waiting
     }
 
     /// Finds the selected ticket again after the list changed; keeps it on the same screen row.

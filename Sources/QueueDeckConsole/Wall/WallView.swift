@@ -22,7 +22,7 @@ public enum WallView {
     public static func render(_ b: WallBoard, rows: Int, cols: Int, glyphs: WallGlyphs) -> Grid {
         var g = Grid(rows: rows, cols: cols)
         guard rows >= 4, cols >= 20 else {
-            g.put("wall: \(cols)×\(rows) is too small", row: 0, col: 0)
+            g.put("too small: \(cols)×\(rows)", row: 0, col: 0)
             return g
         }
         header(&g, b)
