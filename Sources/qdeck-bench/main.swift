@@ -6,6 +6,7 @@ import QueueDeckJournal
 ///   swift run -c release qdeck-bench append [DIR] [N]
 ///   swift run -c release qdeck-bench replay [DIR] [EVENTS]
 ///   swift run -c release qdeck-bench console [DIR] [TICKETS]
+///   swift run -c release qdeck-bench wall [DIR] [TICKETS]
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
 let args = Array(CommandLine.arguments.dropFirst())
@@ -13,9 +14,10 @@ switch args.first {
 case "append": AppendBench.run(dir: args.count > 1 ? args[1] : FileManager.default.currentDirectoryPath, n: args.count > 2 ? Int(args[2])! : 2000)
 case "replay": ReplayBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), events: args.count > 2 ? Int(args[2])! : 500_000)
 case "console": ConsoleBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
+case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: qdeck-bench append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
+    FileHandle.standardError.write(Data("usage: qdeck-bench append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)
 }
