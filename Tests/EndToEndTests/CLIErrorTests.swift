@@ -51,6 +51,38 @@ import Testing
         #expect(try s.qdeck("log", "verify").status == 0)
     }
 
+    @Test func wallPresenceAndAbandonMistakes() throws {
+        let s = Scratch()
+        let id = try s.newTicket("call")
+        let cases: [([String], String)] = [
+            (["wall", "--at", "2h", "--replay", "3h"], "--at and --replay"), (["wall", "--speed", "0x", "--replay", "1h"], "--speed '0x'"),
+            (["wall", "--speed", "fast", "--replay", "1h"], "--speed 'fast'"), (["wall", "--layout", "pie"], "--layout 'pie'"),
+            (["wall", "--channel", "fax"], "--channel 'fax'"), (["wall", "--department", "sales"], "--department 'sales'"),
+            (["wall", "--at", "next year"], "--at 'next year'"),
+        ]
+        for (args, mention) in cases {
+            let r = try Harness.run("qdeck", ["--journal", s.journal] + args)
+            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+        }
+        // Without a terminal the wall says so instead of drawing garbage.
+        let noTTY = try s.qdeck("wall")
+        #expect(noTTY.status == 64 && noTTY.stderr.contains("terminal"))
+        // Presence: a state that does not exist, someone not on the roster, another agent without the permission.
+        #expect(try s.qdeck("presence", "lunch").status == 64)
+        #expect(try s.qdeck("presence", "away", "--agent", "ghost", env: ["QDECK_AGENT": "lea"]).status == 64)
+        let other = try s.qdeck("presence", "away", "--agent", "jonas")
+        #expect(other.status == 77 && other.stderr.contains("presence.others"))
+        #expect(try s.qdeck("presence", "away").status == 0)
+        let again = try s.qdeck("presence", "away")
+        #expect(again.status == 4 && again.stderr.contains("anna is already away"))
+        // Abandon: only while the customer waits.
+        #expect(try s.qdeck("abandon", id, "--reason", "hung up").status == 0)
+        #expect(try s.qdeck("reply", id, "--body", "called back").status == 0)
+        #expect(try s.qdeck("abandon", id).status == 4)
+        #expect(try s.qdeck("log", "verify").status == 0)
+    }
+
     @Test func damagedJournalIsRefusedThenRepaired() throws {
         let s = Scratch()
         var ids: [String] = []
