@@ -188,6 +188,24 @@ import Testing
         #expect(f.controller.flash!.text.contains("unknown command 'fly'"))
     }
 
+    @Test func agentSetsTheirPresenceFromTheCommandLine() {
+        let f = ConsoleFixture()
+        #expect(ConsoleController.completions("presence a", keyMap: .agent, desk: f.desk) == ["presence available", "presence away"])
+        f.keys(.char(":"))
+        f.type("presence away")
+        f.keys(.enter)
+        #expect(f.controller.state.presence["anna"]?.presence == .away)
+        #expect(f.screen().find("anna (away)") != nil)
+        f.keys(.char(":"))
+        f.type("presence lunch")
+        f.keys(.enter)
+        #expect(f.controller.flash!.text.contains("available, away or offline"))
+        f.keys(.char(":"))
+        f.type("presence available")
+        f.keys(.enter)
+        #expect(f.screen().find("anna ·") != nil)
+    }
+
     @Test func readOnlyKeyMapCannotChangeTickets() {
         let f = ConsoleFixture(keyMap: KeyMap.agent.readOnly)
         let id = f.ticket(.email, subject: "Look only")

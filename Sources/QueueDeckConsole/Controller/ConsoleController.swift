@@ -282,6 +282,18 @@ public final class ConsoleController {
             } else {
                 mode = .picker(Picker(purpose: .priority, title: "Priority", items: Priority.allCases.reversed().map { .init(value: $0.name, label: $0.name) }, targets: targets))
             }
+        case .presence:
+            guard hasArg, let p = Presence(rawValue: arg!.lowercased()) else {
+                say("presence: available, away or offline", error: true)
+                return .none
+            }
+            do {
+                _ = try desk.perform(.setPresence(agent: nil, p), sawVersion: nil)
+                absorb()
+                say("you are \(p.rawValue)")
+            } catch {
+                say("\(error)", error: true)
+            }
         case .tag:
             let targets = actionTargets
             guard !targets.isEmpty else { return .none }
@@ -449,6 +461,7 @@ public final class ConsoleController {
         case .queue?: options = ["all", "email", "call", "chat"]
         case .priority?: options = Priority.allCases.map(\.name)
         case .canned?: options = desk.cannedResponses.map(\.name)
+        case .presence?: options = Presence.allCases.map(\.rawValue)
         case .filter?: options = TicketFilter.fields.map { $0 + ":" }
         default: options = []
         }

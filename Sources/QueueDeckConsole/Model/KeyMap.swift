@@ -5,6 +5,7 @@ public enum Action: String, CaseIterable, Sendable {
     case nextQueue = "next-queue", queue
     case open, filter, sort, help, command, back, mark, redraw
     case reply, note, assign, claim, next, postpone, resolve, reopen, priority, tag, canned
+    case presence
     case layout, pause
 }
 
@@ -61,6 +62,7 @@ public struct KeyMap: Sendable {
         Binding(action: .priority, keys: [.char("P")], summary: "set priority", arguments: "low|normal|high|urgent", mutating: true),
         Binding(action: .tag, keys: [.char("t")], summary: "add and remove tags (+tag -tag)", arguments: "+TAG -TAG", mutating: true),
         Binding(action: .canned, keys: [], summary: "reply with a canned response", arguments: "NAME", mutating: true),
+        Binding(action: .presence, keys: [], summary: "set your availability (the wall shows it)", arguments: "available|away|offline", mutating: true),
         Binding(action: .layout, keys: [.char("l"), .tab], summary: "next board layout: overview, channels, agents, backlog", mutating: false, surface: .wall),
         Binding(action: .pause, keys: [.char("p"), .char(" ")], summary: "pause / resume (live updates or replay)", mutating: false, surface: .wall),
         Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false, surface: .both),

@@ -49,7 +49,8 @@ public enum ConsoleView {
         }
         let cal = c.desk.rules.calendar
         let clock = String(c.now.iso(offsetSeconds: cal.utcOffset(at: c.now)).dropFirst(11).prefix(8))
-        let right = "\(c.desk.actor.user) · \(live ? "● live" : "✖ journal unreadable") · \(clock)"
+        let presence = c.state.presence[c.desk.actor.user].map { $0.presence == .available ? "" : " (\($0.presence.rawValue))" } ?? ""
+        let right = "\(c.desk.actor.user)\(presence) · \(live ? "● live" : "✖ journal unreadable") · \(clock)"
         let rw = DisplayWidth.of(right)
         if g.cols - rw - 1 > col { g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle) }
         var line = "sort: \(c.order.label)"
