@@ -70,7 +70,25 @@ import Testing
         ("auto_close_after: never\n", 1, "auto_close_after 'never'"),
         ("unknown_users: wizard\n", 1, "no role 'wizard'"),
         ("agents: [\n", 2, "YAML syntax"),
+        ("wall:\n  thresholds:\n    queue_length: { amber: 1, red: 2 }\n", 3, "unknown key 'queue_length'"),
+        ("wall:\n  thresholds:\n    waiting: { amber: 10, red: 5 }\n", 3, "red must be at or above amber"),
+        ("wall:\n  thresholds:\n    sla_compliance: { amber: 80, red: 90 }\n", 3, "red must be at or below amber"),
+        ("wall:\n  thresholds:\n    waiting: { amber: lots }\n", 3, "wall.thresholds.waiting.amber 'lots'"),
+        ("wall:\n  thresholds:\n    oldest_waiting: { red: ages }\n", 3, "wall.thresholds.oldest_waiting.red 'ages'"),
+        ("wall:\n  colours: {}\n", 2, "unknown key 'colours'"),
     ]
+
+    @Test func wallThresholdsOverrideOneMetricAtATime() throws {
+        let defaults = try ConfigLoader.load(teamFile: nil)
+        #expect(defaults.thresholds == BoardThresholds())
+        let path = write("wall:\n  thresholds:\n    waiting: { amber: 2, red: 4 }\n    oldest_waiting: { amber: 90s, red: 5m }\n    sla_compliance: { amber: 95%, red: 85 }\n")
+        let r = try ConfigLoader.load(teamFile: path)
+        #expect(r.thresholds.limits[.waiting] == Threshold(amber: 2, red: 4))
+        #expect(r.thresholds.limits[.oldestWaiting] == Threshold(amber: 90, red: 300))
+        #expect(r.thresholds.limits[.slaCompliance] == Threshold(amber: 95, red: 85))
+        #expect(r.thresholds.limits[.breached] == BoardThresholds.defaults[.breached])
+        #expect(r.thresholds.level(.waiting, 3) == .warn)
+    }
 
     @Test(arguments: mistakes)
     func mistakesNameFileAndLine(_ text: String, _ line: Int, _ fragment: String) {
