@@ -87,6 +87,7 @@ struct Demo: DeskCommand {
           qdeck --journal \(path) list --sort sla
           qdeck --journal \(path) list channel:chat sla:breached,at-risk
           qdeck --journal \(path) stats
+          qdeck --journal \(path) wall                  (the supervisor's board; --replay 8h --speed 60x plays the day back)
         """
     }
 }
