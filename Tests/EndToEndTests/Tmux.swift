@@ -65,6 +65,13 @@ final class Tmux {
         return ok
     }
 
+    /// The backlog the wall shows in its "BACKLOG N" line, if on screen.
+    func wallBacklog() throws -> Int? {
+        let s = try screen()
+        guard let r = s.range(of: "BACKLOG ") else { return nil }
+        return Int(s[r.upperBound...].prefix { $0.isNumber })
+    }
+
     func waitUntilGone(_ text: String, within seconds: Double = 5) throws -> Bool {
         try Harness.eventually(within: seconds) { try !screen().contains(text) }
     }

@@ -33,7 +33,7 @@ import Testing
         let pane = try #require(Int32(try t.display("#{pane_pid}")))
         let pid = try #require(Self.qdeckPID(under: pane))
         let start = try #require(Self.rssMiB(pid))
-        let before = try #require(backlogOf(try t.screen()))
+        let before = try #require(try t.wallBacklog())
 
         let writer = try Harness.run("qdeck-bench", ["soak-writer", s.journal, "100000", "500"])
         #expect(writer.status == 0, "\(writer.stderr)")
@@ -42,7 +42,7 @@ import Testing
         let expected = try s.json("stats") as! [String: Any]
         let backlog = (expected["backlog"] as! [String: Any])["count"] as! Int
         #expect(backlog > before)
-        #expect(try Harness.eventually(within: 60) { backlogOf(try t.screen()) == backlog }, "the wall never caught up")
+        #expect(try Harness.eventually(within: 60) { try t.wallBacklog() == backlog }, "the wall never caught up")
         usleep(3_000_000)  // a few ticks more
         let following = try #require(Self.rssMiB(pid))
 
@@ -58,10 +58,5 @@ import Testing
         #expect(following <= 512)
         try t.keys("q")
         try t.waitFor("EXITED rc=0")
-    }
-
-    func backlogOf(_ screen: String) -> Int? {
-        guard let r = screen.range(of: "BACKLOG ") else { return nil }
-        return Int(screen[r.upperBound...].prefix { $0.isNumber })
     }
 }

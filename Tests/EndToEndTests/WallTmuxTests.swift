@@ -3,23 +3,18 @@ import Testing
 
 /// The wall in a real terminal (tmux), as a supervisor puts it on a screen.
 @Suite(.serialized) struct WallTmuxTests {
-    func backlog(_ screen: String) -> Int? {
-        guard let r = screen.range(of: "BACKLOG ") else { return nil }
-        return Int(screen[r.upperBound...].prefix { $0.isNumber })
-    }
-
     @Test func wallFollowsTheDeskAndCannotChangeIt() throws {
         let s = Scratch()
         #expect(try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "150"]).status == 0)
         let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) wall", cols: 160, rows: 45, env: ["QDECK_AGENT": "wall"])
         try t.waitFor("● LIVE")
         for name in ["EMAIL waiting", "CALL waiting", "CHAT waiting", "AGENTS", "BACKLOG"] { try t.waitFor(name) }
-        let before = try #require(backlog(try t.screen()))
+        let before = try #require(try t.wallBacklog())
 
         // A new call reaches the board within a second of being durable.
         _ = try s.newTicket("call", subject: "Line dead", customer: "+371 2000 0000")
         let stored = Date()
-        let seen = try Harness.eventually(within: 5) { backlog(try t.screen()) == before + 1 }
+        let seen = try Harness.eventually(within: 5) { try t.wallBacklog() == before + 1 }
         let delay = Date().timeIntervalSince(stored)
         #expect(seen)
         #expect(delay < 1.0, "the wall took \(delay) s to show a new ticket")

@@ -251,14 +251,20 @@ public enum ConsoleView {
 
     /// Generated from the live key map: what it lists is exactly what the keys do.
     static func help(_ g: inout Grid, _ c: ConsoleController) {
+        keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: [], width: 100)
+    }
+
+    /// The help overlay of a key map (the console's and the wall's): keys, summary, and the
+    /// command-line form where there is a command line.
+    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int) {
         var lines: [(String, Style)] = []
-        for b in c.keyMap.bindings {
+        for b in keyMap.bindings {
             let keys = b.keys.map(\.description).joined(separator: " ")
-            let cmd = ":" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "")
-            lines.append(((keys.isEmpty ? "" : keys).padding(toLength: 12, withPad: " ", startingAt: 0) + b.summary + "   " + cmd, .plain))
+            let cmd = commandLine ? "   :" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "") : ""
+            lines.append((keys.padding(toLength: 12, withPad: " ", startingAt: 0) + b.summary + cmd, .plain))
         }
-        lines.append(("any key closes this help", dimStyle))
-        box(&g, title: "Keys", lines: lines, width: 100)
+        for n in notes + ["any key closes this help"] { lines.append((n, dimStyle)) }
+        box(&g, title: title, lines: lines, width: width)
     }
 
     static func picker(_ g: inout Grid, _ p: Picker) {

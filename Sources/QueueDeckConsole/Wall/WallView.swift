@@ -86,13 +86,7 @@ public enum WallView {
     }
 
     static func help(_ g: inout Grid, _ b: WallBoard) {
-        var lines: [(String, Style)] = []
-        for k in b.keyMap.bindings {
-            lines.append((k.keys.map(\.description).joined(separator: " ").padding(toLength: 10, withPad: " ", startingAt: 0) + k.summary, .plain))
-        }
-        lines.append(("read-only: nothing here changes tickets", dim))
-        lines.append(("any key closes this help", dim))
-        ConsoleView.box(&g, title: "Wall keys", lines: lines, width: 72)
+        ConsoleView.keyHelp(&g, b.keyMap, title: "Wall keys", commandLine: false, notes: ["read-only: nothing here changes tickets"], width: 72)
     }
 
     // MARK: Channels

@@ -324,15 +324,27 @@ public struct Ticket: Hashable, Sendable {
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved
     /// ticket past the quiet period is closed. No event is needed for either.
     public func status(at now: Instant, autoCloseAfter: Millis) -> TicketStatus {
-        switch storedStatus {
+        let stored = storedStatus
+        // Most tickets are neither postponed nor resolved: this runs for every ticket on every
+        // filter and sort, so the other fields are read only when they matter.
+        guard stored == .postponed || stored == .resolved else { return stored }
+        return Ticket.derived(stored, postponedUntil: postponedUntil, resolvedAt: resolvedAt, answered: everAnswered,
+                              at: now, autoCloseAfter: autoCloseAfter)
+    }
+
+    /// A written status with wake-up and auto-close applied at `now`: the one place they are derived.
+    @inline(__always)
+    static func derived(_ stored: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, answered: Bool,
+                        at now: Instant, autoCloseAfter: Millis) -> TicketStatus {
+        switch stored {
         case .postponed:
-            if let until = postponedUntil, until <= now { return wakeStatus }
+            if let until = postponedUntil, until <= now { return answered ? .open : .new }
             return .postponed
         case .resolved:
             if let r = resolvedAt, r + autoCloseAfter <= now { return .closed }
             return .resolved
         default:
-            return storedStatus
+            return stored
         }
     }
 
@@ -350,16 +362,8 @@ public struct Ticket: Hashable, Sendable {
             if case .postponed(let u) = why { until = u }
             if to == .resolved { resolved = h.at }
         }
-        switch s {
-        case .postponed:
-            if let u = until, u <= t { return (firstResponseAt.map { $0 <= t } ?? false) ? .open : .new }
-            return .postponed
-        case .resolved:
-            if let r = resolved, r + autoCloseAfter <= t { return .closed }
-            return .resolved
-        default:
-            return s
-        }
+        return Ticket.derived(s, postponedUntil: until, resolvedAt: resolved, answered: firstResponseAt.map { $0 <= t } ?? false,
+                              at: t, autoCloseAfter: autoCloseAfter)
     }
 
     /// Where a postponed ticket returns to: open, or new if nobody ever answered it.

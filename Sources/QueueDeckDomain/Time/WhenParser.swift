@@ -7,15 +7,16 @@ public enum WhenParser {
     static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-    /// With `past`, words that name no day pick the latest moment before now instead of the next one
-    /// (`16:00` is today's or yesterday's, `mon` last Monday): time travel looks back.
+    /// With `past`, a duration counts back from now and words that name no day pick the latest
+    /// moment before now instead of the next one (`2h` ago, `16:00` today's or yesterday's, `mon`
+    /// last Monday): time travel and report periods look back.
     public static func parse(_ input: String, now: Instant, calendar cal: BusinessCalendar, past: Bool = false) throws(DomainError) -> Instant {
         let text = input.trimmingWhitespace().lowercased()
         let fail = DomainError.invalidValue(field: "time", value: input, reason: help)
         guard !text.isEmpty else { throw fail }
         var words = text.split(separator: " ").map(String.init)
         if words.first == "in" { words.removeFirst() }
-        if words.count == 1, let d = duration(words[0]) { return now + d }
+        if words.count == 1, let d = duration(words[0]) { return past ? now - d : now + d }
 
         let today = cal.localDay(of: now)
         // A date, with an optional time (space or T), or a full ISO 8601 instant.

@@ -236,24 +236,28 @@ struct DemoScenario {
         var out: [Event] = []
         var seq: UInt64 = 0
         var linkedIDs: [TicketID] = (0..<64).map { _ in TicketID.random(using: &rng) }
+        /// Decides a command as `actor` at `at` and folds its events in; false if it was refused.
+        func record(_ command: Command, as actor: Agent, at: Instant, newID: TicketID) -> Bool {
+            let ctx = CommandContext(actor: actor, now: at, rules: rules, newTicketID: { newID })
+            guard let d = try? Commands.decide(command, state: state, context: ctx) else { return false }
+            for e in d.events {
+                seq += 1
+                state.apply(StoredEvent(seq: seq, version: (state[e.ticket]?.version ?? 0) + 1, event: e))
+                out.append(e)
+            }
+            return true
+        }
         let lead = rules.agents.first { $0.may(.presenceOthers) } ?? Agent(user: "admin", name: "admin", role: .administrator)
         for a in actions {
             if case .presence(let who, let presence) = a.step {
-                let ctx = CommandContext(actor: lead, now: a.at, rules: rules, newTicketID: { .desk })
-                if let d = try? Commands.decide(.setPresence(agent: who, presence), state: state, context: ctx) {
-                    for e in d.events {
-                        seq += 1
-                        state.apply(StoredEvent(seq: seq, version: 0, event: e))
-                        out.append(e)
-                    }
-                }
+                if !record(.setPresence(agent: who, presence), as: lead, at: a.at, newID: .desk) { skipped += 1 }
                 continue
             }
             let p = plans[a.ticket]
             let customerSide: Bool
             let command: Command
             switch a.step {
-            case .presence: continue
+            case .presence: continue  // recorded above
             case .abandon:
                 customerSide = true
                 command = .abandon(p.id, reason: p.channel == .call ? "hung up in the queue" : "left the chat before an answer")
@@ -284,16 +288,7 @@ struct DemoScenario {
             }
             let fresh = a.step.isCreate ? p.id : (linkedIDs.popLast() ?? p.id)
             let actor = customerSide ? DemoScenario.customerActor : supervisorIfNeeded(p.agent, a.step)
-            let ctx = CommandContext(actor: actor, now: a.at, rules: rules, newTicketID: { fresh })
-            guard let d = try? Commands.decide(command, state: state, context: ctx) else {
-                skipped += 1
-                continue
-            }
-            for e in d.events {
-                seq += 1
-                state.apply(StoredEvent(seq: seq, version: (state[e.ticket]?.version ?? 0) + 1, event: e))
-                out.append(e)
-            }
+            if !record(command, as: actor, at: a.at, newID: fresh) { skipped += 1 }
             if linkedIDs.isEmpty { linkedIDs = (0..<64).map { _ in TicketID.random(using: &rng) } }
         }
         return out

@@ -11,14 +11,15 @@ final class DeskSession: @unchecked Sendable {
     let actor: Agent
     let journal: FileJournal
     private(set) var state: DeskState
-    /// With `asOf`: the journal's events after that moment, in journal order (for replay).
+    /// With `asOf` and `keepLater`: the journal's events after that moment, in journal order (replay).
     private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
     var rng = SystemRandomNumberGenerator()
 
     /// Opens the journal (creating it and its folder when `create`) and replays it; with `asOf`,
     /// only the events up to that moment (time travel: the desk as it stood then).
-    init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil) throws {
+    init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
+         keepLater: Bool = false) throws {
         journalPath = g.journalPath(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules
@@ -45,7 +46,7 @@ final class DeskSession: @unchecked Sendable {
         let events = try journal.readNew()
         if let moment {
             state.apply(events.lazy.filter { $0.event.at <= moment })
-            laterEvents = events.filter { $0.event.at > moment }
+            if keepLater { laterEvents = events.filter { $0.event.at > moment } }
         } else {
             state.apply(events)
         }
@@ -91,7 +92,6 @@ func parseTicketID(_ text: String) throws -> TicketID {
 
 /// A moment given on the command line: a date and time, or a duration back from now (`2h`).
 func parseMoment(_ text: String, option: String, now: Instant, calendar: BusinessCalendar) throws -> Instant {
-    if let d = WhenParser.duration(text.lowercased()) { return now - d }
     do {
         return try WhenParser.parse(text, now: now, calendar: calendar, past: true)
     } catch {
