@@ -26,6 +26,8 @@ let package = Package(
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW"]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
+        // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.
+        .target(name: "QueueDeckMail"),
         // Resources/ is the source of truth for defaults; embedded in the binary so an
         // installed qdeck needs no resource bundle beside it.
         .target(
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
+        .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),
         .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "QueueDeckJournal", "QueueDeckDomain"]),

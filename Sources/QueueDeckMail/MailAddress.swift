@@ -1,0 +1,147 @@
+/// One mailbox from an address header: `"Anne Person" <anne@example.com>`, `anne@example.com
+/// (Anne)`, `=?utf-8?q?J=C4=81nis?= <janis@example.lv>`, a group `team: a@x, b@y;`.
+public struct MailAddress: Hashable, Sendable {
+    /// Decoded display name; empty when the header gives none.
+    public var name: String
+    /// The address (`local@domain`); empty for the null sender `<>`.
+    public var address: String
+
+    public init(name: String, address: String) {
+        self.name = name
+        self.address = address
+    }
+
+    /// Every mailbox in an address-list header, in order.
+    public static func list(_ raw: String?) -> [MailAddress] {
+        guard let raw else { return [] }
+        var out: [MailAddress] = []
+        for item in splitTopLevel(raw) {
+            var text = item
+            // A group: "name: a, b;" — its members follow the colon.
+            if let colon = firstTopLevel(":", in: text), !text.contains("<") || colon < text.firstIndex(of: "<")! {
+                text = String(text[text.index(after: colon)...])
+                if text.hasSuffix(";") { text.removeLast() }
+                out += list(text)
+                continue
+            }
+            if let m = mailbox(text) { out.append(m) }
+        }
+        return out
+    }
+
+    public static func first(_ raw: String?) -> MailAddress? { list(raw).first }
+
+    static func mailbox(_ raw: String) -> MailAddress? {
+        let text = raw.trimmingLineWhitespace()
+        guard !text.isEmpty else { return nil }
+        if let lt = lastTopLevel("<", in: text) {
+            let afterLt = text[text.index(after: lt)...]
+            let addr = afterLt.firstIndex(of: ">").map { String(afterLt[..<$0]) } ?? String(afterLt)
+            let phrase = phraseText(String(text[..<lt]))
+            return MailAddress(name: phrase, address: cleanAddress(addr))
+        }
+        // addr-spec, perhaps with a comment holding the name: "a@b (Anne)" — the comment is not a name.
+        var (plain, _) = stripComments(text)
+        plain = plain.trimmingLineWhitespace()
+        if plain.isEmpty { return nil }
+        return MailAddress(name: "", address: cleanAddress(plain))
+    }
+
+    static func cleanAddress(_ a: String) -> String {
+        var s = stripComments(a).0.filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" }
+        if s.hasPrefix("@"), let colon = s.firstIndex(of: ":") { s = String(s[s.index(after: colon)...]) }  // source route
+        return s
+    }
+
+    /// A display name: quotes removed, quoted pairs unescaped, encoded words decoded, spaces folded.
+    static func phraseText(_ raw: String) -> String {
+        let (noComments, _) = stripComments(raw)
+        var out = ""
+        var inQuote = false
+        var escaped = false
+        var sawQuoted = false
+        for ch in noComments {
+            if escaped { out.append(ch); escaped = false; continue }
+            if ch == "\\" && inQuote { escaped = true; continue }
+            if ch == "\"" { inQuote.toggle(); sawQuoted = true; continue }
+            out.append(ch)
+        }
+        _ = sawQuoted
+        let decoded = EncodedWords.decode(out)
+        return decoded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+    }
+
+    static func stripComments(_ s: String) -> (String, [String]) {
+        var out = ""
+        var comments: [String] = []
+        var depth = 0
+        var inQuote = false
+        var current = ""
+        var escaped = false
+        for ch in s {
+            if escaped { if depth > 0 { current.append(ch) } else { out.append("\\"); out.append(ch) }; escaped = false; continue }
+            if ch == "\\" { escaped = true; continue }
+            if ch == "\"" && depth == 0 { inQuote.toggle(); out.append(ch); continue }
+            if !inQuote && ch == "(" { depth += 1; if depth == 1 { current = "" }; continue }
+            if !inQuote && ch == ")" && depth > 0 { depth -= 1; if depth == 0 { comments.append(current) }; continue }
+            if depth > 0 { current.append(ch) } else { out.append(ch) }
+        }
+        return (out, comments)
+    }
+
+    /// Splits at commas outside quotes, comments and angle brackets.
+    static func splitTopLevel(_ s: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var inQuote = false, depth = 0, angle = false, escaped = false
+        for ch in s {
+            if escaped { current.append(ch); escaped = false; continue }
+            if ch == "\\" { escaped = true; current.append(ch); continue }
+            if ch == "\"" && depth == 0 { inQuote.toggle() }
+            if !inQuote {
+                if ch == "(" { depth += 1 } else if ch == ")" && depth > 0 { depth -= 1 }
+                if depth == 0 { if ch == "<" { angle = true } else if ch == ">" { angle = false } }
+                if ch == "," && depth == 0 && !angle { parts.append(current); current = ""; continue }
+            }
+            current.append(ch)
+        }
+        parts.append(current)
+        return parts.filter { !$0.trimmingLineWhitespace().isEmpty }
+    }
+
+    static func firstTopLevel(_ c: Character, in s: String) -> String.Index? { topLevel(c, in: s).first }
+    static func lastTopLevel(_ c: Character, in s: String) -> String.Index? { topLevel(c, in: s).last }
+
+    static func topLevel(_ c: Character, in s: String) -> [String.Index] {
+        var found: [String.Index] = []
+        var inQuote = false, depth = 0, escaped = false
+        var i = s.startIndex
+        while i < s.endIndex {
+            let ch = s[i]
+            if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" && depth == 0 { inQuote.toggle() }
+            else if !inQuote && ch == "(" { depth += 1 } else if !inQuote && ch == ")" && depth > 0 { depth -= 1 }
+            else if !inQuote && depth == 0 && ch == c { found.append(i) }
+            i = s.index(after: i)
+        }
+        return found
+    }
+
+    /// Message IDs in a References / In-Reply-To header, in order: `<a@b> <c@d>`.
+    public static func messageIDs(_ raw: String?) -> [String] {
+        guard let raw else { return [] }
+        var out: [String] = []
+        var rest = Substring(stripComments(raw).0)
+        while let lt = rest.firstIndex(of: "<") {
+            let after = rest[rest.index(after: lt)...]
+            guard let gt = after.firstIndex(of: ">") else { break }
+            let id = after[..<gt].filter { !$0.isWhitespace }
+            if !id.isEmpty { out.append("<" + id + ">") }
+            rest = after[after.index(after: gt)...]
+        }
+        if out.isEmpty {
+            // Bare IDs without brackets (some old clients).
+            out = raw.split(whereSeparator: { $0.isWhitespace }).filter { $0.contains("@") }.map { "<" + $0 + ">" }
+        }
+        return out
+    }
+}
