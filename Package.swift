@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
         // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.
         .target(name: "QueueDeckMail"),
+        // Intake and outbound: mail, queue_log and chat into the journal; replies out through sendmail.
+        .target(name: "QueueDeckIntake", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckMail"]),
         // Resources/ is the source of truth for defaults; embedded in the binary so an
         // installed qdeck needs no resource bundle beside it.
         .target(
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "qdeck",
             dependencies: [
-                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole",
+                "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole", "QueueDeckIntake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

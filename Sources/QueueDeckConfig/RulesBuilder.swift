@@ -30,6 +30,7 @@ struct RulesBuilder {
         if let s = sections["sla"] { r.sla = sla(s, rules: r) }
         if let s = sections["canned_responses"] { r.cannedResponses = canned(s) }
         if let s = sections["wall"] { r.thresholds = wall(s) }
+        if let s = sections["intake"] { r.intake = intake(s, departments: r.departments) }
         return r
     }
 
@@ -73,7 +74,7 @@ struct RulesBuilder {
     mutating func agents(_ s: Located, roles: [Role], departments: [Department]) -> [Agent] {
         var out: [Agent] = []
         for item in list(s) {
-            guard let m = mapping(item, s.file, "agent", keys: ["user", "name", "role", "departments"]) else { continue }
+            guard let m = mapping(item, s.file, "agent", keys: ["user", "name", "role", "departments", "phone"]) else { continue }
             guard let user = m["user"]?.string, !user.isEmpty else { fail(item, s.file, "agent needs a user (the OS login)"); continue }
             let roleName = m["role"]?.string ?? "agent"
             guard let role = roles.first(where: { $0.name == roleName }) else {
@@ -90,7 +91,11 @@ struct RulesBuilder {
                 }
             }
             if out.contains(where: { $0.user == user }) { fail(item, s.file, "agent '\(user)' is listed twice") }
-            out.append(Agent(user: user, name: m["name"]?.string ?? user, role: role, departments: depts))
+            let phone = m["phone"].map { list(Located(node: $0, file: s.file)).compactMap(\.string) } ?? []
+            for p in phone where out.contains(where: { $0.phone.contains(p) }) {
+                fail(m["phone"], s.file, "agent \(user): phone name '\(p)' is already another agent's")
+            }
+            out.append(Agent(user: user, name: m["name"]?.string ?? user, role: role, departments: depts, phone: phone))
         }
         return out
     }
@@ -115,6 +120,30 @@ struct RulesBuilder {
             }
             guard let text = m["text"]?.string, !text.isEmpty else { fail(item, s.file, "canned response \(name) has no text"); continue }
             out.append(CannedResponse(name: name, text: text))
+        }
+        return out
+    }
+
+    /// `intake: { address, send_replies, queues: { QUEUE: DEPARTMENT } }`.
+    mutating func intake(_ s: Located, departments: [Department]) -> IntakeSettings {
+        var out = IntakeSettings()
+        guard let m = mapping(s.node, s.file, "intake", keys: ["address", "send_replies", "queues"]) else { return out }
+        if let a = m["address"] {
+            if let text = a.string, text.contains("@") { out.address = text } else { fail(a, s.file, "intake.address must be an email address, e.g. \"Support <support@example.com>\"") }
+        }
+        if let b = m["send_replies"] {
+            if let v = b.bool { out.sendReplies = v } else { fail(b, s.file, "intake.send_replies must be true or false") }
+        }
+        if let q = m["queues"], case .mapping(let pairs) = q {
+            for (k, v) in pairs {
+                let dept = v.string ?? ""
+                guard let d = departments.first(where: { $0.name.lowercased() == dept.lowercased() }) else {
+                    fail(v, s.file, "intake.queues.\(k.string ?? ""): unknown department '\(dept)'"); continue
+                }
+                out.queues[(k.string ?? "").lowercased()] = d.name
+            }
+        } else if let q = m["queues"] {
+            fail(q, s.file, "intake.queues must map queue names to departments")
         }
         return out
     }

@@ -16,6 +16,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
     case syncFailed(path: String, errno: Int32)
     case replaced(path: String)
     case io(path: String, operation: String, errno: Int32)
+    /// One event's payload is over the format's limit; nothing was written.
+    case eventTooLarge(path: String, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -36,6 +38,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
             return "\(p): fdatasync failed: \(errnoText(e)); the event is not acknowledged and this process stops writing"
         case .replaced(let p): return "\(p): the journal file was replaced (repaired?) while open; restart"
         case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
+        case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
         }
     }
 }

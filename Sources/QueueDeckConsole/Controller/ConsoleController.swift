@@ -96,6 +96,8 @@ public final class ConsoleController {
         case .claimed: "claimed"
         case .abandoned: "— the customer left while waiting on"
         case .presence: "changed availability on"
+        case .intake: "— intake recorded on"
+        case .delivery: "— mail hand-over on"
         case .unknown: "changed"
         }
     }

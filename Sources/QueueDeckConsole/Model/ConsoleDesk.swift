@@ -11,6 +11,8 @@ public final class ConsoleDesk {
     /// The clock; replaced in tests and benchmarks.
     public var clock: () -> Instant
     public var cannedResponses: [CannedResponse] { rules.cannedResponses }
+    /// Called with what each action stored (the executable hands email replies to the mail system).
+    public var afterAppend: (([StoredEvent]) -> Void)?
 
     public init(journal: any EventJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
                 clock: @escaping () -> Instant) {
@@ -40,6 +42,8 @@ public final class ConsoleDesk {
         })
         var d = try Commands.decide(command, state: state, context: ctx)
         if let v = sawVersion, let id = command.ticket { d.expectedVersions[id] = v }
-        return try journal.append(d.events, expecting: d.expectedVersions)
+        let stored = try journal.append(d.events, expecting: d.expectedVersions)
+        afterAppend?(stored)
+        return stored
     }
 }

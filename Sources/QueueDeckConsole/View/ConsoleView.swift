@@ -188,6 +188,7 @@ public enum ConsoleView {
             case .customer: add("\(time(e.at, c))  \(e.author) wrote", headStyle); add(e.body, indent: "  ")
             case .reply: add("\(time(e.at, c))  reply by \(e.author)", Style(color: .cyan, bold: true)); add(e.body, indent: "  ")
             case .note: add("\(time(e.at, c))  INTERNAL NOTE by \(e.author)", Style(color: .magenta, bold: true)); add(e.body, noteStyle, indent: "┃ ")
+            case .record: add("\(time(e.at, c))  \(e.body)", dimStyle)
             }
         }
         out.append(("", .plain))

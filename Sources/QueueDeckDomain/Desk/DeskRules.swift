@@ -15,6 +15,8 @@ public struct DeskRules: Sendable {
     public var cannedResponses: [CannedResponse] = []
     /// Green / amber / red limits of the wall's figures.
     public var thresholds = BoardThresholds()
+    /// Email in and out, phone and chat queues.
+    public var intake = IntakeSettings()
 
     public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = [.agent, .supervisor, .administrator, .viewer],
                 contactGroups: [ContactGroup] = [], sla: SLAPolicy = SLAPolicy(),
@@ -28,6 +30,20 @@ public struct DeskRules: Sendable {
         self.calendar = calendar
         self.autoCloseAfter = autoCloseAfter
         self.unknownUserRole = unknownUserRole
+    }
+
+    /// The roster agent an outside system's agent name stands for (an Asterisk interface such as
+    /// `PJSIP/1001`, a chat login), matched by the agent's `phone` names or their user.
+    public func agent(external name: String) -> Agent? {
+        let n = name.lowercased()
+        return agents.first { $0.phone.contains { $0.lowercased() == n } } ?? agents.first { $0.user.lowercased() == n }
+    }
+
+    /// The department an intake queue feeds: `intake.queues` first, else a department of that name.
+    public func department(forQueue q: String?) -> String? {
+        guard let q, !q.isEmpty else { return nil }
+        if let mapped = intake.queues[q.lowercased()] { return mapped }
+        return department(named: q)?.name
     }
 
     public func canned(named n: String) -> CannedResponse? { cannedResponses.first { $0.name.lowercased() == n.lowercased() } }
@@ -59,5 +75,26 @@ public struct CannedResponse: Hashable, Sendable {
     public init(name: String, text: String) {
         self.name = name
         self.text = text
+    }
+}
+
+/// How a desk talks to the outside: its address, whether replies go out, and which intake queue
+/// feeds which department.
+public struct IntakeSettings: Sendable, Hashable {
+    /// The desk's From address for replies (`Support <support@example.com>`).
+    public var address = "Support <support@localhost>"
+    /// Hand email replies to the mail system. Off for demo desks.
+    public var sendReplies = true
+    /// Intake queue names (mail `--queue`, Asterisk queues, chat queues), lower case, to departments.
+    public var queues: [String: String] = [:]
+
+    public init() {}
+
+    /// The part after `@` of the desk's address: the right-hand side of our Message-IDs.
+    public var domain: String {
+        let a = address
+        guard let at = a.lastIndex(of: "@") else { return "qdeck.localhost" }
+        let d = a[a.index(after: at)...].prefix { $0 != ">" && $0 != " " }
+        return d.isEmpty ? "qdeck.localhost" : String(d)
     }
 }

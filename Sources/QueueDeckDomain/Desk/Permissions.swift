@@ -43,11 +43,14 @@ public struct Agent: Hashable, Sendable {
     public var name: String
     public var role: Role
     public var departments: [String]
-    public init(user: String, name: String, role: Role, departments: [String] = []) {
+    /// What the phone system calls this agent (Asterisk interfaces such as `PJSIP/1001`).
+    public var phone: [String]
+    public init(user: String, name: String, role: Role, departments: [String] = [], phone: [String] = []) {
         self.user = user
         self.name = name
         self.role = role
         self.departments = departments
+        self.phone = phone
     }
     public func may(_ p: Permission) -> Bool { role.permissions.contains(p) }
 }

@@ -17,13 +17,15 @@ public enum Command: Sendable {
     case abandon(TicketID, reason: String)
     /// Set an agent's availability; `agent` nil means the acting agent.
     case setPresence(agent: String?, Presence)
+    /// Record a step of an email reply's hand-over to the mail system.
+    case recordDelivery(TicketID, messageID: String, DeliveryStep)
 
     public var ticket: TicketID? {
         switch self {
         case .create, .setPresence: nil
         case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
-             .abandon(let t, _): t
+             .abandon(let t, _), .recordDelivery(let t, _, _): t
         }
     }
 }
@@ -106,7 +108,13 @@ public enum Commands {
             try need(.reply)
             try nonEmpty(body, "reply")
             try allow("reply to", working + [.resolved])
-            return one(.agentReply(body: body))
+            var d = one(.agentReply(body: body))
+            // An email reply goes out through the mail system: queue it with the reply, atomically.
+            if t.channel == .email, ctx.rules.intake.sendReplies, let to = t.customer.email, !to.isEmpty {
+                let messageID = "<qdeck.\(id).\(t.version + 1).\(ctx.now.ms)@\(ctx.rules.intake.domain)>"
+                d.events.append(event(id, .delivery(messageID: messageID, .queued(to: to))))
+            }
+            return d
         case .customerMessage(_, let body):
             try need(.inbound)
             try nonEmpty(body, "message")
@@ -184,6 +192,15 @@ public enum Commands {
             return one(.abandoned(reason: reason.trimmingWhitespace()))
         case .setPresence:
             fatalError("handled above")
+        case .recordDelivery(_, let messageID, let step):
+            guard let m = state.outgoing[messageID], m.ticket == id else {
+                throw .invalidValue(field: "message", value: messageID, reason: "is not an email reply of \(id)")
+            }
+            if m.step == .sent { throw .nothingToDo(ticket: id, reason: "reply \(messageID) was already sent") }
+            if step == .handing && m.step == .handing {
+                throw .nothingToDo(ticket: id, reason: "reply \(messageID) is being handed over by another process, or its outcome is unknown")
+            }
+            return one(.delivery(messageID: messageID, step))
         }
     }
 

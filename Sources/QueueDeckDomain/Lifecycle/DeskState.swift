@@ -11,6 +11,17 @@ public struct DeskState: Sendable {
     public private(set) var skippedEvents: Int = 0
     /// Each agent's last presence event.
     public private(set) var presence: [String: PresenceRecord] = [:]
+    /// Every intake record's key and the ticket it went to (`TicketID.desk` when held apart): a
+    /// second delivery of the same message or line is recognised by it.
+    public private(set) var intakeKeys: [String: TicketID] = [:]
+    /// Outside names of tickets (Message-IDs in and out, call IDs, chat sessions) for threading.
+    public private(set) var aliases: [String: TicketID] = [:]
+    /// Each ticket's Message-IDs in order, in and out: the References of a reply.
+    public private(set) var mailThreads: [TicketID: [String]] = [:]
+    /// Email replies by Message-ID, with where their hand-over stands.
+    public private(set) var outgoing: [String: OutgoingMail] = [:]
+    /// Automatic mail that matched no ticket.
+    public private(set) var held: [HeldRecord] = []
     /// The quiet period after which resolved tickets close; fixed for a fold.
     public let autoCloseAfter: Millis
 
@@ -37,7 +48,13 @@ public struct DeskState: Sendable {
         lastSeq = max(lastSeq, stored.seq)
         let e = stored.event
         if e.ticket == .desk {
-            if case .presence(let agent, let p) = e.kind { presence[agent] = PresenceRecord(presence: p, since: e.at) } else { skippedEvents += 1 }
+            switch e.kind {
+            case .presence(let agent, let p): presence[agent] = PresenceRecord(presence: p, since: e.at)
+            case .intake(let r):
+                intakeKeys[r.key] = .desk
+                held.append(HeldRecord(at: e.at, record: r))
+            default: skippedEvents += 1
+            }
             return
         }
         if case .created(let opening) = e.kind {
@@ -50,6 +67,11 @@ public struct DeskState: Sendable {
             return
         }
         guard let index = positions[e.ticket] else { skippedEvents += 1; return }
+        switch e.kind {
+        case .intake(let r): noteIntake(r, ticket: e.ticket)
+        case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
+        default: break
+        }
         // Mutate in place: no copy of the ticket, one hash lookup.
         if Lifecycle.apply(e, to: &all[index], autoCloseAfter: autoCloseAfter) {
             all[index].version = stored.version
@@ -58,5 +80,36 @@ public struct DeskState: Sendable {
         } else {
             skippedEvents += 1
         }
+    }
+
+    /// The outbox: replies not (known to be) handed over, oldest first.
+    public var outbox: [OutgoingMail] {
+        outgoing.values.filter(\.inOutbox).sorted { ($0.queuedAt, $0.messageID) < ($1.queuedAt, $1.messageID) }
+    }
+
+    private mutating func noteIntake(_ r: IntakeRecord, ticket: TicketID) {
+        intakeKeys[r.key] = ticket
+        for a in r.aliases {
+            if aliases[a] == nil { aliases[a] = ticket }
+            if a.hasPrefix("<") { mailThreads[ticket, default: []].append(a) }
+        }
+    }
+
+    private mutating func noteDelivery(_ id: String, _ step: DeliveryStep, ticket t: Ticket, at: Instant, actor: String) {
+        if case .queued(let to) = step {
+            // Written in the same batch as the reply, so the reply is the ticket's last entry.
+            let reply = t.entries.last { $0.kind == .reply }
+            outgoing[id] = OutgoingMail(messageID: id, ticket: t.id, to: to, body: reply?.body ?? "", author: reply?.author ?? actor,
+                                        queuedAt: at, step: step, stepAt: at, attempts: 0, lastError: nil)
+            if aliases[id] == nil { aliases[id] = t.id }
+            mailThreads[t.id, default: []].append(id)
+            return
+        }
+        guard var m = outgoing[id] else { return }
+        m.step = step
+        m.stepAt = at
+        if step == .handing { m.attempts += 1 }
+        if case .failed(let err) = step { m.lastError = err }
+        outgoing[id] = m
     }
 }

@@ -7,6 +7,17 @@ enum Lifecycle {
         switch e.kind {
         case .created, .unknown, .presence:
             return false
+        case .intake(let r):
+            // A record never changes the status: an auto-reply must not reopen, a call record
+            // comes with the events that do.
+            if !r.summary.isEmpty || !r.body.isEmpty {
+                let text = r.body.isEmpty ? r.summary : (r.summary.isEmpty ? r.body : r.summary + "\n" + r.body)
+                t.entries.append(ConversationEntry(kind: .record, author: e.actor, at: e.at, body: text))
+            }
+        case .delivery(_, .handing):
+            break  // the outcome that follows says it all
+        case .delivery(let id, let step):
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .delivery(messageID: id, step: step)))
         case .abandoned(let reason):
             t.abandonments.append(e.at)
             t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .abandoned(reason: reason)))

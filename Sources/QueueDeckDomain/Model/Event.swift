@@ -41,6 +41,11 @@ public enum EventKind: Hashable, Sendable {
     /// An agent's availability changed (console, phone system). Not about a ticket: the event's
     /// ticket is `TicketID.desk`.
     case presence(agent: String, Presence)
+    /// Something an outside system delivered (email, queue_log line, chat line): recorded once by
+    /// its key. On `TicketID.desk` it is held apart (an auto-reply or bounce that matched no ticket).
+    case intake(IntakeRecord)
+    /// A step in handing an email reply to the mail system (the outbox).
+    case delivery(messageID: String, DeliveryStep)
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -60,6 +65,8 @@ public enum EventKind: Hashable, Sendable {
         case .claimed: "claimed"
         case .abandoned: "abandoned"
         case .presence: "presence"
+        case .intake: "intake"
+        case .delivery: "delivery"
         case .unknown: "unknown"
         }
     }

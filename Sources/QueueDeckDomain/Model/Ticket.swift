@@ -1,8 +1,10 @@
 public enum EntryKind: String, Sendable, Hashable {
-    case customer, reply, note
+    /// `record`: what a phone, chat or mail system reported (a call ended, an auto-reply, a bounce).
+    case customer, reply, note, record
 }
 
-/// One item of the conversation: a customer message, an agent reply, or an internal note.
+/// One item of the conversation: a customer message, an agent reply, an internal note, or a record
+/// from intake.
 public struct ConversationEntry: Hashable, Sendable {
     public var kind: EntryKind
     public var author: String
@@ -25,6 +27,7 @@ public struct HistoryEntry: Hashable, Sendable {
         case priority(from: Priority, to: Priority)
         case tags(added: [String], removed: [String])
         case abandoned(reason: String)
+        case delivery(messageID: String, step: DeliveryStep)
     }
 
     public enum StatusReason: Hashable, Sendable {
@@ -54,6 +57,13 @@ public struct HistoryEntry: Hashable, Sendable {
         case .priority(let a, let b): return "priority \(a.name) → \(b.name)"
         case .tags(let added, let removed): return "tags " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
         case .abandoned(let reason): return "customer left while waiting" + (reason.isEmpty ? "" : " (\(reason))")
+        case .delivery(let id, let step):
+            switch step {
+            case .queued(let to): return "email reply \(id) queued to \(to)"
+            case .handing: return "email reply \(id) being handed to the mail system"
+            case .sent: return "email reply \(id) handed to the mail system"
+            case .failed(let e): return "email reply \(id) not sent: \(e) (kept in the outbox)"
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ public enum EventCodec {
         case .claimed: 11
         case .abandoned: 12
         case .presence: 13
+        case .intake: 14
+        case .delivery: 15
         case .unknown(let t, _): t
         }
     }
@@ -56,6 +58,20 @@ public enum EventCodec {
         case .presence(let agent, let p):
             w.string(agent)
             w.u8(presenceCode(p))
+        case .intake(let r):
+            w.string(r.key)
+            w.u8(r.kind.rawValue)
+            w.string(r.summary)
+            w.string(r.body)
+            w.strings(r.aliases)
+        case .delivery(let id, let step):
+            w.string(id)
+            switch step {
+            case .queued(let to): w.u8(1); w.string(to)
+            case .handing: w.u8(2)
+            case .sent: w.u8(3)
+            case .failed(let err): w.u8(4); w.string(err)
+            }
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -95,6 +111,22 @@ public enum EventCodec {
                 let agent = try r.string("agent")
                 guard let p = presence(try r.u8("presence")) else { throw DecodeFailure(field: "presence", offset: r.pos) }
                 kind = .presence(agent: agent, p)
+            case 14:
+                let key = try r.string("key")
+                guard let k = IntakeKind(rawValue: try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
+                kind = .intake(IntakeRecord(key: key, kind: k, summary: try r.string("summary"), body: try r.string("body"),
+                                            aliases: try r.strings("aliases")))
+            case 15:
+                let id = try r.string("messageID")
+                let step: DeliveryStep
+                switch try r.u8("step") {
+                case 1: step = .queued(to: try r.string("to"))
+                case 2: step = .handing
+                case 3: step = .sent
+                case 4: step = .failed(try r.string("error"))
+                default: throw DecodeFailure(field: "step", offset: r.pos)
+                }
+                kind = .delivery(messageID: id, step)
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)

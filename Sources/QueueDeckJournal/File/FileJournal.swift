@@ -197,7 +197,11 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
                 seq += 1
                 let v = (versions[e.ticket] ?? marks[e.ticket]?.version ?? 0) + 1
                 versions[e.ticket] = v
+                let before = w.bytes.count
                 Layout.appendRecord(seq: seq, version: v, event: e, to: &w)
+                if w.bytes.count - before > Layout.maxPayload {
+                    throw .eventTooLarge(path: path, bytes: w.bytes.count - before, limit: Layout.maxPayload)
+                }
                 stored.append(StoredEvent(seq: seq, version: v, event: e))
             }
             try writeAll(w.bytes, restoreTo: endOffset)

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import QueueDeckConsole
 import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
 
 struct Console: DeskCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +21,22 @@ struct Console: DeskCommand {
 func openConsole(_ session: DeskSession) throws {
     let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
                            state: session.state, clock: clockFromEnvironment(session.now))
-    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let env = ProcessInfo.processInfo.environment
+    desk.afterAppend = { stored in
+        let queued = queuedReplies(stored)
+        guard !queued.isEmpty else { return }
+        // Off the key loop: sendmail may take a while. The outcome reaches the screen through the
+        // journal (the ticket's history says sent, or why not).
+        let path = session.journalPath, rules = session.rules, user = session.actor.user
+        Thread.detachNewThread {
+            guard let journal = try? FileJournal(path: path, writable: true),
+                  let intake = try? IntakeDesk(journal: journal, rules: rules) else { return }
+            let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user,
+                                clock: { Instant(seconds: Date().timeIntervalSince1970) })
+            _ = try? outbox.deliver(only: queued)
+        }
+    }
+    let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
         let app = try ConsoleApp(desk: desk, noColor: noColor)
         app.run()

@@ -71,6 +71,7 @@ struct DumpLine: Encodable {
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
         case agent, reason, until, added, removed, typeCode, payloadBytes, presence
+        case key, kind, summary, aliases, messageID, step, to, error
     }
 
     func encode(to encoder: Encoder) throws {
@@ -109,6 +110,17 @@ struct DumpLine: Encodable {
         case .presence(let a, let p):
             try c.encode(a, forKey: .agent)
             try c.encode(p.rawValue, forKey: .presence)
+        case .intake(let r):
+            try c.encode(r.key, forKey: .key)
+            try c.encode(r.kind.name, forKey: .kind)
+            try c.encode(r.summary, forKey: .summary)
+            try c.encode(r.body, forKey: .body)
+            try c.encode(r.aliases, forKey: .aliases)
+        case .delivery(let id, let step):
+            try c.encode(id, forKey: .messageID)
+            try c.encode(step.name, forKey: .step)
+            if case .queued(let to) = step { try c.encode(to, forKey: .to) }
+            if case .failed(let err) = step { try c.encode(err, forKey: .error) }
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QueueDeckDomain
+import QueueDeckIntake
 
 /// The ticket a mutating command acts on, and the version the agent saw.
 struct TicketTarget: ParsableArguments {
@@ -37,9 +38,15 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
     _ = try session.state.ticket(id)
     let stored = try session.run(try make(id, session), ifVersion: target.ifVersion)
     for e in stored {
+        if case .delivery = e.event.kind { continue }  // reported by the hand-over below
         guard let t = session.state[e.event.ticket] else { continue }
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
         print("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
+    }
+    // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
+    let queued = queuedReplies(stored)
+    if !queued.isEmpty {
+        try sendReplies(g, desk: try intakeDesk(g), only: queued)
     }
 }
 

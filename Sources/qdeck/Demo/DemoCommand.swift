@@ -30,6 +30,8 @@ struct Demo: DeskCommand {
         var g = globals
         g.journal = path
         let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal")
+        // A demo's customers are invented: its replies must never reach a real mail system.
+        session.rules.intake.sendReplies = false
         var scenario = DemoScenario(rules: session.rules, now: session.now, seed: seed)
         let events = scenario.events(tickets: tickets, days: days)
         // Group commit: one write and one fdatasync per batch.
@@ -40,11 +42,13 @@ struct Demo: DeskCommand {
             i += batch.count
         }
         let reread = try DeskSession(g, writable: true)
+        reread.rules.intake.sendReplies = false
         let terminal = isatty(0) == 1 && isatty(1) == 1
         if !noConsole && terminal {
             if live {
                 // Customers keep writing from a second journal handle while the agent works.
                 let writer = try DeskSession(g, writable: true)
+                writer.rules.intake.sendReplies = false
                 Thread.detachNewThread {
                     var liveDemo = LiveDemo(session: writer, seed: seed, quiet: true)
                     try? liveDemo.run()

@@ -51,7 +51,12 @@ enum TextFormat {
         out.append("")
         out.append("── conversation ──")
         for e in t.entries {
-            let label = e.kind == .note ? "NOTE (internal) by" : e.kind == .reply ? "reply by" : "from"
+            let label = switch e.kind {
+            case .note: "NOTE (internal) by"
+            case .reply: "reply by"
+            case .customer: "from"
+            case .record: "recorded by"
+            }
             out.append("\(e.at.isoUTC)  \(label) \(ScreenText.line(e.author))")
             for line in ScreenText.lines(e.body) { out.append((e.kind == .note ? "  ┃ " : "    ") + line) }
         }

@@ -7,7 +7,7 @@ import QueueDeckJournal
 /// Used by one thread at a time (the live demo hands its own session to its thread).
 final class DeskSession: @unchecked Sendable {
     let journalPath: String
-    let rules: DeskRules
+    var rules: DeskRules
     let actor: Agent
     let journal: FileJournal
     private(set) var state: DeskState

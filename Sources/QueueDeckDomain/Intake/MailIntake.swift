@@ -1,0 +1,109 @@
+/// An email as intake sees it, already decoded (QueueDeckMail parses; the domain decides).
+public struct MailArrival: Sendable {
+    /// `mail:<Message-ID>`, or a digest of the raw bytes when there is no Message-ID.
+    public var key: String
+    public var messageID: String?
+    public var from: Customer?
+    public var subject: String
+    public var text: String
+    /// "invoice.pdf (application/pdf, 34 kB)", one per attachment.
+    public var attachments: [String]
+    /// In-Reply-To first, then References newest first: where to look for the thread.
+    public var threadIDs: [String]
+    public var automatic: IntakeKind?
+    /// For a bounce: the returned message's IDs and the report.
+    public var bouncedIDs: [String]
+    public var report: String
+    /// Problems met reading it; non-empty flags the message.
+    public var problems: [String]
+    /// The raw message as text, kept only when it is flagged.
+    public var raw: String
+    /// The intake queue named by the MTA alias (`--queue`).
+    public var queue: String?
+
+    public init(key: String, messageID: String? = nil, from: Customer?, subject: String, text: String, attachments: [String] = [],
+                threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
+                problems: [String] = [], raw: String = "", queue: String? = nil) {
+        self.key = key
+        self.messageID = messageID
+        self.from = from
+        self.subject = subject
+        self.text = text
+        self.attachments = attachments
+        self.threadIDs = threadIDs
+        self.automatic = automatic
+        self.bouncedIDs = bouncedIDs
+        self.report = report
+        self.problems = problems
+        self.raw = raw
+        self.queue = queue
+    }
+}
+
+extension Intake {
+    /// Threads an email into the desk (DESIGN §1, §5): the ticket ID in the subject, else
+    /// In-Reply-To / References; a customer message reopens answered/postponed/resolved tickets and
+    /// starts a linked ticket after closing; auto-replies and bounces never change a ticket.
+    public static func mail(_ m: MailArrival, state: DeskState, now: Instant, rules: DeskRules,
+                            newID: () -> TicketID) -> IntakeOutcome {
+        if let seen = state.intakeKeys[m.key] { return .nothing(.duplicate(seen)) }
+        let flagged = !m.problems.isEmpty
+        var target: TicketID?
+        if let id = ticketID(inSubject: m.subject), state[id] != nil { target = id }
+        if target == nil {
+            for ref in m.threadIDs + m.bouncedIDs { if let t = state.aliases[ref], t != .desk { target = t; break } }
+        }
+        var details: [String] = []
+        if let f = m.from { details.append("from \(f.name == f.email ? f.email ?? f.name : "\(f.name) <\(f.email ?? "")>")") }
+        if let mid = m.messageID { details.append(mid) }
+        if !m.attachments.isEmpty { details.append("attachments: " + m.attachments.joined(separator: ", ")) }
+        if flagged { details.append("PROBLEMS: " + m.problems.joined(separator: "; ")) }
+        let aliases = m.messageID.map { [$0] } ?? []
+
+        // Loops and noise: attach to the ticket or hold apart; never a status change.
+        if let auto = m.automatic {
+            var summary = auto == .bounce ? "bounce: a message did not arrive" : "automatic reply: \(m.subject)"
+            if !m.report.isEmpty { summary += " (\(m.report))" }
+            let r = IntakeRecord(key: m.key, kind: auto, summary: ([summary] + details).joined(separator: " · "), body: m.text, aliases: [])
+            guard let t = target else {
+                return IntakeOutcome(result: .held, decision: Decision(events: [event(.desk, now, "system", .intake(r))], expectedVersions: [:]))
+            }
+            return IntakeOutcome(result: .attached(t), decision: Decision(events: [event(t, now, "system", .intake(r))], expectedVersions: [:]))
+        }
+
+        let kind: IntakeKind = flagged ? .unreadable : .mail
+        let record = IntakeRecord(key: m.key, kind: kind, summary: "✉ " + details.joined(separator: " · "),
+                                  body: flagged ? "── raw message ──\n" + m.raw : "", aliases: aliases)
+        var body = m.text.trimmingWhitespace()
+        if body.isEmpty { body = m.attachments.isEmpty ? "(no text)" : "(no text; see the attachments)" }
+        let customer = known(m.from ?? Customer(name: "unknown sender"), in: state)
+        let subject = m.subject.trimmingWhitespace().isEmpty ? "(no subject)" : m.subject.trimmingWhitespace()
+        let flagTag = [event(.desk, now, "system", .tagged(added: ["unreadable"], removed: []))]
+
+        if let t = target, let ticket = state[t] {
+            if ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) == .closed {
+                let id = freshID(state, newID)
+                let o = TicketOpening(channel: .email, customer: ticket.customer, subject: ticket.subject, body: body,
+                                      priority: ticket.priority, department: ticket.department, linkedFrom: t)
+                var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
+                if flagged { events += flagTag.map { retarget($0, id) } }
+                return IntakeOutcome(result: .linked(id, from: t), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
+            }
+            var events = [event(t, now, "customer", .customerMessage(body: body)), event(t, now, "system", .intake(record))]
+            if flagged && !ticket.tags.contains("unreadable") { events += flagTag.map { retarget($0, t) } }
+            return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
+        }
+        let id = freshID(state, newID)
+        let o = TicketOpening(channel: .email, customer: customer, subject: subject, body: body,
+                              department: rules.department(forQueue: m.queue))
+        var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
+        if flagged { events += flagTag.map { retarget($0, id) } }
+        return IntakeOutcome(result: .created(id), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
+    }
+
+    static func retarget(_ e: Event, _ id: TicketID) -> Event {
+        var e = e
+        e.ticket = id
+        return e
+    }
+}

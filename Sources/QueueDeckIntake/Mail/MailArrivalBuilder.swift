@@ -1,0 +1,55 @@
+import QueueDeckDomain
+import QueueDeckMail
+
+/// A parsed message in the domain's terms: the customer, the thread references, a key that makes
+/// a redelivery a duplicate.
+public enum MailArrivalBuilder {
+    public static func arrival(_ raw: [UInt8], queue: String?, envelopeSender: String? = nil) -> MailArrival {
+        let m = MailParser.parse(raw)
+        let key = "mail:" + (m.messageID ?? "sha:" + Digest.hex(raw))
+        var from: Customer?
+        // Reply-To wins over From for where the customer wants answers; the name comes from From.
+        if let f = m.replyTo ?? m.from, !f.address.isEmpty {
+            let name = (m.from?.name).flatMap { $0.isEmpty ? nil : $0 } ?? f.name
+            from = Customer(name: name.isEmpty ? f.address : name, email: f.address)
+        } else if let f = m.from, !f.name.isEmpty {
+            from = Customer(name: f.name)
+        } else if let s = envelopeSender ?? m.envelopeSender, s.contains("@") {
+            from = Customer(name: s, email: s)
+        }
+        let attachments = m.attachments.map { "\($0.name) (\($0.type), \(size($0.size)))" }
+        let automatic: IntakeKind? = switch m.automatic {
+        case .autoReply: .autoReply
+        case .bounce: .bounce
+        case nil: nil
+        }
+        let thread = m.inReplyTo + m.references.reversed()
+        // The journal holds text, not archives: a body past 1 MB is cut, and says so.
+        var text = m.text
+        if text.utf8.count > textLimit {
+            text = String(decoding: text.utf8.prefix(textLimit), as: UTF8.self) + "\n[… \(text.utf8.count - textLimit) more bytes not kept]"
+        }
+        // Problems worth flagging: the message is readable but something in it was not.
+        let problems = m.problems
+        return MailArrival(key: key, messageID: m.messageID, from: from, subject: m.subject, text: text, attachments: attachments,
+                           threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
+                           problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
+                           queue: queue)
+    }
+
+    static let textLimit = 1 << 20
+
+    static func size(_ n: Int) -> String {
+        n < 1024 ? "\(n) B" : n < 1024 * 1024 ? "\(n / 1024) kB" : "\(n / (1024 * 1024)) MB"
+    }
+}
+
+/// FNV-1a, 64 bits: the key of a message without a Message-ID (the same bytes twice are one message).
+enum Digest {
+    static func hex(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s + "." + String(bytes.count)
+    }
+}

@@ -1,0 +1,75 @@
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// Sends email replies from the outbox, each at most once: a process first records that it is
+/// handing a reply over (refused if another process already did, by the ticket's version), then
+/// runs sendmail, then records the outcome. A crash between leaves the reply "unknown", which is
+/// retried only when asked (`qdeck outbox --retry --unknown`), never by itself.
+public struct Outbox {
+    public let desk: IntakeDesk
+    public let sendmail: Sendmail
+    public let actor: String
+    public let clock: () -> Instant
+
+    public init(desk: IntakeDesk, sendmail: Sendmail, actor: String, clock: @escaping () -> Instant) {
+        self.desk = desk
+        self.sendmail = sendmail
+        self.actor = actor
+        self.clock = clock
+    }
+
+    public enum Result: Sendable, Equatable {
+        case sent(String)
+        case failed(String, String)
+        case skipped(String, String)
+    }
+
+    /// Tries the given replies (or every queued and failed one). `unknown` also retries replies
+    /// whose earlier hand-over never reported back.
+    public func deliver(only ids: Set<String>? = nil, unknown: Bool = false) throws -> [Result] {
+        try desk.refresh()
+        var results: [Result] = []
+        for m in desk.state.outbox where ids?.contains(m.messageID) ?? true {
+            if m.step == .handing {
+                guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
+                try record(m, .failed("outcome of the hand-over at \(m.stepAt.isoUTC) unknown; retried"), guarded: false)
+            }
+            do {
+                try record(m, .handing, guarded: true)
+            } catch let e as DomainError {
+                results.append(.skipped(m.messageID, e.description))
+                continue
+            }
+            guard let current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
+            let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
+                                               from: desk.rules.intake.address, now: clock())
+            if let error = sendmail.send(message) {
+                try record(m, .failed(error), guarded: false)
+                results.append(.failed(m.messageID, error))
+            } else {
+                try record(m, .sent, guarded: false)
+                results.append(.sent(m.messageID))
+            }
+        }
+        return results
+    }
+
+    /// Appends a delivery step. `guarded`: decided against the current state and the ticket's
+    /// version, so two processes cannot both start a hand-over.
+    func record(_ m: OutgoingMail, _ step: DeliveryStep, guarded: Bool) throws {
+        let ctx = CommandContext(actor: Agent(user: actor, name: actor, role: .administrator), now: clock(), rules: desk.rules,
+                                 newTicketID: { .desk })
+        for _ in 0..<8 {
+            try desk.refresh()
+            var d = try Commands.decide(.recordDelivery(m.ticket, messageID: m.messageID, step), state: desk.state, context: ctx)
+            if !guarded { d.expectedVersions = [:] }
+            do {
+                try desk.append(d)
+                return
+            } catch JournalError.stale {
+                continue
+            }
+        }
+        throw JournalError.lockTimeout(path: desk.journal.path, seconds: 0)
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands a message to the local mail system's sendmail interface: the command gets the message on
+/// standard input; exit 0 means the mail system took responsibility for it.
+public struct Sendmail: Sendable {
+    public var command: [String]
+    public var timeoutSeconds: Int = 120
+
+    public static let defaultCommand = "/usr/sbin/sendmail -oi -t"
+
+    /// `$QDECK_SENDMAIL`, split at spaces, else `/usr/sbin/sendmail -oi -t`.
+    public init(environment: [String: String]) {
+        let text = environment["QDECK_SENDMAIL"].flatMap { $0.trimmedSpaces().isEmpty ? nil : $0 } ?? Self.defaultCommand
+        command = text.split(separator: " ").map(String.init)
+    }
+
+    /// nil when handed over; else why not, worded for the outbox.
+    public func send(_ message: [UInt8]) -> String? {
+        guard let program = command.first else { return "no sendmail command" }
+        var inPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&errPipe) == 0 else { return "cannot make a pipe: \(String(cString: strerror(errno)))" }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 1)
+        for fd in [inPipe[0], inPipe[1], errPipe[0], errPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, program, &actions, &attr, argv, environ)
+        close(inPipe[0]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(errPipe[0])
+            return "cannot run \(program): \(String(cString: strerror(rc)))"
+        }
+        // Write the message; a sendmail that exits early closes the pipe (EPIPE, not a signal).
+        let oldPipe = signal(SIGPIPE, SIG_IGN)
+        var written = 0
+        message.withUnsafeBytes { buf in
+            while written < buf.count {
+                let n = write(inPipe[1], buf.baseAddress! + written, buf.count - written)
+                if n < 0 { if errno == EINTR { continue }; break }
+                written += n
+            }
+        }
+        close(inPipe[1])
+        signal(SIGPIPE, oldPipe)
+        var errText: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let deadline = time(nil) + time_t(timeoutSeconds)
+        var status: Int32 = 0
+        var fds = [pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        while true {
+            if poll(&fds, 1, 200) > 0 {
+                let n = buf.withUnsafeMutableBytes { read(errPipe[0], $0.baseAddress, $0.count) }
+                if n > 0 { if errText.count < 8192 { errText += buf[0..<n] }; continue }
+                if n == 0 { fds[0].fd = -1 }
+            }
+            let w = waitpid(pid, &status, WNOHANG)
+            if w == pid { break }
+            if time(nil) > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                close(errPipe[0])
+                return "\(program) did not finish within \(timeoutSeconds) s; killed"
+            }
+        }
+        close(errPipe[0])
+        let said = String(decoding: errText, as: UTF8.self).split(whereSeparator: { $0 == "\n" }).joined(separator: " ").trimmedSpaces()
+        let exited = (status & 0x7F) == 0
+        let code = (status >> 8) & 0xFF
+        if exited && code == 0 {
+            return written == message.count ? nil : "\(program) exited before reading the whole message"
+        }
+        let how = exited ? "exited with status \(code)" : "was killed by signal \(status & 0x7F)"
+        return "\(program) \(how)" + (said.isEmpty ? "" : ": " + String(said.prefix(300)))
+    }
+}

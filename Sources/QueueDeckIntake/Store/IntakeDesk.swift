@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// The journal as intake writes it. Intake processes (mail deliveries, importers, followers)
+/// take a lock beside the journal around read–decide–append, so a duplicate delivery racing the
+/// first is seen as a duplicate; agents' appends are guarded by ticket versions as usual.
+public final class IntakeDesk {
+    public let journal: FileJournal
+    public private(set) var state: DeskState
+    public var rules: DeskRules
+    let lockPath: String
+    var lockFD: Int32 = -1
+    public var lockTimeoutSeconds: Double = 10
+    public var newID: () -> TicketID = {
+        var g = SystemRandomNumberGenerator()
+        return TicketID.random(using: &g)
+    }
+
+    public init(journal: FileJournal, rules: DeskRules) throws(JournalError) {
+        self.journal = journal
+        self.rules = rules
+        lockPath = journal.path + ".intake-lock"
+        state = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        state.apply(try journal.readNew())
+    }
+
+    deinit { if lockFD >= 0 { close(lockFD) } }
+
+    /// Decides against the current journal and appends, under the intake lock. A stale ticket
+    /// (an agent changed it meanwhile) is re-read and decided again.
+    @discardableResult
+    public func ingest(_ decide: (DeskState, () -> TicketID) -> IntakeOutcome) throws(JournalError) -> IntakeOutcome {
+        try withIntakeLock { () throws(JournalError) -> IntakeOutcome in
+            for _ in 0..<8 {
+                state.apply(try journal.readNew())
+                let outcome = decide(state, newID)
+                guard !outcome.decision.events.isEmpty else { return outcome }
+                do throws(JournalError) {
+                    try journal.append(outcome.decision.events, expecting: outcome.decision.expectedVersions)
+                    state.apply(try journal.readNew())
+                    return outcome
+                } catch .stale {
+                    continue
+                }
+            }
+            throw .lockTimeout(path: journal.path, seconds: lockTimeoutSeconds)
+        }
+    }
+
+    /// Many deliveries in group commits: each is decided against the desk including the ones
+    /// before it in the batch, then the batch is one write and one fdatasync.
+    public func ingestBatch<Item>(_ items: [Item], batchSize: Int = 512,
+                                  decide: (Item, DeskState, () -> TicketID) -> IntakeOutcome,
+                                  progress: (Int, IntakeOutcome) -> Void) throws(JournalError) {
+        var start = 0
+        while start < items.count {
+            let slice = items[start..<min(start + batchSize, items.count)]
+            try withIntakeLock { () throws(JournalError) in
+                for attempt in 0..<8 {
+                    state.apply(try journal.readNew())
+                    var scratch = state
+                    var events: [Event] = []
+                    var expected: [TicketID: UInt32] = [:]
+                    var outcomes: [IntakeOutcome] = []
+                    for item in slice {
+                        let o = decide(item, scratch, newID)
+                        outcomes.append(o)
+                        // Expect each ticket as it stood before the batch (0 for tickets the batch creates).
+                        for t in o.decision.expectedVersions.keys where expected[t] == nil { expected[t] = state[t]?.version ?? 0 }
+                        for e in o.decision.events {
+                            let v = e.ticket == .desk ? 0 : (scratch[e.ticket]?.version ?? 0) + 1
+                            scratch.apply(StoredEvent(seq: 0, version: v, event: e))
+                        }
+                        events += o.decision.events
+                    }
+                    do throws(JournalError) {
+                        try journal.append(events, expecting: expected)
+                    } catch .stale where attempt < 7 {
+                        continue
+                    }
+                    state.apply(try journal.readNew())
+                    for (n, o) in outcomes.enumerated() { progress(start + n, o) }
+                    return
+                }
+            }
+            start += slice.count
+        }
+    }
+
+    /// Appends events that need no decision against intake keys (outbox steps), under no lock.
+    @discardableResult
+    public func append(_ d: Decision) throws(JournalError) -> [StoredEvent] {
+        let stored = try journal.append(d.events, expecting: d.expectedVersions)
+        state.apply(try journal.readNew())
+        return stored
+    }
+
+    public func refresh() throws(JournalError) { state.apply(try journal.readNew()) }
+
+    func withIntakeLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        if lockFD < 0 {
+            lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+            guard lockFD >= 0 else { throw .io(path: lockPath, operation: "open intake lock", errno: errno) }
+            _ = fchmod(lockFD, 0o666)  // the MTA's user and the agents' share it
+        }
+        let deadline = WallClock.nowMillis + Int64(lockTimeoutSeconds * 1000)
+        var pause: UInt32 = 200
+        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw .io(path: lockPath, operation: "flock", errno: errno) }
+            if WallClock.nowMillis > deadline { throw .lockTimeout(path: lockPath, seconds: lockTimeoutSeconds) }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+        defer { flock(lockFD, LOCK_UN) }
+        return try body()
+    }
+}

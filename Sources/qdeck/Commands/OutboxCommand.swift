@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import QueueDeckText
+
+struct OutboxCommand: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Email replies not yet handed to the mail system, with why; --retry sends them.",
+        discussion: "Replies go to $QDECK_SENDMAIL (default: /usr/sbin/sendmail -oi -t). A reply whose hand-over was interrupted (outcome unknown) is retried only with --unknown, so that nothing is sent twice by accident.")
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .long, help: "Try to send every queued or failed reply now.") var retry = false
+    @Flag(name: .long, help: "With --retry: also replies whose earlier hand-over never reported back.") var unknown = false
+
+    func execute() throws {
+        let desk = try intakeDesk(globals)
+        if retry {
+            let results = try sendReplies(globals, desk: desk, only: nil, unknown: unknown)
+            if results.isEmpty { print("outbox empty: nothing to send") }
+        }
+        try desk.refresh()
+        let box = desk.state.outbox
+        guard !box.isEmpty else { if !retry { print("outbox empty") }; return }
+        print("\(box.count) in the outbox:")
+        for m in box {
+            let state: String = switch m.step {
+            case .queued: "queued"
+            case .handing: "UNKNOWN (hand-over started \(m.stepAt.isoUTC), never reported back)"
+            case .failed(let e): "failed: \(e)"
+            case .sent: "sent"
+            }
+            print("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(ScreenText.line(m.to))  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
+        }
+    }
+}
+
+/// Hands replies to sendmail and prints what happened, one line each.
+@discardableResult
+func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unknown: Bool = false) throws -> [Outbox.Result] {
+    let outbox = Outbox(desk: desk, sendmail: Sendmail(environment: g.environment), actor: g.actingUser,
+                        clock: { (try? g.now()) ?? Instant(seconds: Date().timeIntervalSince1970) })
+    let results = try outbox.deliver(only: only, unknown: unknown)
+    for r in results {
+        switch r {
+        case .sent(let id): print("sent \(id)")
+        case .failed(let id, let e): printError("qdeck: reply \(id) kept in the outbox: \(e) (qdeck outbox --retry)")
+        case .skipped(let id, let why): print("skipped \(id): \(why)")
+        }
+    }
+    return results
+}
+
+/// The Message-IDs of email replies a batch of stored events queued.
+func queuedReplies(_ stored: [StoredEvent]) -> Set<String> {
+    Set(stored.compactMap { e -> String? in
+        if case .delivery(let id, .queued) = e.event.kind { return id }
+        return nil
+    })
+}

@@ -1,0 +1,229 @@
+import Testing
+@testable import QueueDeckDomain
+
+/// Intake decisions on hand-built desks: threading, reopening, idempotence, loops and noise,
+/// calls and chats.
+@Suite struct IntakeTests {
+    var desk = TestDesk()
+    var nextID = 100
+
+    mutating func mail(_ m: MailArrival, at now: Instant) -> IntakeOutcome {
+        let id = TestDesk.ids[nextID]
+        let o = Intake.mail(m, state: desk.state, now: now, rules: desk.rules, newID: { id })
+        apply(o)
+        return o
+    }
+
+    mutating func apply(_ o: IntakeOutcome) {
+        if case .created = o.result { nextID += 1 }
+        if case .linked = o.result { nextID += 1 }
+        for e in o.decision.events {
+            desk.seq += 1
+            desk.state.apply(StoredEvent(seq: desk.seq, version: e.ticket == .desk ? 0 : (desk.state[e.ticket]?.version ?? 0) + 1, event: e))
+        }
+    }
+
+    static func arrival(_ id: String, subject: String = "Refund please", from: String = "ann@example.org", text: String = "Hello",
+                        thread: [String] = [], automatic: IntakeKind? = nil, bounced: [String] = []) -> MailArrival {
+        MailArrival(key: "mail:" + id, messageID: id, from: Customer(name: "Ann", email: from), subject: subject, text: text,
+                    threadIDs: thread, automatic: automatic, bouncedIDs: bounced)
+    }
+
+    func status(_ id: TicketID, _ at: Instant) -> TicketStatus { desk.state[id]!.status(at: at, autoCloseAfter: desk.rules.autoCloseAfter) }
+
+    @Test mutating func threadsBySubjectIDThenReferencesAndReopens() throws {
+        let t0 = TestDesk.at(9)
+        guard case .created(let id) = mail(Self.arrival("<m1@ann>"), at: t0).result else { Issue.record("not created"); return }
+        #expect(desk.state[id]?.customer.email == "ann@example.org")
+        // An agent replies: its queued Message-ID becomes a thread name.
+        var rules = desk.rules
+        rules.intake.address = "Desk <help@desk.example>"
+        desk.rules = rules
+        try desk.run(.reply(id, body: "On it"), at: TestDesk.at(9, 10))
+        let outgoing = try #require(desk.state.outgoing.values.first)
+        #expect(outgoing.to == "ann@example.org" && outgoing.body == "On it" && outgoing.step == .queued(to: "ann@example.org"))
+        #expect(outgoing.messageID.hasSuffix("@desk.example>"))
+        #expect(status(id, TestDesk.at(9, 11)) == .answered)
+        // The customer answers our reply without the ID in the subject: In-Reply-To finds it, and it reopens.
+        let r2 = mail(Self.arrival("<m2@ann>", subject: "Re: Refund please", thread: [outgoing.messageID]), at: TestDesk.at(10))
+        #expect(r2.result == .threaded(id))
+        #expect(status(id, TestDesk.at(10, 1)) == .open)
+        // The ID in the subject wins over a References header pointing elsewhere.
+        guard case .created(let other) = mail(Self.arrival("<m3@bob>", subject: "Other", from: "bob@example.org"), at: TestDesk.at(10, 5)).result else { return }
+        let r4 = mail(Self.arrival("<m4@ann>", subject: "Fwd: see [\(id)]", thread: ["<m3@bob>"]), at: TestDesk.at(10, 6))
+        #expect(r4.result == .threaded(id))
+        #expect(desk.state[other]?.entries.count == 2, "other ticket untouched")
+        // Resolved → a customer message reopens; after the quiet period it starts a linked ticket.
+        try desk.run(.resolve(id), at: TestDesk.at(11))
+        #expect(mail(Self.arrival("<m5@ann>", thread: ["<m1@ann>"]), at: TestDesk.at(12)).result == .threaded(id))
+        #expect(status(id, TestDesk.at(12, 1)) == .open)
+        try desk.run(.resolve(id), at: TestDesk.at(13))
+        let late = mail(Self.arrival("<m6@ann>", thread: ["<m1@ann>"]), at: TestDesk.at(day: 5, 9))
+        guard case .linked(let fresh, let from) = late.result else { Issue.record("expected a linked ticket, got \(late.result)"); return }
+        #expect(from == id && desk.state[fresh]?.linkedFrom == id && status(fresh, TestDesk.at(day: 5, 9, 1)) == .new)
+    }
+
+    @Test mutating func sameMessageTwiceIsStoredOnce() {
+        let first = mail(Self.arrival("<dup@ann>"), at: TestDesk.at(9))
+        let events = desk.seq
+        let again = mail(Self.arrival("<dup@ann>"), at: TestDesk.at(9, 5))
+        #expect(again.result == .duplicate(first.ticket!))
+        #expect(again.decision.events.isEmpty && desk.seq == events)
+        #expect(desk.state.count == 1)
+    }
+
+    @Test mutating func autoRepliesAndBouncesNeverReopen() throws {
+        guard case .created(let id) = mail(Self.arrival("<m1@ann>"), at: TestDesk.at(9)).result else { return }
+        try desk.run(.reply(id, body: "Answer"), at: TestDesk.at(9, 5))
+        let ours = try #require(desk.state.outgoing.values.first?.messageID)
+        let auto = mail(Self.arrival("<ooo@ann>", subject: "Out of office: Re: Refund please [\(id)]", text: "I am away until Monday",
+                                     automatic: .autoReply), at: TestDesk.at(9, 6))
+        #expect(auto.result == .attached(id))
+        #expect(status(id, TestDesk.at(9, 7)) == .answered, "an auto-reply does not reopen")
+        #expect(desk.state[id]?.entries.last?.kind == .record)
+        #expect(desk.state[id]?.entries.last?.body.contains("I am away until Monday") == true)
+        #expect(!auto.decision.events.contains { if case .delivery = $0.kind { true } else { false } }, "and is never answered")
+        // A bounce of our reply, found by the returned message's ID.
+        let bounce = mail(MailArrival(key: "mail:<dsn@mx>", messageID: "<dsn@mx>", from: Customer(name: "Mail Delivery System", email: "MAILER-DAEMON@mx"),
+                                      subject: "Undelivered Mail Returned to Sender", text: "could not deliver", automatic: .bounce,
+                                      bouncedIDs: [ours], report: "to ann@example.org: 5.1.1 (failed)"), at: TestDesk.at(9, 8))
+        #expect(bounce.result == .attached(id))
+        #expect(status(id, TestDesk.at(9, 9)) == .answered)
+        #expect(desk.state[id]?.entries.last?.body.contains("5.1.1") == true)
+        // Noise matching nothing is held apart, not a ticket.
+        let stray = mail(Self.arrival("<stray@x>", subject: "Automatic reply", from: "x@y", automatic: .autoReply), at: TestDesk.at(9, 10))
+        #expect(stray.result == .held)
+        #expect(desk.state.count == 1 && desk.state.held.count == 1)
+        #expect(mail(Self.arrival("<stray@x>", automatic: .autoReply), at: TestDesk.at(9, 11)).result == .duplicate(.desk))
+    }
+
+    @Test mutating func customersAreMatchedByAddress() throws {
+        desk.rules.intake.sendReplies = false
+        let vip = try desk.run(.create(TicketOpening(channel: .call, customer: Customer(name: "Ann Vip", email: "Ann@Example.org", phone: "+371 1", groups: ["vip"]),
+                                                     subject: "call")), at: TestDesk.at(8))
+        _ = vip
+        guard case .created(let id) = mail(Self.arrival("<m1@ann>", from: "ann@example.org"), at: TestDesk.at(9)).result else { return }
+        #expect(desk.state[id]?.customer.groups == ["vip"], "the known customer, VIP group kept")
+        #expect(desk.state[id]?.customer.phone == "+371 1")
+    }
+
+    @Test mutating func unreadableMailIsKeptRawAndFlagged() {
+        var m = Self.arrival("<bad@x>", text: "")
+        m.problems = ["multipart ends without its closing boundary"]
+        m.raw = "Subject: Refund please\n\n--XYZ\ngarbage"
+        let o = mail(m, at: TestDesk.at(9))
+        #expect(o.flagged)
+        let t = desk.state[o.ticket!]!
+        #expect(t.tags == ["unreadable"])
+        #expect(t.entries.contains { $0.kind == .record && $0.body.contains("PROBLEMS: multipart ends") && $0.body.contains("garbage") })
+    }
+
+    // MARK: Calls
+
+    mutating func call(_ line: String) -> IntakeOutcome {
+        let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let c = CallEvent(at: Instant(ms: Int64(f[0])! * 1000), callID: f[1], queue: f[2], agent: f[3], event: f[4], data: Array(f.dropFirst(5)), key: "ql:" + line)
+        let id = TestDesk.ids[nextID]
+        let o = Intake.call(c, state: desk.state, rules: desk.rules, newID: { id })
+        apply(o)
+        return o
+    }
+
+    @Test mutating func everyQueueLogEventDoesWhatItSays() throws {
+        desk.rules.agents[0].phone = ["PJSIP/1001"]
+        let t = TestDesk.at(9).ms / 1000
+        guard case .created(let id) = call("\(t)|1700.1|support|NONE|ENTERQUEUE||\"Anne Person\" <+37120000000>|1").result else { Issue.record("no ticket"); return }
+        var ticket = desk.state[id]!
+        #expect(ticket.channel == .call && ticket.customer.name == "Anne Person" && ticket.customer.phone == "+37120000000")
+        #expect(status(id, TestDesk.at(9, 1)) == .new)
+        #expect(call("\(t + 5)|1700.1|support|PJSIP/1002|RINGNOANSWER|15000").result == .threaded(id))
+        #expect(desk.state[id]!.entries.last?.body == "☎ rang PJSIP/1002 for 0:15, no answer", "an unmapped agent is shown as external")
+        _ = call("\(t + 20)|1700.1|support|PJSIP/1001|CONNECT|20|1700.2|4")
+        ticket = desk.state[id]!
+        #expect(ticket.assignee == "anna", "PJSIP/1001 is anna in the roster")
+        #expect(status(id, TestDesk.at(9, 1)) == .answered)
+        _ = call("\(t + 200)|1700.1|support|PJSIP/1001|COMPLETECALLER|20|180|1")
+        #expect(status(id, TestDesk.at(9, 5)) == .resolved)
+        #expect(desk.state[id]!.entries.last?.body == "☎ call ended by the caller: talk 3:00, hold 0:20")
+        // A second line of the same file again: nothing.
+        #expect(call("\(t + 200)|1700.1|support|PJSIP/1001|COMPLETECALLER|20|180|1").result == .duplicate(id))
+
+        // Abandoned, timed out, left with a key: missed calls that stay new.
+        for (n, line) in ["ABANDON|2|3|65", "EXITWITHTIMEOUT|1|1|300", "EXITWITHKEY|5|1|1|40", "EXITEMPTY|1|1|0"].enumerated() {
+            let cid = "1800.\(n)"
+            guard case .created(let c) = call("\(t)|\(cid)|support|NONE|ENTERQUEUE||+3712222\(n)|1").result else { continue }
+            _ = call("\(t + 60)|\(cid)|support|NONE|\(line)")
+            let ct = desk.state[c]!
+            #expect(status(c, TestDesk.at(9, 5)) == .new, "\(line) leaves it new")
+            #expect(ct.abandonments.count == 1 && ct.tags == ["missed-call"], "\(line) marks a missed call")
+        }
+        let missed = desk.state.all.first { $0.tags == ["missed-call"] }!
+        #expect(missed.history.contains { $0.text.contains("caller hung up after 1:05 waiting at position 2; call back") })
+
+        // Transfers resolve the queue's part and say where it went; COMPLETEAGENT names the agent.
+        guard case .created(let x) = call("\(t)|1900.1|support|NONE|ENTERQUEUE||1234|1").result else { return }
+        _ = call("\(t + 10)|1900.1|support|PJSIP/1001|CONNECT|10|1900.2|2")
+        _ = call("\(t + 70)|1900.1|support|PJSIP/1001|BLINDTRANSFER|2001|from-internal|10|60|1")
+        #expect(desk.state[x]!.entries.last?.body == "☎ anna transferred the call to 2001@from-internal: talk 1:00, hold 0:10")
+        #expect(status(x, TestDesk.at(9, 5)) == .resolved)
+        guard case .created(let y) = call("\(t)|1901.1|support|NONE|ENTERQUEUE||1235|1").result else { return }
+        _ = call("\(t + 10)|1901.1|support|PJSIP/1001|CONNECT|10|1901.2|2")
+        _ = call("\(t + 30)|1901.1|support|PJSIP/1001|COMPLETEAGENT|10|20|1")
+        #expect(desk.state[y]!.entries.last?.body == "☎ call ended by anna: talk 0:20, hold 0:10")
+
+        // Agent availability for the wall.
+        _ = call("\(t + 1)|NONE|support|PJSIP/1001|ADDMEMBER|")
+        #expect(desk.state.presence["anna"]?.presence == .available)
+        _ = call("\(t + 2)|NONE|support|PJSIP/1001|PAUSE|lunch")
+        #expect(desk.state.presence["anna"]?.presence == .away)
+        _ = call("\(t + 3)|NONE|support|PJSIP/1001|UNPAUSE|")
+        #expect(desk.state.presence["anna"]?.presence == .available)
+        _ = call("\(t + 4)|NONE|support|PJSIP/1001|REMOVEMEMBER|")
+        #expect(desk.state.presence["anna"]?.presence == .offline)
+        #expect(call("\(t + 2)|NONE|support|PJSIP/1001|PAUSE|lunch").decision.events.isEmpty, "an older line never overrides a newer state")
+        #expect(call("\(t + 5)|NONE|NONE|NONE|QUEUESTART|").result == .ignored("QUEUESTART"))
+        #expect(call("\(t + 5)|4242.1|support|NONE|CONNECT|1|2|3").result == .ignored("CONNECT for call 4242.1, which never entered a queue here"))
+    }
+
+    @Test func callerIDsDecode() {
+        #expect(Intake.callerID("\"Jānis Bērziņš\" <+37120000000>") == ("Jānis Bērziņš", "+37120000000"))
+        #expect(Intake.callerID("+371 2000 0000") == (nil, "+371 2000 0000"))
+        #expect(Intake.callerID("anonymous") == (nil, nil))
+        #expect(Intake.callerID("Reception") == ("Reception", nil))
+    }
+
+    // MARK: Chats
+
+    mutating func chat(_ kind: ChatLine.Kind, _ session: String, _ at: Instant, text: String = "", agent: String? = nil) -> IntakeOutcome {
+        let line = ChatLine(kind: kind, session: session, at: at, visitor: Customer(name: "Visitor \(session)", email: "\(session)@example.org"),
+                            subject: kind == .start ? "Where is my order?" : nil, agent: agent, text: text,
+                            key: "chat:\(session):\(kind):\(at.ms):\(text)")
+        let id = TestDesk.ids[nextID]
+        let o = Intake.chat(line, state: desk.state, rules: desk.rules, newID: { id })
+        apply(o)
+        return o
+    }
+
+    @Test mutating func chatsWaitAreAnsweredEndAndGoMissed() {
+        guard case .created(let id) = chat(.start, "s1", TestDesk.at(9)).result else { return }
+        #expect(desk.state[id]!.channel == .chat && status(id, TestDesk.at(9, 1)) == .new)
+        _ = chat(.visitor, "s1", TestDesk.at(9, 1), text: "Hi, order 17?")
+        _ = chat(.agent, "s1", TestDesk.at(9, 2), text: "Let me check", agent: "bob")
+        #expect(desk.state[id]!.assignee == "bob" && status(id, TestDesk.at(9, 3)) == .answered)
+        _ = chat(.visitor, "s1", TestDesk.at(9, 3), text: "Thanks")
+        #expect(status(id, TestDesk.at(9, 4)) == .open)
+        _ = chat(.end, "s1", TestDesk.at(9, 5))
+        #expect(status(id, TestDesk.at(9, 6)) == .resolved)
+        #expect(chat(.visitor, "s1", TestDesk.at(9, 1), text: "Hi, order 17?").result == .duplicate(id))
+
+        guard case .created(let missed) = chat(.start, "s2", TestDesk.at(10)).result else { return }
+        _ = chat(.visitor, "s2", TestDesk.at(10, 1), text: "Anyone?")
+        _ = chat(.left, "s2", TestDesk.at(10, 4))
+        let m = desk.state[missed]!
+        #expect(status(missed, TestDesk.at(10, 5)) == .new && m.abandonments.count == 1 && m.tags == ["missed-chat"])
+        guard case .created(let ended) = chat(.start, "s3", TestDesk.at(11)).result else { return }
+        _ = chat(.end, "s3", TestDesk.at(11, 4))
+        #expect(status(ended, TestDesk.at(11, 5)) == .new && desk.state[ended]!.tags == ["missed-chat"], "unanswered and ended: a missed chat")
+        #expect(chat(.agent, "nope", TestDesk.at(11), text: "x").result == .ignored("agent for chat session nope, which never started here"))
+    }
+}
