@@ -10,11 +10,11 @@ public enum ReplyMessage {
         var subject = ticket.subject
         while let r = subject.range(ofPrefix: ["re:", "aw:", "sv:", "fwd:", "fw:"]) { subject = String(subject[r...]).trimmedSpaces() }
         let tag = "[\(ticket.id)]"
-        subject = "Re: " + subject + (subject.contains(tag) ? "" : " " + tag)
+        subject += subject.contains(tag) ? "" : " " + tag
         var h: [(String, String)] = [
             ("From", address(from)),
             ("To", address(ticket.customer.name == m.to ? m.to : "\(ticket.customer.name) <\(m.to)>")),
-            ("Subject", encode(subject)),
+            ("Subject", "Re: " + encode(subject)),
             ("Date", rfc5322Date(now)),
             ("Message-ID", m.messageID),
         ]

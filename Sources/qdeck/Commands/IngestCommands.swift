@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckConfig
 import QueueDeckDomain
 import QueueDeckIntake
 import QueueDeckJournal
@@ -17,7 +18,14 @@ func intakeDesk(_ g: GlobalOptions) throws -> IntakeDesk {
     let path = g.journalPath()
     let rules = try g.rules(journalPath: path)
     let journal = try FileJournal(path: path, create: true, writable: true)
-    return try IntakeDesk(journal: journal, rules: rules)
+    let desk = try IntakeDesk(journal: journal, rules: rules)
+    // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
+    // a busy journal inside it, so the message is deferred (75) rather than the delivery killed.
+    if let t = g.environment["QDECK_LOCK_TIMEOUT"].flatMap(Double.init), t > 0 {
+        desk.lockTimeoutSeconds = t
+        journal.lockTimeoutSeconds = t
+    }
+    return desk
 }
 
 func describe(_ o: IntakeOutcome) -> String {
@@ -188,8 +196,14 @@ struct IngestQueueLog: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals)
-        let statePath = state ?? desk.journal.path + "." + ((file as NSString).lastPathComponent) + ".offset"
-        let tail = try LogTail(path: (file as NSString).standardizingPath, statePath: statePath)
+        let statePath = state ?? desk.journal.path + "." + ConfigLoader.fileName(of: file) + ".offset"
+        let tail = try LogTail(path: file, statePath: statePath)
+        // A parent's blocked signals survive exec: unblock the ones that stop the follower.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         var counts: [String: Int] = [:]
         var bad = 0
         signal(SIGTERM) { _ in stopFollowing = 1 }

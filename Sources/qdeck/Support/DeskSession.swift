@@ -31,7 +31,7 @@ final class DeskSession: @unchecked Sendable {
         }
         now = moment ?? clockNow
         if create {
-            let dir = (journalPath as NSString).deletingLastPathComponent
+            let dir = ConfigLoader.folder(of: journalPath)
             if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
                 do {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,

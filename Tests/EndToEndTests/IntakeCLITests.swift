@@ -1,0 +1,284 @@
+import Foundation
+import Testing
+
+/// `qdeck ingest ...` and `qdeck outbox` driven as a mail server, a phone system and a chat system would.
+@Suite(.serialized) struct IntakeCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let now = ["QDECK_NOW": "2026-11-24T12:00:00Z"]
+
+    /// A sendmail stand-in that appends each message to a file (with a separator), optionally slowly.
+    static func fakeSendmail(_ s: Scratch, delay: Double = 0, fail: Bool = false) -> String {
+        let path = s.dir + "/sendmail.sh"
+        let script = "#!/bin/sh\n" + (delay > 0 ? "sleep \(delay)\n" : "") + (fail ? "echo 'mail system down' >&2\nexit 75\n" : "cat >> \(s.dir)/sent.mbox\necho '=====' >> \(s.dir)/sent.mbox\n")
+        FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
+        return path
+    }
+
+    static func tickets(_ s: Scratch) throws -> [[String: Any]] {
+        let r = try s.qdeck("list", "--all", "--json", env: now)
+        return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    static let firstMail = """
+    From ilze@inbox.lv  Tue Nov 24 09:00:00 2026
+    Return-Path: <ilze@inbox.lv>
+    From: =?utf-8?q?Ilze_B=C4=93rzi=C5=86a?= <ilze@inbox.lv>
+    To: support@desk.example
+    Subject: =?utf-8?b?UsSTxLdpbnMgbmF2IHBhcmVpenM=?=
+    Message-ID: <first-1@inbox.lv>
+    Date: Tue, 24 Nov 2026 09:00:00 +0200
+    MIME-Version: 1.0
+    Content-Type: multipart/alternative; boundary="b1"
+
+    --b1
+    Content-Type: text/plain; charset=iso-8859-13
+    Content-Transfer-Encoding: quoted-printable
+
+    Labdien! R=E7=EDins nav pareizs.
+    --b1
+    Content-Type: text/html; charset=utf-8
+
+    <p>Labdien!</p>
+    --b1--
+
+    """
+
+    @Test func mailPipeThreadsRepliesAndKeepsFailedOnesInTheOutbox() throws {
+        let s = Scratch()
+        let first = try s.qdeck("ingest", "mail", "--queue", "billing", env: ["SENDER": "ilze@inbox.lv"], stdin: Self.firstMail)
+        #expect(first.status == 0, "\(first.stderr)")
+        var list = try Self.tickets(s)
+        #expect(list.count == 1)
+        let id = try #require(list.first?["id"] as? String)
+        #expect(list.first?["subject"] as? String == "Rēķins nav pareizs")
+        #expect(list.first?["department"] as? String == "billing")
+        // The MTA retries: stored once, still exit 0.
+        let again = try s.qdeck("ingest", "mail", stdin: Self.firstMail)
+        #expect(again.status == 0 && again.stdout.contains("already stored"))
+
+        // An agent replies: handed to sendmail with threading headers.
+        let sendmail = Self.fakeSendmail(s)
+        let reply = try s.qdeck("reply", id, "--body", "Labdien, Ilze! Rēķinu izlabojām.", env: ["QDECK_SENDMAIL": sendmail])
+        #expect(reply.status == 0, "\(reply.stderr)")
+        let sent = try String(contentsOfFile: s.dir + "/sent.mbox", encoding: .utf8)
+        #expect(sent.contains("To: =?utf-8?b?"))
+        #expect(sent.contains("Subject: Re: =?utf-8?b?"), "subject encoded after an ASCII Re:")
+        #expect(sent.contains("In-Reply-To: <first-1@inbox.lv>"))
+        #expect(sent.contains("References: <first-1@inbox.lv>"))
+        let ourID = try #require(sent.split(separator: "\n").first { $0.hasPrefix("Message-ID: ") }).dropFirst("Message-ID: ".count)
+
+        // The customer answers without the ID in the subject: threaded by In-Reply-To and reopened.
+        let answer = "From: ilze@inbox.lv\nSubject: Re: invoice\nMessage-ID: <second-2@inbox.lv>\nIn-Reply-To: \(ourID)\n\nPaldies, bet summa joprojām nepareiza.\n"
+        #expect(try s.qdeck("ingest", "mail", stdin: answer).stdout.contains("added to \(id)"))
+        list = try Self.tickets(s)
+        #expect(list.count == 1 && list.first?["status"] as? String == "open")
+
+        // An out-of-office with the ID in the subject: attached, no status change, no reply sent.
+        let ooo = "From: ilze@inbox.lv\nSubject: Automātiska atbilde: Re: [\(id)]\nAuto-Submitted: auto-replied\nMessage-ID: <ooo-3@inbox.lv>\n\nEsmu atvaļinājumā.\n"
+        let auto = try s.qdeck("ingest", "mail", stdin: ooo)
+        #expect(auto.stdout.contains("attached to \(id)"))
+        try s.qdeck("reply", id, "--body", "Vēlreiz izlabojām.", env: ["QDECK_SENDMAIL": sendmail])
+        let ooo2 = ooo.replacingOccurrences(of: "ooo-3", with: "ooo-4")
+        _ = try s.qdeck("ingest", "mail", stdin: ooo2)
+        list = try Self.tickets(s)
+        #expect(list.first?["status"] as? String == "answered", "auto-replies never reopen")
+
+        // The mail system is down: the reply stays in the outbox with the error; retry sends it once.
+        let down = Self.fakeSendmail(s, fail: true)
+        let failed = try s.qdeck("reply", id, "--body", "Trešā atbilde", env: ["QDECK_SENDMAIL": down])
+        #expect(failed.status == 0, "the reply is stored even if it cannot leave yet")
+        #expect(failed.stderr.contains("kept in the outbox") && failed.stderr.contains("mail system down"))
+        let box = try s.qdeck("outbox")
+        #expect(box.stdout.contains("1 in the outbox") && box.stdout.contains("failed:"))
+        let up = Self.fakeSendmail(s)
+        let retried = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": up])
+        #expect(retried.stdout.contains("sent <qdeck."))
+        #expect(try s.qdeck("outbox").stdout.contains("outbox empty"))
+        let all = try String(contentsOfFile: s.dir + "/sent.mbox", encoding: .utf8)
+        #expect(all.components(separatedBy: "=====").count - 1 == 3, "three replies, each sent once")
+    }
+
+    @Test func twoRetriesAtOnceSendEachReplyOnce() throws {
+        let s = Scratch()
+        _ = try s.qdeck("ingest", "mail", stdin: Self.firstMail)
+        let id = try #require(try Self.tickets(s).first?["id"] as? String)
+        _ = try s.qdeck("reply", id, "--body", "one", env: ["QDECK_SENDMAIL": "/bin/false"])
+        let slow = Self.fakeSendmail(s, delay: 0.5)
+        let journal = s.journal
+        let group = DispatchGroup()
+        final class Box: @unchecked Sendable { var outs: [String] = [] }
+        let box = Box()
+        let lock = NSLock()
+        for _ in 0..<3 {
+            group.enter()
+            DispatchQueue.global().async {
+                let r = try? Harness.run("qdeck", ["--journal", journal, "outbox", "--retry"], env: ["QDECK_SENDMAIL": slow])
+                lock.lock(); box.outs.append(r?.stdout ?? ""); lock.unlock()
+                group.leave()
+            }
+        }
+        group.wait()
+        let sent = try String(contentsOfFile: s.dir + "/sent.mbox", encoding: .utf8)
+        #expect(sent.components(separatedBy: "=====").count - 1 == 1, "sent once: \(box.outs)")
+    }
+
+    @Test func temporaryFailuresExit75AndLoseNothing() throws {
+        let s = Scratch()
+        // The journal cannot be opened (its folder is a file): the MTA must retry, not bounce.
+        FileManager.default.createFile(atPath: s.dir + "/notadir", contents: Data())
+        let r = try Harness.run("qdeck", ["--journal", s.dir + "/notadir/desk.journal", "ingest", "mail"], stdin: Self.firstMail)
+        #expect(r.status == 75, "\(r.stderr)")
+        #expect(r.stderr.contains("not stored, try again later"))
+        // Another intake process holds the intake lock past QDECK_LOCK_TIMEOUT: 75 as well.
+        _ = try s.qdeck("ingest", "mail", stdin: Self.firstMail)
+        let fd = open(s.journal + ".intake-lock", O_RDWR)
+        #expect(flock(fd, LOCK_EX) == 0)
+        let locked = try s.qdeck("ingest", "mail", env: ["QDECK_LOCK_TIMEOUT": "0.3"], stdin: Self.firstMail.replacingOccurrences(of: "first-1", with: "other-9"))
+        #expect(locked.status == 75, "\(locked.stderr)")
+        flock(fd, LOCK_UN)
+        close(fd)
+        // Retried later, it is stored.
+        let later = try s.qdeck("ingest", "mail", stdin: Self.firstMail.replacingOccurrences(of: "first-1", with: "other-9"))
+        #expect(later.status == 0)
+        #expect(try Self.tickets(s).count == 2)
+        // An unparseable message is stored raw and flagged, not refused.
+        let junk = try s.qdeck("ingest", "mail", stdin: "Content-Type: multipart/mixed; boundary=Z\n\n--Z\nContent-Type: text/plain; charset=x-nonsense\n\n\u{1B}[2Jhello")
+        #expect(junk.status == 0 && junk.stdout.contains("flagged"))
+        let flagged = try Self.tickets(s).first { ($0["tags"] as? [String])?.contains("unreadable") == true }
+        #expect(flagged != nil)
+    }
+
+    @Test func maildirAndMboxImportWithSummary() throws {
+        let s = Scratch()
+        let md = s.dir + "/Maildir"
+        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        let corpus = "/usr/lib/python3.11/test/test_email/data"
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasPrefix("msg_") }.sorted()
+        for (i, f) in files.enumerated() {
+            try FileManager.default.copyItem(atPath: corpus + "/" + f, toPath: md + (i % 2 == 0 ? "/cur/" : "/new/") + "\(i).host:2,S")
+        }
+        let r = try s.qdeck("ingest", "maildir", md)
+        #expect(r.status == 0, "\(r.stderr)")
+        // Python's corpus repeats some Message-IDs on purpose (same message in several forms).
+        #expect(r.stdout.contains("imported"), "\(r.stdout)")
+        let again = try s.qdeck("ingest", "maildir", md)
+        #expect(again.stdout.contains("imported 0 new tickets, threaded 0 into existing ones, \(files.count) duplicates skipped"), "\(again.stdout)")
+
+        let mbox = s.dir + "/inbox.mbox"
+        let text = "From a@b Mon Nov 23 10:00:00 2026\nFrom: Anne <anne@example.org>\nSubject: one\nMessage-ID: <mb1@x>\n\n>From here\n\nFrom b@c Mon Nov 23 11:00:00 2026\nFrom: Bob <bob@example.org>\nSubject: Re: one\nMessage-ID: <mb2@x>\nIn-Reply-To: <mb1@x>\n\nbody\n"
+        try text.write(toFile: mbox, atomically: true, encoding: .utf8)
+        let m = try s.qdeck("ingest", "mbox", mbox)
+        #expect(m.stdout.contains("imported 1 new tickets, threaded 1 into existing ones, 0 duplicates skipped"), "\(m.stdout)")
+    }
+
+    @Test func queueLogEveryEventFollowRotationAndRestart() throws {
+        let s = Scratch()
+        let log = s.dir + "/queue_log"
+        let fixture = try String(contentsOfFile: Self.fixtures + "/queue_log", encoding: .utf8)
+        let lines = fixture.split(separator: "\n").map(String.init)
+        try (lines.prefix(14).joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let first = try s.qdeck("ingest", "queue-log", log, env: Self.now)
+        #expect(first.status == 0, "\(first.stderr)")
+        var calls = try Self.tickets(s)
+        #expect(calls.count == 5)
+        // Restart on the same file: nothing new, nothing twice.
+        let second = try s.qdeck("ingest", "queue-log", log, env: Self.now)
+        #expect(!second.stdout.contains("calls"), "\(second.stdout)")
+        #expect(try Self.tickets(s).count == 5)
+
+        // Follow: lines appended appear within a second; then the file rotates.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", s.journal, "ingest", "queue-log", log, "--follow"]
+        p.environment = ProcessInfo.processInfo.environment.merging(Self.now) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let h = try #require(FileHandle(forWritingAtPath: log))
+        h.seekToEndOfFile()
+        let appendAt = Date()
+        h.write(Data((lines[14..<17].joined(separator: "\n") + "\n").utf8))  // ends with a new ENTERQUEUE
+        try h.close()
+        #expect(Harness.eventually(within: 5) { (try? Self.tickets(s).count) == 6 })
+        let seen = Date().timeIntervalSince(appendAt)
+        #expect(seen < 1.5, "a waiting call appears within a second (took \(seen) s)")
+        // logrotate: rename, new file.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try (lines[17...].joined(separator: "\n") + "\n").write(toFile: log, atomically: false, encoding: .utf8)
+        #expect(Harness.eventually(within: 5) { (try? Self.tickets(s).count) == 7 })
+        p.terminate()
+        p.waitUntilExit()
+        // Restart after the rotation: resumes in the new file, no duplicate calls.
+        let third = try s.qdeck("ingest", "queue-log", log, env: Self.now)
+        #expect(third.status == 0)
+        calls = try Self.tickets(s)
+        #expect(calls.count == 7)
+        let byPhone = Dictionary(grouping: calls) { ($0["customer"] as? [String: Any])?["phone"] as? String ?? "" }
+        #expect(byPhone.values.allSatisfy { $0.count == 1 }, "one ticket per call")
+        let janis = try #require(calls.first { ($0["customer"] as? [String: Any])?["name"] as? String == "Jānis Bērziņš" })
+        #expect(janis["status"] as? String == "resolved" && janis["assignee"] as? String == "anna")
+        let missed = calls.filter { ($0["tags"] as? [String])?.contains("missed-call") == true }
+        #expect(missed.count == 3, "ABANDON, EXITWITHTIMEOUT, EXITWITHKEY")
+        #expect(missed.allSatisfy { $0["status"] as? String == "new" })
+        // The wall's figures: three abandoned calls today, and agent availability from PAUSE / REMOVEMEMBER.
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(try s.qdeck("stats", "--json", env: Self.now).stdout.utf8)) as? [String: Any])
+        let call = (stats["channels"] as? [String: Any])?["call"] as? [String: Any]
+        #expect(call?["abandonedToday"] as? Int == 3)
+        let agents = stats["agents"] as? [String: Any]
+        #expect(agents?["away"] as? Int == 1 && (agents?["offline"] as? Int ?? 0) >= 1, "anna paused, jonas removed: \(String(describing: agents))")
+        // A line that is not queue_log is named by file, line and field, and skipped.
+        try "garbage|x\n1795509999|1.1|support|NONE|ENTERQUEUE||+1|1\n".write(toFile: s.dir + "/bad_log", atomically: true, encoding: .utf8)
+        let bad = try s.qdeck("ingest", "queue-log", s.dir + "/bad_log", env: Self.now)
+        #expect(bad.stderr.contains("bad_log:1 (byte 0): line: expected epoch|callid|queue|agent|EVENT|data..., found 2 field(s)"), "\(bad.stderr)")
+        #expect(bad.stdout.contains("1 calls"))
+    }
+
+    @Test func chatTranscriptsWaitAnswerAndMiss() throws {
+        let s = Scratch()
+        let file = s.dir + "/chat.jsonl"
+        let lines = [
+            #"{"type":"start","session":"c1","at":"2026-11-24T09:00:00Z","visitor":{"name":"Jānis","email":"janis@example.lv"},"subject":"Kur ir pasūtījums?","queue":"support"}"#,
+            #"{"type":"visitor","session":"c1","at":"2026-11-24T09:00:05Z","text":"Sveiki! Pasūtījums 1042?"}"#,
+            #"{"type":"agent","session":"c1","at":"2026-11-24T09:01:00Z","agent":"anna","text":"Tas ir ceļā."}"#,
+            #"{"type":"end","session":"c1","at":"2026-11-24T09:05:00Z"}"#,
+            #"{"type":"start","session":"c2","at":1795510000,"visitor":{"name":"Ann"}}"#,
+            #"{"type":"left","session":"c2","at":1795510090}"#,
+            #"{"type":"visitor","session":"c3","at":"2026-11-24T10:00:00Z","visitor":{"name":"Bo"},"text":"hello?"}"#,
+            #"{"type":"wave","session":"c3","at":"2026-11-24T10:00:00Z"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try s.qdeck("ingest", "chat", file, env: Self.now)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("chat.jsonl:8 (byte"), "\(r.stderr)")
+        #expect(r.stderr.contains("type: 'wave' is not one of start, visitor, agent, end, left"))
+        let chats = try Self.tickets(s)
+        #expect(chats.count == 3)
+        let c1 = try #require(chats.first { $0["subject"] as? String == "Kur ir pasūtījums?" })
+        #expect(c1["status"] as? String == "resolved" && c1["channel"] as? String == "chat" && c1["department"] as? String == "general")
+        #expect(chats.filter { ($0["tags"] as? [String]) == ["missed-chat"] }.count == 1)
+        #expect(chats.filter { $0["status"] as? String == "new" }.count == 2, "the missed chat and the waiting one")
+        let again = try s.qdeck("ingest", "chat", file, env: Self.now)
+        #expect(again.stdout.contains("7 duplicates"), "\(again.stdout)")
+        // Standard input, as a live stream.
+        let live = try s.qdeck("ingest", "chat", "-", env: Self.now, stdin: #"{"type":"start","session":"c9","at":"2026-11-24T11:00:00Z","visitor":{"name":"Live"}}"# + "\n")
+        #expect(live.stdout.contains("1 chats started"))
+    }
+
+    /// Regression: a journal named without a folder (`--journal j`) crashed in Foundation's path code.
+    @Test func bareJournalFileNameWorks() throws {
+        let s = Scratch()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", "j", "ingest", "chat", "-"]
+        p.currentDirectoryURL = URL(fileURLWithPath: s.dir)
+        let inp = Pipe()
+        p.standardInput = inp
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        inp.fileHandleForWriting.write(Data(#"{"type":"start","session":"b1","at":"2026-11-24T11:00:00Z"}"#.utf8 + [0x0A]))
+        try inp.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: s.dir + "/j"))
+    }
+}
