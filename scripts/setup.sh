@@ -7,9 +7,14 @@ command -v tmux >/dev/null 2>&1 || needed+=(tmux)
 command -v mount >/dev/null 2>&1 || needed+=(mount)
 [ -f /usr/include/ncursesw/curses.h ] || needed+=(libncurses-dev)
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
+# Intake tests: a real Postfix on loopback, and Python's own email test corpus.
+[ -x /usr/sbin/postfix ] || needed+=(postfix)
+[ -d /usr/lib/python3.11/test/test_email/data ] || needed+=(libpython3.11-testsuite)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}"
 fi
+# The SMTP sink the Postfix test relays replies to (PyPI).
+python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd

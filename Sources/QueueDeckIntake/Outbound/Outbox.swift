@@ -43,7 +43,7 @@ public struct Outbox {
             guard let current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
-            if let error = sendmail.send(message) {
+            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).send(message) {
                 try record(m, .failed(error), guarded: false)
                 results.append(.failed(m.messageID, error))
             } else {

@@ -16,6 +16,17 @@ public struct Sendmail: Sendable {
         command = text.split(separator: " ").map(String.init)
     }
 
+    /// Bounces must come back to the desk, not to whoever ran qdeck: `-f` with the desk's address
+    /// unless the command already sets a sender.
+    public func withEnvelopeSender(_ address: String) -> Sendmail {
+        guard !command.contains(where: { $0.hasPrefix("-f") || $0.hasPrefix("-r") }) else { return self }
+        let addr = address.lastIndex(of: "<").map { String(address[address.index(after: $0)...].prefix { $0 != ">" }) } ?? address
+        guard addr.contains("@"), !addr.contains(" ") else { return self }
+        var copy = self
+        copy.command += ["-f", addr]
+        return copy
+    }
+
     /// nil when handed over; else why not, worded for the outbox.
     public func send(_ message: [UInt8]) -> String? {
         guard let program = command.first else { return "no sendmail command" }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// A real Postfix on loopback (scripts/postfix-loopback.sh configures it; .ci/run installs it): a
+/// customer's message arrives over SMTP, an alias pipes it to `qdeck ingest mail`, an agent's reply
+/// leaves through Postfix's sendmail and is relayed to an SMTP sink (Python's aiosmtpd), where its
+/// headers are checked; the customer's answer threads back by In-Reply-To.
+@Suite(.serialized) struct PostfixTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func sh(_ args: [String], env: [String: String] = [:]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func smtp(_ message: String, to rcpt: String) throws -> (Int32, String) {
+        try sh(["python3", "-c", """
+        import smtplib, sys
+        with smtplib.SMTP('127.0.0.1', 25, timeout=20) as s:
+            s.sendmail('anne@example.org', [sys.argv[2]], sys.argv[1].encode())
+        """, message, rcpt])
+    }
+
+    /// The headers of the one message in a Maildir, once it has arrived.
+    static func sunk(_ maildir: String) -> String? {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: maildir + "/new"), let f = files.first else { return nil }
+        return try? String(contentsOfFile: maildir + "/new/" + f, encoding: .utf8)
+    }
+
+    static func ticket(_ journal: String, _ id: String) throws -> [String: Any] {
+        let r = try Harness.run("qdeck", ["--journal", journal, "show", id, "--json"])
+        return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    @Test func mailInThroughPostfixAndReplyOutThroughIt() throws {
+        #expect(getuid() == 0, "configuring the system's Postfix needs root (CI runs as root)")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix"), "postfix is missing: scripts/setup.sh installs it")
+        let dir = "/tmp/qdeck-postfix-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = dir + "/desk.journal"
+        let alias = "support-\(getpid())"
+        try "intake:\n  address: \"Desk Support <\(alias)@desk.test>\"\n  queues: { support: general }\n"
+            .write(toFile: dir + "/team.yaml", atomically: true, encoding: .utf8)
+        chmod(dir + "/team.yaml", 0o644)
+
+        // The sink: aiosmtpd writing what it receives to a Maildir.
+        let port = 20_000 + Int(getpid() % 20_000)
+        let sink = Process()
+        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sink.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", dir + "/sink"]
+        sink.standardOutput = FileHandle.nullDevice
+        sink.standardError = FileHandle.nullDevice
+        try sink.run()
+        defer { kill(sink.processIdentifier, SIGKILL); sink.waitUntilExit() }  // SIGTERM may be blocked by the runner's mask
+
+        let qdeck = Harness.binDir + "/qdeck"
+        let (rc, out) = try Self.sh(["bash", Self.root + "/scripts/postfix-loopback.sh", String(port), alias,
+                                     "\(qdeck) ingest mail --journal \(journal) --queue support"])
+        #expect(rc == 0, "postfix setup: \(out)")
+        #expect(Harness.eventually(within: 10) { (try? Self.sh(["python3", "-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 1)"]).0) == 0 })
+
+        // 1. The customer writes; Postfix pipes it to qdeck as user nobody.
+        let inbound = "From: =?utf-8?q?Anne_P=C4=93rsone?= <anne@example.org>\r\nTo: \(alias)@desk.test\r\nSubject: Printer on fire\r\nMessage-ID: <pf-\(getpid())@example.org>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0000\r\n\r\nHelp, the printer is on fire.\r\n"
+        let (sent, said) = try Self.smtp(inbound, to: "\(alias)@desk.test")
+        #expect(sent == 0, "SMTP: \(said)")
+        var id = ""
+        #expect(Harness.eventually(within: 20) {
+            let r = try? Harness.run("qdeck", ["--journal", journal, "list", "--all", "--json"])
+            guard let data = r?.stdout.data(using: .utf8), let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+                  let t = list.first else { return false }
+            id = t["id"] as? String ?? ""
+            return true
+        }, "the message reached the journal through Postfix's pipe")
+        let ticket = try Self.ticket(journal, id)
+        #expect((ticket["customer"] as? [String: Any])?["name"] as? String == "Anne Pērsone")
+        #expect(ticket["department"] as? String == "general")
+        #expect("\(ticket["messages"] ?? "")".contains("Help, the printer is on fire."))
+
+        // 2. The agent replies: through Postfix's sendmail (the default), relayed to the sink.
+        let reply = try Harness.run("qdeck", ["--journal", journal, "reply", id, "--body", "We are sending the fire brigade."])
+        #expect(reply.status == 0 && reply.stdout.contains("sent <qdeck."), "\(reply.stdout) \(reply.stderr)")
+        var message = ""
+        #expect(Harness.eventually(within: 20) { message = Self.sunk(dir + "/sink") ?? ""; return !message.isEmpty }, "the reply reached the SMTP sink")
+        let headers = message.components(separatedBy: "\n\n").first ?? ""
+        #expect(headers.contains("From: \"Desk Support\" <\(alias)@desk.test>"))
+        #expect(headers.contains("To: =?utf-8?b?") && headers.contains("<anne@example.org>"))
+        #expect(headers.contains("Subject: Re: Printer on fire [\(id)]"))
+        #expect(headers.contains("In-Reply-To: <pf-\(getpid())@example.org>"))
+        #expect(headers.contains("References: <pf-\(getpid())@example.org>"))
+        #expect(headers.contains("X-MailFrom: \(alias)@desk.test"), "bounces come back to the desk")
+        let ourID = try #require(headers.split(separator: "\n").first { $0.hasPrefix("Message-ID: <qdeck.\(id).") }).dropFirst(12)
+        #expect(message.contains("We are sending the fire brigade."))
+
+        // 3. The customer answers our reply (no ID in the subject): threaded, the ticket reopens.
+        let answer = "From: anne@example.org\r\nTo: \(alias)@desk.test\r\nSubject: Re: Printer\r\nMessage-ID: <pf2-\(getpid())@example.org>\r\nIn-Reply-To: \(ourID)\r\n\r\nIt is out, thanks.\r\n"
+        #expect(try Self.smtp(answer, to: "\(alias)@desk.test").0 == 0)
+        #expect(Harness.eventually(within: 20) {
+            let t = try? Self.ticket(journal, id)
+            return "\(t?["messages"] ?? "")".contains("It is out, thanks.") && t?["status"] as? String == "open"
+        }, "the answer threaded into \(id) and reopened it")
+    }
+}
