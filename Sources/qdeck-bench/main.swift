@@ -7,6 +7,7 @@ import QueueDeckJournal
 ///   swift run -c release qdeck-bench replay [DIR] [EVENTS]
 ///   swift run -c release qdeck-bench console [DIR] [TICKETS]
 ///   swift run -c release qdeck-bench wall [DIR] [TICKETS]
+///   swift build -c release && .build/release/qdeck-bench maildir [DIR] [N]   (imports with the qdeck beside it)
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
 let args = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +16,7 @@ case "append": AppendBench.run(dir: args.count > 1 ? args[1] : FileManager.defau
 case "replay": ReplayBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), events: args.count > 2 ? Int(args[2])! : 500_000)
 case "console": ConsoleBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
+case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 10_000)
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 default:

@@ -76,7 +76,23 @@ import Testing
         ("wall:\n  thresholds:\n    waiting: { amber: lots }\n", 3, "wall.thresholds.waiting.amber 'lots'"),
         ("wall:\n  thresholds:\n    oldest_waiting: { red: ages }\n", 3, "wall.thresholds.oldest_waiting.red 'ages'"),
         ("wall:\n  colours: {}\n", 2, "unknown key 'colours'"),
+        ("intake:\n  address: nobody\n", 2, "intake.address must be an email address"),
+        ("intake:\n  send_replies: sometimes\n", 2, "intake.send_replies must be true or false"),
+        ("intake:\n  queues: { sales: moon }\n", 2, "intake.queues.sales: unknown department 'moon'"),
+        ("intake:\n  queues: [a]\n", 2, "intake.queues must map"),
+        ("agents:\n  - { user: a, phone: [PJSIP/1] }\n  - { user: b, phone: [PJSIP/1] }\n", 3, "phone name 'PJSIP/1' is already another agent's"),
     ]
+
+    @Test func intakeSettingsAndPhoneNames() throws {
+        let path = write("intake:\n  address: \"Acme <help@acme.example>\"\n  send_replies: false\n  queues: { Invoices: billing }\nagents:\n  - { user: bob, phone: [PJSIP/2001, Agent/2001] }\n")
+        let r = try ConfigLoader.load(teamFile: path)
+        #expect(r.intake.domain == "acme.example" && !r.intake.sendReplies)
+        #expect(r.department(forQueue: "invoices") == "billing" && r.department(forQueue: "technical") == "technical")
+        #expect(r.department(forQueue: "nowhere") == nil)
+        #expect(r.agent(external: "pjsip/2001")?.user == "bob" && r.agent(external: "PJSIP/9") == nil)
+        let defaults = try ConfigLoader.load(teamFile: nil)
+        #expect(defaults.intake.sendReplies && defaults.department(forQueue: "support") == "general")
+    }
 
     @Test func wallThresholdsOverrideOneMetricAtATime() throws {
         let defaults = try ConfigLoader.load(teamFile: nil)
