@@ -55,13 +55,14 @@ import Testing
 
         let dump = try s.qdeck("log", "dump")
         let lines = dump.stdout.split(separator: "\n")
-        #expect(lines.count == 13)  // created + tagged + 11 actions
+        #expect(lines.count == 19)  // created + tagged + 11 actions + each email reply queued, handed over, sent
         for (i, l) in lines.enumerated() {
             let o = try JSONSerialization.jsonObject(with: Data(l.utf8)) as! [String: Any]
             #expect(o["seq"] as? Int == i + 1)
             #expect(o["ticket"] as? String == id)
         }
-        #expect(try s.qdeck("log", "verify").stdout.contains("13 valid records"))
+        #expect(lines.filter { $0.contains("\"type\":\"delivery\"") }.count == 6)
+        #expect(try s.qdeck("log", "verify").stdout.contains("19 valid records"))
     }
 
     @Test func listFiltersSortsAndKeepsTheWorkingQueue() throws {

@@ -31,6 +31,8 @@ enum Harness {
         environment["QDECK_JOURNAL"] = nil
         environment["QDECK_CONFIG"] = nil
         environment["QDECK_AGENT"] = "anna"
+        // Replies on email tickets go to sendmail: tests that send say where; the rest send nowhere.
+        environment["QDECK_SENDMAIL"] = "/bin/true"
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let out = Pipe(), err = Pipe(), inp = Pipe()

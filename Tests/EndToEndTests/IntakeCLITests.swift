@@ -245,12 +245,14 @@ import Testing
             #"{"type":"left","session":"c2","at":1795510090}"#,
             #"{"type":"visitor","session":"c3","at":"2026-11-24T10:00:00Z","visitor":{"name":"Bo"},"text":"hello?"}"#,
             #"{"type":"wave","session":"c3","at":"2026-11-24T10:00:00Z"}"#,
+            #"{"type":"\u001b]0;owned\u0007\u001b[2J","session":"c3","at":"2026-11-24T10:00:00Z"}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let r = try s.qdeck("ingest", "chat", file, env: Self.now)
         #expect(r.status == 0)
         #expect(r.stderr.contains("chat.jsonl:8 (byte"), "\(r.stderr)")
         #expect(r.stderr.contains("type: 'wave' is not one of start, visitor, agent, end, left"))
+        #expect(r.stderr.contains("chat.jsonl:9") && !r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{07}"), "hostile input never reaches the terminal raw")
         let chats = try Self.tickets(s)
         #expect(chats.count == 3)
         let c1 = try #require(chats.first { $0["subject"] as? String == "Kur ir pasūtījums?" })

@@ -8,7 +8,7 @@ final class Tmux {
     let target = "T"
 
     init(_ command: String, cols: Int = 160, rows: Int = 45, env: [String: String] = [:]) throws {
-        let vars = (["QDECK_AGENT": "anna", "LANG": "C.UTF-8"].merging(env) { $1 }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let vars = (["QDECK_AGENT": "anna", "LANG": "C.UTF-8", "QDECK_SENDMAIL": "/bin/true"].merging(env) { $1 }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let full = "env \(vars) \(command); echo EXITED rc=$?; sleep 600"
         // The server this starts would inherit a pipe and keep it open: no output captured here.
         try tmux(["new-session", "-d", "-s", target, "-x", String(cols), "-y", String(rows), full], capture: false)

@@ -3,6 +3,7 @@ import Foundation
 import QueueDeckConfig
 import QueueDeckDomain
 import QueueDeckJournal
+import QueueDeckText
 
 /// Exit codes, sysexits where one fits. Documented in README.md.
 enum Exit {
@@ -74,6 +75,8 @@ extension DeskCommand {
     }
 }
 
+/// Errors often quote input (a header, a queue_log field, sendmail's complaint): through the one
+/// sanitiser before they reach a terminal.
 func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+    FileHandle.standardError.write(Data((ScreenText.lines(s).joined(separator: "\n") + "\n").utf8))
 }
