@@ -106,15 +106,6 @@ public final class IntakeDesk {
             guard lockFD >= 0 else { throw .io(path: lockPath, operation: "open intake lock", errno: errno) }
             _ = fchmod(lockFD, 0o666)  // the MTA's user and the agents' share it
         }
-        let deadline = WallClock.nowMillis + Int64(lockTimeoutSeconds * 1000)
-        var pause: UInt32 = 200
-        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw .io(path: lockPath, operation: "flock", errno: errno) }
-            if WallClock.nowMillis > deadline { throw .lockTimeout(path: lockPath, seconds: lockTimeoutSeconds) }
-            usleep(pause)
-            pause = min(pause * 2, 20_000)
-        }
-        defer { flock(lockFD, LOCK_UN) }
-        return try body()
+        return try FileLock.withExclusive(fd: lockFD, path: lockPath, timeoutSeconds: lockTimeoutSeconds, body)
     }
 }

@@ -236,16 +236,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     }
 
     private func withLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
-        let deadline = WallClock.nowMillis + Int64(lockTimeoutSeconds * 1000)
-        var pause: UInt32 = 200
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else { throw .io(path: path, operation: "flock", errno: errno) }
-            if WallClock.nowMillis > deadline { throw .lockTimeout(path: path, seconds: lockTimeoutSeconds) }
-            usleep(pause)
-            pause = min(pause * 2, 20_000)
-        }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
+        try FileLock.withExclusive(fd: fd, path: path, timeoutSeconds: lockTimeoutSeconds, body)
     }
 }
 
