@@ -54,6 +54,13 @@ let package = Package(
             name: "qdeck-bench",
             dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole"]
         ),
+        // Fuzz targets (journal reader, filter parser, email parser, queue_log parser): libFuzzer
+        // with scripts/fuzz.sh, else a replayer the tests run over the committed corpus.
+        .executableTarget(
+            name: "qdeck-fuzz",
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckMail", "QueueDeckIntake", "CQueueDeckFuzz"]
+        ),
+        .target(name: "CQueueDeckFuzz"),
         .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),
         .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
@@ -61,6 +68,6 @@ let package = Package(
         .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),
         .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
-        .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "QueueDeckJournal", "QueueDeckDomain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "qdeck-fuzz", "QueueDeckJournal", "QueueDeckDomain"]),
     ]
 )

@@ -8,6 +8,8 @@ import QueueDeckJournal
 ///   swift run -c release qdeck-bench console [DIR] [TICKETS]
 ///   swift run -c release qdeck-bench wall [DIR] [TICKETS]
 ///   swift build -c release && .build/release/qdeck-bench maildir [DIR] [N]   (imports with the qdeck beside it)
+///   swift run -c release qdeck-bench propagation [DIR] [N]  (1 writer, 3 follower processes)
+///   qdeck-bench crash-suite [DIR] [--long]                  (scripts/crash-suite.sh)
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
 let args = Array(CommandLine.arguments.dropFirst())
@@ -17,6 +19,9 @@ case "replay": ReplayBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirect
 case "console": ConsoleBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 10_000)
+case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
+case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
+case "crash-suite": CrashSuite.run(Array(args.dropFirst()))
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 default:

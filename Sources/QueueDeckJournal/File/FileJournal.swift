@@ -38,6 +38,9 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
             throw .cannotOpen(path: path, errno: e)
         }
         self.fd = fd
+        // A file-size limit (ulimit -f) must fail the write with EFBIG, which is refused cleanly
+        // and truncated back, not kill the process in the middle of an append.
+        if self.writable { signal(SIGXFSZ, SIG_IGN) }
         var st = stat()
         fstat(fd, &st)
         inode = UInt64(st.st_ino)
@@ -214,15 +217,19 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         }
     }
 
-    /// One write() for the whole batch; a short or failed write is truncated back.
+    /// One write() for the whole batch (a short write is continued, to learn why: a full disk says
+    /// ENOSPC); any failure is truncated back, so nothing of the batch stays.
     private func writeAll(_ bytes: [UInt8], restoreTo: Int64) throws(JournalError) {
-        var n: Int
-        repeat { n = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) } } while n < 0 && errno == EINTR
-        if n == bytes.count { return }
-        let e = errno
-        _ = ftruncate(fd, off_t(restoreTo))
-        if n < 0 { throw .writeFailed(path: path, errno: e) }
-        throw .shortWrite(path: path, wrote: n, of: bytes.count)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n > 0 { done += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            let e = errno
+            _ = ftruncate(fd, off_t(restoreTo))
+            if n < 0 { throw .writeFailed(path: path, errno: e) }
+            throw .shortWrite(path: path, wrote: done, of: bytes.count)
+        }
     }
 
     private func fail(_ e: JournalError) -> JournalError {

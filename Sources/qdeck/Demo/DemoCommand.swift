@@ -15,6 +15,7 @@ struct Demo: DeskCommand {
     @Flag(name: .long, help: "Do not open the console; print a summary.") var noConsole = false
     @Flag(name: .long, help: "Keep customers arriving and replying until interrupted (prints what happens; open a console on the same journal in another terminal).") var live = false
     @Flag(name: .long, help: "Overwrite an existing journal given with --journal.") var force = false
+    @Option(name: .long, help: "Write exactly N events instead of --tickets (a 50-agent desk writes about 1,000,000 a year); the days stretch to fit.") var events: Int?
 
     func execute() throws {
         guard tickets > 0, days > 0 else { throw Failure(code: Exit.usage, message: "--tickets and --days must be positive") }
@@ -32,8 +33,7 @@ struct Demo: DeskCommand {
         let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal")
         // A demo's customers are invented: its replies must never reach a real mail system.
         session.rules.intake.sendReplies = false
-        var scenario = DemoScenario(rules: session.rules, now: session.now, seed: seed)
-        let events = scenario.events(tickets: tickets, days: days)
+        let events = try generate(rules: session.rules, now: session.now)
         // Group commit: one write and one fdatasync per batch.
         var i = 0
         while i < events.count {
@@ -63,6 +63,25 @@ struct Demo: DeskCommand {
             var liveDemo = LiveDemo(session: reread, seed: seed)
             try liveDemo.run()
         }
+    }
+
+    /// The demo's events: `--tickets` over `--days`, or exactly `--events` N (the first N of a desk
+    /// sized to produce at least N: about nine events a ticket, some 2,700 a day).
+    func generate(rules: DeskRules, now: Instant) throws -> [Event] {
+        guard let n = events else {
+            var scenario = DemoScenario(rules: rules, now: now, seed: seed)
+            return scenario.events(tickets: tickets, days: days)
+        }
+        guard n > 0 else { throw Failure(code: Exit.usage, message: "--events must be positive") }
+        var count = max(10, n / 9 + 1)
+        let span = max(days, n / 2_700)
+        for _ in 0..<4 {
+            var scenario = DemoScenario(rules: rules, now: now, seed: seed)
+            let all = scenario.events(tickets: count, days: span)
+            if all.count >= n { return Array(all.prefix(n)) }
+            count = count * n / max(all.count, 1) + 10
+        }
+        throw Failure(code: Exit.failure, message: "could not generate \(n) events")
     }
 
     func summary(_ s: DeskSession, path: String, events: Int) -> String {

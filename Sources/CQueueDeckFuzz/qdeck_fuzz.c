@@ -1,0 +1,2 @@
+// The header declares libFuzzer's driver; nothing to define here.
+#include "qdeck_fuzz.h"

@@ -1,0 +1,66 @@
+import Foundation
+import QueueDeckDomain
+@testable import QueueDeckJournal
+import QueueDeckIntake
+import QueueDeckMail
+
+/// What the fuzzers feed: each target must return for any input, never crash or hang.
+enum FuzzTargets {
+    static let names = ["journal", "filter", "email", "queue-log"]
+
+    static func run(_ target: String, _ bytes: [UInt8]) {
+        switch target {
+        case "journal": journal(bytes)
+        case "filter": _ = try? TicketFilter.parse(String(decoding: bytes, as: UTF8.self))
+        case "email": email(bytes)
+        case "queue-log": queueLog(bytes)
+        default: fatalError("unknown fuzz target \(target); one of \(names)")
+        }
+    }
+
+    /// The reader two ways: a payload of each event type through the decoder, and the bytes as a
+    /// journal file (with a valid header in front half the time, so framing and CRC are reached).
+    static func journal(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let rest = Array(bytes.dropFirst())
+        rest.withUnsafeBytes { buf in
+            _ = EventCodec.decode(type: first % 20, ticket: .desk, at: Instant(ms: 0), payload: buf)
+        }
+        let path = NSTemporaryDirectory() + "qdeck-fuzz-\(getpid()).journal"
+        var file = rest
+        if first & 0x80 != 0 {
+            file = Layout.header(uuid: Array(repeating: 7, count: 16), created: Instant(ms: 1)) + rest
+        }
+        FileManager.default.createFile(atPath: path, contents: Data(file))
+        defer { unlink(path) }
+        if let j = try? FileJournal(path: path, writable: false) {
+            var state = DeskState(autoCloseAfter: .days(4))
+            if let events = try? j.readNew() { state.apply(events) }
+        }
+        _ = try? JournalRepair.verify(path: path)
+    }
+
+    static func email(_ bytes: [UInt8]) {
+        let m = MailParser.parse(bytes)
+        _ = m.text.count + m.subject.count
+        let arrival = MailArrivalBuilder.arrival(bytes, queue: "support")
+        var state = DeskState(autoCloseAfter: .days(4))
+        let o = Intake.mail(arrival, state: state, now: Instant(ms: 1_795_000_000_000), rules: DeskRules(), newID: { TicketID.random(using: &fuzzRNG) })
+        for (i, e) in o.decision.events.enumerated() { state.apply(StoredEvent(seq: UInt64(i + 1), version: UInt32(i + 1), event: e)) }
+    }
+
+    static func queueLog(_ bytes: [UInt8]) {
+        var state = DeskState(autoCloseAfter: .days(4))
+        var n = 0
+        for (i, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let c = try? QueueLogLine.parse(line, file: "fuzz", lineNumber: i + 1, offset: 0) else { continue }
+            let o = Intake.call(c, state: state, rules: DeskRules(), newID: { n += 1; return TicketID.random(using: &fuzzRNG) })
+            for e in o.decision.events {
+                n += 1
+                state.apply(StoredEvent(seq: UInt64(n), version: (state[e.ticket]?.version ?? 0) + 1, event: e))
+            }
+        }
+    }
+}
+
+nonisolated(unsafe) var fuzzRNG = SeededGenerator(seed: 1)
