@@ -105,14 +105,20 @@ enum CrashSuite {
         return journal
     }
 
+    /// The size of the record at `offset`, from its length field (docs/JOURNAL.md: marker, then a
+    /// little-endian u32 payload length).
+    static func recordSize(_ b: [UInt8], at offset: Int) -> Int {
+        let len = Int(b[offset + 4]) | Int(b[offset + 5]) << 8 | Int(b[offset + 6]) << 16 | Int(b[offset + 7]) << 24
+        return Layout.recordSize(payload: len)
+    }
+
     /// The journal's first whole records up to `limit` bytes, as a file of its own: parts 2 and 3
     /// open it hundreds of times, which on the full journal would take minutes.
     static func prefix(of journal: String, limit: Int, to path: String) -> [UInt8] {
         let full = [UInt8](FileManager.default.contents(atPath: journal)!)
         var end = Layout.headerSize
         while end + 8 <= full.count {
-            let len = Int(full[end + 4]) | Int(full[end + 5]) << 8 | Int(full[end + 6]) << 16 | Int(full[end + 7]) << 24
-            let next = end + Layout.recordSize(payload: len)
+            let next = end + recordSize(full, at: end)
             if next > limit || next > full.count { break }
             end = next
         }
@@ -132,8 +138,7 @@ enum CrashSuite {
         var ends: [Int] = []
         var offset = Layout.headerSize
         while offset + 8 <= bytes.count {
-            let len = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
-            offset += Layout.recordSize(payload: len)
+            offset += recordSize(bytes, at: offset)
             ends.append(offset)
         }
         let start = ends[ends.count - 4]
@@ -171,8 +176,7 @@ enum CrashSuite {
         var offset = Layout.headerSize
         while offset + 8 <= original.count {
             starts.append(offset)
-            let len = Int(original[offset + 4]) | Int(original[offset + 5]) << 8 | Int(original[offset + 6]) << 16 | Int(original[offset + 7]) << 24
-            offset += Layout.recordSize(payload: len)
+            offset += recordSize(original, at: offset)
         }
         let originalEvents = events.map(\.event)
         for _ in 0..<trials {
