@@ -3,6 +3,8 @@ import PackageDescription
 
 // Dependencies point one way: executable -> console/config -> journal -> domain.
 // The domain library is pure Swift (no I/O, no clock of its own).
+let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "QueueDeck",
     platforms: [.macOS(.v13)],
@@ -16,7 +18,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        .target(name: "QueueDeckDomain"),
+        // The replay's inner loop: dynamic exclusivity checks cost several percent of a million-event
+        // fold in release (debug builds and tests keep them).
+        .target(name: "QueueDeckDomain", swiftSettings: fastRelease),
         // The one door for customer text to a terminal; shared by the CLI and the console.
         .target(name: "QueueDeckText", dependencies: ["CQueueDeckWidth"]),
         // glibc's wcwidth in a UTF-8 locale, whatever the process locale is.
@@ -25,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW"]),
-        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"]),
+        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"], swiftSettings: fastRelease),
         // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.
         .target(name: "QueueDeckMail"),
         // Intake and outbound: mail, queue_log and chat into the journal; replies out through sendmail.

@@ -9,6 +9,7 @@ import QueueDeckJournal
 ///   swift run -c release qdeck-bench wall [DIR] [TICKETS]
 ///   swift build -c release && .build/release/qdeck-bench maildir [DIR] [N]   (imports with the qdeck beside it)
 ///   swift run -c release qdeck-bench propagation [DIR] [N]  (1 writer, 3 follower processes)
+///   .build/release/qdeck-bench replay-vs-python JOURNAL      (e.g. after qdeck demo --events 1000000)
 ///   qdeck-bench crash-suite [DIR] [--long]                  (scripts/crash-suite.sh)
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
@@ -21,6 +22,7 @@ case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(
 case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 10_000)
 case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
 case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
+case "replay-vs-python": ReplayVsPython.run(Array(args.dropFirst()))
 case "crash-suite": CrashSuite.run(Array(args.dropFirst()))
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))

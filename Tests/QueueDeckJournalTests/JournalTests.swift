@@ -32,6 +32,31 @@ import Testing
         #expect(!back.contains { if case .unknown = $0.event.kind { true } else { false } }, "every kind decodes as itself")
     }
 
+    /// The reader works in 4 MB chunks: a record larger than a chunk, records across chunk
+    /// boundaries, and a torn tail after several chunks all read as in one piece.
+    @Test func recordsLargerThanAChunkAndTornTailsAcrossChunks() throws {
+        let dir = TempDir()
+        let path = dir.file("big")
+        let t = Sample.id(3)
+        let big = String(repeating: "ķ", count: 3_000_000)  // 6 MB of UTF-8
+        var events = Sample.events(tickets: 4)
+        events.append(Event(ticket: t, at: Sample.base, actor: "anna", kind: .note(body: big)))
+        for i in 0..<3000 { events.append(Event(ticket: t, at: Sample.base, actor: "anna", kind: .note(body: "n\(i) " + String(repeating: "x", count: 1500)))) }
+        try Sample.write(events, to: path)
+        let back = try FileJournal(path: path, writable: false).readNew()
+        #expect(back.count == events.count)
+        #expect(back.map(\.event) == events)
+        // Cut the last record in half: a reader stops before it; a writer moves it aside.
+        var bytes = fileBytes(path)
+        bytes.removeLast(700)
+        writeBytes(bytes, path)
+        #expect(try FileJournal(path: path, writable: false).readNew().count == events.count - 1)
+        let w = try FileJournal(path: path)
+        try w.append([Event(ticket: t, at: Sample.base, actor: "anna", kind: .resolved)], expecting: [:])
+        let after = try FileJournal(path: path, writable: false).readNew()
+        #expect(after.count == events.count && after.last?.event.kind == .resolved)
+    }
+
     @Test func newJournalIsGroupReadableOnly() throws {
         let dir = TempDir()
         let old = umask(0)

@@ -111,66 +111,92 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     /// Events appended since the last call (by anyone), in sequence order. Stops before a record that
     /// is still being written or torn; throws if the damage has valid records after it.
     public func readNew() throws(JournalError) -> [StoredEvent] {
+        var out: [StoredEvent] = []
+        try readNew { out.append($0) }
+        return out
+    }
+
+    /// The same, handing each event over as it is decoded: a replay of a million events folds them
+    /// without holding them all at once.
+    public func readNew(_ each: (StoredEvent) -> Void) throws(JournalError) {
         if uuid.isEmpty { try readHeader(initialise: false) }
-        if uuid.isEmpty { return [] }
+        if uuid.isEmpty { return }
         // A repaired journal is a new file at the same path; following the old one would be stale.
         try checkNotReplaced()
-        try scanToEnd(repairTail: false)
-        defer { pending = [] }
-        return pending
+        for e in pending { each(e) }
+        pending = []
+        try scanToEnd(repairTail: false, each)
     }
 
-    /// Reads from `endOffset` to end of file. Only a writer holding the lock may cut a torn tail.
-    private func scanToEnd(repairTail: Bool) throws(JournalError) {
+    /// Reads from `endOffset` to end of file in chunks (memory stays small however long the file).
+    /// Only a writer holding the lock may cut a torn tail.
+    private func scanToEnd(repairTail: Bool, _ each: (StoredEvent) -> Void) throws(JournalError) {
         guard let size = Sys.fileSize(fd) else { throw .io(path: path, operation: "fstat", errno: errno) }
         if size < endOffset { throw .replaced(path: path) }
-        guard size > endOffset else { return }
-        guard let bytes = Sys.pread(fd, from: endOffset, count: Int(size - endOffset)) else {
-            throw .io(path: path, operation: "read", errno: errno)
-        }
-        let base = endOffset
-        var problem: (Int, FrameProblem)? = nil
-        var consumed = 0
-        bytes.withUnsafeBytes { b in
-            var off = 0
-            pending.reserveCapacity(pending.count + b.count / 120)
-            while off < b.count {
-                switch FrameParser.frame(b, at: off, expectedSeq: lastSeq + 1) {
-                case .failure(let p):
-                    problem = (off, p)
-                    consumed = off
-                    return
-                case .success(let f):
-                    if let e = FrameParser.event(f, in: b) {
-                        note(e)
-                        pending.append(e)
-                    }
-                    lastSeq = f.seq
-                    off += f.size
-                }
+        var want = Self.chunkSize
+        while size > endOffset {
+            let count = Int(min(size - endOffset, Int64(max(want, Self.chunkSize))))
+            guard let bytes = Sys.pread(fd, from: endOffset, count: count) else {
+                throw .io(path: path, operation: "read", errno: errno)
             }
-            consumed = off
+            let base = endOffset
+            let atEnd = base + Int64(bytes.count) >= size
+            var problem: (Int, FrameProblem)? = nil
+            var consumed = 0
+            bytes.withUnsafeBytes { b in
+                var off = 0
+                while off < b.count {
+                    switch FrameParser.frame(b, at: off, expectedSeq: lastSeq + 1) {
+                    case .failure(let p):
+                        problem = (off, p)
+                        consumed = off
+                        return
+                    case .success(let f):
+                        if let e = FrameParser.event(f, in: b) {
+                            note(e)
+                            each(e)
+                        }
+                        lastSeq = f.seq
+                        off += f.size
+                    }
+                }
+                consumed = off
+            }
+            endOffset = base + Int64(consumed)
+            guard let (at, why) = problem else { continue }
+            // A record cut by the chunk, not by the file: read on from its start.
+            if case .incomplete(let need) = why, !atEnd {
+                want = need
+                continue
+            }
+            // Damage or a torn tail: decide on everything after it, not just this chunk.
+            let rest = bytes.count == Int(size - base) ? bytes : (Sys.pread(fd, from: base, count: Int(size - base)) ?? bytes)
+            let next = rest.withUnsafeBytes { FrameParser.nextValidRecord($0, from: at + 1) }
+            if let next {
+                throw .damaged(path: path, offset: base + Int64(at), afterSeq: lastSeq, reason: why.description,
+                               nextValidOffset: base + Int64(next))
+            }
+            // A torn tail: a writer died mid-record (or, for a reader, one is writing right now).
+            guard repairTail else { return }
+            let cut = Array(rest[at...])
+            let aside = "\(path).torn-\(base + Int64(at))-\(WallClock.nowMillis)"
+            guard Sys.writeAside(cut, to: aside) else { throw .io(path: path, operation: "save torn tail to \(aside)", errno: errno) }
+            guard ftruncate(fd, off_t(endOffset)) == 0 else { throw .io(path: path, operation: "ftruncate", errno: errno) }
+            guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
+            return
         }
-        endOffset = base + Int64(consumed)
-        guard let (at, why) = problem else { return }
-        let next = bytes.withUnsafeBytes { FrameParser.nextValidRecord($0, from: at + 1) }
-        if let next {
-            throw .damaged(path: path, offset: base + Int64(at), afterSeq: lastSeq, reason: why.description,
-                           nextValidOffset: base + Int64(next))
-        }
-        // A torn tail: a writer died mid-record (or, for a reader, one is writing right now).
-        guard repairTail else { return }
-        let cut = Array(bytes[at...])
-        let aside = "\(path).torn-\(base + Int64(at))-\(WallClock.nowMillis)"
-        guard Sys.writeAside(cut, to: aside) else { throw .io(path: path, operation: "save torn tail to \(aside)", errno: errno) }
-        guard ftruncate(fd, off_t(endOffset)) == 0 else { throw .io(path: path, operation: "ftruncate", errno: errno) }
-        guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
     }
 
+    /// Bytes read per step of a scan: large enough that the system calls do not show.
+    static let chunkSize = 4 << 20
+
     private func note(_ e: StoredEvent) {
+        // Only a writer checks versions: a read-only replay skips a dictionary update per event.
+        guard writable else { return }
         marks[e.event.ticket] = (e.version, e.event.actor, e.event.at)
     }
 
+    /// The ticket's version as this journal last saw it (kept by writable journals only).
     public func version(of ticket: TicketID) -> UInt32 { marks[ticket]?.version ?? 0 }
 
     // MARK: Appending
@@ -184,7 +210,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         guard !events.isEmpty else { return [] }
         return try withLock { () throws(JournalError) -> [StoredEvent] in
             try checkNotReplaced()
-            try scanToEnd(repairTail: true)
+            try scanToEnd(repairTail: true) { pending.append($0) }
             for (ticket, expected) in expecting {
                 let current = marks[ticket]
                 if (current?.version ?? 0) != expected {

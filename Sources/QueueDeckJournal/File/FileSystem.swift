@@ -9,17 +9,20 @@ enum Sys {
         return fstat(fd, &st) == 0 ? Int64(st.st_size) : nil
     }
 
+    /// Up to `count` bytes from `offset` (fewer at end of file), read into memory that is not zeroed first.
     static func pread(_ fd: Int32, from offset: Int64, count: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            let n = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(offset) + off_t(got)) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            got += n
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            var got = 0
+            while got < count {
+                let n = Glibc.pread(fd, buf.baseAddress! + got, count - got, off_t(offset) + off_t(got))
+                if n < 0 { if errno == EINTR { continue }; failed = true; break }
+                if n == 0 { break }
+                got += n
+            }
+            initialized = got
         }
-        if got < count { out.removeLast(count - got) }
-        return out
+        return failed ? nil : out
     }
 
     /// Syncs a directory so a rename or create in it is durable.

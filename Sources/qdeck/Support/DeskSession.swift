@@ -42,14 +42,18 @@ final class DeskSession: @unchecked Sendable {
             }
         }
         journal = try FileJournal(path: journalPath, create: create, writable: writable)
-        state = DeskState(autoCloseAfter: rules.autoCloseAfter)
-        let events = try journal.readNew()
+        // Folded as they are read: a million events are never all in memory at once.
+        var folded = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        var later: [StoredEvent] = []
         if let moment {
-            state.apply(events.lazy.filter { $0.event.at <= moment })
-            if keepLater { laterEvents = events.filter { $0.event.at > moment } }
+            try journal.readNew { e in
+                if e.event.at <= moment { folded.apply(e) } else if keepLater { later.append(e) }
+            }
         } else {
-            state.apply(events)
+            try journal.readNew { folded.apply($0) }
         }
+        state = folded
+        laterEvents = later
     }
 
     /// Folds in whatever other processes appended since.
