@@ -3,6 +3,7 @@ import QueueDeckDomain
 import QueueDeckJournal
 
 /// Benchmarks and the crash-test writer. Build in release for figures:
+///   swift build -c release && .build/release/qdeck-bench all [DIR]   (every scale figure, with baselines)
 ///   swift run -c release qdeck-bench append [DIR] [N]
 ///   swift run -c release qdeck-bench replay [DIR] [EVENTS]
 ///   swift run -c release qdeck-bench console [DIR] [TICKETS]
@@ -23,10 +24,11 @@ case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDire
 case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
 case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
 case "replay-vs-python": ReplayVsPython.run(Array(args.dropFirst()))
+case "all": AllBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory())
 case "crash-suite": CrashSuite.run(Array(args.dropFirst()))
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: qdeck-bench append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
+    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)
 }

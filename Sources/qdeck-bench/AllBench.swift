@@ -1,0 +1,45 @@
+import Foundation
+
+/// `qdeck-bench all [DIR]`: every scale figure of docs/PERFORMANCE.md in one run, each beside its
+/// baseline: durable append vs raw write+fdatasync, replay vs JSONDecoder, a 1,000,000-event desk
+/// (`qdeck demo --events`), its full replay vs Python's json, `qdeck stats` start-up and memory on
+/// it, and live propagation to 3 follower processes.
+enum AllBench {
+    static func run(dir: String) {
+        let root = dir + "/qdeck-all-\(getpid())"
+        try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        print("== durable append (issue 2)")
+        AppendBench.run(dir: root, n: 2000)
+        print("\n== replay vs JSONDecoder (issue 2)")
+        ReplayBench.run(dir: root, events: 500_000)
+        print("\n== a year of history: 1,000,000 events (issue 6)")
+        let qdeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qdeck").path
+        let journal = root + "/year.journal"
+        let (demoSecs, _) = timed(qdeck, ["--journal", journal, "demo", "--events", "1000000", "--no-console"])
+        print("  qdeck demo --events 1000000: \(f1(demoSecs)) s")
+        ReplayVsPython.run([journal])
+        var best = Double.infinity
+        var rssKB = 0
+        for _ in 0..<3 {
+            // /usr/bin/time reports this one process's peak RSS.
+            let rss = root + "/rss"
+            best = min(best, timed("/usr/bin/time", ["-o", rss, "-f", "%M", qdeck, "--journal", journal, "stats"]).0)
+            rssKB = max(rssKB, Int((try? String(contentsOfFile: rss, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0)
+        }
+        print("  qdeck stats (full replay, no snapshot): \(f1(best * 1000)) ms best of 3; peak RSS \(rssKB / 1024) MB (target 0.5 s with a snapshot, RSS < 1 GiB)")
+        print("\n== live propagation (issue 6)")
+        PropagationBench.run(dir: root, n: 1000)
+    }
+
+    static func timed(_ path: String, _ args: [String]) -> (Double, Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        let t0 = nanos()
+        try! p.run()
+        p.waitUntilExit()
+        return (Double(nanos() - t0) / 1e9, p.terminationStatus)
+    }
+}
