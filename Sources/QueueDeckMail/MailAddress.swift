@@ -59,14 +59,12 @@ public struct MailAddress: Hashable, Sendable {
         var out = ""
         var inQuote = false
         var escaped = false
-        var sawQuoted = false
         for ch in noComments {
             if escaped { out.append(ch); escaped = false; continue }
             if ch == "\\" && inQuote { escaped = true; continue }
-            if ch == "\"" { inQuote.toggle(); sawQuoted = true; continue }
+            if ch == "\"" { inQuote.toggle(); continue }
             out.append(ch)
         }
-        _ = sawQuoted
         let decoded = EncodedWords.decode(out)
         return decoded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
     }

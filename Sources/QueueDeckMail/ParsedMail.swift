@@ -67,7 +67,7 @@ public enum MailParser {
         // Body: Python's get_body order — depth first, attachments and message/* skipped.
         var textSource = "none"
         var text = ""
-        var chosen: ObjectIdentifierBox?
+        var chosen: [Int]?  // the body part's path in the tree, left out of the attachments
         if let (part, path) = findBody(root, subtype: "plain", path: []) {
             let (t, outcome) = part.text
             text = t
@@ -106,8 +106,6 @@ public enum MailParser {
             envelopeSender: envelope,
             problems: problems)
     }
-
-    typealias ObjectIdentifierBox = [Int]
 
     static func note(_ o: Charsets.Outcome, _ what: String, _ problems: inout [String]) {
         switch o {

@@ -16,7 +16,7 @@ enum AllBench {
         print("\n== a year of history: 1,000,000 events (issue 6)")
         let qdeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qdeck").path
         let journal = root + "/year.journal"
-        let (demoSecs, _) = timed(qdeck, ["--journal", journal, "demo", "--events", "1000000", "--no-console"])
+        let demoSecs = timed(qdeck, ["--journal", journal, "demo", "--events", "1000000", "--no-console"])
         print("  qdeck demo --events 1000000: \(f1(demoSecs)) s")
         ReplayVsPython.run([journal])
         var best = Double.infinity
@@ -24,7 +24,7 @@ enum AllBench {
         for _ in 0..<3 {
             // /usr/bin/time reports this one process's peak RSS.
             let rss = root + "/rss"
-            best = min(best, timed("/usr/bin/time", ["-o", rss, "-f", "%M", qdeck, "--journal", journal, "stats"]).0)
+            best = min(best, timed("/usr/bin/time", ["-o", rss, "-f", "%M", qdeck, "--journal", journal, "stats"]))
             rssKB = max(rssKB, Int((try? String(contentsOfFile: rss, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0)
         }
         print("  qdeck stats (full replay, no snapshot): \(f1(best * 1000)) ms best of 3; peak RSS \(rssKB / 1024) MB (target 0.5 s with a snapshot, RSS < 1 GiB)")
@@ -32,14 +32,10 @@ enum AllBench {
         PropagationBench.run(dir: root, n: 1000)
     }
 
-    static func timed(_ path: String, _ args: [String]) -> (Double, Int32) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
+    /// Seconds a program takes to run to its end.
+    static func timed(_ path: String, _ args: [String]) -> Double {
         let t0 = nanos()
-        try! p.run()
-        p.waitUntilExit()
-        return (Double(nanos() - t0) / 1e9, p.terminationStatus)
+        _ = runProgram(path, args)
+        return Double(nanos() - t0) / 1e9
     }
 }

@@ -21,30 +21,18 @@ enum MaildirBench {
         let qdeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qdeck").path
         let journal = root + "/desk.journal"
         let t0 = nanos()
-        let (status, out) = runProcess(qdeck, ["--journal", journal, "ingest", "maildir", maildir])
+        let (status, out) = runProgram(qdeck, ["--journal", journal, "ingest", "maildir", maildir])
         let seconds = Double(nanos() - t0) / 1e9
         print("qdeck ingest maildir: \(out.trimmingCharacters(in: .whitespacesAndNewlines)) (exit \(status))")
         let size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
         print("  \(f1(seconds * 1000)) ms: \(Int(Double(n) / seconds)) messages/s, journal \(size / 1024) kB")
         let t1 = nanos()
         let script = "import email, email.policy, glob, sys\nn = 0\nfor p in glob.glob(sys.argv[1] + '/cur/*'):\n    m = email.message_from_binary_file(open(p, 'rb'), policy=email.policy.default)\n    b = m.get_body(('plain', 'html'))\n    t = b.get_content() if b is not None else ''\n    s = str(m['subject']); f = str(m['from'])\n    n += 1\nprint(n)\n"
-        let (ps, pout) = runProcess("/usr/bin/env", ["python3", "-c", script, maildir])
+        let (ps, pout) = runProgram("/usr/bin/env", ["python3", "-c", script, maildir])
         let pySeconds = Double(nanos() - t1) / 1e9
         print("baseline: python3 email (policy.default) parse only, no storage: \(pout.trimmingCharacters(in: .whitespacesAndNewlines)) messages (exit \(ps))")
         print("  \(f1(pySeconds * 1000)) ms: \(Int(Double(n) / pySeconds)) messages/s")
         print("qdeck import (parse + thread + store + fsync) vs Python parse only: \(f1(pySeconds / seconds))x")
-    }
-
-    static func runProcess(_ path: String, _ args: [String]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try! p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     static let names = ["Ilze Bērziņa", "Jonas Petraitis", "Ольга Смирнова", "Hélène Dubois", "王伟", "Zoë Brown", "Νίκος Παπαδάκης", "Anne Person"]

@@ -22,20 +22,9 @@ enum ReplayVsPython {
         let qdeck = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qdeck").path
         let dump = NSTemporaryDirectory() + "qdeck-dump-\(getpid()).jsonl"
         defer { unlink(dump) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "'\(qdeck)' --journal '\(path)' log dump > '\(dump)'"]
-        try! p.run()
-        p.waitUntilExit()
+        _ = runProgram("/bin/sh", ["-c", "'\(qdeck)' --journal '\(path)' log dump > '\(dump)'"])
         let script = "import json, sys, time\nbest = 1e9\nfor _ in range(3):\n    t = time.perf_counter()\n    n = 0\n    with open(sys.argv[1]) as f:\n        for line in f:\n            json.loads(line); n += 1\n    best = min(best, time.perf_counter() - t)\nprint(n, best)\n"
-        let py = Process()
-        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        py.arguments = ["python3", "-c", script, dump]
-        let pipe = Pipe()
-        py.standardOutput = pipe
-        try! py.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
-        py.waitUntilExit()
+        let out = runProgram("/usr/bin/env", ["python3", "-c", script, dump]).1.split(separator: " ")
         let pyEvents = Int(out.first ?? "") ?? 0
         let pySecs = Double(out.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .nan
         let size = (try? FileManager.default.attributesOfItem(atPath: dump)[.size] as? Int) ?? 0

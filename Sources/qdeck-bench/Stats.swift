@@ -13,3 +13,16 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 func f1(_ x: Double) -> String { String(format: "%.1f", x) }
+
+/// Runs a program to its end; its exit status and standard output.
+func runProgram(_ path: String, _ args: [String]) -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try! p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}

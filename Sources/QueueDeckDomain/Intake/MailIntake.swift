@@ -78,7 +78,7 @@ extension Intake {
         if body.isEmpty { body = m.attachments.isEmpty ? "(no text)" : "(no text; see the attachments)" }
         let customer = known(m.from ?? Customer(name: "unknown sender"), in: state)
         let subject = m.subject.trimmingWhitespace().isEmpty ? "(no subject)" : m.subject.trimmingWhitespace()
-        let flagTag = [event(.desk, now, "system", .tagged(added: ["unreadable"], removed: []))]
+        let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: ["unreadable"], removed: [])) }
 
         if let t = target, let ticket = state[t] {
             if ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) == .closed {
@@ -86,24 +86,18 @@ extension Intake {
                 let o = TicketOpening(channel: .email, customer: ticket.customer, subject: ticket.subject, body: body,
                                       priority: ticket.priority, department: ticket.department, linkedFrom: t)
                 var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
-                if flagged { events += flagTag.map { retarget($0, id) } }
+                if flagged { events.append(flag(id)) }
                 return IntakeOutcome(result: .linked(id, from: t), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
             }
             var events = [event(t, now, "customer", .customerMessage(body: body)), event(t, now, "system", .intake(record))]
-            if flagged && !ticket.tags.contains("unreadable") { events += flagTag.map { retarget($0, t) } }
+            if flagged && !ticket.tags.contains("unreadable") { events.append(flag(t)) }
             return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
         }
         let id = freshID(state, newID)
         let o = TicketOpening(channel: .email, customer: customer, subject: subject, body: body,
                               department: rules.department(forQueue: m.queue))
         var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
-        if flagged { events += flagTag.map { retarget($0, id) } }
+        if flagged { events.append(flag(id)) }
         return IntakeOutcome(result: .created(id), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
-    }
-
-    static func retarget(_ e: Event, _ id: TicketID) -> Event {
-        var e = e
-        e.ticket = id
-        return e
     }
 }

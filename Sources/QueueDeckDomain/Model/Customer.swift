@@ -34,7 +34,8 @@ public struct Customer: Hashable, Sendable {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    /// Without leading and trailing white space (intake and the command line use it too).
+    public func trimmingWhitespace() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

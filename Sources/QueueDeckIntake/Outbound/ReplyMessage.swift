@@ -1,3 +1,4 @@
+import Foundation
 import QueueDeckDomain
 import QueueDeckMail
 
@@ -8,7 +9,7 @@ public enum ReplyMessage {
         let customerIDs = thread.filter { !$0.hasPrefix("<qdeck.") && $0 != m.messageID }
         let references = Array(thread.filter { $0 != m.messageID }.suffix(20))
         var subject = ticket.subject
-        while let r = subject.range(ofPrefix: ["re:", "aw:", "sv:", "fwd:", "fw:"]) { subject = String(subject[r...]).trimmedSpaces() }
+        while let rest = subject.index(afterPrefix: ["re:", "aw:", "sv:", "fwd:", "fw:"]) { subject = String(subject[rest...]).trimmingWhitespace() }
         let tag = "[\(ticket.id)]"
         subject += subject.contains(tag) ? "" : " " + tag
         var h: [(String, String)] = [
@@ -32,7 +33,7 @@ public enum ReplyMessage {
     static func address(_ raw: String) -> String {
         let clean = raw.filter { $0 != "\r" && $0 != "\n" }
         guard let lt = clean.lastIndex(of: "<") else { return clean }
-        let name = String(clean[..<lt]).trimmedSpaces()
+        let name = String(clean[..<lt]).trimmingWhitespace()
         let addr = String(clean[lt...])
         if name.isEmpty { return addr }
         if name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
@@ -56,22 +57,7 @@ public enum ReplyMessage {
         return words.joined(separator: "\n ")
     }
 
-    static func word(_ bytes: [UInt8]) -> String { "=?utf-8?b?" + base64(bytes) + "?=" }
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var out = ""
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(table[Int(b0 >> 2)])
-            out.append(table[Int((b0 & 3) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? table[Int((b1 & 15) << 2 | b2 >> 6)] : "=")
-            out.append(i + 2 < bytes.count ? table[Int(b2 & 63)] : "=")
-            i += 3
-        }
-        return out
-    }
+    static func word(_ bytes: [UInt8]) -> String { "=?utf-8?b?" + Data(bytes).base64EncodedString() + "?=" }
 
     static func rfc5322Date(_ t: Instant) -> String {
         let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
@@ -90,17 +76,10 @@ extension Int64 {
 }
 
 extension String {
-    func trimmedSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-
     func replacingQuotes() -> String { String(flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }) }
 
     /// The index after a leading reply/forward prefix, if there is one.
-    func range(ofPrefix prefixes: [String]) -> String.Index? {
+    func index(afterPrefix prefixes: [String]) -> String.Index? {
         let lower = lowercased()
         for p in prefixes where lower.hasPrefix(p) { return index(startIndex, offsetBy: p.count) }
         return nil

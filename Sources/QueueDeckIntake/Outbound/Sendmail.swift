@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QueueDeckDomain
 
 /// Hands a message to the local mail system's sendmail interface: the command gets the message on
 /// standard input; exit 0 means the mail system took responsibility for it.
@@ -12,7 +13,7 @@ public struct Sendmail: Sendable {
 
     /// `$QDECK_SENDMAIL`, split at spaces, else `/usr/sbin/sendmail -oi -t`.
     public init(environment: [String: String]) {
-        let text = environment["QDECK_SENDMAIL"].flatMap { $0.trimmedSpaces().isEmpty ? nil : $0 } ?? Self.defaultCommand
+        let text = environment["QDECK_SENDMAIL"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 } ?? Self.defaultCommand
         command = text.split(separator: " ").map(String.init)
     }
 
@@ -92,7 +93,7 @@ public struct Sendmail: Sendable {
             }
         }
         close(errPipe[0])
-        let said = String(decoding: errText, as: UTF8.self).split(whereSeparator: { $0 == "\n" }).joined(separator: " ").trimmedSpaces()
+        let said = String(decoding: errText, as: UTF8.self).split(whereSeparator: { $0 == "\n" }).joined(separator: " ").trimmingWhitespace()
         let exited = (status & 0x7F) == 0
         let code = (status >> 8) & 0xFF
         if exited && code == 0 {

@@ -13,20 +13,11 @@ public enum QueueLogLine {
         guard fields.count >= 5 else { throw fail("line", "expected epoch|callid|queue|agent|EVENT|data..., found \(fields.count) field(s)") }
         let epochText = fields[0].split(separator: ".").first.map(String.init) ?? ""
         guard let epoch = Int64(epochText), epoch > 0, epoch < 32_503_680_000 else { throw fail("epoch", "'\(fields[0].prefix(40))' is not a Unix time") }
-        let event = fields[4].trimmingCharacters()
+        let event = fields[4].trimmingWhitespace()
         guard !event.isEmpty, event.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw fail("event", "'\(event.prefix(40))' is not an event name")
         }
         return CallEvent(at: Instant(ms: epoch * 1000), callID: fields[1], queue: fields[2], agent: fields[3], event: event.uppercased(),
                          data: Array(fields.dropFirst(5)), key: "ql:" + String(text))
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

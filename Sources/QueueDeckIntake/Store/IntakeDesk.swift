@@ -19,12 +19,18 @@ public final class IntakeDesk {
         return TicketID.random(using: &g)
     }
 
-    public init(journal: FileJournal, rules: DeskRules) throws(JournalError) {
+    public convenience init(journal: FileJournal, rules: DeskRules) throws(JournalError) {
+        var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
+        try journal.readNew { state.apply($0) }
+        self.init(journal: journal, rules: rules, state: state)
+    }
+
+    /// With a desk already folded from this journal (a command that has just read it): no second replay.
+    public init(journal: FileJournal, rules: DeskRules, state: DeskState) {
         self.journal = journal
         self.rules = rules
         lockPath = journal.path + ".intake-lock"
-        state = DeskState(autoCloseAfter: rules.autoCloseAfter)
-        state.apply(try journal.readNew())
+        self.state = state
     }
 
     deinit { if lockFD >= 0 { close(lockFD) } }

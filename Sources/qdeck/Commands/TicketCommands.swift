@@ -46,7 +46,7 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
     // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
     let queued = queuedReplies(stored)
     if !queued.isEmpty {
-        try sendReplies(g, desk: try intakeDesk(g), only: queued)
+        try sendReplies(g, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued)
     }
 }
 
