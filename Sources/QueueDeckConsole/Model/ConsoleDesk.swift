@@ -13,6 +13,8 @@ public final class ConsoleDesk {
     public var cannedResponses: [CannedResponse] { rules.cannedResponses }
     /// Called with what each action stored (the executable hands email replies to the mail system).
     public var afterAppend: (([StoredEvent]) -> Void)?
+    /// Writes a snapshot in the background as events accumulate (the console runs for hours).
+    public var snapshots: SnapshotKeeper?
 
     public init(journal: any EventJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
                 clock: @escaping () -> Instant) {
@@ -30,6 +32,7 @@ public final class ConsoleDesk {
         var before: [TicketID: Ticket] = [:]
         for e in events where before[e.event.ticket] == nil { before[e.event.ticket] = state[e.event.ticket] }
         state.apply(events)
+        snapshots?.consider(state, now: clock())
         return (events, before)
     }
 

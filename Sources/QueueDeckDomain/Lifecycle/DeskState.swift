@@ -1,5 +1,5 @@
 /// The folded state of the desk: every ticket as of the last applied event.
-public struct DeskState: Sendable {
+public struct DeskState: Sendable, Equatable {
     /// Every ticket in creation order: passes over the desk walk memory in order, which keeps a
     /// scan of 100,000 tickets several times faster than visiting a dictionary in hash order.
     public private(set) var all: [Ticket] = []
@@ -22,10 +22,41 @@ public struct DeskState: Sendable {
     public private(set) var outgoing: [String: OutgoingMail] = [:]
     /// Automatic mail that matched no ticket.
     public private(set) var held: [HeldRecord] = []
+    /// The journal's version of the desk's own events (presence, held mail), as of the last one.
+    public private(set) var deskVersion: UInt32 = 0
     /// The quiet period after which resolved tickets close; fixed for a fold.
     public let autoCloseAfter: Millis
 
     public init(autoCloseAfter: Millis) { self.autoCloseAfter = autoCloseAfter }
+
+    /// A desk restored from a snapshot: the same state a replay up to `lastSeq` folds.
+    package init(autoCloseAfter: Millis, tickets: [Ticket], lastSeq: UInt64, ticketsByContact: [String: [TicketID]],
+                 skippedEvents: Int, presence: [String: PresenceRecord], intakeKeys: [String: TicketID],
+                 aliases: [String: TicketID], mailThreads: [TicketID: [String]], outgoing: [String: OutgoingMail],
+                 held: [HeldRecord], deskVersion: UInt32) {
+        self.autoCloseAfter = autoCloseAfter
+        all = tickets
+        positions.reserveCapacity(tickets.count)
+        for (i, t) in tickets.enumerated() { positions[t.id] = i }
+        self.lastSeq = lastSeq
+        self.ticketsByContact = ticketsByContact
+        self.skippedEvents = skippedEvents
+        self.presence = presence
+        self.intakeKeys = intakeKeys
+        self.aliases = aliases
+        self.mailThreads = mailThreads
+        self.outgoing = outgoing
+        self.held = held
+        self.deskVersion = deskVersion
+    }
+
+    /// Equal folds: what a snapshot check compares (positions follow from the tickets).
+    public static func == (a: DeskState, b: DeskState) -> Bool {
+        a.autoCloseAfter == b.autoCloseAfter && a.lastSeq == b.lastSeq && a.all == b.all &&
+            a.ticketsByContact == b.ticketsByContact && a.skippedEvents == b.skippedEvents && a.presence == b.presence &&
+            a.intakeKeys == b.intakeKeys && a.aliases == b.aliases && a.mailThreads == b.mailThreads &&
+            a.outgoing == b.outgoing && a.held == b.held && a.deskVersion == b.deskVersion
+    }
 
     public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }
     public var count: Int { all.count }
@@ -48,6 +79,7 @@ public struct DeskState: Sendable {
         lastSeq = max(lastSeq, stored.seq)
         let e = stored.event
         if e.ticket == .desk {
+            deskVersion = stored.version
             switch e.kind {
             case .presence(let agent, let p): presence[agent] = PresenceRecord(presence: p, since: e.at)
             case .intake(let r):
@@ -78,6 +110,8 @@ public struct DeskState: Sendable {
             all[index].updatedAt = e.at
             all[index].lastActor = e.actor
         } else {
+            // Still the ticket's version in the journal: the next command on it must expect it.
+            all[index].version = stored.version
             skippedEvents += 1
         }
     }

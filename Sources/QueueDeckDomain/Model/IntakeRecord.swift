@@ -80,6 +80,20 @@ public struct OutgoingMail: Hashable, Sendable {
     /// The last failure, kept after a later step (shown in the outbox).
     public var lastError: String?
 
+    package init(messageID: String, ticket: TicketID, to: String, body: String, author: String, queuedAt: Instant,
+                 step: DeliveryStep, stepAt: Instant, attempts: Int, lastError: String?) {
+        self.messageID = messageID
+        self.ticket = ticket
+        self.to = to
+        self.body = body
+        self.author = author
+        self.queuedAt = queuedAt
+        self.step = step
+        self.stepAt = stepAt
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+
     /// Not yet sent: queued, failed, or (after a crash mid-hand-over) unknown.
     public var inOutbox: Bool { step != .sent }
 }
@@ -88,4 +102,9 @@ public struct OutgoingMail: Hashable, Sendable {
 public struct HeldRecord: Hashable, Sendable {
     public var at: Instant
     public var record: IntakeRecord
+
+    package init(at: Instant, record: IntakeRecord) {
+        self.at = at
+        self.record = record
+    }
 }

@@ -10,6 +10,13 @@ public struct ConversationEntry: Hashable, Sendable {
     public var author: String
     public var at: Instant
     public var body: String
+
+    package init(kind: EntryKind, author: String, at: Instant, body: String) {
+        self.kind = kind
+        self.author = author
+        self.at = at
+        self.body = body
+    }
 }
 
 /// One change of status, assignment, priority, tags or schedule, with who did it and when.
@@ -18,6 +25,12 @@ public struct HistoryEntry: Hashable, Sendable {
     public var at: Instant
     public var actor: String
     public var change: Change
+
+    package init(at: Instant, actor: String, change: Change) {
+        self.at = at
+        self.actor = actor
+        self.change = change
+    }
 
     public enum Change: Hashable, Sendable {
         case created(Channel, Priority)
@@ -72,6 +85,11 @@ public struct HistoryEntry: Hashable, Sendable {
 public struct RunInterval: Hashable, Sendable {
     public var start: Instant
     public var end: Instant?
+
+    package init(start: Instant, end: Instant?) {
+        self.start = start
+        self.end = end
+    }
 }
 
 /// A period in which the customer waited for a reply; closed by an agent reply.
@@ -79,13 +97,20 @@ public struct ResponseWindow: Hashable, Sendable {
     public var from: Instant
     public var to: Instant
     public var first: Bool
+
+    package init(from: Instant, to: Instant, first: Bool) {
+        self.from = from
+        self.to = to
+        self.first = first
+    }
 }
 
 /// A ticket: a value type whose fields live in one copy-on-write box. Copying a ticket (reading it out
 /// of the desk state, iterating 100,000 of them) costs one retain; `_modify` accessors keep appends
 /// to its conversation and history in place.
 public struct Ticket: Hashable, Sendable {
-    final class Storage: @unchecked Sendable {
+    /// Package access: the snapshot codec restores tickets without replaying their events.
+    package final class Storage: @unchecked Sendable {
         var id: TicketID
         var version: UInt32
         var channel: Channel
@@ -112,11 +137,11 @@ public struct Ticket: Hashable, Sendable {
         var runLog: [RunInterval]
         var responses: [ResponseWindow]
         var customerChars: Int
-        var messageCount = 0
-        var slot = 0
-        var abandonments: [Instant] = []
+        package var messageCount = 0
+        package var slot = 0
+        package var abandonments: [Instant] = []
 
-        init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int) {
+        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int) {
             self.id = id
             self.version = version
             self.channel = channel
@@ -156,6 +181,9 @@ public struct Ticket: Hashable, Sendable {
 
     private var storage: Storage
 
+    /// A ticket restored from a snapshot.
+    package init(restoring storage: Storage) { self.storage = storage }
+
     private mutating func unique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
@@ -170,7 +198,8 @@ public struct Ticket: Hashable, Sendable {
             a.firstResponseAt == b.firstResponseAt && a.waitingSince == b.waitingSince &&
             a.lastCustomerMessageAt == b.lastCustomerMessageAt && a.linkedFrom == b.linkedFrom &&
             a.linkedTo == b.linkedTo && a.entries == b.entries && a.history == b.history && a.runLog == b.runLog &&
-            a.responses == b.responses && a.customerChars == b.customerChars && a.abandonments == b.abandonments)
+            a.responses == b.responses && a.customerChars == b.customerChars && a.abandonments == b.abandonments &&
+            a.messageCount == b.messageCount && a.slot == b.slot)
     }
 
     public func hash(into h: inout Hasher) {

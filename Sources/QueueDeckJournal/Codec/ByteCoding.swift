@@ -44,12 +44,14 @@ struct DecodeFailure: Error, CustomStringConvertible {
 struct ByteReader {
     let base: UnsafeRawBufferPointer
     var pos = 0
+    /// Where `base` starts in the larger whole, for error offsets.
+    var origin = 0
     init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
     var atEnd: Bool { pos == base.count }
 
     mutating func need(_ n: Int, _ field: String) throws(DecodeFailure) {
-        guard n >= 0, pos + n <= base.count else { throw DecodeFailure(field: field, offset: pos) }
+        guard n >= 0, pos + n <= base.count else { throw DecodeFailure(field: field, offset: origin + pos) }
     }
     mutating func u8(_ field: String) throws(DecodeFailure) -> UInt8 {
         try need(1, field)

@@ -18,8 +18,12 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     /// End of the last valid record we have read.
     public private(set) var endOffset: Int64 = 0
     public private(set) var lastSeq: UInt64 = 0
+    /// Start of the last valid record: with `endOffset` and `lastSeq`, where a snapshot is bound.
+    public private(set) var lastRecordOffset: Int64 = 0
     /// The latest version of each ticket, and who made it: for the expected-version check.
-    private var marks: [TicketID: (version: UInt32, actor: String, at: Instant)] = [:]
+    private var marks: [TicketID: Mark] = [:]
+    /// Versions as of the snapshot this journal was resumed from (its marks start after it).
+    private var resumedMarks: ((TicketID) -> Mark?)?
     /// Events read (by catch-up or our own appends) but not yet handed out by `readNew`.
     private var pending: [StoredEvent] = []
     private var broken: JournalError?
@@ -99,6 +103,38 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         }
     }
 
+    /// Where the events handed out so far end; nil while some appended ones are not yet handed out.
+    public var position: JournalPosition? {
+        guard pending.isEmpty, lastSeq > 0 else { return nil }
+        return JournalPosition(uuid: uuid, seq: lastSeq, offset: endOffset, lastRecordOffset: lastRecordOffset)
+    }
+
+    /// Whether `p` is a place in this file: same UUID, and a whole valid record with p's sequence
+    /// number ending exactly at p's offset. Cheap: one record is read.
+    public func holds(_ p: JournalPosition) -> Bool {
+        if uuid.isEmpty { try? readHeader(initialise: false) }
+        guard p.uuid == uuid, p.seq > 0, p.lastRecordOffset >= Int64(Layout.headerSize), p.offset > p.lastRecordOffset,
+              p.offset - p.lastRecordOffset <= Int64(Layout.recordSize(payload: Layout.maxPayload)),
+              let size = Sys.fileSize(fd), size >= p.offset,
+              let bytes = Sys.pread(fd, from: p.lastRecordOffset, count: Int(p.offset - p.lastRecordOffset)) else { return false }
+        return bytes.withUnsafeBytes { b -> Bool in
+            guard case .success(let f) = FrameParser.frame(b, at: 0, expectedSeq: p.seq) else { return false }
+            return f.size == b.count
+        }
+    }
+
+    /// Starts reading after `p` (which `holds`) instead of from the beginning: a snapshot covers
+    /// everything before it. `versions` gives each ticket's version as of `p` (only a writer asks).
+    /// False leaves the journal as it was, to be read from the start.
+    public func resume(at p: JournalPosition, versions: @escaping (TicketID) -> Mark?) -> Bool {
+        guard lastSeq == 0, pending.isEmpty, holds(p) else { return false }
+        endOffset = p.offset
+        lastSeq = p.seq
+        lastRecordOffset = p.lastRecordOffset
+        if writable { resumedMarks = versions }
+        return true
+    }
+
     public var uuidString: String {
         let hex = uuid.map { String($0, radix: 16).leftPadded(2) }.joined()
         let p = Array(hex)
@@ -157,6 +193,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
                             each(e)
                         }
                         lastSeq = f.seq
+                        lastRecordOffset = base + Int64(off)
                         off += f.size
                     }
                 }
@@ -193,11 +230,13 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     private func note(_ e: StoredEvent) {
         // Only a writer checks versions: a read-only replay skips a dictionary update per event.
         guard writable else { return }
-        marks[e.event.ticket] = (e.version, e.event.actor, e.event.at)
+        marks[e.event.ticket] = Mark(version: e.version, actor: e.event.actor, at: e.event.at)
     }
 
     /// The ticket's version as this journal last saw it (kept by writable journals only).
-    public func version(of ticket: TicketID) -> UInt32 { marks[ticket]?.version ?? 0 }
+    public func version(of ticket: TicketID) -> UInt32 { mark(ticket)?.version ?? 0 }
+
+    private func mark(_ ticket: TicketID) -> Mark? { marks[ticket] ?? resumedMarks?(ticket) }
 
     // MARK: Appending
 
@@ -212,7 +251,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
             try checkNotReplaced()
             try scanToEnd(repairTail: true) { pending.append($0) }
             for (ticket, expected) in expecting {
-                let current = marks[ticket]
+                let current = mark(ticket)
                 if (current?.version ?? 0) != expected {
                     throw .stale(ticket: ticket, expected: expected, actual: current?.version ?? 0,
                                  by: current?.actor ?? "nobody", at: current?.at ?? Instant(ms: 0))
@@ -222,11 +261,13 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
             var stored: [StoredEvent] = []
             var seq = lastSeq
             var versions: [TicketID: UInt32] = [:]
+            var recordStart = endOffset
             for e in events {
                 seq += 1
-                let v = (versions[e.ticket] ?? marks[e.ticket]?.version ?? 0) + 1
+                let v = (versions[e.ticket] ?? mark(e.ticket)?.version ?? 0) + 1
                 versions[e.ticket] = v
                 let before = w.bytes.count
+                recordStart = endOffset + Int64(before)
                 Layout.appendRecord(seq: seq, version: v, event: e, to: &w)
                 if w.bytes.count - before > Layout.maxPayload {
                     throw .eventTooLarge(path: path, bytes: w.bytes.count - before, limit: Layout.maxPayload)
@@ -237,6 +278,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
             guard fdatasync(fd) == 0 else { throw fail(.syncFailed(path: path, errno: errno)) }
             endOffset += Int64(w.bytes.count)
             lastSeq = seq
+            lastRecordOffset = recordStart
             for e in stored { note(e) }
             pending.append(contentsOf: stored)
             return stored
@@ -270,6 +312,32 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
 
     private func withLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
         try FileLock.withExclusive(fd: fd, path: path, timeoutSeconds: lockTimeoutSeconds, body)
+    }
+}
+
+/// A ticket's latest version in the journal, and who made it when (named in a stale refusal).
+public struct Mark: Sendable, Equatable {
+    public var version: UInt32
+    public var actor: String
+    public var at: Instant
+    public init(version: UInt32, actor: String, at: Instant) {
+        self.version = version
+        self.actor = actor
+        self.at = at
+    }
+}
+
+/// A place in one journal file: the end of the record with sequence `seq`. A snapshot is bound to it.
+public struct JournalPosition: Sendable, Equatable {
+    public var uuid: [UInt8]
+    public var seq: UInt64
+    public var offset: Int64
+    public var lastRecordOffset: Int64
+    public init(uuid: [UInt8], seq: UInt64, offset: Int64, lastRecordOffset: Int64) {
+        self.uuid = uuid
+        self.seq = seq
+        self.offset = offset
+        self.lastRecordOffset = lastRecordOffset
     }
 }
 

@@ -10,9 +10,10 @@ struct Console: DeskCommand {
         abstract: "Work the live queue in the terminal (the default command).",
         discussion: "Keys: ? inside the console lists them all. NO_COLOR=1 draws without colour.")
     @OptionGroup var globals: GlobalOptions
+    @Flag(name: .long, help: "Replay the whole journal instead of starting from a snapshot (to compare).") var replay = false
 
     func execute() throws {
-        let session = try DeskSession(globals, writable: true, create: true)
+        let session = try DeskSession(globals, writable: true, create: true, fullReplay: replay)
         try openConsole(session)
     }
 }
@@ -21,6 +22,7 @@ struct Console: DeskCommand {
 func openConsole(_ session: DeskSession) throws {
     let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
                            state: session.state, clock: clockFromEnvironment(session.now))
+    desk.snapshots = session.snapshots
     let env = ProcessInfo.processInfo.environment
     desk.afterAppend = { stored in
         let queued = queuedReplies(stored)

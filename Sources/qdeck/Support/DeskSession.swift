@@ -15,11 +15,17 @@ final class DeskSession: @unchecked Sendable {
     private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
     var rng = SystemRandomNumberGenerator()
+    /// Writes a snapshot in the background when enough events were replayed (not when time travelling).
+    private(set) var snapshots: SnapshotKeeper?
+    /// How the desk was loaded: from which snapshot, and how many events after it.
+    private(set) var load: DeskLoad?
 
-    /// Opens the journal (creating it and its folder when `create`) and replays it; with `asOf`,
-    /// only the events up to that moment (time travel: the desk as it stood then).
+    /// Opens the journal (creating it and its folder when `create`) and loads the desk: the newest
+    /// matching snapshot and the journal after it, or with `fullReplay` the whole journal. With
+    /// `asOf`, only the events up to that moment (time travel: the desk as it stood then; always a
+    /// full replay, since a snapshot holds what came later too).
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
-         keepLater: Bool = false) throws {
+         keepLater: Bool = false, fullReplay: Bool = false) throws {
         journalPath = g.journalPath(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules
@@ -43,22 +49,33 @@ final class DeskSession: @unchecked Sendable {
         }
         journal = try FileJournal(path: journalPath, create: create, writable: writable)
         // Folded as they are read: a million events are never all in memory at once.
-        var folded = DeskState(autoCloseAfter: rules.autoCloseAfter)
-        var later: [StoredEvent] = []
         if let moment {
+            var folded = DeskState(autoCloseAfter: rules.autoCloseAfter)
+            var later: [StoredEvent] = []
             try journal.readNew { e in
                 if e.event.at <= moment { folded.apply(e) } else if keepLater { later.append(e) }
             }
-        } else {
-            try journal.readNew { folded.apply($0) }
+            state = folded
+            laterEvents = later
+            return
         }
-        state = folded
-        laterEvents = later
+        let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter, useSnapshots: !fullReplay)
+        state = load.state
+        self.load = load
+        for problem in load.passedOver { if case .invalid = problem { printError("qdeck: note: \(problem); replaying the journal instead") } }
+        let keeper = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
+        keeper.onFailure = { e in
+            if case .io(_, _, let code) = e, code == EACCES || code == EROFS { return }  // a reader without write access
+            printError("qdeck: note: \(e)")
+        }
+        keeper.consider(state, now: now)
+        snapshots = keeper
     }
 
     /// Folds in whatever other processes appended since.
     func refresh() throws {
         state.apply(try journal.readNew())
+        snapshots?.consider(state, now: now)
     }
 
     func context() -> CommandContext {

@@ -63,6 +63,8 @@ protocol DeskCommand: ParsableCommand {
 
 extension DeskCommand {
     func run() throws {
+        // A snapshot being written in the background is finished before the process exits.
+        defer { SnapshotKeeper.waitForAll() }
         do {
             try execute()
         } catch let e as ExitCode {

@@ -30,6 +30,11 @@ struct GlobalOptions: ParsableArguments {
         try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: config, journalPath: journalPath, environment: environment))
     }
 
+    /// Events between snapshots (QDECK_SNAPSHOT_EVERY; 0 never writes one).
+    var snapshotEvery: Int {
+        environment["QDECK_SNAPSHOT_EVERY"].flatMap { Int($0) }.map { max(0, $0) } ?? 20_000
+    }
+
     /// The acting agent's user: QDECK_AGENT, else the OS user.
     var actingUser: String {
         if let a = environment["QDECK_AGENT"], !a.isEmpty { return a }

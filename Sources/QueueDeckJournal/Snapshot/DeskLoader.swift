@@ -1,0 +1,116 @@
+import Dispatch
+import QueueDeckDomain
+
+/// How a desk was loaded: from which snapshot, how many journal events were replayed after it,
+/// and the snapshots passed over and why.
+public struct DeskLoad {
+    public var state: DeskState
+    public var snapshot: SnapshotFile.Found?
+    public var replayedEvents: Int
+    public var passedOver: [SnapshotError]
+}
+
+/// Startup: the newest snapshot that matches the journal, then the journal's tail after it.
+/// A snapshot that does not match or does not verify is passed over, never trusted: the
+/// fallback is a full replay, never a wrong state.
+public enum DeskLoader {
+    public static func load(_ journal: FileJournal, autoCloseAfter: Millis, useSnapshots: Bool = true) throws(JournalError) -> DeskLoad {
+        var passedOver: [SnapshotError] = []
+        var restored: DeskState?
+        var used: SnapshotFile.Found?
+        if useSnapshots {
+            for found in SnapshotFile.list(journal: journal.path) {
+                do throws(SnapshotError) {
+                    let (header, state) = try verified(found, journal: journal, autoCloseAfter: autoCloseAfter)
+                    // The journal's version marks before the snapshot come from the snapshot's tickets.
+                    let versions = { (id: TicketID) -> Mark? in
+                        if id == .desk { return state.deskVersion == 0 ? nil : Mark(version: state.deskVersion, actor: "", at: Instant(ms: 0)) }
+                        return state[id].map { Mark(version: $0.version, actor: $0.lastActor, at: $0.updatedAt) }
+                    }
+                    guard journal.resume(at: header.position, versions: versions) else {
+                        throw .mismatch(path: found.path, reason: "the journal moved while it was read")
+                    }
+                    restored = state
+                    used = found
+                    break
+                } catch {
+                    passedOver.append(error)
+                }
+            }
+        }
+        var state = restored ?? DeskState(autoCloseAfter: autoCloseAfter)
+        var replayed = 0
+        try journal.readNew { e in
+            state.apply(e)
+            replayed += 1
+        }
+        return DeskLoad(state: state, snapshot: used, replayedEvents: replayed, passedOver: passedOver)
+    }
+
+    /// The snapshot's desk if it is for this journal (UUID and a record at its position), this
+    /// build and this auto-close period, and its checksums and decode hold. Cheap checks first.
+    static func verified(_ found: SnapshotFile.Found, journal: FileJournal, autoCloseAfter: Millis) throws(SnapshotError) -> (SnapshotFile.Header, DeskState) {
+        let h = try SnapshotFile.readHeader(found.path)
+        try matches(h, path: found.path, journal: journal, autoCloseAfter: autoCloseAfter)
+        return (h, try SnapshotFile.readState(found.path, header: h))
+    }
+
+    static func matches(_ h: SnapshotFile.Header, path: String, journal: FileJournal, autoCloseAfter: Millis) throws(SnapshotError) {
+        guard h.build == BuildIdentity.current else { throw .mismatch(path: path, reason: "written by another qdeck build") }
+        guard h.position.uuid == journal.uuid else { throw .mismatch(path: path, reason: "written for another journal file (UUID differs)") }
+        guard h.autoCloseAfter == autoCloseAfter else { throw .mismatch(path: path, reason: "the auto-close period has changed since") }
+        guard journal.holds(h.position) else {
+            throw .mismatch(path: path, reason: "the journal has no record \(h.position.seq) ending at byte \(h.position.offset)")
+        }
+    }
+}
+
+/// Writes a snapshot in the background whenever enough events have been folded since the last
+/// one. The owner of the journal calls `consider` on its own thread after folding; encoding and
+/// writing happen on another, with a copy of the desk (copy-on-write: cheap).
+public final class SnapshotKeeper: @unchecked Sendable {
+    public let journal: FileJournal
+    /// Events between snapshots; 0 never writes.
+    public let every: Int
+    private var coveredSeq: UInt64
+    /// Every keeper's writes: a process waits for them all before it exits.
+    private static let group = DispatchGroup()
+    private let guardLock = DispatchSemaphore(value: 1)
+    private var busy = false
+    /// Told about a snapshot that could not be written (a full disk): never fatal.
+    public var onFailure: (@Sendable (SnapshotError) -> Void)?
+    public var onWritten: (@Sendable (String, Int) -> Void)?
+
+    public init(journal: FileJournal, every: Int, coveredSeq: UInt64) {
+        self.journal = journal
+        self.every = every
+        self.coveredSeq = coveredSeq
+    }
+
+    /// Starts a background write if `state` (folded up to everything this journal has handed out)
+    /// is `every` events past the last snapshot and none is being written.
+    public func consider(_ state: DeskState, now: Instant) {
+        guard every > 0, state.lastSeq >= coveredSeq + UInt64(every),
+              let position = journal.position, position.seq == state.lastSeq else { return }
+        guardLock.wait()
+        defer { guardLock.signal() }
+        guard !busy else { return }
+        busy = true
+        coveredSeq = position.seq
+        let path = journal.path
+        DispatchQueue.global(qos: .utility).async(group: Self.group) { [self] in
+            do throws(SnapshotError) {
+                let written = try SnapshotFile.write(state, position: position, journal: path, now: now)
+                onWritten?(written.path, written.bytes)
+            } catch {
+                onFailure?(error)
+            }
+            guardLock.wait()
+            busy = false
+            guardLock.signal()
+        }
+    }
+
+    /// Waits for writes in progress (a command finishing, the console quitting).
+    public static func waitForAll() { group.wait() }
+}
