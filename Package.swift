@@ -29,7 +29,9 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW"]),
-        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain"], swiftSettings: fastRelease),
+        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC"], swiftSettings: fastRelease),
+        // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
+        .target(name: "CQueueDeckCRC"),
         // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.
         .target(name: "QueueDeckMail"),
         // Intake and outbound: mail, queue_log and chat into the journal; replies out through sendmail.

@@ -10,6 +10,21 @@ import Testing
         #expect(CRC32C.checksum([]) == 0)
     }
 
+    /// The instruction path and the table path agree on every length and alignment and on seeds.
+    @Test func crc32cInstructionMatchesTheTable() {
+        var rng = SeededGenerator(seed: 11)
+        let bytes = (0..<4099).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        bytes.withUnsafeBytes { all in
+            for start in 0..<9 {
+                for count in [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4090 - start] {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + count)])
+                    #expect(CRC32C.checksum(slice) == CRC32C.software(slice), "start \(start) count \(count)")
+                    #expect(CRC32C.checksum(slice, seed: 0xDEAD_BEEF) == CRC32C.software(slice, seed: 0xDEAD_BEEF))
+                }
+            }
+        }
+    }
+
     @Test func everyEventKindRoundTrips() throws {
         let dir = TempDir()
         let t = Sample.id(1)

@@ -97,8 +97,8 @@ public struct DeskMetrics: Sendable {
                                scope: MetricsScope = .all) -> DeskMetrics {
         let now = ctx.now
         let rules = ctx.rules
-        var channels: [Channel: ChannelFigures] = [:]
-        for c in scope.channels { channels[c] = ChannelFigures() }
+        // By channel ordinal: a dictionary copy-out and write-back per ticket showed in profiles.
+        var figuresByChannel = [ChannelFigures](repeating: ChannelFigures(), count: Channel.allCases.count)
         var buckets = bucketLimits.map { AgeBucket(label: $0.0, upTo: $0.1, count: 0) }
         var backlog = 0, created = 0, resolved = 0
         var firstResponses: [Millis] = []
@@ -114,26 +114,33 @@ public struct DeskMetrics: Sendable {
         for t in state.all {
             if t.updatedAt >= recent { active.formUnion(t.actors(since: recent)) }
             guard scope.admits(t) else { continue }
-            var figures = channels[t.channel]!
+            let slot = t.channel.ordinal
             if inPeriod(t.createdAt) { created += 1 }
-            figures.abandoned += t.abandonments.reduce(0) { $0 + (inPeriod($1) ? 1 : 0) }
+            figuresByChannel[slot].abandoned += t.abandonments.reduce(0) { $0 + (inPeriod($1) ? 1 : 0) }
             let status = ctx.status(t)
-            let targets = rules.sla.targets(for: t)
+            // Most tickets completed no target in the period: the rule match is made only when needed.
+            var matched: SLATargets?
+            let targets = { () -> SLATargets in
+                if let m = matched { return m }
+                let m = rules.sla.targets(for: t)
+                matched = m
+                return m
+            }
 
             // Completed SLA targets in the period.
             for w in t.responses where inPeriod(w.to) {
-                if let target = w.first ? targets.firstResponse : targets.nextResponse {
+                if let target = w.first ? targets().firstResponse : targets().nextResponse {
                     let ok = SLAClock.businessWait(w, in: t, calendar: rules.calendar) <= target
                     compliance.count(ok)
-                    figures.slaCompliance.count(ok)
+                    figuresByChannel[slot].slaCompliance.count(ok)
                 }
             }
             if let r = t.resolvedAt, inPeriod(r) {
                 resolved += 1
                 resolutions.append(r - t.createdAt)
-                if let target = targets.resolution, let used = SLAClock.businessTimeToResolve(t, calendar: rules.calendar) {
+                if let target = targets().resolution, let used = SLAClock.businessTimeToResolve(t, calendar: rules.calendar) {
                     compliance.count(used <= target)
-                    figures.slaCompliance.count(used <= target)
+                    figuresByChannel[slot].slaCompliance.count(used <= target)
                 }
                 if let who = resolver(of: t) { agents[who, default: AgentLoad(agent: who)].resolved += 1 }
             }
@@ -144,21 +151,21 @@ public struct DeskMetrics: Sendable {
 
             if status.isUnresolved {
                 backlog += 1
-                figures.unresolved += 1
+                figuresByChannel[slot].unresolved += 1
                 let age = now - t.createdAt
                 if let i = buckets.firstIndex(where: { $0.upTo.map { age < $0 } ?? true }) { buckets[i].count += 1 }
                 let sla = ctx.sla(t).state
-                if sla == .atRisk { figures.atRisk += 1 }
+                if sla == .atRisk { figuresByChannel[slot].atRisk += 1 }
                 if sla == .breached {
-                    figures.breached += 1
+                    figuresByChannel[slot].breached += 1
                     compliance.count(false)
-                    figures.slaCompliance.count(false)
+                    figuresByChannel[slot].slaCompliance.count(false)
                 }
                 if status.isWaitingForDesk {
-                    figures.waiting += 1
+                    figuresByChannel[slot].waiting += 1
                     if let since = t.waitingSince {
                         let waited = Double(now - since) / 1000
-                        figures.oldestWaitingSeconds = max(figures.oldestWaitingSeconds ?? 0, waited)
+                        figuresByChannel[slot].oldestWaitingSeconds = max(figuresByChannel[slot].oldestWaitingSeconds ?? 0, waited)
                     }
                 }
                 if let a = t.assignee {
@@ -167,8 +174,9 @@ public struct DeskMetrics: Sendable {
                     if t.channel != .email && t.updatedAt >= recent { live.insert(a) }
                 }
             }
-            channels[t.channel] = figures
         }
+        var channels: [Channel: ChannelFigures] = [:]
+        for c in scope.channels { channels[c] = figuresByChannel[c.ordinal] }
         for (user, var load) in agents {
             load.availability = .of(presence: state.presence[user], active: active.contains(user), live: live.contains(user))
             agents[user] = load

@@ -25,6 +25,15 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 public enum Channel: String, CaseIterable, Sendable, Codable, Hashable {
     case email, call, chat
+
+    /// 0, 1, 2: an index for per-channel arrays.
+    public var ordinal: Int {
+        switch self {
+        case .email: 0
+        case .call: 1
+        case .chat: 2
+        }
+    }
 }
 
 public enum Priority: Int, CaseIterable, Sendable, Comparable, Hashable {

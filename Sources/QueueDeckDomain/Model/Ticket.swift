@@ -9,13 +9,60 @@ public struct ConversationEntry: Hashable, Sendable {
     public var kind: EntryKind
     public var author: String
     public var at: Instant
-    public var body: String
+    private var text: Text
+
+    /// The text: held as a string, or as a range of a snapshot's shared text bytes and made a
+    /// string only when read (a desk loads 400,000 bodies and shows a handful).
+    public var body: String {
+        get {
+            switch text {
+            case .string(let s): s
+            case .shared(let bytes, let start, let count): bytes.string(start: Int(start), count: Int(count))
+            }
+        }
+        set { text = .string(newValue) }
+    }
+
+    private enum Text: Sendable {
+        case string(String)
+        case shared(SharedText, start: UInt32, count: UInt32)
+    }
 
     package init(kind: EntryKind, author: String, at: Instant, body: String) {
         self.kind = kind
         self.author = author
         self.at = at
-        self.body = body
+        text = .string(body)
+    }
+
+    /// An entry whose text is `count` bytes of `bytes` from `start`.
+    package init(kind: EntryKind, author: String, at: Instant, text bytes: SharedText, start: Int, count: Int) {
+        self.kind = kind
+        self.author = author
+        self.at = at
+        text = .shared(bytes, start: UInt32(start), count: UInt32(count))
+    }
+
+    public static func == (a: ConversationEntry, b: ConversationEntry) -> Bool {
+        a.kind == b.kind && a.author == b.author && a.at == b.at && a.body == b.body
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(kind)
+        h.combine(at)
+        h.combine(body)
+    }
+}
+
+/// UTF-8 bytes that many conversation entries point into (one snapshot chunk's texts).
+package final class SharedText: Sendable {
+    let bytes: [UInt8]
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package var count: Int { bytes.count }
+
+    func string(start: Int, count: Int) -> String {
+        guard start >= 0, count >= 0, start + count <= bytes.count else { return "" }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]), as: UTF8.self) }
     }
 }
 
@@ -35,12 +82,13 @@ public struct HistoryEntry: Hashable, Sendable {
     public enum Change: Hashable, Sendable {
         case created(Channel, Priority)
         case status(from: TicketStatus, to: TicketStatus, why: StatusReason)
-        case reassigned(fromAgent: String?, toAgent: String?, fromDepartment: String?, toDepartment: String?, reason: String)
+        // Boxed: the two rare, wide cases would otherwise set the size of every history entry.
+        indirect case reassigned(fromAgent: String?, toAgent: String?, fromDepartment: String?, toDepartment: String?, reason: String)
         case claimed(from: String?)
         case priority(from: Priority, to: Priority)
         case tags(added: [String], removed: [String])
         case abandoned(reason: String)
-        case delivery(messageID: String, step: DeliveryStep)
+        indirect case delivery(messageID: String, step: DeliveryStep)
     }
 
     public enum StatusReason: Hashable, Sendable {

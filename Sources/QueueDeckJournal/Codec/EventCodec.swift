@@ -151,7 +151,22 @@ public enum EventCodec {
         }
     }
 
-    static func presence(_ b: UInt8) -> Presence? { [1: .available, 2: .away, 3: .offline][b] }
+    // Switches, not dictionary literals: these run for every record and snapshot ticket.
+    static func presence(_ b: UInt8) -> Presence? {
+        switch b {
+        case 1: .available
+        case 2: .away
+        case 3: .offline
+        default: nil
+        }
+    }
 
-    static func channel(_ b: UInt8) -> Channel? { [1: .email, 2: .call, 3: .chat][b] }
+    static func channel(_ b: UInt8) -> Channel? {
+        switch b {
+        case 1: .email
+        case 2: .call
+        case 3: .chat
+        default: nil
+        }
+    }
 }

@@ -1,4 +1,8 @@
-/// CRC-32C (Castagnoli), slicing-by-8. Checks every record and the file header.
+import CQueueDeckCRC
+
+/// CRC-32C (Castagnoli). Checks every record, the file header and snapshots. The CPU's crc32
+/// instruction where there is one (about 6x the table version on a snapshot's 100 MB), else
+/// slicing-by-8.
 public enum CRC32C {
     static let table: [UInt32] = {
         var t = [UInt32](repeating: 0, count: 8 * 256)
@@ -18,6 +22,14 @@ public enum CRC32C {
     }()
 
     public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+        var done: Int32 = 0
+        let hw = qdeck_crc32c_hw(~seed, bytes.baseAddress, bytes.count, &done)
+        if done != 0 { return ~hw }
+        return software(bytes, seed: seed)
+    }
+
+    /// The table version: the reference the instruction is tested against.
+    static func software(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         var crc = ~seed
         var i = 0
         let n = bytes.count

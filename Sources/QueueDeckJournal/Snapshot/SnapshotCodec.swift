@@ -6,20 +6,20 @@ import QueueDeckDomain
 /// with the domain, but every field of the fold must be here: a restored desk equals a replay.
 ///
 /// Tickets are written in chunks with their byte lengths up front, so loading decodes the chunks
-/// on all cores at once.
+/// on all cores at once. A chunk is its tickets, then the text of their conversation entries:
+/// entries point into it and it is kept as one block, made into strings only when read.
 enum SnapshotCodec {
     static let ticketsPerChunk = 8192
 
     static func encode(_ s: DeskState) -> [UInt8] {
-        var chunks: [[UInt8]] = []
+        var chunks: [(tickets: [UInt8], text: [UInt8])] = []
         var start = 0
         let all = s.all
         while start < all.count {
             let end = min(start + ticketsPerChunk, all.count)
-            var w = ByteWriter()
-            w.bytes.reserveCapacity((end - start) * 512)
+            var w = SnapshotWriter()
             for i in start..<end { ticket(all[i], &w) }
-            chunks.append(w.bytes)
+            chunks.append((w.finished(), w.text.bytes))
             start = end
         }
         var w = ByteWriter()
@@ -27,9 +27,17 @@ enum SnapshotCodec {
         w.i64(s.autoCloseAfter)
         w.varint(UInt64(all.count))
         w.varint(UInt64(chunks.count))
-        for c in chunks { w.u64(UInt64(c.count)) }
-        for c in chunks { w.bytes.append(contentsOf: c) }
-        desk(s, &w)
+        for c in chunks {
+            w.u64(UInt64(c.tickets.count))
+            w.u64(UInt64(c.text.count))
+        }
+        for c in chunks {
+            w.bytes.append(contentsOf: c.tickets)
+            w.bytes.append(contentsOf: c.text)
+        }
+        var rest = SnapshotWriter()
+        desk(s, &rest)
+        w.bytes.append(contentsOf: rest.finished())
         return w.bytes
     }
 
@@ -40,13 +48,16 @@ enum SnapshotCodec {
         let autoClose = try r.i64("autoCloseAfter")
         let count = try r.count("tickets")
         let chunkCount = try r.count("chunks")
-        var ranges: [Range<Int>] = []
-        var at = r.pos + chunkCount * 8
+        var ranges: [(tickets: Range<Int>, text: Range<Int>)] = []
+        guard chunkCount <= (bytes.count - r.pos) / 16 else { throw r.failure("chunks") }
+        var at = r.pos + chunkCount * 16
         for _ in 0..<chunkCount {
             let n = try r.u64("chunk length")
             guard n <= UInt64(bytes.count - at) else { throw r.failure("chunk length") }
-            ranges.append(at..<(at + Int(n)))
-            at += Int(n)
+            let textLength = try r.u64("chunk text length")
+            guard textLength <= UInt64(bytes.count - at - Int(n)) else { throw r.failure("chunk text length") }
+            ranges.append((at..<(at + Int(n)), (at + Int(n))..<(at + Int(n) + Int(textLength))))
+            at += Int(n) + Int(textLength)
         }
         guard at <= bytes.count else { throw DecodeFailure(field: "chunks", offset: r.pos) }
         // Each chunk decodes on its own; the desk is put together in order afterwards.
@@ -57,12 +68,12 @@ enum SnapshotCodec {
         parts.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
-                var cr = ByteReader(UnsafeRawBufferPointer(rebasing: input[spans[i]]))
-                cr.origin = spans[i].lowerBound
+                let text = SharedText(Array(UnsafeRawBufferPointer(rebasing: input[spans[i].text])))
                 var tickets: [Ticket] = []
                 tickets.reserveCapacity(ticketsPerChunk)
                 do throws(DecodeFailure) {
-                    while !cr.atEnd { tickets.append(try ticket(&cr, slot: i * ticketsPerChunk + tickets.count)) }
+                    var cr = try SnapshotReader(UnsafeRawBufferPointer(rebasing: input[spans[i].tickets]), origin: spans[i].tickets.lowerBound)
+                    while !cr.atEnd { tickets.append(try ticket(&cr, slot: i * ticketsPerChunk + tickets.count, text: text)) }
                     out[i] = .success(tickets)
                 } catch {
                     out[i] = .failure(error)
@@ -78,14 +89,14 @@ enum SnapshotCodec {
             }
         }
         guard all.count == count else { throw DecodeFailure(field: "ticket count", offset: 0) }
-        r.pos = at
-        return try desk(&r, tickets: all, lastSeq: lastSeq, autoCloseAfter: autoClose)
+        var rest = try SnapshotReader(UnsafeRawBufferPointer(rebasing: bytes[at...]), origin: at)
+        return try desk(&rest, tickets: all, lastSeq: lastSeq, autoCloseAfter: autoClose)
     }
 
     // MARK: Tickets
 
-    private static func ticket(_ t: Ticket, _ w: inout ByteWriter) {
-        w.bytes.append(contentsOf: t.id.rawBytes)
+    private static func ticket(_ t: Ticket, _ w: inout SnapshotWriter) {
+        w.raw(t.id.rawBytes)
         w.u32(t.version)
         w.u8(EventCodec.channelCode(t.channel))
         customer(t.customer, &w)
@@ -111,7 +122,12 @@ enum SnapshotCodec {
             w.u8(entryCode(e.kind))
             w.string(e.author)
             w.i64(e.at.ms)
-            w.string(e.body)
+            var body = e.body
+            body.withUTF8 { u in
+                w.varint(UInt64(w.text.bytes.count))
+                w.varint(UInt64(u.count))
+                w.text.bytes.append(contentsOf: u)
+            }
         }
         w.varint(UInt64(t.history.count))
         for h in t.history { history(h, &w) }
@@ -132,7 +148,7 @@ enum SnapshotCodec {
         for a in t.abandonments { w.i64(a.ms) }
     }
 
-    private static func ticket(_ r: inout ByteReader, slot: Int) throws(DecodeFailure) -> Ticket {
+    private static func ticket(_ r: inout SnapshotReader, slot: Int, text: SharedText) throws(DecodeFailure) -> Ticket {
         let id = try r.ticketID("id")
         let version = try r.u32("version")
         guard let channel = EventCodec.channel(try r.u8("channel")) else { throw r.failure("channel") }
@@ -159,8 +175,12 @@ enum SnapshotCodec {
         entries.reserveCapacity(entryCount)
         for _ in 0..<entryCount {
             guard let kind = entryKind(try r.u8("entry.kind")) else { throw r.failure("entry.kind") }
-            entries.append(ConversationEntry(kind: kind, author: try r.string("entry.author"), at: Instant(ms: try r.i64("entry.at")),
-                                             body: try r.string("entry.body")))
+            let author = try r.string("entry.author")
+            let at = Instant(ms: try r.i64("entry.at"))
+            let start = try r.count64("entry.text")
+            let count = try r.count64("entry.length")
+            guard start <= text.count, count <= text.count - start else { throw r.failure("entry.text") }
+            entries.append(ConversationEntry(kind: kind, author: author, at: at, text: text, start: start, count: count))
         }
         var history: [HistoryEntry] = []
         let historyCount = try r.count("history")
@@ -194,19 +214,19 @@ enum SnapshotCodec {
         return Ticket(restoring: s)
     }
 
-    private static func customer(_ c: Customer, _ w: inout ByteWriter) {
+    private static func customer(_ c: Customer, _ w: inout SnapshotWriter) {
         w.string(c.name)
         w.optional(c.email)
         w.optional(c.phone)
         w.strings(c.groups)
     }
 
-    private static func customer(_ r: inout ByteReader) throws(DecodeFailure) -> Customer {
+    private static func customer(_ r: inout SnapshotReader) throws(DecodeFailure) -> Customer {
         Customer(name: try r.string("customer.name"), email: try r.optional("customer.email"),
                  phone: try r.optional("customer.phone"), groups: try r.strings("customer.groups"))
     }
 
-    private static func history(_ h: HistoryEntry, _ w: inout ByteWriter) {
+    private static func history(_ h: HistoryEntry, _ w: inout SnapshotWriter) {
         w.i64(h.at.ms)
         w.string(h.actor)
         switch h.change {
@@ -238,7 +258,7 @@ enum SnapshotCodec {
         }
     }
 
-    private static func historyEntry(_ r: inout ByteReader) throws(DecodeFailure) -> HistoryEntry {
+    private static func historyEntry(_ r: inout SnapshotReader) throws(DecodeFailure) -> HistoryEntry {
         let at = Instant(ms: try r.i64("history.at"))
         let actor = try r.string("history.actor")
         let change: HistoryEntry.Change
@@ -281,13 +301,13 @@ enum SnapshotCodec {
 
     // MARK: The rest of the desk
 
-    private static func desk(_ s: DeskState, _ w: inout ByteWriter) {
+    private static func desk(_ s: DeskState, _ w: inout SnapshotWriter) {
         let byContact = s.ticketsByContact.sorted { $0.key < $1.key }
         w.varint(UInt64(byContact.count))
         for (key, ids) in byContact {
             w.string(key)
             w.varint(UInt64(ids.count))
-            for id in ids { w.bytes.append(contentsOf: id.rawBytes) }
+            for id in ids { w.raw(id.rawBytes) }
         }
         w.varint(UInt64(s.skippedEvents))
         w.u32(s.deskVersion)
@@ -301,13 +321,13 @@ enum SnapshotCodec {
         names(s.aliases, &w)
         w.varint(UInt64(s.mailThreads.count))
         for (id, list) in s.mailThreads.sorted(by: { $0.key < $1.key }) {
-            w.bytes.append(contentsOf: id.rawBytes)
+            w.raw(id.rawBytes)
             w.strings(list)
         }
         w.varint(UInt64(s.outgoing.count))
         for (_, m) in s.outgoing.sorted(by: { $0.key < $1.key }) {
             w.string(m.messageID)
-            w.bytes.append(contentsOf: m.ticket.rawBytes)
+            w.raw(m.ticket.rawBytes)
             w.string(m.to)
             w.string(m.body)
             w.string(m.author)
@@ -324,7 +344,7 @@ enum SnapshotCodec {
         }
     }
 
-    private static func desk(_ r: inout ByteReader, tickets: [Ticket], lastSeq: UInt64, autoCloseAfter: Millis) throws(DecodeFailure) -> DeskState {
+    private static func desk(_ r: inout SnapshotReader, tickets: [Ticket], lastSeq: UInt64, autoCloseAfter: Millis) throws(DecodeFailure) -> DeskState {
         var byContact: [String: [TicketID]] = [:]
         let contacts = try r.count("contacts")
         byContact.reserveCapacity(contacts)
@@ -370,15 +390,15 @@ enum SnapshotCodec {
                          outgoing: outgoing, held: held, deskVersion: deskVersion)
     }
 
-    private static func names(_ d: [String: TicketID], _ w: inout ByteWriter) {
+    private static func names(_ d: [String: TicketID], _ w: inout SnapshotWriter) {
         w.varint(UInt64(d.count))
         for (k, id) in d.sorted(by: { $0.key < $1.key }) {
             w.string(k)
-            w.bytes.append(contentsOf: id.rawBytes)
+            w.raw(id.rawBytes)
         }
     }
 
-    private static func names(_ r: inout ByteReader, _ field: String) throws(DecodeFailure) -> [String: TicketID] {
+    private static func names(_ r: inout SnapshotReader, _ field: String) throws(DecodeFailure) -> [String: TicketID] {
         let n = try r.count(field)
         var d: [String: TicketID] = [:]
         d.reserveCapacity(n)
@@ -389,7 +409,7 @@ enum SnapshotCodec {
         return d
     }
 
-    private static func intakeRecord(_ x: IntakeRecord, _ w: inout ByteWriter) {
+    private static func intakeRecord(_ x: IntakeRecord, _ w: inout SnapshotWriter) {
         w.string(x.key)
         w.u8(x.kind.rawValue)
         w.string(x.summary)
@@ -397,14 +417,14 @@ enum SnapshotCodec {
         w.strings(x.aliases)
     }
 
-    private static func intakeRecord(_ r: inout ByteReader) throws(DecodeFailure) -> IntakeRecord {
+    private static func intakeRecord(_ r: inout SnapshotReader) throws(DecodeFailure) -> IntakeRecord {
         let key = try r.string("intake.key")
         guard let kind = IntakeKind(rawValue: try r.u8("intake.kind")) else { throw r.failure("intake.kind") }
         return IntakeRecord(key: key, kind: kind, summary: try r.string("intake.summary"), body: try r.string("intake.body"),
                             aliases: try r.strings("intake.aliases"))
     }
 
-    private static func deliveryStep(_ s: DeliveryStep, _ w: inout ByteWriter) {
+    private static func deliveryStep(_ s: DeliveryStep, _ w: inout SnapshotWriter) {
         switch s {
         case .queued(let to): w.u8(1); w.string(to)
         case .handing: w.u8(2)
@@ -413,7 +433,7 @@ enum SnapshotCodec {
         }
     }
 
-    private static func deliveryStep(_ r: inout ByteReader) throws(DecodeFailure) -> DeliveryStep {
+    private static func deliveryStep(_ r: inout SnapshotReader) throws(DecodeFailure) -> DeliveryStep {
         switch try r.u8("delivery.step") {
         case 1: return .queued(to: try r.string("delivery.to"))
         case 2: return .handing
@@ -425,11 +445,11 @@ enum SnapshotCodec {
 
     // MARK: Small codes
 
-    private static func instant(_ i: Instant?, _ w: inout ByteWriter) {
+    private static func instant(_ i: Instant?, _ w: inout SnapshotWriter) {
         if let i { w.u8(1); w.i64(i.ms) } else { w.u8(0) }
     }
 
-    private static func instant(_ r: inout ByteReader, _ field: String) throws(DecodeFailure) -> Instant? {
+    private static func instant(_ r: inout SnapshotReader, _ field: String) throws(DecodeFailure) -> Instant? {
         try r.u8(field) == 0 ? nil : Instant(ms: try r.i64(field))
     }
 
@@ -437,7 +457,7 @@ enum SnapshotCodec {
 
     private static func statusCode(_ s: TicketStatus) -> UInt8 { UInt8(statuses.firstIndex(of: s)!) }
 
-    private static func status(_ b: UInt8, _ r: inout ByteReader) throws(DecodeFailure) -> TicketStatus {
+    private static func status(_ b: UInt8, _ r: inout SnapshotReader) throws(DecodeFailure) -> TicketStatus {
         guard Int(b) < statuses.count else { throw r.failure("status") }
         return statuses[Int(b)]
     }
@@ -451,7 +471,15 @@ enum SnapshotCodec {
         }
     }
 
-    private static func entryKind(_ b: UInt8) -> EntryKind? { [1: .customer, 2: .reply, 3: .note, 4: .record][b] }
+    private static func entryKind(_ b: UInt8) -> EntryKind? {
+        switch b {
+        case 1: .customer
+        case 2: .reply
+        case 3: .note
+        case 4: .record
+        default: nil
+        }
+    }
 }
 
 extension ByteReader {

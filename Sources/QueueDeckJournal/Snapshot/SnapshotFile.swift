@@ -183,23 +183,27 @@ public enum SnapshotFile {
         guard UInt64(size) == UInt64(headerSize) + h.bodyLength else {
             throw .invalid(path: path, reason: "\(size) bytes where the header promises \(UInt64(headerSize) + h.bodyLength)")
         }
-        guard let body = Sys.pread(fd, from: Int64(headerSize), count: Int(h.bodyLength)), body.count == Int(h.bodyLength) else {
-            throw .io(path: path, operation: "read", errno: errno)
+        // Mapped, not copied: 100 MB read into fresh memory costs more in page faults than the
+        // decode. Snapshots are only ever replaced by rename, never changed in place, so the
+        // mapping stays valid (the inode lives while mapped, even if pruned meanwhile).
+        let length = Int(size)
+        guard let map = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            throw .io(path: path, operation: "mmap", errno: errno)
         }
-        let decoded = body.withUnsafeBytes { raw in Result { () throws(SnapshotError) -> DeskState in
-            guard CRC32C.checksum(raw) == h.bodyCRC else { throw .invalid(path: path, reason: "body checksum mismatch") }
-            let state: DeskState
-            do throws(DecodeFailure) {
-                state = try SnapshotCodec.decode(raw)
-            } catch {
-                throw .invalid(path: path, reason: "\(error.field) does not decode at body byte \(error.offset)")
-            }
-            guard state.lastSeq == h.position.seq, state.autoCloseAfter == h.autoCloseAfter else {
-                throw .invalid(path: path, reason: "body holds sequence \(state.lastSeq), header says \(h.position.seq)")
-            }
-            return state
-        } }
-        return try decoded.get()
+        defer { munmap(map, length) }
+        _ = madvise(map, length, MADV_WILLNEED)
+        let raw = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(start: map, count: length)[headerSize...])
+        guard CRC32C.checksum(raw) == h.bodyCRC else { throw .invalid(path: path, reason: "body checksum mismatch") }
+        let state: DeskState
+        do throws(DecodeFailure) {
+            state = try SnapshotCodec.decode(raw)
+        } catch {
+            throw .invalid(path: path, reason: "\(error.field) does not decode at body byte \(error.offset)")
+        }
+        guard state.lastSeq == h.position.seq, state.autoCloseAfter == h.autoCloseAfter else {
+            throw .invalid(path: path, reason: "body holds sequence \(state.lastSeq), header says \(h.position.seq)")
+        }
+        return state
     }
 }
 

@@ -70,7 +70,12 @@ final class DeskSession: @unchecked Sendable {
         }
         keeper.consider(state, now: now)
         snapshots = keeper
+        DeskSession.keptToExit.append(self)
     }
+
+    /// Every session lives until the process exits: freeing a hundred thousand tickets one by one
+    /// just before the kernel takes the whole heap back costs a command a tenth of a second.
+    nonisolated(unsafe) private static var keptToExit: [DeskSession] = []
 
     /// Folds in whatever other processes appended since.
     func refresh() throws {
