@@ -2,8 +2,9 @@ import Foundation
 
 /// `qdeck-bench all [DIR]`: every scale figure of docs/PERFORMANCE.md in one run, each beside its
 /// baseline: durable append vs raw write+fdatasync, replay vs JSONDecoder, a 1,000,000-event desk
-/// (`qdeck demo --events`), its full replay vs Python's json, `qdeck stats` start-up and memory on
-/// it, and live propagation to 3 follower processes.
+/// (`qdeck demo --events`), its full replay vs Python's json, start-up on it with a snapshot and by
+/// full replay (`qdeck stats`, peak RSS, the console's first frame), and live propagation to 3
+/// follower processes.
 enum AllBench {
     static func run(dir: String) {
         let root = dir + "/qdeck-all-\(getpid())"
@@ -19,15 +20,8 @@ enum AllBench {
         let demoSecs = timed(qdeck, ["--journal", journal, "demo", "--events", "1000000", "--no-console"])
         print("  qdeck demo --events 1000000: \(f1(demoSecs)) s")
         ReplayVsPython.run([journal])
-        var best = Double.infinity
-        var rssKB = 0
-        for _ in 0..<3 {
-            // /usr/bin/time reports this one process's peak RSS.
-            let rss = root + "/rss"
-            best = min(best, timed("/usr/bin/time", ["-o", rss, "-f", "%M", qdeck, "--journal", journal, "stats"]))
-            rssKB = max(rssKB, Int((try? String(contentsOfFile: rss, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0)
-        }
-        print("  qdeck stats (full replay, no snapshot): \(f1(best * 1000)) ms best of 3; peak RSS \(rssKB / 1024) MB (target 0.5 s with a snapshot, RSS < 1 GiB)")
+        print("\n== start-up on it: snapshot vs full replay (issue 6)")
+        StartupBench.run([journal])
         print("\n== live propagation (issue 6)")
         PropagationBench.run(dir: root, n: 1000)
     }

@@ -11,6 +11,7 @@ import QueueDeckJournal
 ///   swift build -c release && .build/release/qdeck-bench maildir [DIR] [N]   (imports with the qdeck beside it)
 ///   swift run -c release qdeck-bench propagation [DIR] [N]  (1 writer, 3 follower processes)
 ///   .build/release/qdeck-bench replay-vs-python JOURNAL      (e.g. after qdeck demo --events 1000000)
+///   .build/release/qdeck-bench startup JOURNAL               (stats and console first frame, snapshot vs --replay)
 ///   qdeck-bench crash-suite [DIR] [--long]                  (scripts/crash-suite.sh)
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
@@ -24,11 +25,12 @@ case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDire
 case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
 case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
 case "replay-vs-python": ReplayVsPython.run(Array(args.dropFirst()))
+case "startup": StartupBench.run(Array(args.dropFirst()))
 case "all": AllBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory())
 case "crash-suite": CrashSuite.run(Array(args.dropFirst()))
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
+    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)
 }

@@ -32,12 +32,21 @@ public struct DeskTrend: Hashable, Sendable {
     public static func backlogSeries(_ state: DeskState, at moments: [Instant], autoCloseAfter: Millis,
                                      scope: MetricsScope) -> [Int] {
         var out = [Int](repeating: 0, count: moments.count)
+        guard let earliest = moments.min() else { return out }
+        var throughout = 0
         for ticket in state.all where scope.admits(ticket) {
+            // Untouched since before the series began (most of a year's tickets): waking up and
+            // auto-closing never cross between unresolved and resolved, so one reading holds for
+            // every moment.
+            if ticket.updatedAt <= earliest {
+                if ticket.status(asOf: earliest, autoCloseAfter: autoCloseAfter)?.isUnresolved == true { throughout += 1 }
+                continue
+            }
             for (i, m) in moments.enumerated() where ticket.status(asOf: m, autoCloseAfter: autoCloseAfter)?.isUnresolved == true {
                 out[i] += 1
             }
         }
-        return out
+        return out.map { $0 + throughout }
     }
 
     public static func moments(endingAt now: Instant, count: Int, step: Millis) -> [Instant] {

@@ -175,7 +175,7 @@ public enum SnapshotFile {
     }
 
     /// The desk a snapshot holds, after its header and body checksums and a full decode succeed.
-    static func readState(_ path: String, header h: Header) throws(SnapshotError) -> DeskState {
+    package static func readState(_ path: String, header h: Header) throws(SnapshotError) -> DeskState {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }

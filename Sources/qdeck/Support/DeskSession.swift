@@ -63,7 +63,8 @@ final class DeskSession: @unchecked Sendable {
         state = load.state
         self.load = load
         for problem in load.passedOver { if case .invalid = problem { printError("qdeck: note: \(problem); replaying the journal instead") } }
-        let keeper = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
+        // A full replay asked for to compare leaves the snapshots as they are.
+        let keeper = SnapshotKeeper(journal: journal, every: fullReplay ? 0 : g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
         keeper.onFailure = { e in
             if case .io(_, _, let code) = e, code == EACCES || code == EROFS { return }  // a reader without write access
             printError("qdeck: note: \(e)")
