@@ -12,6 +12,9 @@ import QueueDeckJournal
 ///    records that match the originals or names the damage with its offset; repair keeps the rest.
 /// 4. Disk full: a writer on a 256 kB tmpfs, and a writer under a file-size limit: refused cleanly,
 ///    nothing acknowledged is lost, the journal verifies.
+/// 5. Snapshots: cut at every header byte and across the body, corrupted, forged under valid
+///    checksums, and their writer killed mid-write (20 kills; 200 with --long): every load equals
+///    a full replay (see SnapshotCrash.swift).
 /// Exit 0 only if every check held; prints one line per part for docs/RELIABILITY.md.
 enum CrashSuite {
     nonisolated(unsafe) static var failures = 0
@@ -34,6 +37,7 @@ enum CrashSuite {
         cuts(dir: dir, from: journal)
         corruption(dir: dir, from: journal, trials: long ? 2000 : 100)
         diskFull(dir: dir, bench: bench)
+        snapshots(dir: dir, from: journal, bench: bench, trials: long ? 2000 : 100, kills: long ? 200 : 20)
         say(String(format: "crash suite (%@): %@ in %.0f s", long ? "long" : "short", failures == 0 ? "all checks held" : "\(failures) FAILED", Date().timeIntervalSince(t0)))
         exit(failures == 0 ? 0 : 1)
     }

@@ -15,6 +15,7 @@ import QueueDeckJournal
 ///   qdeck-bench crash-suite [DIR] [--long]                  (scripts/crash-suite.sh)
 ///   qdeck-bench stress-writer JOURNAL WRITER START COUNT   (used by the SIGKILL test)
 ///   qdeck-bench soak-writer JOURNAL EVENTS BATCH            (used by the wall's soak test)
+///   qdeck-bench snapshot-writer JOURNAL                     (used by the crash suite: killed mid-write)
 let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "append": AppendBench.run(dir: args.count > 1 ? args[1] : FileManager.default.currentDirectoryPath, n: args.count > 2 ? Int(args[2])! : 2000)
@@ -30,6 +31,7 @@ case "all": AllBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory())
 case "crash-suite": CrashSuite.run(Array(args.dropFirst()))
 case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
+case "snapshot-writer": SnapshotWriterVictim.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)

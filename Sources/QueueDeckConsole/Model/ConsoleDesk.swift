@@ -32,7 +32,7 @@ public final class ConsoleDesk {
         var before: [TicketID: Ticket] = [:]
         for e in events where before[e.event.ticket] == nil { before[e.event.ticket] = state[e.event.ticket] }
         state.apply(events)
-        snapshots?.consider(state, now: clock())
+        snapshots?.consider(state)
         return (events, before)
     }
 

@@ -19,11 +19,19 @@ public final class IntakeDesk {
         return TicketID.random(using: &g)
     }
 
+    /// Writes snapshots as deliveries accumulate (an importer, a follower running all night).
+    public var snapshots: SnapshotKeeper?
+
+    /// Loads the desk from the newest snapshot and the journal after it (a mail delivery is one
+    /// short process: it must not replay a year of history).
     public convenience init(journal: FileJournal, rules: DeskRules) throws(JournalError) {
-        var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
-        try journal.readNew { state.apply($0) }
-        self.init(journal: journal, rules: rules, state: state)
+        let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter)
+        self.init(journal: journal, rules: rules, state: load.state)
+        snapshotSeq = load.snapshot?.seq ?? 0
     }
+
+    /// The sequence of the snapshot the desk was loaded from (0: none, or given a state).
+    public private(set) var snapshotSeq: UInt64 = 0
 
     /// With a desk already folded from this journal (a command that has just read it): no second replay.
     public init(journal: FileJournal, rules: DeskRules, state: DeskState) {
@@ -47,6 +55,7 @@ public final class IntakeDesk {
                 do throws(JournalError) {
                     try journal.append(outcome.decision.events, expecting: outcome.decision.expectedVersions)
                     state.apply(try journal.readNew())
+                    snapshots?.consider(state)
                     return outcome
                 } catch .stale {
                     continue
@@ -88,6 +97,7 @@ public final class IntakeDesk {
                         continue
                     }
                     state.apply(try journal.readNew())
+                    snapshots?.consider(state)
                     for (n, o) in outcomes.enumerated() { progress(start + n, o) }
                     return
                 }

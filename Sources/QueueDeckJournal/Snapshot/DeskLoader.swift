@@ -89,7 +89,7 @@ public final class SnapshotKeeper: @unchecked Sendable {
 
     /// Starts a background write if `state` (folded up to everything this journal has handed out)
     /// is `every` events past the last snapshot and none is being written.
-    public func consider(_ state: DeskState, now: Instant) {
+    public func consider(_ state: DeskState) {
         guard every > 0, state.lastSeq >= coveredSeq + UInt64(every),
               let position = journal.position, position.seq == state.lastSeq else { return }
         guardLock.wait()
@@ -100,7 +100,7 @@ public final class SnapshotKeeper: @unchecked Sendable {
         let path = journal.path
         DispatchQueue.global(qos: .utility).async(group: Self.group) { [self] in
             do throws(SnapshotError) {
-                let written = try SnapshotFile.write(state, position: position, journal: path, now: now)
+                let written = try SnapshotFile.write(state, position: position, journal: path, now: Instant(ms: WallClock.nowMillis))
                 onWritten?(written.path, written.bytes)
             } catch {
                 onFailure?(error)

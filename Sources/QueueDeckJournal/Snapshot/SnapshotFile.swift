@@ -16,7 +16,7 @@ import QueueDeckDomain
 public enum SnapshotFile {
     static let magic: [UInt8] = Array("QDECKSNP".utf8)
     static let formatVersion: UInt16 = 1
-    static let headerSize = 128
+    public static let headerSize = 128
     /// Snapshots kept: the newest, and one before it in case the newest is found damaged.
     static let kept = 2
 

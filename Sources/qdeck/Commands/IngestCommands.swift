@@ -19,6 +19,8 @@ func intakeDesk(_ g: GlobalOptions) throws -> IntakeDesk {
     let rules = try g.rules(journalPath: path)
     let journal = try FileJournal(path: path, create: true, writable: true)
     let desk = try IntakeDesk(journal: journal, rules: rules)
+    desk.snapshots = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
+    desk.snapshots?.consider(desk.state)
     // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
     // a busy journal inside it, so the message is deferred (75) rather than the delivery killed.
     if let t = g.environment["QDECK_LOCK_TIMEOUT"].flatMap(Double.init), t > 0 {
@@ -56,6 +58,7 @@ struct IngestMail: DeskCommand {
     func run() throws {
         // An MTA only understands exit codes: anything that stops the message being stored now is a
         // temporary failure (75) so that it retries; never a bounce for our own trouble.
+        defer { SnapshotKeeper.waitForAll() }
         do {
             let raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             guard !raw.isEmpty else { throw Failure(code: Exit.dataErr, message: "empty message on standard input") }

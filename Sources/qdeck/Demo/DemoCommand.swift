@@ -28,6 +28,8 @@ struct Demo: DeskCommand {
             }
             guard unlink(path) == 0 else { throw Failure(code: Exit.cantCreate, message: "\(path): cannot replace: \(String(cString: strerror(errno)))") }
         }
+        // The old demo's snapshots belong to the file just removed.
+        for old in SnapshotFile.list(journal: path) { unlink(old.path) }
         var g = globals
         g.journal = path
         let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal")

@@ -69,7 +69,7 @@ final class DeskSession: @unchecked Sendable {
             if case .io(_, _, let code) = e, code == EACCES || code == EROFS { return }  // a reader without write access
             printError("qdeck: note: \(e)")
         }
-        keeper.consider(state, now: now)
+        keeper.consider(state)
         snapshots = keeper
         DeskSession.keptToExit.append(self)
     }
@@ -81,7 +81,7 @@ final class DeskSession: @unchecked Sendable {
     /// Folds in whatever other processes appended since.
     func refresh() throws {
         state.apply(try journal.readNew())
-        snapshots?.consider(state, now: now)
+        snapshots?.consider(state)
     }
 
     func context() -> CommandContext {
