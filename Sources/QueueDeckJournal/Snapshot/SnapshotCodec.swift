@@ -60,14 +60,24 @@ enum SnapshotCodec {
             at += Int(n) + Int(textLength)
         }
         guard at <= bytes.count else { throw DecodeFailure(field: "chunks", offset: r.pos) }
-        // Each chunk decodes on its own; the desk is put together in order afterwards.
+        // Each chunk decodes on its own, and the rest of the desk beside them (the last task); the
+        // desk is put together in order afterwards.
         nonisolated(unsafe) var parts = [Result<[Ticket], DecodeFailure>](repeating: .success([]), count: chunkCount)
+        nonisolated(unsafe) var rest: Result<([Ticket]) -> DeskState, DecodeFailure> = .failure(DecodeFailure(field: "desk", offset: at))
         // Read-only bytes and ranges, and one output slot per chunk: no two threads touch the same memory.
         nonisolated(unsafe) let input = bytes
         let spans = ranges
+        let deskStart = at
         parts.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
+            DispatchQueue.concurrentPerform(iterations: chunkCount + 1) { i in
+                guard i < chunkCount else {
+                    rest = Result { () throws(DecodeFailure) in
+                        var r = try SnapshotReader(UnsafeRawBufferPointer(rebasing: input[deskStart...]), origin: deskStart)
+                        return try desk(&r, lastSeq: lastSeq, autoCloseAfter: autoClose)
+                    }
+                    return
+                }
                 let text = SharedText(Array(UnsafeRawBufferPointer(rebasing: input[spans[i].text])))
                 var tickets: [Ticket] = []
                 tickets.reserveCapacity(ticketsPerChunk)
@@ -89,8 +99,7 @@ enum SnapshotCodec {
             }
         }
         guard all.count == count else { throw DecodeFailure(field: "ticket count", offset: 0) }
-        var rest = try SnapshotReader(UnsafeRawBufferPointer(rebasing: bytes[at...]), origin: at)
-        return try desk(&rest, tickets: all, lastSeq: lastSeq, autoCloseAfter: autoClose)
+        return try rest.get()(all)
     }
 
     // MARK: Tickets
@@ -344,7 +353,8 @@ enum SnapshotCodec {
         }
     }
 
-    private static func desk(_ r: inout SnapshotReader, tickets: [Ticket], lastSeq: UInt64, autoCloseAfter: Millis) throws(DecodeFailure) -> DeskState {
+    /// Everything but the tickets, returned as the step that completes the desk once they are decoded.
+    private static func desk(_ r: inout SnapshotReader, lastSeq: UInt64, autoCloseAfter: Millis) throws(DecodeFailure) -> ([Ticket]) -> DeskState {
         var byContact: [String: [TicketID]] = [:]
         let contacts = try r.count("contacts")
         byContact.reserveCapacity(contacts)
@@ -385,9 +395,11 @@ enum SnapshotCodec {
             held.append(HeldRecord(at: Instant(ms: try r.i64("held.at")), record: try intakeRecord(&r)))
         }
         guard r.atEnd else { throw r.failure("end of snapshot") }
-        return DeskState(autoCloseAfter: autoCloseAfter, tickets: tickets, lastSeq: lastSeq, ticketsByContact: byContact,
-                         skippedEvents: skipped, presence: presence, intakeKeys: intakeKeys, aliases: aliases, mailThreads: threads,
-                         outgoing: outgoing, held: held, deskVersion: deskVersion)
+        return { tickets in
+            DeskState(autoCloseAfter: autoCloseAfter, tickets: tickets, lastSeq: lastSeq, ticketsByContact: byContact,
+                      skippedEvents: skipped, presence: presence, intakeKeys: intakeKeys, aliases: aliases, mailThreads: threads,
+                      outgoing: outgoing, held: held, deskVersion: deskVersion)
+        }
     }
 
     private static func names(_ d: [String: TicketID], _ w: inout SnapshotWriter) {

@@ -53,7 +53,9 @@ public enum SnapshotFile {
     /// snapshots and temporary files a crashed writer left. Returns the path and size.
     @discardableResult
     public static func write(_ state: DeskState, position: JournalPosition, journal: String, now: Instant) throws(SnapshotError) -> (path: String, bytes: Int) {
-        precondition(state.lastSeq == position.seq, "a snapshot must hold exactly the events up to its position")
+        guard state.lastSeq == position.seq else {
+            throw .mismatch(path: journal, reason: "the desk is folded to \(state.lastSeq), the journal position is \(position.seq)")
+        }
         let body = SnapshotCodec.encode(state)
         var file = header(position: position, autoCloseAfter: state.autoCloseAfter, writtenAt: now, body: body)
         file.append(contentsOf: body)
