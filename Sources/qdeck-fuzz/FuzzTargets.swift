@@ -6,7 +6,7 @@ import QueueDeckMail
 
 /// What the fuzzers feed: each target must return for any input, never crash or hang.
 enum FuzzTargets {
-    static let names = ["journal", "filter", "email", "queue-log"]
+    static let names = ["journal", "filter", "email", "queue-log", "snapshot"]
 
     static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
@@ -14,6 +14,7 @@ enum FuzzTargets {
         case "filter": _ = try? TicketFilter.parse(String(decoding: bytes, as: UTF8.self))
         case "email": email(bytes)
         case "queue-log": queueLog(bytes)
+        case "snapshot": snapshot(bytes)
         default: fatalError("unknown fuzz target \(target); one of \(names)")
         }
     }
@@ -38,6 +39,18 @@ enum FuzzTargets {
             if let events = try? j.readNew() { state.apply(events) }
         }
         _ = try? JournalRepair.verify(path: path)
+    }
+
+    /// A snapshot body past its checksums (as if forged): decodes or is refused, never crashes;
+    /// what decodes reads whole, and encodes and decodes again to the same desk.
+    static func snapshot(_ bytes: [UInt8]) {
+        let decoded = bytes.withUnsafeBytes { raw in Result { () throws(DecodeFailure) in try SnapshotCodec.decode(raw) } }
+        guard case .success(let state) = decoded else { return }
+        var chars = 0
+        for t in state.all { for e in t.entries { chars += e.body.utf8.count } }
+        _ = chars + state.outbox.count + (state.all.first.map { state.otherTickets(of: $0).count } ?? 0)
+        let again = SnapshotCodec.encode(state).withUnsafeBytes { raw in try? SnapshotCodec.decode(raw) }
+        precondition(again == state, "a decoded snapshot must encode and decode to the same desk")
     }
 
     static func email(_ bytes: [UInt8]) {
