@@ -17,8 +17,6 @@ final class DeskSession: @unchecked Sendable {
     var rng = SystemRandomNumberGenerator()
     /// Writes a snapshot in the background when enough events were replayed (not when time travelling).
     private(set) var snapshots: SnapshotKeeper?
-    /// How the desk was loaded: from which snapshot, and how many events after it.
-    private(set) var load: DeskLoad?
 
     /// Opens the journal (creating it and its folder when `create`) and loads the desk: the newest
     /// matching snapshot and the journal after it, or with `fullReplay` the whole journal. With
@@ -57,11 +55,11 @@ final class DeskSession: @unchecked Sendable {
             }
             state = folded
             laterEvents = later
+            DeskSession.keptToExit.append(self)
             return
         }
         let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter, useSnapshots: !fullReplay)
         state = load.state
-        self.load = load
         for problem in load.passedOver { if case .invalid = problem { printError("qdeck: note: \(problem); replaying the journal instead") } }
         // A full replay asked for to compare leaves the snapshots as they are.
         let keeper = SnapshotKeeper(journal: journal, every: fullReplay ? 0 : g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
