@@ -50,6 +50,7 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stderr.contains("snapshot-3000: damaged snapshot (body checksum mismatch); replaying the journal instead"), "\(r.stderr)")
         #expect(r.stdout == (try out(s, ["stats", "--json", "--replay"])))
+        #expect(try out(s, ["log", "verify"]).contains("passed over: \(path): damaged snapshot (body checksum mismatch)"))
 
         // --replay never writes one; an ordinary command past the threshold does, and is used next.
         _ = try out(s, ["stats", "--replay"], env: ["QDECK_SNAPSHOT_EVERY": "1"])
@@ -59,6 +60,9 @@ import Testing
         let quiet = try Harness.run("qdeck", ["--journal", s.journal, "list"], env: Self.now)
         #expect(quiet.stderr.isEmpty, "the newest snapshot is whole: \(quiet.stderr)")
         try compare("from the new snapshot")
+        let verify = try out(s, ["log", "verify"])
+        #expect(verify.contains("snapshot \(s.journal).snapshot-3003: used at start-up (sequence 3003"), "\(verify)")
+        #expect(verify.contains("passed over: \(path): damaged snapshot"), "\(verify)")
     }
 
     @Test func writersResumedFromASnapshotRefuseStaleCommands() throws {

@@ -46,6 +46,16 @@ public enum DeskLoader {
         return DeskLoad(state: state, snapshot: used, replayedEvents: replayed, passedOver: passedOver)
     }
 
+    /// Why a load would pass this snapshot over, or nil if it would use it (`qdeck log verify`).
+    public static func problem(with found: SnapshotFile.Found, journal: FileJournal, autoCloseAfter: Millis) -> SnapshotError? {
+        do throws(SnapshotError) {
+            _ = try verified(found, journal: journal, autoCloseAfter: autoCloseAfter)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// The snapshot's desk if it is for this journal (UUID and a record at its position), this
     /// build and this auto-close period, and its checksums and decode hold. Cheap checks first.
     static func verified(_ found: SnapshotFile.Found, journal: FileJournal, autoCloseAfter: Millis) throws(SnapshotError) -> (SnapshotFile.Header, DeskState) {

@@ -8,10 +8,14 @@ struct Log: ParsableCommand {
         abstract: "Inspect and repair the journal.", subcommands: [Verify.self, Dump.self, Repair.self])
 
     struct Verify: DeskCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every record; exit 65 if the journal is damaged.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check every record; exit 65 if the journal is damaged.",
+            discussion: "Also says which snapshot start-up would use, and why any other is passed over (a snapshot never affects the exit status).")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let r = try JournalRepair.verify(path: globals.journalPath())
+            let path = globals.journalPath()
+            let r = try JournalRepair.verify(path: path)
+            defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
             print("\(r.path): file \(r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
             for d in r.damage {
                 print("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
@@ -23,6 +27,24 @@ struct Log: ParsableCommand {
                 throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
             }
             print(r.isClean ? "ok" : "ok (torn tail only)")
+        }
+
+        func reportSnapshots(path: String, lastSeq: UInt64) {
+            let found = SnapshotFile.list(journal: path)
+            guard !found.isEmpty, let journal = try? FileJournal(path: path, writable: false),
+                  let rules = try? globals.rules(journalPath: path) else { return }
+            var used = false
+            for f in found {
+                let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
+                if let problem = DeskLoader.problem(with: f, journal: journal, autoCloseAfter: rules.autoCloseAfter) {
+                    print("passed over: \(problem)")
+                } else if !used {
+                    used = true
+                    print("snapshot \(f.path): used at start-up (sequence \(f.seq), \(size / 1024) kB; \(lastSeq - min(lastSeq, f.seq)) events after it)")
+                } else {
+                    print("snapshot \(f.path): sound, kept in case the newer one is damaged")
+                }
+            }
         }
     }
 
