@@ -53,9 +53,9 @@ enum ConsoleStartBench {
         let t0 = nanos()
         guard posix_spawn(&pid, qdeck, &actions, &attr, argv, envp) == 0 else { return nil }
 
-        var seen: [UInt8] = []
+        var seen = Data()
         var frame: Double?
-        let marker = Array("sort: ".utf8)
+        let marker = Data("sort: ".utf8)
         var buf = [UInt8](repeating: 0, count: 65536)
         let deadline = t0 + 30_000_000_000
         while frame == nil && nanos() < deadline {
@@ -64,7 +64,7 @@ enum ConsoleStartBench {
             let n = buf.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
             if n <= 0 { break }
             seen.append(contentsOf: buf[0..<n])
-            if seen.count >= marker.count, contains(seen, marker) { frame = Double(nanos() - t0) / 1e9 }
+            if seen.range(of: marker) != nil { frame = Double(nanos() - t0) / 1e9 }
         }
         // Quit, draining the terminal so the console is never blocked writing to it.
         _ = "q".withCString { write(master, $0, 1) }
@@ -76,13 +76,5 @@ enum ConsoleStartBench {
             if poll(&p, 1, 20) > 0 { _ = buf.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) } }
         }
         return frame
-    }
-
-    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard hay.count >= needle.count else { return false }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] {
-            if Array(hay[i..<(i + needle.count)]) == needle { return true }
-        }
-        return false
     }
 }

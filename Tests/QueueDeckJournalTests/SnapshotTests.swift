@@ -108,7 +108,7 @@ import Testing
         do {
             try j.append([Event(ticket: t, at: Sample.base, actor: "x", kind: .note(body: "stale"))], expecting: [t: current - 1])
         } catch {
-            refusal = error as? JournalError
+            refusal = error
         }
         guard case .stale(_, _, let actual, let by, _)? = refusal else { Issue.record("not refused: \(String(describing: refusal))"); return }
         #expect(actual == current && by == load.state[t]!.lastActor)

@@ -24,7 +24,6 @@ struct SnapshotWriter {
     }
     mutating func u8(_ v: UInt8) { w.u8(v) }
     mutating func u32(_ v: UInt32) { w.u32(v) }
-    mutating func u64(_ v: UInt64) { w.u64(v) }
     mutating func i64(_ v: Int64) { w.i64(v) }
     mutating func varint(_ v: UInt64) { w.varint(v) }
     mutating func raw(_ b: [UInt8]) { w.bytes.append(contentsOf: b) }
@@ -71,7 +70,6 @@ struct SnapshotReader {
     }
     mutating func u8(_ field: String) throws(DecodeFailure) -> UInt8 { try r.u8(field) }
     mutating func u32(_ field: String) throws(DecodeFailure) -> UInt32 { try r.u32(field) }
-    mutating func u64(_ field: String) throws(DecodeFailure) -> UInt64 { try r.u64(field) }
     mutating func i64(_ field: String) throws(DecodeFailure) -> Int64 { try r.i64(field) }
     mutating func count(_ field: String) throws(DecodeFailure) -> Int { try r.count(field) }
     mutating func count64(_ field: String) throws(DecodeFailure) -> Int { try r.count64(field) }

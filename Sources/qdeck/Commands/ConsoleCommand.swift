@@ -10,10 +10,10 @@ struct Console: DeskCommand {
         abstract: "Work the live queue in the terminal (the default command).",
         discussion: "Keys: ? inside the console lists them all. NO_COLOR=1 draws without colour.")
     @OptionGroup var globals: GlobalOptions
-    @Flag(name: .long, help: "Replay the whole journal instead of starting from a snapshot (to compare).") var replay = false
+    @OptionGroup var fullReplay: ReplayOption
 
     func execute() throws {
-        let session = try DeskSession(globals, writable: true, create: true, fullReplay: replay)
+        let session = try DeskSession(globals, writable: true, create: true, fullReplay: fullReplay.replay)
         try openConsole(session)
     }
 }

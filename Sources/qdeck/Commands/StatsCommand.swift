@@ -14,10 +14,10 @@ struct Stats: DeskCommand {
     @OptionGroup var board: BoardOptions
     @Option(name: .long, help: ArgumentHelp("Start of the period: a duration back from now (24h, 7d) or a date.", valueName: "when")) var since: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
-    @Flag(name: .long, help: "Replay the whole journal instead of starting from a snapshot (to compare).") var replay = false
+    @OptionGroup var fullReplay: ReplayOption
 
     func execute() throws {
-        let session = try DeskSession(globals, writable: false, asOf: board.at, fullReplay: replay)
+        let session = try DeskSession(globals, writable: false, asOf: board.at, fullReplay: fullReplay.replay)
         let scope = try board.scope(session.rules)
         let cal = session.rules.calendar
         let start = try since.map { try parseMoment($0, option: "--since", now: session.now, calendar: cal) } ?? cal.startOfDay(session.now)

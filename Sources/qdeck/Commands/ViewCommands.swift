@@ -15,14 +15,14 @@ struct List: DeskCommand {
     @Option(name: .long, help: "fifo, sla, priority, value, easiest or waiting.") var sort: String = "sla"
     @Flag(name: .long, help: "Every status, not only unresolved tickets.") var all = false
     @Flag(name: .long, help: "Print a JSON array of tickets.") var json = false
-    @Flag(name: .long, help: "Replay the whole journal instead of starting from a snapshot (to compare).") var replay = false
+    @OptionGroup var fullReplay: ReplayOption
 
     func execute() throws {
         guard let order = QueueOrder(rawValue: sort) else {
             throw Failure(code: Exit.usage, message: "unknown sort '\(sort)'; one of \(QueueOrder.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let f = try TicketFilter.parse(filter.joined(separator: " "))
-        let session = try DeskSession(globals, writable: false, fullReplay: replay)
+        let session = try DeskSession(globals, writable: false, fullReplay: fullReplay.replay)
         let ctx = session.viewContext()
         let rows = QueueView.tickets(session.state, filter: f, order: order, all: all, context: ctx)
         if json {

@@ -3,6 +3,11 @@ import Foundation
 import QueueDeckConfig
 import QueueDeckDomain
 
+/// `--replay` on the commands that load the desk (stats, list, console): ignore snapshots.
+struct ReplayOption: ParsableArguments {
+    @Flag(name: .long, help: "Replay the whole journal instead of starting from a snapshot (to compare).") var replay = false
+}
+
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The journal file (env QDECK_JOURNAL; default $XDG_DATA_HOME/qdeck/desk.journal).", valueName: "path"))
