@@ -4,6 +4,8 @@
 set -euo pipefail
 needed=()
 command -v tmux >/dev/null 2>&1 || needed+=(tmux)
+# The console's editor tests drive a real editor.
+command -v vim >/dev/null 2>&1 || needed+=(vim)
 command -v mount >/dev/null 2>&1 || needed+=(mount)
 [ -f /usr/include/ncursesw/curses.h ] || needed+=(libncurses-dev)
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)

@@ -30,7 +30,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
             return "\(p): damaged at byte \(off) after sequence \(seq) (\(r)); valid records resume at byte \(next). "
                 + "Writing is refused; run `qdeck log repair` to move the damaged range aside"
         case .stale(let t, let exp, let act, let by, let at):
-            return "ticket \(t) was changed by \(by) at \(at.isoUTC) (now version \(act), you acted on version \(exp)); reload and try again"
+            return "ticket \(t) was changed by \(by) at \(at.isoUTC) (now version \(act), you acted on version \(exp)); look at it again, then retry"
         case .lockTimeout(let p, let s): return "\(p): journal locked by another process for \(s) s; try again"
         case .writeFailed(let p, let e): return "\(p): write failed: \(errnoText(e)); nothing was stored"
         case .shortWrite(let p, let w, let n): return "\(p): short write (\(w) of \(n) bytes); truncated back, nothing was stored"

@@ -81,10 +81,17 @@ import Testing
         _ = f.controller.run(.sort, argument: "fifo")
         #expect(f.controller.selected == mail)
         guard case .edit(let r) = f.controller.handle(.char("r")) else { Issue.record("r on email opens the editor"); return }
-        f.controller.finishEdit(r, text: "   \n")
+        // The file starts with the customer's message quoted and a comment block below the scissors.
+        #expect(r.file.contains("> Body of Mail"))
+        #expect(r.file.contains(ReplyTemplate.scissors))
+        f.controller.finishEdit(r, edited: "   \n" + ReplyTemplate.scissors + "\n# x\n", status: 0)
         #expect(f.controller.flash!.text.contains("cancelled"))
-        f.controller.finishEdit(r, text: "We are on it.\n")
-        #expect(f.controller.state[mail]!.entries.last!.body == "We are on it.")
+        f.controller.finishEdit(r, edited: r.file, status: 0)
+        #expect(f.controller.flash!.text.contains("nothing written"))
+        f.controller.finishEdit(r, edited: "We are on it." + r.file, status: 0)
+        #expect(f.controller.state[mail]!.entries.last!.body.hasPrefix("We are on it.\n\nOn "))
+        #expect(f.controller.state[mail]!.entries.last!.body.contains("> Body of Mail"))
+        #expect(!f.controller.state[mail]!.entries.last!.body.contains("#"))
         #expect(f.controller.context.status(f.controller.state[mail]!) == .answered)
         f.keys(.char("j"), .char("r"))
         guard case .composer = f.controller.mode else { Issue.record("r on chat opens the composer"); return }
@@ -93,7 +100,7 @@ import Testing
         f.type("second line")
         f.keys(.ctrl("t"), .enter)  // insert the canned response
         f.keys(.enter)
-        #expect(f.controller.state[chat]!.entries.last!.body == "Hello\nsecond lineThank you!")
+        #expect(f.controller.state[chat]!.entries.last!.body == "Hello\nsecond line Thank you!")
     }
 
     @Test func staleActionIsRefusedAndNothingIsLost() throws {

@@ -2,82 +2,124 @@ import Foundation
 import QueueDeckDomain
 import QueueDeckJournal
 
-/// The console's main loop: waits on the keyboard and the journal at once (poll on stdin and the
-/// follower's inotify descriptor), ticks the clock, paints only when the screen changed, and hands
-/// the terminal to an editor for replies and notes.
+/// The console on a terminal: the shared screen loop, plus the hand-off of the terminal to the
+/// agent's editor for replies and notes.
 public final class ConsoleApp {
     public let controller: ConsoleController
     let terminal: Terminal
     let follower: JournalFollower
+    /// Ring the terminal bell for new work (`QDECK_BELL=off` silences it).
+    let bellOn: Bool
 
-    public init(desk: ConsoleDesk, keyMap: KeyMap = .agent, noColor: Bool) throws {
+    public init(desk: ConsoleDesk, keyMap: KeyMap = .agent, noColor: Bool, bell: Bool = true) throws {
         terminal = try Terminal(noColor: noColor)
         controller = ConsoleController(desk: desk, keyMap: keyMap)
         follower = JournalFollower(path: desk.journalPath)
+        bellOn = bell
     }
 
     /// Runs until the agent quits or a signal asks us to stop; the terminal is restored either way.
     public func run() {
-        defer { terminal.end() }
-        var force = true
-        var lastPaint: Grid?
         var warmed = false
-        while Terminal.pendingSignal == 0 {
-            var quit = false
-            while let key = terminal.readKey(timeoutMillis: 0) {
+        ScreenLoop(terminal: terminal, follower: follower).run(
+            idleMillis: 250,
+            handle: { key in
                 switch controller.handle(key) {
-                case .none: break
-                case .quit: quit = true
-                case .redraw: force = true
-                case .edit(let request): edit(request); force = true
+                case .none: return .none
+                case .quit: return .quit
+                case .redraw: return .redraw
+                case .edit(let request): edit(request); return .redraw
                 }
-                if quit { break }
-            }
-            if quit { break }
-            controller.absorb()
-            controller.tick(controller.desk.clock())
-            let (rows, cols) = terminal.size
-            let grid = ConsoleView.render(controller, rows: rows, cols: cols)
-            if force || grid != lastPaint {
-                terminal.paint(grid, force: force)
-                lastPaint = grid
-                force = false
-            }
-            // Idle: warm the caches a slice at a time, then sleep until something happens.
-            let warming = !warmed && !controller.warmUp()
-            warmed = warmed || !warming
-            wait(millis: warming ? 0 : 250)
-        }
+            },
+            update: {
+                controller.absorb()
+                controller.tick(controller.desk.clock())
+            },
+            render: { rows, cols in ConsoleView.render(controller, rows: rows, cols: cols) },
+            idle: {
+                // Warm the caches a slice at a time while idle, then sleep until something happens.
+                guard !warmed else { return false }
+                warmed = controller.warmUp()
+                return !warmed
+            },
+            bell: {
+                defer { controller.bellPending = false }
+                return bellOn && controller.bellPending
+            })
     }
 
-    /// Sleeps until a key, a journal change, a signal (resize), or the timeout.
-    func wait(millis: Int32) {
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-        if follower.fileDescriptor >= 0 { fds.append(pollfd(fd: follower.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&fds, nfds_t(fds.count), millis)
-        follower.drain()
+    /// The editor command: `$QDECK_EDITOR`, `$VISUAL`, `$EDITOR`, then `vi`; it may carry arguments
+    /// (`code --wait`, `emacsclient -t`), so the shell splits it; the file is passed as "$1".
+    static func editorCommand(_ env: [String: String], file: String) -> (name: String, argv: [String]) {
+        let editor = ["QDECK_EDITOR", "VISUAL", "EDITOR"].compactMap { env[$0] }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+        return (editor, ["/bin/sh", "-c", editor + " \"$1\"", "qdeck-editor", file])
     }
 
-    /// $QDECK_EDITOR, $VISUAL, $EDITOR, then vi, on a private temporary file; empty cancels.
+    /// Writes the request's file in a private folder (mkdtemp, 0700; the file 0600), hands the
+    /// terminal to the editor in the foreground, and gives the controller what it left.
     func edit(_ r: EditRequest) {
-        let env = ProcessInfo.processInfo.environment
-        let editor = ["QDECK_EDITOR", "VISUAL", "EDITOR"].compactMap { env[$0] }.first { !$0.isEmpty } ?? "vi"
-        let path = NSTemporaryDirectory() + "qdeck-\(r.kind == .reply ? "reply" : "note")-\(r.ticket.raw)-\(getpid()).txt"
-        FileManager.default.createFile(atPath: path, contents: Data(r.initialText.utf8), attributes: [.posixPermissions: 0o600])
-        let status: Int32 = terminal.suspended {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", editor + " \"$1\"", "qdeck-editor", path]
-            do { try p.run() } catch { return -1 }
-            p.waitUntilExit()
-            return p.terminationStatus
-        }
-        guard status == 0 else {
-            controller.say("the editor (\(editor)) exited with status \(status); nothing sent; your text is in \(path)", error: true)
+        let file: PrivateTempFile
+        do { file = try PrivateTempFile(name: "\(r.kind.rawValue)-\(r.ticket.raw).txt", contents: r.file) } catch {
+            controller.finishEdit(r, edited: nil, status: -1, problem: "\(error)")
             return
         }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        controller.finishEdit(r, text: text)
-        if controller.flash?.error != true { try? FileManager.default.removeItem(atPath: path) }
+        defer { file.remove() }
+        let (name, argv) = ConsoleApp.editorCommand(ProcessInfo.processInfo.environment, file: file.path)
+        switch terminal.runInForeground(argv) {
+        case .failure(let e):
+            controller.finishEdit(r, edited: nil, status: -1, problem: "the editor (\(name)) could not start: \(e)")
+        case .success(let status):
+            if status == 127 {
+                controller.finishEdit(r, edited: file.read(), status: status, problem: "the editor (\(name)) was not found (exit 127); set $VISUAL or $EDITOR")
+            } else {
+                controller.finishEdit(r, edited: file.read(), status: status)
+            }
+        }
+    }
+}
+
+/// A file in a new private folder under $TMPDIR (mkdtemp: 0700, unpredictable name), removed with
+/// its folder.
+struct PrivateTempFile {
+    let folder: String
+    let path: String
+
+    init(name: String, contents: String) throws {
+        let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+        var template = Array((base + "/qdeck-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw DraftError(description: "\(base): cannot make a private folder for the editor: \(String(cString: strerror(errno)))")
+        }
+        folder = String(cString: made)
+        path = folder + "/" + name
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw DraftError(description: "\(path): cannot create: \(String(cString: strerror(errno)))") }
+        let bytes = Array(contents.utf8)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) }
+        close(fd)
+        guard n == bytes.count else { throw DraftError(description: "\(path): cannot write the reply template") }
+    }
+
+    /// What the editor left (editors may replace the file: read by path, never following a link).
+    func read() -> String? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var out = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Removes the file and anything the editor left beside it (swap, backup files), then the folder.
+    func remove() {
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] { unlink(folder + "/" + f) }
+        rmdir(folder)
     }
 }

@@ -27,11 +27,39 @@ public struct Picker: Sendable {
     }
 }
 
-/// The inline chat composer: Enter sends, Alt-Enter starts a new line.
+/// The inline chat composer: a text field on one ticket; `seen` is how much of the conversation
+/// the agent had seen when they started (or last looked), to tell them when the customer wrote.
 public struct Composer: Sendable {
     public var ticket: TicketID
-    public var version: UInt32
-    public var text = ""
+    public var field: TextField
+    public var seen: Int
+    /// Said in the composer's own frame, where the agent is looking (a refusal, the customer wrote).
+    public var notice: String?
+
+    public init(ticket: TicketID, text: String = "", seen: Int) {
+        self.ticket = ticket
+        field = TextField(text)
+        self.seen = seen
+    }
+}
+
+/// A reply or note written but not sent because something needs the agent's decision.
+public struct PendingText: Sendable, Equatable {
+    public var kind: EditRequest.Kind
+    public var tickets: [TicketID]
+    public var body: String
+}
+
+/// A question answered with one key.
+public struct Choice: Sendable {
+    public enum Answer: Sendable {
+        case sendAnyway(PendingText), editAgain(PendingText), keepDraft(PendingText)
+        case discardComposer(Composer), keepComposer(Composer), backToComposer(Composer)
+    }
+    public var question: String
+    public var options: [(key: Character, label: String, answer: Answer)]
+    /// What Esc does.
+    public var onEscape: Answer
 }
 
 /// What the text input at the bottom is doing.
@@ -42,7 +70,8 @@ public enum Mode: Sendable {
     case prompt(Prompt)
     case picker(Picker)
     case composer(Composer)
-    case help
+    case choice(Choice)
+    case help(scroll: Int)
 }
 
 /// Work the app loop must do outside the controller.
@@ -53,10 +82,24 @@ public enum Outcome: Sendable, Equatable {
     case edit(EditRequest)
 }
 
+/// A reply or note to write in the editor: the file to start from and what the agent had seen.
 public struct EditRequest: Sendable, Equatable {
-    public enum Kind: Sendable { case reply, note }
+    public enum Kind: String, Sendable { case reply, note }
     public var kind: Kind
-    public var ticket: TicketID
-    public var version: UInt32
-    public var initialText: String
+    public var tickets: [TicketID]
+    /// The whole file the editor opens: text, then the comment block.
+    public var file: String
+    /// The conversation marks of the tickets when the agent started (customer messages and other
+    /// agents' replies seen).
+    public var seen: [TicketID: Int]
+    /// The text came from a kept draft (unchanged means "still a draft", not "cancel").
+    public var fromDraft: Bool
+
+    public var ticket: TicketID { tickets[0] }
+    public var draftKind: DraftStore.Kind {
+        switch kind {
+        case .reply: .reply
+        case .note: .note
+        }
+    }
 }

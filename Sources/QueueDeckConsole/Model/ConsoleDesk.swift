@@ -15,6 +15,8 @@ public final class ConsoleDesk {
     public var afterAppend: (([StoredEvent]) -> Void)?
     /// Writes a snapshot in the background as events accumulate (the console runs for hours).
     public var snapshots: SnapshotKeeper?
+    /// Where this agent's unsent replies and notes are kept (nil: not kept, as in some tests).
+    public var drafts: DraftStore?
 
     public init(journal: any EventJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
                 clock: @escaping () -> Instant) {

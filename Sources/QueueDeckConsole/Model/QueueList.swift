@@ -3,19 +3,38 @@ import QueueDeckDomain
 /// The ticket list of the current queue, filter and order, kept up to date incrementally. Each row
 /// keeps its sort fields contiguously, so a new order re-sorts without touching the tickets, and a
 /// live event moves only the tickets it touched (remove, then binary-search insert): a queue of
-/// 100,000 tickets stays within a frame.
+/// 100,000 tickets stays within a frame. It also counts what the filter admits in each channel, so
+/// the queue tabs and the list always agree.
 public struct QueueList {
     private var rows: [SortFields] = []
     public private(set) var ids: [TicketID] = []
     public var channel: Channel?
     public var filter: TicketFilter = .empty
     public private(set) var order: QueueOrder = .sla
+    /// Tickets the filter admits in each channel, whichever queue is shown: the tabs' counts.
+    public private(set) var counts: [Channel: Int] = [:]
+    private var members: [TicketID: Channel] = [:]
+
+    /// A computed list, kept to put back when a filter is typed back to an earlier form.
+    public struct Saved {
+        fileprivate var rows: [SortFields]
+        fileprivate var members: [TicketID: Channel]
+        fileprivate var counts: [Channel: Int]
+    }
 
     public init() {}
 
-    func admits(_ t: Ticket, _ ctx: ViewContext) -> Bool {
-        QueueView.admits(t, channel: channel, filter: filter, context: ctx)
+    /// The filter and the working-queue rule, in any channel.
+    func admitsAnyChannel(_ t: Ticket, _ ctx: ViewContext) -> Bool {
+        QueueView.admits(t, channel: nil, filter: filter, context: ctx)
     }
+
+    public func contains(_ id: TicketID) -> Bool {
+        guard let ch = members[id] else { return false }
+        return channel == nil || channel == ch
+    }
+
+    public func index(of id: TicketID) -> Int? { contains(id) ? ids.firstIndex(of: id) : nil }
 
     private func before(_ a: SortFields, _ b: SortFields) -> Bool {
         let ka = order.key(a), kb = order.key(b)
@@ -25,7 +44,13 @@ public struct QueueList {
     /// Rebuilds from scratch (filter or queue changed; or time moved tickets between states).
     public mutating func rebuild(_ state: DeskState, _ ctx: ViewContext) {
         rows.removeAll(keepingCapacity: true)
-        for t in state.all where admits(t, ctx) { rows.append(SortFields(t, ctx)) }
+        members.removeAll(keepingCapacity: true)
+        counts = [:]
+        for t in state.all where admitsAnyChannel(t, ctx) {
+            members[t.id] = t.channel
+            counts[t.channel, default: 0] += 1
+            if channel == nil || channel == t.channel { rows.append(SortFields(t, ctx)) }
+        }
         sortRows()
     }
 
@@ -47,28 +72,39 @@ public struct QueueList {
     /// Narrows the list by a stricter filter without touching tickets it already excluded.
     public mutating func narrow(to stricter: TicketFilter, _ state: DeskState, _ ctx: ViewContext) {
         filter = stricter
-        rows = rows.filter { state[$0.id].map { admits($0, ctx) } ?? false }
+        rows = rows.filter { state[$0.id].map { admitsAnyChannel($0, ctx) } ?? false }
         ids = rows.map(\.id)
+        members = members.filter { state[$0.key].map { admitsAnyChannel($0, ctx) } ?? false }
+        counts = [:]
+        for ch in members.values { counts[ch, default: 0] += 1 }
     }
 
     /// Puts back a list computed earlier for this filter (same state, same order and queue).
-    public mutating func restore(filter f: TicketFilter, rows saved: [SortFields]) {
+    public mutating func restore(filter f: TicketFilter, _ saved: Saved) {
         filter = f
-        rows = saved
-        ids = saved.map(\.id)
+        rows = saved.rows
+        members = saved.members
+        counts = saved.counts
+        ids = saved.rows.map(\.id)
     }
 
-    public var savedRows: [SortFields] { rows }
+    public var saved: Saved { Saved(rows: rows, members: members, counts: counts) }
 
     /// Moves the changed tickets to where they now belong.
     public mutating func update(_ changed: Set<TicketID>, _ state: DeskState, _ ctx: ViewContext) {
         if changed.count > 64 { rebuild(state, ctx); return }
         for id in changed {
-            if let i = ids.firstIndex(of: id) {
-                ids.remove(at: i)
-                rows.remove(at: i)
+            if let ch = members.removeValue(forKey: id) {
+                counts[ch, default: 1] -= 1
+                if channel == nil || channel == ch, let i = ids.firstIndex(of: id) {
+                    ids.remove(at: i)
+                    rows.remove(at: i)
+                }
             }
-            guard let t = state[id], admits(t, ctx) else { continue }
+            guard let t = state[id], admitsAnyChannel(t, ctx) else { continue }
+            members[id] = t.channel
+            counts[t.channel, default: 0] += 1
+            guard channel == nil || channel == t.channel else { continue }
             let f = SortFields(t, ctx)
             var lo = 0, hi = rows.count
             while lo < hi {

@@ -6,13 +6,15 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, altEnter, escape, tab, backTab, backspace, delete, resize
     case function(Int)
+    /// Text that arrived as one bracketed paste: text, never commands; its line breaks are `\n`.
+    case paste(String)
 
     /// How the help overlay names the key.
     public var description: String {
         switch self {
         case .char(" "): "Space"
         case .char(let c): String(c)
-        case .ctrl(let c): "Ctrl-" + String(c)
+        case .ctrl(let c): "Ctrl-" + String(c).uppercased()
         case .alt(let c): "Alt-" + String(c)
         case .up: "↑"
         case .down: "↓"
@@ -31,6 +33,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .delete: "Del"
         case .resize: "resize"
         case .function(let n): "F\(n)"
+        case .paste: "paste"
         }
     }
 }

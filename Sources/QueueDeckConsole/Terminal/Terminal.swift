@@ -47,8 +47,24 @@ public final class Terminal {
             if qd_colors() < 8 { useColor = false }
         }
         colors = useColor
+        // Bracketed paste: a paste arrives between these two sequences, so it is read as text.
+        _ = define_key(Terminal.pasteStart, Terminal.pasteStartCode)
+        _ = define_key(Terminal.pasteEnd, Terminal.pasteEndCode)
         Terminal.installSignalHandlers()
+        setBracketedPaste(true)
     }
+
+    static let pasteStart = "\u{1B}[200~", pasteEnd = "\u{1B}[201~"
+    static let pasteStartCode: Int32 = 0x3F0, pasteEndCode: Int32 = 0x3F1
+
+    /// Written straight to the terminal after curses has flushed (the sequence is not a screen cell).
+    private func setBracketedPaste(_ on: Bool) {
+        let seq = on ? "\u{1B}[?2004h" : "\u{1B}[?2004l"
+        _ = seq.withCString { write(1, $0, strlen($0)) }
+    }
+
+    /// The terminal bell.
+    public func bell() { _ = beep() }
 
     deinit { end() }
 
@@ -100,7 +116,11 @@ public final class Terminal {
         var ch: wint_t = 0
         let r = wget_wch(qd_stdscr(), &ch)
         if r == ERR { return nil }
-        if r == qd_key_code_yes() { return special(Int32(ch)) }
+        if r == qd_key_code_yes() {
+            if Int32(ch) == Terminal.pasteStartCode { return .paste(readPaste()) }
+            if Int32(ch) == Terminal.pasteEndCode { return nil }
+            return special(Int32(ch))
+        }
         switch ch {
         case 10, 13: return .enter
         case 9: return .tab
@@ -118,6 +138,28 @@ public final class Terminal {
             guard let s = Unicode.Scalar(UInt32(ch)) else { return nil }
             return .char(Character(s))
         }
+    }
+
+    /// The text of a bracketed paste, up to its end sequence (or a pause of a second: a cut-off paste
+    /// must not swallow the keys after it). Line breaks become `\n`.
+    private func readPaste() -> String {
+        var text = String.UnicodeScalarView()
+        var lastCR = false
+        wtimeout(qd_stdscr(), 1000)
+        while true {
+            var ch: wint_t = 0
+            let r = wget_wch(qd_stdscr(), &ch)
+            if r == ERR { break }
+            if r == qd_key_code_yes() {
+                if Int32(ch) == Terminal.pasteEndCode { break }
+                continue
+            }
+            if ch == 13 { text.append("\n"); lastCR = true; continue }
+            if ch == 10 { if !lastCR { text.append("\n") }; lastCR = false; continue }
+            lastCR = false
+            if let s = Unicode.Scalar(UInt32(ch)) { text.append(s) }
+        }
+        return String(text)
     }
 
     private func special(_ code: Int32) -> Key? {
@@ -142,6 +184,7 @@ public final class Terminal {
 
     /// Gives the terminal to another program (the editor) and takes it back.
     public func suspended<T>(_ body: () throws -> T) rethrows -> T {
+        setBracketedPaste(false)
         def_prog_mode()
         endwin()
         defer {
@@ -149,8 +192,17 @@ public final class Terminal {
             last = nil
             clearok(qd_stdscr(), true)
             refresh()
+            setBracketedPaste(true)
         }
         return try body()
+    }
+
+    /// Runs a program in the foreground of this terminal, as a shell runs a job: curses suspended,
+    /// the program in its own process group made the terminal's foreground group (so it reads the
+    /// keyboard and gets Ctrl-C, not us), and the terminal taken back when it exits. Returns its exit
+    /// status, or nil when it could not be started (the error says why).
+    public func runInForeground(_ argv: [String]) -> Result<Int32, TerminalError> {
+        suspended { ForegroundJob.run(argv, terminal: 0) }
     }
 
     /// Restores the terminal. Safe to call more than once.
@@ -158,6 +210,7 @@ public final class Terminal {
         guard !ended else { return }
         ended = true
         endwin()
+        setBracketedPaste(false)
         if let screen { delscreen(screen) }
         screen = nil
     }

@@ -15,20 +15,22 @@ public enum ConsoleView {
         let live = c.journalProblem == nil
         var g = Grid(rows: rows, cols: cols)
         var composerLines = 0
-        if case .composer(let comp) = c.mode { composerLines = min(6, ScreenText.lines(comp.text).count + 2) }
+        if case .composer(let comp) = c.mode {
+            composerLines = 1 + min(max(2, rows / 4), comp.field.layout(width: cols).lines.count)
+        }
         let layout = ScreenLayout(rows: rows, cols: cols, detailOpen: c.detailOpen && c.selectedTicket != nil, composerLines: composerLines)
         if layout.tooSmall {
             let msg = "Terminal too small: \(cols)×\(rows); QueueDeck needs at least \(ScreenLayout.minCols)×\(ScreenLayout.minRows)"
             for (i, line) in ScreenText.wrap(msg, width: max(1, cols)).enumerated() { g.put(line, row: rows / 2 - 1 + i, col: 0) }
             return g
         }
-        c.pageSize = layout.listHeight
+        c.setPageSize(layout.listHeight)
         header(&g, c, live: live)
         list(&g, c, layout)
         if let d = layout.detail, let t = c.selectedTicket { detail(&g, c, t, d) }
         bottom(&g, c, layout, composerLines: composerLines)
         switch c.mode {
-        case .help: help(&g, c)
+        case .help(let scroll): help(&g, c, scroll: scroll)
         case .picker(let p): picker(&g, p)
         default: break
         }
@@ -41,7 +43,7 @@ public enum ConsoleView {
         var col = 0
         let tabs: [(String, Channel?)] = [("All", nil), ("Email", .email), ("Call", .call), ("Chat", .chat)]
         for (i, (name, ch)) in tabs.enumerated() {
-            let n = ch.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
+            let n = ch.map { c.list.counts[$0] ?? 0 } ?? c.list.counts.values.reduce(0, +)
             let text = " \(i + 1) \(name) \(n) "
             let active = c.queue == ch
             col += g.put(text, row: 0, col: col, style: Style(bold: active, reverse: active))
@@ -57,6 +59,10 @@ public enum ConsoleView {
         line += " · filter: " + (c.filterText.isEmpty ? "none" : c.filterText)
         if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
         line += " · \(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
+        let waiting = c.queue.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
+        line += " · \(waiting) waiting for the desk"
+        let unread = c.unread.filter { c.list.contains($0) }.count
+        if unread > 0 { line += " · \(unread) unread •" }
         g.put(line, row: 1, col: 0, style: dimStyle)
     }
 
@@ -82,13 +88,19 @@ public enum ConsoleView {
                     .init(.priority, "PRIO", 7), .init(.customer, "CUSTOMER", 18), .init(.subject, "SUBJECT", max(10, width - fixed)),
                     .init(.waiting, "WAIT", 7), .init(.sla, "SLA", 13), .init(.assignee, "ASSIGNEE", 10)]
         }
+        if width >= 76 {
+            let fixed = 2 + 14 + 2 + 10 + 7 + 13 + 9
+            return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.status, "STATUS", 10),
+                    .init(.priority, "PRIO", 7), .init(.subject, "SUBJECT", max(10, width - fixed)), .init(.sla, "SLA", 13),
+                    .init(.assignee, "ASSIGNEE", 9)]
+        }
         if width >= 70 {
             let fixed = 2 + 14 + 2 + 10 + 7 + 13
             return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.status, "STATUS", 10),
                     .init(.subject, "SUBJECT", max(10, width - fixed)), .init(.waiting, "WAIT", 7), .init(.sla, "SLA", 13)]
         }
-        return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.sla, "SLA", 9),
-                .init(.subject, "SUBJECT", max(5, width - 2 - 14 - 2 - 9))]
+        return [.init(.mark, "", 2), .init(.id, "ID", 14), .init(.channel, "", 2), .init(.sla, "SLA", 11),
+                .init(.subject, "SUBJECT", max(5, width - 2 - 14 - 2 - 11))]
     }
 
     static func glyph(_ ch: Channel) -> String {
@@ -134,7 +146,8 @@ public enum ConsoleView {
             for col in cols {
                 let w = col.width - 1
                 switch col.field {
-                case .mark: g.put(c.marked.contains(t.id) ? "◆" : " ", row: row, col: x, width: w)
+                case .mark: g.put(c.marked.contains(t.id) ? "◆" : c.unread.contains(t.id) ? "•" : " ", row: row, col: x, width: w,
+                                  style: Style(bold: true))
                 case .channel: g.put(glyph(t.channel), row: row, col: x, width: w)
                 case .id: g.put(t.id.description, row: row, col: x, width: w)
                 case .status: g.put(status.rawValue, row: row, col: x, width: w, style: status.isWaitingForDesk ? Style(bold: true) : .plain)
@@ -158,43 +171,63 @@ public enum ConsoleView {
         return String(iso.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
     }
 
-    /// The detail pane's lines, each with a style, wrapped to the pane width.
-    static func detailLines(_ c: ConsoleController, _ t: Ticket, width: Int) -> [(String, Style)] {
-        var out: [(String, Style)] = []
+    /// The detail pane's text: two pinned lines (the ticket and its state), then the lines that
+    /// scroll — the customer card (one line when the pane is short), the conversation, the history —
+    /// with where each message starts and which lines hold the newest one.
+    struct DetailText {
+        var pinned: [(String, Style)] = []
+        var body: [(String, Style)] = []
+        var messageStarts: [Int] = []
+        var newest: Range<Int>?
+    }
+
+    static func detailText(_ c: ConsoleController, _ t: Ticket, width: Int, short: Bool) -> DetailText {
+        var d = DetailText()
         func add(_ s: String, _ st: Style = .plain, indent: String = "") {
-            for line in ScreenText.lines(s) { for w in ScreenText.wrap(line, width: max(1, width - indent.count)) { out.append((indent + w, st)) } }
+            for line in ScreenText.lines(s) { for w in ScreenText.wrap(line, width: max(1, width - indent.count)) { d.body.append((indent + w, st)) } }
         }
         let ctx = c.context
-        add("\(t.id)  \(glyph(t.channel)) \(t.channel.rawValue)  \(t.subject)", headStyle)
-        add("\(ctx.status(t).rawValue) · \(t.priority.name) · version \(t.version) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department")"
-            + (t.tags.isEmpty ? "" : " · #" + t.tags.joined(separator: " #")))
+        d.pinned.append(("\(t.id)  \(glyph(t.channel)) \(t.channel.rawValue)  \(ScreenText.line(t.subject))", headStyle))
         let (slaText, slaStyle) = sla(ctx.sla(t), now: c.now)
-        add("SLA \(slaText)" + (ctx.sla(t).target.map { " (\($0))" } ?? ""), slaStyle)
-        out.append(("", .plain))
+        let tags = t.tags.isEmpty ? "" : " · #" + t.tags.joined(separator: " #")
+        let draft = c.drafts.contains(t.id) ? " · draft kept" : ""
+        d.pinned.append(("\(ctx.status(t).rawValue) · \(t.priority.name) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department") · SLA \(slaText)"
+                         + (ctx.sla(t).target.map { " (\($0))" } ?? "") + tags + draft, slaStyle == okStyle ? .plain : slaStyle))
         let cu = t.customer
-        add("Customer  \(cu.name)" + (cu.groups.isEmpty ? "" : "  [" + cu.groups.map { $0.uppercased() }.joined(separator: ", ") + "]"), headStyle)
-        if let e = cu.email { add("  ✉ \(e)") }
-        if let p = cu.phone { add("  ☎ \(p)") }
+        let groups = cu.groups.isEmpty ? "" : "  [" + cu.groups.map { $0.uppercased() }.joined(separator: ", ") + "]"
         let others = c.state.otherTickets(of: t)
-        if !others.isEmpty {
-            add("  other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "))
+        if short {
+            var card = "Customer \(cu.name)\(groups)"
+            if let e = cu.email { card += " ✉ \(e)" }
+            if let p = cu.phone { card += " ☎ \(p)" }
+            if !others.isEmpty { card += " · \(others.count) other ticket\(others.count == 1 ? "" : "s")" }
+            d.body.append((ScreenText.line(card), headStyle))
+        } else {
+            add("Customer  \(cu.name)\(groups)", headStyle)
+            if let e = cu.email { add("  ✉ \(e)") }
+            if let p = cu.phone { add("  ☎ \(p)") }
+            if !others.isEmpty {
+                add("  other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "))
+            }
+            if let l = t.linkedFrom { add("  continues \(l)") }
+            if let l = t.linkedTo { add("  continued in \(l)") }
         }
-        if let l = t.linkedFrom { add("  continues \(l)") }
-        if let l = t.linkedTo { add("  continued in \(l)") }
-        out.append(("", .plain))
-        add("── conversation ──", dimStyle)
+        add("── conversation (\(t.entries.count)) ──", dimStyle)
         for e in t.entries {
+            let start = d.body.count
+            d.messageStarts.append(start)
             switch e.kind {
             case .customer: add("\(time(e.at, c))  \(e.author) wrote", headStyle); add(e.body, indent: "  ")
             case .reply: add("\(time(e.at, c))  reply by \(e.author)", Style(color: .cyan, bold: true)); add(e.body, indent: "  ")
             case .note: add("\(time(e.at, c))  INTERNAL NOTE by \(e.author)", Style(color: .magenta, bold: true)); add(e.body, noteStyle, indent: "┃ ")
             case .record: add("\(time(e.at, c))  \(e.body)", dimStyle)
             }
+            d.newest = start..<d.body.count
         }
-        out.append(("", .plain))
+        d.body.append(("", .plain))
         add("── history ──", dimStyle)
         for h in t.history { add("\(time(h.at, c))  \(h.actor): \(h.text)", dimStyle) }
-        return out
+        return d
     }
 
     static func detail(_ g: inout Grid, _ c: ConsoleController, _ t: Ticket, _ d: (row: Int, col: Int, height: Int, width: Int)) {
@@ -202,12 +235,29 @@ public enum ConsoleView {
         else { g.put(String(repeating: "─", count: d.width), row: d.row, col: 0, style: dimStyle) }
         let top = d.col > 0 ? d.row : d.row + 1
         let height = d.col > 0 ? d.height : d.height - 1
-        let lines = detailLines(c, t, width: d.width - 1)
-        c.detailScroll = max(0, min(c.detailScroll, max(0, lines.count - height)))
-        for i in 0..<height {
-            let index = c.detailScroll + i
-            guard index < lines.count else { break }
-            g.put(lines[index].0, row: top + i, col: d.col, width: d.width - 1, style: lines[index].1)
+        let width = d.width - 1
+        let text = detailText(c, t, width: width, short: height < 18)
+        let pinned = min(text.pinned.count, max(0, height - 2))
+        for i in 0..<pinned { g.put(text.pinned[i].0, row: top + i, col: d.col, width: width, style: text.pinned[i].1) }
+        var bodyHeight = height - pinned
+        let overflow = text.body.count > bodyHeight
+        if overflow { bodyHeight -= 1 }  // the last row tells where we are
+        guard bodyHeight > 0 else { return }
+        // Open at the newest message: its end at the bottom, or its start at the top when it is taller.
+        var anchor = 0
+        if let n = text.newest { anchor = max(0, min(n.lowerBound, n.upperBound - bodyHeight)) }
+        c.measureDetail(height: bodyHeight, total: text.body.count, messageStarts: text.messageStarts, anchor: anchor)
+        let first = c.pager.top
+        for i in 0..<bodyHeight {
+            let index = first + i
+            guard index < text.body.count else { break }
+            g.put(text.body[index].0, row: top + pinned + i, col: d.col, width: width, style: text.body[index].1)
+        }
+        if overflow {
+            let above = first, below = max(0, text.body.count - first - bodyHeight)
+            let keys = [Action.scrollUp, .scrollDown, .previousMessage, .nextMessage].map { c.keyMap.keys(of: $0).split(separator: " ").first.map(String.init) ?? "" }
+            let where_ = (above > 0 ? "↑ \(above) more" : "top") + " · " + (below > 0 ? "↓ \(below) more" : "end")
+            g.put("── \(where_) · \(keys[0]) \(keys[1]) scroll · \(keys[2]) \(keys[3]) messages ──", row: top + pinned + bodyHeight, col: d.col, width: width, style: dimStyle)
         }
     }
 
@@ -217,15 +267,20 @@ public enum ConsoleView {
         let flashRow = g.rows - 2 - composerLines
         switch c.mode {
         case .filter(let text): g.put("/" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
-        case .command(let text): g.put(":" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
-        case .prompt(let p): g.put(p.label + p.text + "▏", row: flashRow, col: 0, style: Style(bold: true))
-        case .composer(let comp):
-            g.put("── reply to \(comp.ticket) · Enter sends · Alt-Enter new line · Ctrl-T canned · Esc discards ──", row: flashRow, col: 0, style: dimStyle)
-            let lines = ScreenText.lines(comp.text)
-            for (i, line) in lines.suffix(composerLines - 1).enumerated() {
-                g.put((i == min(lines.count, composerLines - 1) - 1 ? line + "▏" : line), row: flashRow + 1 + i, col: 0)
+        case .command(let text):
+            if !c.completionChoices.isEmpty {
+                g.fill(row: flashRow - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
+                g.put(" " + c.completionChoices.joined(separator: "  "), row: flashRow - 1, col: 0, style: Style(reverse: true))
             }
-        default:
+            g.put(":" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
+        case .prompt(let p): g.put(p.label + p.text + "▏", row: flashRow, col: 0, style: Style(bold: true))
+        case .choice(let ch):
+            let options = ch.options.map { "\($0.key) \($0.label)" }.joined(separator: " · ")
+            g.fill(row: flashRow, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
+            g.put("\(ch.question) \(options) · Esc \(escapeLabel(ch))", row: flashRow, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
+        case .composer(let comp):
+            composer(&g, c, comp, row: flashRow, lines: composerLines)
+        case .normal, .picker, .help:
             if let f = c.flash, c.now - f.at < .seconds(8) || f.error { g.put(f.text, row: flashRow, col: 0, style: f.error ? lateStyle : Style(bold: true)) }
         }
         let hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
@@ -233,6 +288,39 @@ public enum ConsoleView {
         let bar = hints.filter { c.keyMap.contains($0.0) }.map { "\(c.keyMap.keys(of: $0.0).split(separator: " ").first ?? "") \($0.1)" }.joined(separator: "  ")
         g.fill(row: g.rows - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
         g.put(bar, row: g.rows - 1, col: 0, style: Style(reverse: true))
+    }
+
+    static func escapeLabel(_ ch: Choice) -> String {
+        switch ch.onEscape {
+        case .keepDraft, .keepComposer: "keep as draft"
+        case .backToComposer: "back to typing"
+        case .sendAnyway: "send"
+        case .editAgain: "edit"
+        case .discardComposer: "discard"
+        }
+    }
+
+    /// The chat composer: a frame line (whose reply, the keys, or a notice where the agent is
+    /// looking), then the text soft-wrapped, scrolled to keep the cursor in view.
+    static func composer(_ g: inout Grid, _ c: ConsoleController, _ comp: Composer, row: Int, lines: Int) {
+        let k = { (a: Action) in c.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? "" }
+        if let n = comp.notice {
+            g.fill(row: row, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
+            g.put("── \(n) ──", row: row, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
+        } else {
+            g.put("── reply to \(comp.ticket) · \(k(.send)) sends · \(k(.newLine)) new line · \(k(.insertCanned)) canned · \(k(.leave)) leave · ? keys ──",
+                  row: row, col: 0, style: dimStyle)
+        }
+        let layout = comp.field.layout(width: g.cols)
+        let visible = max(1, lines - 1)
+        let first = max(0, min(layout.cursorRow - visible + 1, layout.lines.count - visible))
+        for i in 0..<visible {
+            let index = first + i
+            guard index < layout.lines.count else { break }
+            g.put(layout.lines[index], row: row + 1 + i, col: 0, width: g.cols - 1)
+        }
+        let cursorRow = row + 1 + layout.cursorRow - first
+        g.restyle(row: cursorRow, col: min(layout.cursorCol, g.cols - 1), width: 1) { $0.reverse = true }
     }
 
     static func box(_ g: inout Grid, title: String, lines: [(String, Style)], width: Int) {
@@ -250,22 +338,40 @@ public enum ConsoleView {
         g.put("└" + String(repeating: "─", count: w - 2) + "┘", row: top + h - 1, col: left)
     }
 
-    /// Generated from the live key map: what it lists is exactly what the keys do.
-    static func help(_ g: inout Grid, _ c: ConsoleController) {
-        keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: [], width: 100)
+    /// Generated from the live key map: what it lists is exactly what the keys do. It scrolls.
+    static func help(_ g: inout Grid, _ c: ConsoleController, scroll: Int) {
+        let notes = ["Placeholders in replies and canned responses: " + Placeholders.names.map(\.0).joined(separator: " "),
+                     "A paste is always text: in the composer it keeps its lines; elsewhere it never runs keys."]
+        keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: notes, width: 110, scroll: scroll)
     }
 
     /// The help overlay of a key map (the console's and the wall's): keys, summary, and the
-    /// command-line form where there is a command line.
-    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int) {
+    /// command-line form where there is a command line; grouped by where the keys work.
+    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) {
         var lines: [(String, Style)] = []
-        for b in keyMap.bindings {
-            let keys = b.keys.map(\.description).joined(separator: " ")
-            let cmd = commandLine ? "   :" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "") : ""
-            lines.append((keys.padding(toLength: 12, withPad: " ", startingAt: 0) + b.summary + cmd, .plain))
+        for scope in Scope.allCases {
+            let bindings = keyMap.bindings.filter { $0.scope == scope }
+            guard !bindings.isEmpty else { continue }
+            if scope != .queue || keyMap.bindings.contains(where: { $0.scope != .queue }) { lines.append((scope.title, headStyle)) }
+            for b in bindings {
+                let keys = b.keys.isEmpty ? "" : b.keys.map(\.description).joined(separator: " ")
+                let cmd = commandLine && b.onCommandLine ? "   :" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "") : ""
+                lines.append(("  " + keys.padding(toLength: 14, withPad: " ", startingAt: 0) + b.summary + cmd, .plain))
+            }
         }
-        for n in notes + ["any key closes this help"] { lines.append((n, dimStyle)) }
-        box(&g, title: title, lines: lines, width: width)
+        for n in notes { lines.append((n, dimStyle)) }
+        let room = max(2, g.rows - 4)  // lines inside the box
+        let fits = lines.count + 1 <= room
+        let visibleCount = fits ? lines.count : room - 1
+        let first = max(0, min(scroll, lines.count - visibleCount))
+        var shown = Array(lines[first..<min(lines.count, first + visibleCount)])
+        if !fits {
+            let end = first + visibleCount >= lines.count
+            shown.append(("\(first + 1)–\(first + shown.count) of \(lines.count) · j k PgDn PgUp scroll" + (end ? " · end" : " · more below") + " · q closes", dimStyle))
+        } else {
+            shown.append(("any other key closes this help", dimStyle))
+        }
+        box(&g, title: title, lines: shown, width: width)
     }
 
     static func picker(_ g: inout Grid, _ p: Picker) {

@@ -3,7 +3,7 @@
 public struct ScreenLayout: Sendable {
     public static let minRows = 12
     public static let minCols = 44
-    public static let sideBySideFrom = 120
+    public static let sideBySideFrom = 140
 
     public var rows: Int
     public var cols: Int

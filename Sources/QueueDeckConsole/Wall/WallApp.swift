@@ -29,27 +29,23 @@ public final class WallApp {
     }
 
     public func run() {
-        defer { terminal.end() }
-        var force = true
-        var lastPaint: Grid?
         var lastRefresh = Date.distantPast
         var changed = false
         var replayClock = board.now
         var lastTick = Date()
-        while Terminal.pendingSignal == 0 {
-            var quit = false
-            while let key = terminal.readKey(timeoutMillis: 0) {
+        ScreenLoop(terminal: terminal, follower: follower).run(
+            idleMillis: 200,
+            handle: { key in
                 switch board.handle(key) {
-                case .quit: quit = true
-                case .redraw: force = true
-                case .none: break
+                case .quit: return .quit
+                case .redraw: return .redraw
+                case .none: return .none
                 }
-                if quit { break }
-            }
-            if quit { break }
-
-            let real = Date()
-            if !board.paused {
+            },
+            update: {
+                let real = Date()
+                defer { lastTick = real }
+                guard !board.paused else { return }
                 switch board.mode {
                 case .live:
                     if let journal {
@@ -78,25 +74,7 @@ public final class WallApp {
                 case .at:
                     break
                 }
-            }
-            lastTick = real
-
-            let (rows, cols) = terminal.size
-            let grid = WallView.render(board, rows: rows, cols: cols, glyphs: glyphs)
-            if force || grid != lastPaint {
-                terminal.paint(grid, force: force)
-                lastPaint = grid
-                force = false
-            }
-            wait(millis: 200)
-        }
-    }
-
-    /// Sleeps until a key, a journal change, a signal (resize), or the timeout.
-    func wait(millis: Int32) {
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-        if let f = follower, f.fileDescriptor >= 0 { fds.append(pollfd(fd: f.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&fds, nfds_t(fds.count), millis)
-        follower?.drain()
+            },
+            render: { rows, cols in WallView.render(board, rows: rows, cols: cols, glyphs: glyphs) })
     }
 }

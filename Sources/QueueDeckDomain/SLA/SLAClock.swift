@@ -25,10 +25,12 @@ public struct SLAPlan: Hashable, Sendable {
         return SLAStatus(state: state, dueAt: nearest.dueAt, remaining: nil, target: nearest.target)
     }
 
-    /// When the clock runs, the deadline; used for SLA ordering. Paused tickets sort after running ones.
-    public var sortKey: Int64 {
+    /// The SLA ordering key at `now`: the nearest deadline of the clocks running now; tickets whose
+    /// clocks are all paused now (answered, postponed, before a clock resumes) sort after every
+    /// running one, least time left first. The same "paused now" as `status(at:)`.
+    public func sortKey(at now: Instant) -> Int64 {
         if stopped || clocks.isEmpty { return Int64.max }
-        let running = clocks.filter { $0.resumesAt != nil }
+        let running = clocks.filter { c in c.resumesAt.map { $0 <= now } ?? false }
         if let d = running.map(\.dueAt).min() { return d.ms }
         return Int64.max / 2 + (clocks.map(\.remaining).min() ?? 0)
     }

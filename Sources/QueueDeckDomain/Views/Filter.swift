@@ -39,6 +39,20 @@ public struct TicketFilter: Sendable, Equatable {
     public static let fields = ["channel", "status", "assignee", "dept", "priority", "sla", "tag", "group"]
     static let aliases = ["department": "dept", "assigned": "assignee", "prio": "priority", "tags": "tag", "groups": "group"]
 
+    /// The values a field takes, for completion (`status:` offers the statuses); empty for free ones.
+    public static func values(of field: String, rules: DeskRules) -> [String] {
+        switch aliases[field] ?? field {
+        case "channel": Channel.allCases.map(\.rawValue)
+        case "status": TicketStatus.allCases.map(\.rawValue)
+        case "assignee": ["me", "none"] + rules.agents.filter { $0.may(.reply) }.map(\.user)
+        case "dept": rules.departments.map(\.name)
+        case "priority": Priority.allCases.map(\.name)
+        case "sla": SLAState.allCases.map(\.rawValue)
+        case "group": rules.contactGroups.map(\.name)
+        default: []
+        }
+    }
+
     public static let empty = TicketFilter(terms: [], source: "")
     public var isEmpty: Bool { terms.isEmpty }
 

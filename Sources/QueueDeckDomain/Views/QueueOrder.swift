@@ -60,7 +60,7 @@ public struct SortFields: Sendable, Equatable {
     public init(_ t: Ticket, _ ctx: ViewContext) {
         id = t.id
         created = t.createdAt.ms
-        deadline = ctx.slaBook.plan(t).sortKey
+        deadline = ctx.slaBook.plan(t).sortKey(at: ctx.now)
         priority = Int8(t.priority.rawValue)
         value = Int32(clamping: ctx.rules.customerValue(t.customer))
         messages = Int32(clamping: t.messageCount)

@@ -24,6 +24,9 @@ func openConsole(_ session: DeskSession) throws {
                            state: session.state, clock: clockFromEnvironment(session.now))
     desk.snapshots = session.snapshots
     let env = ProcessInfo.processInfo.environment
+    do { desk.drafts = try DraftStore(directory: DraftStore.defaultDirectory(env)) } catch {
+        throw Failure(code: Exit.cantCreate, message: "\(error)")
+    }
     desk.afterAppend = { stored in
         let queued = queuedReplies(stored)
         guard !queued.isEmpty else { return }
@@ -40,7 +43,8 @@ func openConsole(_ session: DeskSession) throws {
     }
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
-        let app = try ConsoleApp(desk: desk, noColor: noColor)
+        let bell = !["off", "0", "no", "false"].contains((env["QDECK_BELL"] ?? "").lowercased())
+        let app = try ConsoleApp(desk: desk, noColor: noColor, bell: bell)
         app.run()
     } catch let e as TerminalError {
         throw Failure(code: Exit.usage, message: e.description)

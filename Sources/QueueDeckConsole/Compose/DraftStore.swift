@@ -1,0 +1,99 @@
+import Foundation
+import QueueDeckDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the agent has written and not yet sent: one file per agent, ticket and kind, in a private
+/// folder (0700, files 0600), kept until the text is sent or discarded on purpose. A console that
+/// dies, a reply refused, an editor quit without saving: the text is still here, and `r` or `n`
+/// on the ticket opens it again.
+public final class DraftStore: @unchecked Sendable {
+    public enum Kind: String, Sendable { case reply, note }
+    public let directory: String
+
+    /// `$QDECK_DRAFTS`, else `$XDG_STATE_HOME/qdeck/drafts`, else `~/.local/state/qdeck/drafts`.
+    public static func defaultDirectory(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let d = env["QDECK_DRAFTS"], !d.isEmpty { return d }
+        let state = env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? (NSHomeDirectory() + "/.local/state")
+        return state + "/qdeck/drafts"
+    }
+
+    /// Creates the folder (and its parents) private to this user; refuses one that is not a folder
+    /// of ours or that others can read.
+    public init(directory: String) throws {
+        self.directory = directory
+        var path = ""
+        for part in directory.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw DraftError(description: "\(path): cannot create the drafts folder: \(String(cString: strerror(errno)))")
+            }
+        }
+        var st = stat()
+        guard lstat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw DraftError(description: "\(directory): the drafts folder is not a folder (a symlink?)")
+        }
+        guard st.st_uid == geteuid() else { throw DraftError(description: "\(directory): the drafts folder belongs to someone else") }
+        if st.st_mode & 0o077 != 0 { _ = chmod(directory, 0o700) }  // ours: make it private
+    }
+
+    public func path(agent: String, ticket: TicketID, kind: Kind) -> String {
+        "\(directory)/\(fileName(agent))-\(ticket.raw).\(kind.rawValue)"
+    }
+
+    /// The agent's name as a file name: letters, digits, `_` and `.`; anything else `_`.
+    private func fileName(_ agent: String) -> String {
+        String(agent.unicodeScalars.map { s -> Character in
+            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == ".") ? Character(s) : "_"
+        })
+    }
+
+    public func load(agent: String, ticket: TicketID, kind: Kind) -> String? {
+        let fd = open(path(agent: agent, ticket: ticket, kind: kind), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16 << 20 else { return nil }
+        var data = Data(count: Int(st.st_size))
+        let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress, Int(st.st_size)) }
+        guard n >= 0 else { return nil }
+        return String(decoding: data.prefix(n), as: UTF8.self)
+    }
+
+    /// Writes the draft whole (a private temporary file renamed over the old one).
+    public func save(_ text: String, agent: String, ticket: TicketID, kind: Kind) throws {
+        let target = path(agent: agent, ticket: ticket, kind: kind)
+        var template = Array((directory + "/.draft-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw DraftError(description: "\(directory): cannot save the draft: \(String(cString: strerror(errno)))") }
+        let temp = String(cString: template)
+        let bytes = Array(text.utf8)
+        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count
+        close(fd)
+        guard ok, rename(temp, target) == 0 else {
+            let e = errno
+            unlink(temp)
+            throw DraftError(description: "\(target): cannot save the draft: \(String(cString: strerror(e)))")
+        }
+    }
+
+    public func remove(agent: String, ticket: TicketID, kind: Kind) {
+        unlink(path(agent: agent, ticket: ticket, kind: kind))
+    }
+
+    /// Tickets with a draft of this agent (for the list's marker).
+    public func tickets(agent: String) -> Set<TicketID> {
+        let prefix = fileName(agent)
+        var out: Set<TicketID> = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix + "-") {
+            let raw = name.dropFirst(prefix.count + 1).split(separator: ".").first.map(String.init) ?? ""
+            if let id = TicketID(raw) { out.insert(id) }
+        }
+        return out
+    }
+}
+
+public struct DraftError: Error, CustomStringConvertible {
+    public var description: String
+}

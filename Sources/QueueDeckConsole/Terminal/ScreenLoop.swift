@@ -1,0 +1,51 @@
+import Foundation
+import QueueDeckJournal
+
+/// The one main loop of the console and the wall: reads the keys waiting, lets the screen catch up
+/// with the journal and the clock, paints only when the grid changed, and sleeps until a key, a
+/// journal change (the follower's inotify descriptor), a signal (resize) or the timeout.
+struct ScreenLoop {
+    enum Step { case none, quit, redraw }
+
+    let terminal: Terminal
+    let follower: JournalFollower?
+
+    /// `handle` a key; `update` after the keys (follow the journal, move the clock); `render` the
+    /// screen; `idle` does a slice of background work and says whether more is left (then the loop
+    /// does not sleep); `bell` says whether to ring the bell now.
+    func run(idleMillis: Int32, handle: (Key) -> Step, update: () -> Void, render: (_ rows: Int, _ cols: Int) -> Grid,
+             idle: () -> Bool = { false }, bell: () -> Bool = { false }) {
+        defer { terminal.end() }
+        var force = true
+        var lastPaint: Grid?
+        while Terminal.pendingSignal == 0 {
+            var quit = false
+            while let key = terminal.readKey(timeoutMillis: 0) {
+                switch handle(key) {
+                case .none: break
+                case .quit: quit = true
+                case .redraw: force = true
+                }
+                if quit { break }
+            }
+            if quit { break }
+            update()
+            if bell() { terminal.bell() }
+            let (rows, cols) = terminal.size
+            let grid = render(rows, cols)
+            if force || grid != lastPaint {
+                terminal.paint(grid, force: force)
+                lastPaint = grid
+                force = false
+            }
+            wait(millis: idle() ? 0 : idleMillis)
+        }
+    }
+
+    func wait(millis: Int32) {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+        if let f = follower, f.fileDescriptor >= 0 { fds.append(pollfd(fd: f.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&fds, nfds_t(fds.count), millis)
+        follower?.drain()
+    }
+}
