@@ -10,7 +10,8 @@ public enum ConfigLoader {
     /// The built-in defaults, as text: a starting point for a team file.
     public static var defaultsText: String { QueueDeckResources.defaultsYAML }
     static let sectionNames = ["timezone", "business_hours", "holidays", "auto_close_after", "unknown_users",
-                               "departments", "roles", "agents", "contact_groups", "sla", "canned_responses", "wall", "intake"]
+                               "departments", "roles", "agents", "contact_groups", "sla", "canned_responses", "wall", "intake",
+                               "keys"]
 
     /// Where the team file is looked for, first match wins.
     public static func teamFilePath(explicit: String?, journalPath: String, environment env: [String: String]) -> String? {

@@ -54,6 +54,11 @@ final class Tmux {
     func keys(_ k: String...) throws { try tmux(["send-keys", "-t", target] + k) }
     func text(_ s: String) throws { try tmux(["send-keys", "-t", target, "-l", s]) }
     func screen() throws -> String { try tmux(["capture-pane", "-t", target, "-p"]) }
+    /// Pastes text as a terminal does with bracketed paste on (`paste-buffer -p`).
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", text])
+        try tmux(["paste-buffer", "-p", "-t", target])
+    }
     func display(_ format: String) throws -> String { try tmux(["display", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines) }
     func resize(cols: Int, rows: Int) throws { try tmux(["resize-window", "-t", target, "-x", String(cols), "-y", String(rows)]) }
 

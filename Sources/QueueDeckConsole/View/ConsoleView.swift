@@ -349,6 +349,7 @@ public enum ConsoleView {
     /// command-line form where there is a command line; grouped by where the keys work.
     static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) {
         var lines: [(String, Style)] = []
+        let inner = min(g.cols - 2, width) - 4  // the box's text width
         for scope in Scope.allCases {
             let bindings = keyMap.bindings.filter { $0.scope == scope }
             guard !bindings.isEmpty else { continue }
@@ -356,10 +357,19 @@ public enum ConsoleView {
             for b in bindings {
                 let keys = b.keys.isEmpty ? "" : b.keys.map(\.description).joined(separator: " ")
                 let cmd = commandLine && b.onCommandLine ? "   :" + b.action.rawValue + (b.arguments.map { " " + $0 } ?? "") : ""
-                lines.append(("  " + keys.padding(toLength: 14, withPad: " ", startingAt: 0) + b.summary + cmd, .plain))
+                // Wrapped, not cut: on a narrow screen every word of every binding still shows.
+                let text = "  " + keys.padding(toLength: max(14, DisplayWidth.of(keys) + 1), withPad: " ", startingAt: 0) + b.summary + cmd
+                var rest = text
+                var first = true
+                while !rest.isEmpty {
+                    let parts = ScreenText.wrap(rest, width: max(8, first ? inner : inner - 16))
+                    lines.append(((first ? "" : String(repeating: " ", count: 16)) + parts[0], .plain))
+                    rest = parts.dropFirst().joined(separator: " ").trimmingCharacters(in: .whitespaces)
+                    first = false
+                }
             }
         }
-        for n in notes { lines.append((n, dimStyle)) }
+        for n in notes { for part in ScreenText.wrap(n, width: inner) { lines.append((part, dimStyle)) } }
         let room = max(2, g.rows - 4)  // lines inside the box
         let fits = lines.count + 1 <= room
         let visibleCount = fits ? lines.count : room - 1

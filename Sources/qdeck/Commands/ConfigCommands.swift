@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QueueDeckConfig
+import QueueDeckConsole
 import QueueDeckDomain
 
 struct Config: ParsableCommand {
@@ -13,9 +14,11 @@ struct Config: ParsableCommand {
         func execute() throws {
             let path = file ?? ConfigLoader.teamFilePath(explicit: globals.config, journalPath: globals.journalPath(), environment: globals.environment)
             let r = try ConfigLoader.load(teamFile: path)
+            let keys = try consoleKeyMap(globals, journalPath: globals.journalPath(), teamFile: .some(path))
+            let remapped = KeyMap.agent.bindings.indices.filter { KeyMap.agent.bindings[$0].keys != keys.bindings[$0].keys }.count
             print("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
                 + "\(r.roles.count) roles, \(r.contactGroups.count) contact groups, \(r.sla.rules.count) SLA rules, "
-                + "time zone \(r.calendar.timeZone.identifier)")
+                + "time zone \(r.calendar.timeZone.identifier), \(remapped) key binding\(remapped == 1 ? "" : "s") changed")
         }
     }
 

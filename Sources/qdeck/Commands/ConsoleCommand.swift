@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckConfig
 import QueueDeckConsole
 import QueueDeckDomain
 import QueueDeckIntake
@@ -14,12 +15,24 @@ struct Console: DeskCommand {
 
     func execute() throws {
         let session = try DeskSession(globals, writable: true, create: true, fullReplay: fullReplay.replay)
-        try openConsole(session)
+        try openConsole(session, globals)
+    }
+}
+
+/// The console's keys: the table, with the team file's `keys:` and then the user's keys.yaml.
+func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? = nil) throws -> KeyMap {
+    let team = teamFile ?? ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment)
+    let settings = try KeyBindingsFile.load(teamFile: team, userFile: KeyBindingsFile.userPath(environment: g.environment))
+    do {
+        return try KeyMap.agent.applying(settings.map { KeyRemap(action: $0.action, keys: $0.keys, place: $0.place) })
+    } catch {
+        throw Failure(code: Exit.config, message: "key bindings:\n" + error.description)
     }
 }
 
 /// Opens the agent console on a session's journal.
-func openConsole(_ session: DeskSession) throws {
+func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
+    let keyMap = try consoleKeyMap(globals, journalPath: session.journalPath)
     let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
                            state: session.state, clock: clockFromEnvironment(session.now))
     desk.snapshots = session.snapshots
@@ -44,7 +57,7 @@ func openConsole(_ session: DeskSession) throws {
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
         let bell = !["off", "0", "no", "false"].contains((env["QDECK_BELL"] ?? "").lowercased())
-        let app = try ConsoleApp(desk: desk, noColor: noColor, bell: bell)
+        let app = try ConsoleApp(desk: desk, keyMap: keyMap, noColor: noColor, bell: bell)
         app.run()
     } catch let e as TerminalError {
         throw Failure(code: Exit.usage, message: e.description)

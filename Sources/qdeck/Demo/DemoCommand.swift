@@ -56,7 +56,7 @@ struct Demo: DeskCommand {
                     try? liveDemo.run()
                 }
             }
-            try openConsole(reread)
+            try openConsole(reread, globals)
             return
         }
         print(summary(reread, path: path, events: events.count))

@@ -1,0 +1,63 @@
+import Foundation
+import Yams
+
+/// One line of a `keys:` section: an action's name and the keys the user gives it, with the place.
+/// The console resolves the names (it owns the key table) and reports what it cannot use.
+public struct KeyBindingSetting: Sendable, Equatable {
+    public var action: String
+    public var keys: [String]
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var place: String { "\(file):\(line):\(column)" }
+}
+
+/// Reads `keys:` sections: the team file's, then the user's own
+/// (`$XDG_CONFIG_HOME/qdeck/keys.yaml`), which wins. Each entry is `action: KEY` or
+/// `action: [KEY, KEY]`.
+public enum KeyBindingsFile {
+    /// The user's own key file, if there is one.
+    public static func userPath(environment env: [String: String]) -> String? {
+        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "") + "/.config")
+        let path = xdg + "/qdeck/keys.yaml"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// The settings of the team file (if given) and the user's file (if given), in that order.
+    public static func load(teamFile: String?, userFile: String?) throws(ConfigErrors) -> [KeyBindingSetting] {
+        var out: [KeyBindingSetting] = []
+        var errors: [ConfigError] = []
+        for file in [teamFile, userFile].compactMap({ $0 }) {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                errors.append(ConfigError(file: file, line: 0, column: 0, message: "cannot read the file as UTF-8 text"))
+                continue
+            }
+            let root: Node?
+            do { root = try Yams.compose(yaml: text) } catch {
+                errors.append(ConfigLoader.yamlError(error, file: file))
+                continue
+            }
+            guard case .mapping(let top)? = root, let section = top["keys"] else { continue }
+            guard case .mapping(let m) = section else {
+                errors.append(ConfigError(file: file, line: section.mark?.line ?? 0, column: section.mark?.column ?? 0,
+                                          message: "keys must map an action to a key or a list of keys (reply: R)"))
+                continue
+            }
+            for (k, v) in m {
+                let place = (line: k.mark?.line ?? 0, column: k.mark?.column ?? 0)
+                var keys: [String] = []
+                switch v {
+                case .scalar(let s): keys = [s.string]
+                case .sequence(let seq): keys = seq.compactMap(\.string)
+                default:
+                    errors.append(ConfigError(file: file, line: place.line, column: place.column,
+                                              message: "keys: \(k.string ?? "") needs a key or a list of keys"))
+                    continue
+                }
+                out.append(KeyBindingSetting(action: k.string ?? "", keys: keys, file: file, line: place.line, column: place.column))
+            }
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return out
+    }
+}
