@@ -138,3 +138,23 @@ import Testing
         #expect(ConfigLoader.teamFilePath(explicit: "/y.yaml", journalPath: journal, environment: ["QDECK_CONFIG": "/x.yaml"]) == "/y.yaml")
     }
 }
+
+@Suite struct KeyBindingsFileTests {
+    @Test func teamThenUserWithPlaces() throws {
+        let dir = NSTemporaryDirectory() + "qdeck-keys-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let team = dir + "/team.yaml", user = dir + "/keys.yaml"
+        try "timezone: UTC\nkeys:\n  reply: R\n".write(toFile: team, atomically: true, encoding: .utf8)
+        try "keys:\n  resolve: [x, C-r]\n  note: N\n".write(toFile: user, atomically: true, encoding: .utf8)
+        let s = try KeyBindingsFile.load(teamFile: team, userFile: user)
+        #expect(s.map(\.action) == ["reply", "resolve", "note"])
+        #expect(s[1].keys == ["x", "C-r"])
+        #expect(s[0].place == "\(team):3:3")
+        #expect(s[2].place == "\(user):3:3")
+        // The team file with a keys: section still loads as a desk configuration.
+        _ = try ConfigLoader.load(teamFile: team)
+        try "keys:\n  reply: {a: b}\n".write(toFile: user, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigErrors.self) { try KeyBindingsFile.load(teamFile: nil, userFile: user) }
+    }
+}

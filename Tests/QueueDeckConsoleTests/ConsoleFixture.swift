@@ -25,7 +25,7 @@ final class ConsoleFixture {
         var r = DeskRules(agents: ConsoleFixture.roster, departments: [Department(name: "billing"), Department(name: "technical")],
                           contactGroups: [ContactGroup(name: "vip", value: 100)],
                           sla: SLAPolicy(fallback: SLATargets(firstResponse: .hours(4), nextResponse: .hours(4), resolution: .hours(24))))
-        r.cannedResponses = [CannedResponse(name: "thanks", text: "Thank you!")]
+        r.cannedResponses = [CannedResponse(name: "thanks", text: "Thank you!"), CannedResponse(name: "greet", text: "Thank you, {first_name}!")]
         rules = r
         _ = try! FileJournal(path: path, create: true)
         open(user: user, keyMap: keyMap)
@@ -38,6 +38,7 @@ final class ConsoleFixture {
         var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
         state.apply(try! j.readNew())
         desk = ConsoleDesk(journal: j, journalPath: path, rules: rules, actor: rules.agent(user: user)!, state: state, clock: { [unowned self] in self.now })
+        desk.drafts = try! DraftStore(directory: dir + "/drafts")
         controller = ConsoleController(desk: desk, keyMap: keyMap)
     }
 

@@ -22,7 +22,6 @@ extension Key {
     public init?(name raw: String) {
         let name = raw.trimmingWhitespace()
         guard !name.isEmpty else { return nil }
-        if name.count == 1 { self = .char(name.first!); return }
         let lower = name.lowercased()
         let named: [String: Key] = [
             "space": .char(" "), "enter": .enter, "return": .enter, "esc": .escape, "escape": .escape, "tab": .tab,
@@ -32,6 +31,7 @@ extension Key {
             "alt-enter": .altEnter, "m-enter": .altEnter,
         ]
         if let k = named[lower] { self = k; return }
+        if name.count == 1 { self = .char(name.first!); return }
         if lower.hasPrefix("f"), let n = Int(lower.dropFirst()), (1...12).contains(n) { self = .function(n); return }
         for prefix in ["ctrl-", "c-", "^"] where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)

@@ -1,0 +1,54 @@
+import Testing
+@testable import QueueDeckConsole
+
+@Suite struct KeyRemapTests {
+    @Test(arguments: [("r", Key.char("r")), ("Space", .char(" ")), ("Ctrl-T", .ctrl("t")), ("C-t", .ctrl("t")), ("^T", .ctrl("t")),
+                      ("PgDn", .pageDown), ("pagedown", .pageDown), ("F5", .function(5)), ("Alt-x", .alt("x")), ("M-Enter", .altEnter),
+                      ("Esc", .escape), ("↑", .up), ("Shift-Tab", .backTab)])
+    func keyNames(name: String, key: Key) {
+        #expect(Key(name: name) == key)
+    }
+
+    @Test func everyKeyHelpShowsReadsBack() {
+        for b in KeyMap.agent.bindings { for k in b.keys { #expect(Key(name: k.description) == k, "\(k.description)") } }
+    }
+
+    @Test func remapsMoveKeysAndHelpFollows() throws {
+        let map = try KeyMap.agent.applying([
+            KeyRemap(action: "reply", keys: ["R"], place: "keys.yaml:2:3"),
+            KeyRemap(action: "scroll-down", keys: ["Space"], place: "keys.yaml:3:3"),
+            KeyRemap(action: "insert-canned", keys: ["Ctrl-K"], place: "keys.yaml:4:3"),
+        ])
+        #expect(map.binding(for: .char("R"))?.action == .reply)
+        #expect(map.binding(for: .char("r")) == nil)
+        #expect(map.binding(for: .char(" "))?.action == .mark)                 // the list keeps Space
+        #expect(map.binding(for: .char(" "), in: .detail)?.action == .scrollDown)  // the pane takes it
+        #expect(map.binding(for: .ctrl("k"), in: .composer)?.action == .insertCanned)
+        #expect(map.keys(of: .reply) == "R")
+        // Giving a default key of another action takes it from that action (same place only).
+        let m2 = try KeyMap.agent.applying([KeyRemap(action: "resolve", keys: ["r"], place: "x:1:1")])
+        #expect(m2.binding(for: .char("r"))?.action == .resolve)
+        #expect(m2.keys(of: .reply) == "")
+    }
+
+    @Test func mistakesAreNamedWithTheirPlace() {
+        do {
+            _ = try KeyMap.agent.applying([
+                KeyRemap(action: "reply", keys: ["R"], place: "team.yaml:40:3"),
+                KeyRemap(action: "resolve", keys: ["R"], place: "keys.yaml:2:3"),
+                KeyRemap(action: "fly", keys: ["f"], place: "keys.yaml:3:3"),
+                KeyRemap(action: "send", keys: ["x"], place: "keys.yaml:4:3"),
+                KeyRemap(action: "note", keys: ["Hyper-Q"], place: "keys.yaml:5:3"),
+                KeyRemap(action: "claim", keys: ["Ctrl-C"], place: "keys.yaml:6:3"),
+            ])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.errors.count == 5)
+            #expect(error.errors[0] == "keys.yaml:2:3: resolve: key R is already given to reply at team.yaml:40:3")
+            #expect(error.errors[1].hasPrefix("keys.yaml:3:3: unknown action 'fly'"))
+            #expect(error.errors[2].hasPrefix("keys.yaml:4:3: send: 'x' types text in the composer"))
+            #expect(error.errors[3].hasPrefix("keys.yaml:5:3: note: unknown key 'Hyper-Q'"))
+            #expect(error.errors[4].hasPrefix("keys.yaml:6:3: claim: Ctrl-C belongs to the terminal"))
+        }
+    }
+}
