@@ -9,10 +9,8 @@ import Testing
         let s = Scratch()
         #expect(try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "120"]).status == 0)
         let id = try s.newTicket("email", subject: "Tmux flow ticket", customer: "Eglė Butkutė <egle@gmail.com>")
-        let editor = s.dir + "/editor.sh"
-        try "#!/bin/sh\nprintf 'Thanks, it is fixed now.\\n' > \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
-        chmod(editor, 0o755)
-        let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal)", env: ["QDECK_EDITOR": editor])
+        // A real editor that reads the terminal, driven by keys.
+        let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal)", env: ["VISUAL": "vim -u NONE -N", "XDG_STATE_HOME": s.dir + "/state"])
         try t.waitFor("1 All")
         try t.waitFor("● live")
 
@@ -29,14 +27,20 @@ import Testing
         try t.keys("Enter")
         try t.waitFor("filter: Tmux flow · 1 ticket")
         try t.keys("Enter")
-        try t.waitFor("── conversation ──")
+        try t.waitFor("── conversation (")
         try t.waitFor("Eglė Butkutė")
 
         // Reply through the editor.
         try t.keys("r")
+        try t.waitFor("# ------------------------ >8")
+        try t.keys("i")
+        try t.text("Thanks, it is fixed now.")
+        try t.keys("Escape")
+        try t.text(":wq")
+        try t.keys("Enter")
         try t.waitFor("reply sent")
         #expect(try statusOf(s, id)["status"] as? String == "answered")
-        #expect(((try statusOf(s, id)["messages"] as! [[String: Any]]).last!["body"] as? String) == "Thanks, it is fixed now.")
+        #expect(((try statusOf(s, id)["messages"] as! [[String: Any]]).last!["body"] as? String)?.hasPrefix("Thanks, it is fixed now.\n\nOn ") == true)
 
         // Reassign with the picker (type-ahead) and a reason.
         try t.keys("a")
@@ -50,15 +54,15 @@ import Testing
 
         // Postpone, resolve, then find it among resolved tickets and reopen it.
         try t.keys("p")
-        try t.waitFor("Postpone until")
+        try t.waitFor("until (2h, tomorrow 9:00")
         try t.text("2h")
         try t.keys("Enter")
         #expect(try Harness.eventually(within: 3) { try statusOf(s, id)["status"] as? String == "postponed" })
         try t.keys("x")
         #expect(try Harness.eventually(within: 3) { try statusOf(s, id)["status"] as? String == "resolved" })
         try t.keys("/")
-        try t.keys("C-u")
-        try t.text(" status:resolved")
+        try t.keys("C-u")  // clears the line
+        try t.text("Tmux flow status:resolved")
         try t.keys("Enter")
         try t.waitFor(id)
         try t.keys("X")
@@ -88,7 +92,7 @@ import Testing
         let seenAfter = Date().timeIntervalSince(t0)
         // Maria opens it and anna replies from the command line: Maria's flash line says who.
         try maria.keys("Enter")
-        try maria.waitFor("── conversation ──")
+        try maria.waitFor("── conversation (")
         #expect(try Harness.run("qdeck", ["--journal", s.journal, "reply", id, "--body", "On it"], env: ["QDECK_AGENT": "anna"]).status == 0)
         try maria.waitFor("anna replied to \(id)", within: 1.0)
         // A new ticket appears on both without a key press.
@@ -118,16 +122,16 @@ import Testing
         let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal)")
         try t.waitFor(id)
         try t.keys("Enter")
-        try t.waitFor("── conversation ──")
+        try t.waitFor("── conversation (")
         try t.resize(cols: 50, rows: 14)
         try t.waitFor("1 All")
         #expect(try Harness.eventually(within: 3) { try t.screen().split(separator: "\n").allSatisfy { $0.count <= 50 } })
         try t.resize(cols: 40, rows: 10)
         try t.waitFor("Terminal too small")
         try t.resize(cols: 300, rows: 80)
-        try t.waitFor("── conversation ──")
+        try t.waitFor("── conversation (")
         try t.resize(cols: 160, rows: 45)
-        try t.waitFor("── conversation ──")
+        try t.waitFor("── conversation (")
         try t.waitFor(id)
         try t.keys("q", "q")
         try t.waitFor("EXITED rc=0")

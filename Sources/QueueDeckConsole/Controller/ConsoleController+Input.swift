@@ -10,8 +10,8 @@ extension ConsoleController {
         switch key {
         case .char("j"), .down: mode = .help(scroll: scroll + 1)
         case .char("k"), .up: mode = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "), .ctrl("f"), .ctrl("d"): mode = .help(scroll: scroll + 10)
-        case .pageUp, .char("b"), .ctrl("b"), .ctrl("u"): mode = .help(scroll: max(0, scroll - 10))
+        case .pageDown, .char(" "), .ctrl("f"), .ctrl("d"): mode = .help(scroll: scroll + max(1, helpPage - 1))
+        case .pageUp, .char("b"), .ctrl("b"), .ctrl("u"): mode = .help(scroll: max(0, scroll - max(1, helpPage - 1)))
         case .char("g"), .home: mode = .help(scroll: 0)
         case .char("G"), .end: mode = .help(scroll: Int.max / 2)
         default: mode = .normal

@@ -32,6 +32,8 @@ public final class ConsoleController {
     public internal(set) var completionChoices: [String] = []
     /// Targets refused by the check before a prompt, for the report after the action.
     var preRefused: [(TicketID, String)] = []
+    /// Lines the help overlay shows at once; set by the view, so a page of help is a page.
+    public internal(set) var helpPage = 10
     /// Rows the list shows; set by the view from the layout.
     public private(set) var pageSize = 20
 

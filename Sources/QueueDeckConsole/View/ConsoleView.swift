@@ -342,12 +342,14 @@ public enum ConsoleView {
     static func help(_ g: inout Grid, _ c: ConsoleController, scroll: Int) {
         let notes = ["Placeholders in replies and canned responses: " + Placeholders.names.map(\.0).joined(separator: " "),
                      "A paste is always text: in the composer it keeps its lines; elsewhere it never runs keys."]
-        keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: notes, width: 110, scroll: scroll)
+        c.helpPage = keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: notes, width: 110, scroll: scroll)
     }
 
     /// The help overlay of a key map (the console's and the wall's): keys, summary, and the
     /// command-line form where there is a command line; grouped by where the keys work.
-    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) {
+    /// Returns how many lines show at once.
+    @discardableResult
+    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) -> Int {
         var lines: [(String, Style)] = []
         let inner = min(g.cols - 2, width) - 4  // the box's text width
         for scope in Scope.allCases {
@@ -382,6 +384,7 @@ public enum ConsoleView {
             shown.append(("any other key closes this help", dimStyle))
         }
         box(&g, title: title, lines: shown, width: width)
+        return visibleCount
     }
 
     static func picker(_ g: inout Grid, _ p: Picker) {
