@@ -37,7 +37,9 @@ public enum KeyBindingsFile {
                 errors.append(ConfigLoader.yamlError(error, file: file))
                 continue
             }
-            guard case .mapping(let top)? = root, let section = top["keys"] else { continue }
+            guard case .mapping(let top)? = root else { continue }
+            // The team file has a keys: section; the user's own file may be just the mapping.
+            guard let section = top["keys"] ?? (file == userFile ? root : nil) else { continue }
             guard case .mapping(let m) = section else {
                 errors.append(ConfigError(file: file, line: section.mark?.line ?? 0, column: section.mark?.column ?? 0,
                                           message: "keys must map an action to a key or a list of keys (reply: R)"))

@@ -23,7 +23,7 @@ import Testing
         try t.keys("/")
         try t.text(id)
         try t.keys("Enter")
-        try t.waitFor("· 1 ticket")
+        try t.waitFor("1 ticket · ")
         try t.keys("Enter")
         try t.waitFor("\(id)  ")  // the detail pane's title line
     }
@@ -71,7 +71,7 @@ import Testing
         try t.keys("C-c")
         try t.text(":q!")
         try t.keys("Enter")
-        try t.waitFor("cancelled: nothing written")
+        try t.waitFor("not saved: nothing sent")
         #expect(try replies(s, id).isEmpty)
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
@@ -88,12 +88,38 @@ import Testing
         try t.keys("r")
         try t.waitFor("Half-written answer")
         try t.waitFor("# ------------------------ >8")
-        try t.text(":wq")
+        try t.text(":q")  // not saved: still a draft
         try t.keys("Enter")
-        try t.waitFor("nothing changed: the draft is kept")
+        try t.waitFor("not saved: nothing sent; the draft is kept")
         // The console still works: a resolve goes through.
         try t.keys("x")
         #expect(try Harness.eventually(within: 3) { try ticket(s, id)["status"] as? String == "resolved" })
+    }
+
+    /// The terminal closes while the editor has it: the console must stop, not spin on a dead
+    /// terminal (it once stayed behind at 90 % CPU). What was saved stays a draft.
+    @Test func closingTheTerminalDuringAnEditStopsTheConsole() throws {
+        let s = Scratch()
+        let id = try s.newTicket("email", subject: "Hang up", body: "still there?")
+        let t = try console(s)
+        try t.waitFor(id)
+        try open(t, id)
+        try t.keys("r")
+        try t.waitFor("# ------------------------ >8")
+        try t.keys("i")
+        try t.text("Saved before the hang-up")
+        try t.keys("Escape")
+        try t.text(":w")
+        try t.keys("Enter")
+        let running = { shell("pgrep -f -- '[q]deck --journal \(s.journal)' >/dev/null") == 0 }
+        #expect(running())
+        try t.tmux(["kill-server"])
+        let stopped = Harness.eventually(within: 10) { !running() }
+        #expect(stopped, "qdeck still runs after its terminal closed")
+        if !stopped { shell("pkill -KILL -f -- '[q]deck --journal \(s.journal)'") }
+        #expect(try replies(s, id).isEmpty)
+        let drafts = (try? FileManager.default.contentsOfDirectory(atPath: s.dir + "/state/qdeck/drafts")) ?? []
+        #expect(drafts.contains { $0.hasSuffix(".reply") }, "the saved text is a draft: \(drafts)")
     }
 
     @Test func bracketedPasteIntoTheChatComposerIsOneMessageAndRunsNoCommand() throws {
@@ -128,7 +154,7 @@ import Testing
         try t.keys("Left", "Left")   // before the last "e"
         try t.text("XY")
         try t.keys("Escape")
-        try t.waitFor("Leave this reply?")
+        try t.waitFor("d discard it · k keep as draft")
         try t.keys("c")              // back to typing, text intact
         try t.keys("End")
         try t.text("!")
@@ -219,7 +245,7 @@ import Testing
         try t.keys("/")
         try t.text("Marked")
         try t.keys("Enter")
-        try t.waitFor("· 3 tickets")
+        try t.waitFor("3 tickets · ")
         try t.keys("g", "Space", "Space", "Space")
         try t.waitFor("3 marked")
         // Reassign: the refusal is said before the picker, and per ticket after.

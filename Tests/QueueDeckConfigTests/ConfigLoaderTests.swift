@@ -154,6 +154,9 @@ import Testing
         #expect(s[2].place == "\(user):3:3")
         // The team file with a keys: section still loads as a desk configuration.
         _ = try ConfigLoader.load(teamFile: team)
+        // The user's own file may be the bare mapping.
+        try "reply: R\n".write(toFile: user, atomically: true, encoding: .utf8)
+        #expect(try KeyBindingsFile.load(teamFile: nil, userFile: user).map(\.action) == ["reply"])
         try "keys:\n  reply: {a: b}\n".write(toFile: user, atomically: true, encoding: .utf8)
         #expect(throws: ConfigErrors.self) { try KeyBindingsFile.load(teamFile: nil, userFile: user) }
     }

@@ -15,12 +15,12 @@ import Testing
         f.home()
         f.insert("new ")
         #expect(f.text == "Hello big\nnew world")
-        f.up()
+        f.up(width: 80)
         #expect(f.cursor == 4)  // same column on the line above
         f.end()
         f.insert("!")
         #expect(f.text == "Hello big!\nnew world")
-        f.down()
+        f.down(width: 80)
         f.deleteToLineStart()
         #expect(f.text == "Hello big!\n")
         f.backspace()
@@ -31,6 +31,43 @@ import Testing
         #expect(f.text == "Hello ig")
         #expect(!f.isBlank)
         #expect(TextField(" \n ").isBlank)
+    }
+
+    /// Typed one scalar at a time, as a terminal sends them: an accent joins its letter, an emoji
+    /// with a skin tone is one character, so the cursor never lands inside one.
+    @Test func textFieldKeepsWholeCharactersAndDropsControls() {
+        var f = TextField()
+        for s in "cafe\u{301}".unicodeScalars { f.insert(String(s)) }
+        #expect(f.characters.count == 4)
+        f.left()
+        f.insert("Y")
+        #expect(f.text == "cafY" + "e\u{301}")
+        var e = TextField()
+        for s in "ab 👍🏽 日本".unicodeScalars { e.insert(String(s)) }
+        #expect(e.characters.count == 7)
+        e.left(); e.left()
+        e.insert("X")
+        #expect(e.text == "ab 👍🏽 X日本")
+        #expect(e.layout(width: 40).cursorCol == 7)  // a, b, space, the emoji (2 columns), space, X
+        var p = TextField()
+        p.insert("one\u{1B}[2J\u{07}\ttwo\nthree\u{9B}")
+        #expect(p.text == "one[2J\ttwo\nthree")
+    }
+
+    @Test func upAndDownMoveByScreenRow() {
+        var f = TextField("The quick brown fox jumps over the lazy dog")
+        // Rows at width 16: "The quick ", "brown fox ", "jumps over the ", "lazy dog".
+        f.up(width: 16)
+        #expect(f.layout(width: 16).cursorRow == 2 && f.layout(width: 16).cursorCol == 8)
+        f.up(width: 16)
+        f.up(width: 16)
+        #expect(f.layout(width: 16).cursorRow == 0)
+        f.up(width: 16)
+        #expect(f.cursor == 0)
+        f.down(width: 16)
+        #expect(f.layout(width: 16).cursorRow == 1 && f.layout(width: 16).cursorCol == 0)
+        for _ in 0..<3 { f.down(width: 16) }
+        #expect(f.cursor == f.characters.count)
     }
 
     @Test func textFieldWrapsByDisplayWidthAndFollowsTheCursor() {

@@ -44,12 +44,25 @@ import Testing
         guard case .edit(let again) = f.controller.handle(.char("r")) else { Issue.record("r reopens the draft"); return }
         #expect(again.fromDraft)
         #expect(ReplyTemplate.body(of: again.file).hasPrefix("My careful answer."))
-        f.controller.finishEdit(again, edited: again.file, status: 0)
+        f.controller.finishEdit(again, edited: again.file, status: 0, saved: false)  // :q
         #expect(f.controller.flash!.text.contains("the draft is kept"))
         // Now seen: sending goes through, and the draft is gone.
         f.controller.finishEdit(again, edited: "Both answered. " + again.file, status: 0)
         #expect(lastReply(f, id)?.hasPrefix("Both answered. My careful answer.") == true)
         #expect(f.desk.drafts!.load(agent: "anna", ticket: id, kind: .reply) == nil)
+    }
+
+    /// A draft or a canned response saved unchanged is sent: the agent said so by saving.
+    @Test func savingADraftOrCannedTextUnchangedSendsIt() throws {
+        let f = ConsoleFixture()
+        let id = f.ticket(.email, subject: "Canned as is", customer: "Ilze Bērziņa")
+        f.controller.absorb()
+        guard case .edit(let r) = f.controller.run(.canned, argument: "greet") else { Issue.record("editor"); return }
+        #expect(ReplyTemplate.body(of: r.file).hasPrefix("Thank you, Ilze!\n\nOn "))  // then the quote
+        f.controller.finishEdit(r, edited: r.file, status: 0, saved: false)
+        #expect(lastReply(f, id) == nil)
+        f.controller.finishEdit(r, edited: r.file, status: 0, saved: true)
+        #expect(lastReply(f, id)?.hasPrefix("Thank you, Ilze!") == true)
     }
 
     @Test func sendAnywayAndAnEditorThatFailsKeepsTheText() throws {
@@ -196,7 +209,7 @@ import Testing
         f.controller.absorb()
         func tabs() -> String { f.screen(24, 120).text(row: 0) }
         #expect(tabs().contains("1 All 9") && tabs().contains("2 Email 6") && tabs().contains("4 Chat 3"))
-        #expect(f.screen(24, 120).text(row: 1).contains("9 tickets · 8 waiting for the desk"))
+        #expect(f.screen(24, 120).text(row: 1).hasPrefix("9 tickets · 8 waiting · 9 unread"))
         _ = f.controller.run(.filter, argument: "chat")
         #expect(tabs().contains("1 All 3") && tabs().contains("2 Email 0"))
         f.keys(.char("4"))
@@ -228,6 +241,9 @@ import Testing
         f.keys(.tab)
         guard case .command(let t2) = f.controller.mode else { return }
         #expect(t2 == "filter channel:email ")
+        #expect(ConsoleController.completions("filter status:open,an", keyMap: .agent, desk: f.desk) == ["filter status:open,answered"])
+        #expect(ConsoleController.completions("filter -chan", keyMap: .agent, desk: f.desk) == ["filter -channel:"])
+        #expect(ConsoleController.completions("filter -channel:c", keyMap: .agent, desk: f.desk) == ["filter -channel:call", "filter -channel:chat"])
         f.keys(.escape, .char(":"))
         f.type("s")
         f.keys(.tab)

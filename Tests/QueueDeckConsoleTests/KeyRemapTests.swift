@@ -25,26 +25,35 @@ import Testing
         #expect(map.binding(for: .char(" "), in: .detail)?.action == .scrollDown)  // the pane takes it
         #expect(map.binding(for: .ctrl("k"), in: .composer)?.action == .insertCanned)
         #expect(map.keys(of: .reply) == "R")
-        // Giving a default key of another action takes it from that action (same place only).
-        let m2 = try KeyMap.agent.applying([KeyRemap(action: "resolve", keys: ["r"], place: "x:1:1")])
-        #expect(m2.binding(for: .char("r"))?.action == .resolve)
-        #expect(m2.keys(of: .reply) == "")
+        // Taking another action's key: fine while it keeps one (Home stays top's second key)...
+        let m2 = try KeyMap.agent.applying([KeyRemap(action: "bottom", keys: ["G", "Home"], place: "x:1:1")])
+        #expect(m2.binding(for: .home)?.action == .bottom)
+        #expect(m2.keys(of: .top) == "g")
+        // ...and when the other action is given a new key in the same breath.
+        let m3 = try KeyMap.agent.applying([KeyRemap(action: "resolve", keys: ["r"], place: "x:1:1"), KeyRemap(action: "reply", keys: ["R"], place: "x:2:1")])
+        #expect(m3.binding(for: .char("r"))?.action == .resolve && m3.binding(for: .char("R"))?.action == .reply)
+        // The user's file wins over the team's: no conflict between files, the later takes the key.
+        let m4 = try KeyMap.agent.applying([KeyRemap(action: "reply", keys: ["R", "r"], place: "team.yaml:2:3"),
+                                            KeyRemap(action: "note", keys: ["R", "n"], place: "keys.yaml:2:3")])
+        #expect(m4.binding(for: .char("R"))?.action == .note && m4.keys(of: .reply) == "r")
     }
 
     @Test func mistakesAreNamedWithTheirPlace() {
         do {
             _ = try KeyMap.agent.applying([
-                KeyRemap(action: "reply", keys: ["R"], place: "team.yaml:40:3"),
+                KeyRemap(action: "reply", keys: ["R"], place: "keys.yaml:1:3"),
                 KeyRemap(action: "resolve", keys: ["R"], place: "keys.yaml:2:3"),
                 KeyRemap(action: "fly", keys: ["f"], place: "keys.yaml:3:3"),
                 KeyRemap(action: "send", keys: ["x"], place: "keys.yaml:4:3"),
                 KeyRemap(action: "note", keys: ["Hyper-Q"], place: "keys.yaml:5:3"),
                 KeyRemap(action: "claim", keys: ["Ctrl-C"], place: "keys.yaml:6:3"),
+                KeyRemap(action: "mark", keys: ["Enter"], place: "keys.yaml:7:3"),
             ])
             Issue.record("accepted")
         } catch {
-            #expect(error.errors.count == 5)
-            #expect(error.errors[0] == "keys.yaml:2:3: resolve: key R is already given to reply at team.yaml:40:3")
+            #expect(error.errors.count == 6)
+            #expect(error.errors.last == "keys.yaml:7:3: mark: key Enter is open's only key; give open another key too")
+            #expect(error.errors[0] == "keys.yaml:2:3: resolve: key R is already given to reply at keys.yaml:1:3")
             #expect(error.errors[1].hasPrefix("keys.yaml:3:3: unknown action 'fly'"))
             #expect(error.errors[2].hasPrefix("keys.yaml:4:3: send: 'x' types text in the composer"))
             #expect(error.errors[3].hasPrefix("keys.yaml:5:3: note: unknown key 'Hyper-Q'"))

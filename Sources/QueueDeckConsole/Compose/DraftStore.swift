@@ -43,14 +43,19 @@ public final class DraftStore: @unchecked Sendable {
     }
 
     /// The agent's name as a file name: letters, digits, `_` and `.`; anything else `_`.
-    private func fileName(_ agent: String) -> String {
+    func fileName(_ agent: String) -> String {
         String(agent.unicodeScalars.map { s -> Character in
             s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == ".") ? Character(s) : "_"
         })
     }
 
     public func load(agent: String, ticket: TicketID, kind: Kind) -> String? {
-        let fd = open(path(agent: agent, ticket: ticket, kind: kind), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        readFile(path(agent: agent, ticket: ticket, kind: kind))
+    }
+
+    /// A regular file's text, never following a link, nor blocking on a FIFO.
+    func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -63,7 +68,10 @@ public final class DraftStore: @unchecked Sendable {
 
     /// Writes the draft whole (a private temporary file renamed over the old one).
     public func save(_ text: String, agent: String, ticket: TicketID, kind: Kind) throws {
-        let target = path(agent: agent, ticket: ticket, kind: kind)
+        try writeWhole(path(agent: agent, ticket: ticket, kind: kind), text)
+    }
+
+    func writeWhole(_ target: String, _ text: String) throws {
         var template = Array((directory + "/.draft-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw DraftError(description: "\(directory): cannot save the draft: \(String(cString: strerror(errno)))") }
@@ -91,6 +99,21 @@ public final class DraftStore: @unchecked Sendable {
             if let id = TicketID(raw) { out.insert(id) }
         }
         return out
+    }
+}
+
+extension DraftStore {
+    /// What the agent had not read when the console last stopped, and when that was: a console
+    /// started later marks those, and whatever customers wrote since, as unread.
+    public func loadUnread(agent: String) -> (at: Instant, tickets: Set<TicketID>)? {
+        guard let text = readFile("\(directory)/\(fileName(agent)).unread") else { return nil }
+        var lines = text.split(separator: "\n").map(String.init)
+        guard !lines.isEmpty, let ms = Int64(lines.removeFirst()) else { return nil }
+        return (Instant(ms: ms), Set(lines.compactMap { TicketID($0) }))
+    }
+
+    public func saveUnread(agent: String, at: Instant, tickets: Set<TicketID>) throws {
+        try writeWhole("\(directory)/\(fileName(agent)).unread", ([String(at.ms)] + tickets.map(\.raw).sorted()).joined(separator: "\n") + "\n")
     }
 }
 

@@ -15,10 +15,16 @@ public struct TextField: Sendable, Equatable {
     public var text: String { String(characters) }
     public var isBlank: Bool { characters.allSatisfy { $0.isWhitespace } }
 
+    /// Inserts at the cursor. Text is kept as whole characters (a combining accent typed after its
+    /// letter joins it; an emoji with a skin tone is one character), and control characters other
+    /// than line breaks and tabs are dropped: a paste must not carry ESC or BEL to a customer.
     public mutating func insert(_ s: String) {
-        let new = Array(s)
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        let clean = String(String.UnicodeScalarView(s.unicodeScalars.filter { v in
+            v == "\n" || v == "\t" || !(v.value < 0x20 || (0x7F...0x9F).contains(v.value))
+        }))
+        let before = String(characters[..<cursor]) + clean
+        characters = Array(before + String(characters[cursor...]))
+        cursor = min(characters.count, before.count)
     }
 
     public mutating func backspace() {
@@ -67,67 +73,86 @@ public struct TextField: Sendable, Equatable {
         cursor = s
     }
 
-    /// Up and down: the same column on the line above or below.
-    public mutating func up() {
-        let s = lineStart
-        guard s > 0 else { cursor = 0; return }
-        let column = cursor - s
-        var prevStart = s - 1
-        while prevStart > 0 && characters[prevStart - 1] != "\n" { prevStart -= 1 }
-        cursor = min(prevStart + column, s - 1)
+    /// Up and down move by screen row (a long line wraps), keeping the column where it can.
+    public mutating func up(width: Int) {
+        let l = layout(width: width)
+        guard l.cursorRow > 0 else { cursor = 0; return }
+        cursor = l.index(row: l.cursorRow - 1, col: l.cursorCol) ?? cursor
     }
 
-    public mutating func down() {
-        let e = lineEnd
-        guard e < characters.count else { cursor = characters.count; return }
-        let column = cursor - lineStart
-        var nextEnd = e + 1
-        while nextEnd < characters.count && characters[nextEnd] != "\n" { nextEnd += 1 }
-        cursor = min(e + 1 + column, nextEnd)
+    public mutating func down(width: Int) {
+        let l = layout(width: width)
+        guard l.cursorRow < l.lines.count - 1 else { cursor = characters.count; return }
+        cursor = l.index(row: l.cursorRow + 1, col: l.cursorCol) ?? characters.count
     }
 
-    /// The text soft-wrapped to `width` display columns, with the row and column of the cursor.
-    /// Lines break at the last space that fits, mid-word where no space does; every character is
-    /// shown through the screen sanitiser's rules by the grid that draws these lines.
-    public func layout(width: Int) -> (lines: [String], cursorRow: Int, cursorCol: Int) {
-        let w = max(2, width)
-        var lines: [String] = []
-        var current: [Character] = []
-        var used = 0
-        var cursorRow = 0, cursorCol = 0
-        var lastSpace: Int? = nil  // index in `current` after which a break may fall
-        func newLine() {
-            lines.append(String(current))
-            current = []
-            used = 0
-            lastSpace = nil
+    /// The text soft-wrapped for a width: its screen rows, where each character stands, and the
+    /// cursor's row and column.
+    public struct Layout: Sendable {
+        public var lines: [String]
+        public var cursorRow: Int
+        public var cursorCol: Int
+        /// Character indices on each row (a line break sits at the end of its row).
+        var rows: [[Int]]
+        var columns: [Int]
+        var count: Int
+
+        /// The character at or left of `col` on `row`; the end of the text past the last row's end.
+        func index(row: Int, col: Int) -> Int? {
+            guard row >= 0, row < rows.count else { return nil }
+            if row == rows.count - 1 && col >= DisplayWidth.of(lines[row]) { return count }
+            var best: Int? = nil
+            for i in rows[row] where columns[i] <= col { best = i }
+            return best ?? rows[row].first ?? count
         }
+    }
+
+    /// Lines break at the last space that fits, mid-word where no space does; one column is kept
+    /// free for the cursor at the end of a row.
+    public func layout(width: Int) -> Layout {
+        let w = max(2, width) - 1
+        var rows: [[Int]] = [[]]
+        var widths = [0]
+        var breakAfter: Int? = nil  // position in the last row of a space a break may follow
+        let cw = { (c: Character) in max(1, DisplayWidth.of(c)) }
         for (i, ch) in characters.enumerated() {
-            if i == cursor { cursorRow = lines.count; cursorCol = used }
-            if ch == "\n" { newLine(); continue }
-            let cw = max(1, DisplayWidth.of(ch))
-            if used + cw > w - 1 {
-                // Break at the last space, carrying the word over; else break here.
-                if let sp = lastSpace, sp < current.count {
-                    let carry = Array(current[(sp + 1)...])
-                    current = Array(current[...sp])
-                    let cursorInCarry = cursorRow == lines.count && cursorCol > DisplayWidth.of(String(current))
-                    let offset = cursorCol - DisplayWidth.of(String(current))
-                    newLine()
-                    current = carry
-                    used = DisplayWidth.of(String(carry))
-                    if cursorInCarry { cursorRow = lines.count; cursorCol = offset }
-                } else {
-                    newLine()
-                }
-                if i == cursor { cursorRow = lines.count; cursorCol = used }
+            if ch == "\n" {
+                rows[rows.count - 1].append(i)
+                rows.append([])
+                widths.append(0)
+                breakAfter = nil
+                continue
             }
-            if ch == " " { lastSpace = current.count }
-            current.append(ch)
-            used += cw
+            let chw = cw(ch)
+            if widths[widths.count - 1] + chw > w {
+                if let b = breakAfter, b < rows[rows.count - 1].count - 1 {
+                    let last = rows.count - 1
+                    let carry = Array(rows[last][(b + 1)...])
+                    rows[last].removeSubrange((b + 1)...)
+                    widths[last] = rows[last].reduce(0) { $0 + cw(characters[$1]) }
+                    rows.append(carry)
+                    widths.append(carry.reduce(0) { $0 + cw(characters[$1]) })
+                } else {
+                    rows.append([])
+                    widths.append(0)
+                }
+                breakAfter = nil
+            }
+            if ch == " " { breakAfter = rows[rows.count - 1].count }
+            rows[rows.count - 1].append(i)
+            widths[widths.count - 1] += chw
         }
-        if cursor == characters.count { cursorRow = lines.count; cursorCol = used }
-        lines.append(String(current))
-        return (lines, cursorRow, cursorCol)
+        var columns = [Int](repeating: 0, count: characters.count)
+        var cursorRow = rows.count - 1, cursorCol = widths[widths.count - 1]
+        for (r, row) in rows.enumerated() {
+            var col = 0
+            for i in row {
+                columns[i] = col
+                if i == cursor { cursorRow = r; cursorCol = col }
+                if characters[i] != "\n" { col += cw(characters[i]) }
+            }
+        }
+        let lines = rows.map { String($0.filter { characters[$0] != "\n" }.map { characters[$0] }) }
+        return Layout(lines: lines, cursorRow: cursorRow, cursorCol: cursorCol, rows: rows, columns: columns, count: characters.count)
     }
 }

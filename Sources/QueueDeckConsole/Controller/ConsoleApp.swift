@@ -45,7 +45,9 @@ public final class ConsoleApp {
             bell: {
                 defer { controller.bellPending = false }
                 return bellOn && controller.bellPending
-            })
+            },
+            interrupt: { controller.interrupt() },
+            finish: { controller.persistUnread(force: true) })
     }
 
     /// The editor command: `$QDECK_EDITOR`, `$VISUAL`, `$EDITOR`, then `vi`; it may carry arguments
@@ -65,14 +67,18 @@ public final class ConsoleApp {
         }
         defer { file.remove() }
         let (name, argv) = ConsoleApp.editorCommand(ProcessInfo.processInfo.environment, file: file.path)
+        let before = file.modified()
         switch terminal.runInForeground(argv) {
         case .failure(let e):
             controller.finishEdit(r, edited: nil, status: -1, problem: "the editor (\(name)) could not start: \(e)")
         case .success(let status):
+            // Saved or not is what the agent said: `:wq` on an untouched draft sends it, `:q` does not.
+            let saved = file.modified() != before
             if status == 127 {
-                controller.finishEdit(r, edited: file.read(), status: status, problem: "the editor (\(name)) was not found (exit 127); set $VISUAL or $EDITOR")
+                controller.finishEdit(r, edited: file.read(), status: status, saved: saved,
+                                      problem: "the editor (\(name)) was not found (exit 127); set $VISUAL or $EDITOR")
             } else {
-                controller.finishEdit(r, edited: file.read(), status: status)
+                controller.finishEdit(r, edited: file.read(), status: status, saved: saved)
             }
         }
     }
@@ -98,6 +104,13 @@ struct PrivateTempFile {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) }
         close(fd)
         guard n == bytes.count else { throw DraftError(description: "\(path): cannot write the reply template") }
+    }
+
+    /// When the file was last written (nanoseconds), or nil when it is gone.
+    func modified() -> Int? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        return st.st_mtim.tv_sec * 1_000_000_000 + st.st_mtim.tv_nsec
     }
 
     /// What the editor left (editors may replace the file: read by path, never following a link).

@@ -80,7 +80,8 @@ extension ConsoleController {
             }
         }
         let file = ReplyTemplate.file(text: start, kind: kind, tickets: targets.compactMap { state[$0] }, agent: desk.actor)
-        return .edit(EditRequest(kind: kind, tickets: targets, file: file, seen: marks(targets), fromDraft: draft != nil))
+        return .edit(EditRequest(kind: kind, tickets: targets, file: file, seen: marks(targets), fromDraft: draft != nil,
+                                 startsWithText: draft != nil || canned != nil))
     }
 
     func openDetail(_ id: TicketID) {
@@ -93,24 +94,29 @@ extension ConsoleController {
     }
 
     /// Called by the app after the editor closed: `edited` is the file as left (nil when it could
-    /// not be read), `status` the editor's exit status.
-    public func finishEdit(_ r: EditRequest, edited: String?, status: Int32, problem: String? = nil) {
+    /// not be read), `status` the editor's exit status, `saved` whether the editor wrote the file.
+    public func finishEdit(_ r: EditRequest, edited: String?, status: Int32, saved: Bool = true, problem: String? = nil) {
         let body = edited.map(ReplyTemplate.body(of:)) ?? ""
         let started = ReplyTemplate.body(of: r.file)
         let what = r.kind.rawValue
         let reopen = "\(keyMap.keys(of: r.kind == .reply ? .reply : .note).split(separator: " ").first ?? "r") on \(r.ticket) opens it"
+        let written = saved && !body.isEmpty && body != started
         if let problem {
-            if !body.isEmpty && body != started { saveDraft(body, r.tickets, r.kind) }
-            say("\(problem); nothing sent" + (r.fromDraft || (!body.isEmpty && body != started) ? "; your text is kept as a draft (\(reopen))" : ""), error: true)
+            if written { saveDraft(body, r.tickets, r.kind) }
+            say("\(problem); nothing sent" + (r.fromDraft || written ? "; your text is kept as a draft (\(reopen))" : ""), error: true)
             return
         }
         if status != 0 {
-            if !body.isEmpty && body != started {
+            if written {
                 saveDraft(body, r.tickets, r.kind)
                 say("the editor exited with status \(status): nothing sent; your text is kept as a draft (\(reopen))", error: true)
             } else {
                 say("cancelled (the editor exited with status \(status)); nothing sent" + (r.fromDraft ? "; the draft is kept (\(reopen))" : ""))
             }
+            return
+        }
+        if !saved {
+            say("not saved: nothing sent" + (r.fromDraft ? "; the draft is kept (\(reopen))" : ""))
             return
         }
         if body.isEmpty {
@@ -122,8 +128,8 @@ extension ConsoleController {
             }
             return
         }
-        if body == started {
-            say(r.fromDraft ? "nothing changed: the draft is kept (\(reopen)); nothing sent" : "cancelled: nothing written; nothing sent")
+        if body == started && !r.startsWithText {
+            say("cancelled: nothing written; nothing sent")
             return
         }
         deliver(PendingText(kind: r.kind, tickets: r.tickets, body: body), seen: r.seen)
@@ -204,7 +210,7 @@ extension ConsoleController {
             deliver(p, seen: marks(p.tickets), force: true)
         case .editAgain(let p):
             let file = ReplyTemplate.file(text: p.body, kind: p.kind, tickets: p.tickets.compactMap { state[$0] }, agent: desk.actor)
-            return .edit(EditRequest(kind: p.kind, tickets: p.tickets, file: file, seen: marks(p.tickets), fromDraft: true))
+            return .edit(EditRequest(kind: p.kind, tickets: p.tickets, file: file, seen: marks(p.tickets), fromDraft: true, startsWithText: true))
         case .keepDraft(let p):
             saveDraft(p.body, p.tickets, p.kind)
             say("kept as a draft; \(keyMap.keys(of: p.kind == .reply ? .reply : .note).split(separator: " ").first ?? "r") on \(p.tickets[0]) opens it again")
@@ -248,15 +254,15 @@ extension ConsoleController {
                 return .none
             case .cursorLeft: c.field.left()
             case .cursorRight: c.field.right()
-            case .cursorUp: c.field.up()
-            case .cursorDown: c.field.down()
+            case .cursorUp: c.field.up(width: composerWidth)
+            case .cursorDown: c.field.down(width: composerWidth)
             case .lineStart: c.field.home()
             case .lineEnd: c.field.end()
             case .deleteBack: c.field.backspace()
             case .deleteForward: c.field.deleteForward()
             case .deleteWord: c.field.deleteWordBack()
             case .deleteLine: c.field.deleteToLineStart()
-            case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help,
+            case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
                  .command, .back, .mark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
                  .canned, .presence, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
                  .conversationEnd, .layout, .pause:

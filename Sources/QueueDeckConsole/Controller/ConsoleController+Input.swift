@@ -6,14 +6,19 @@ extension ConsoleController {
     /// A paste into a one-line input: its lines joined by spaces.
     func oneLine(_ s: String) -> String { s.split(whereSeparator: \.isNewline).joined(separator: " ") }
 
-    func helpKey(_ key: Key, _ scroll: Int) -> Outcome {
+    /// Keys of a scrolling overlay (help, messages): scroll within its lines, anything else closes.
+    func overlayKey(_ key: Key, _ scroll: Int, _ make: (Int) -> Mode) -> Outcome {
+        let last = max(0, overlayLines - helpPage)
+        let at = min(scroll, last)  // an overlay opened "at the end" starts from there
+        let page = max(1, helpPage - 1)
         switch key {
-        case .char("j"), .down: mode = .help(scroll: scroll + 1)
-        case .char("k"), .up: mode = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "), .ctrl("f"), .ctrl("d"): mode = .help(scroll: scroll + max(1, helpPage - 1))
-        case .pageUp, .char("b"), .ctrl("b"), .ctrl("u"): mode = .help(scroll: max(0, scroll - max(1, helpPage - 1)))
-        case .char("g"), .home: mode = .help(scroll: 0)
-        case .char("G"), .end: mode = .help(scroll: Int.max / 2)
+        case .char("j"), .down: mode = make(min(last, at + 1))
+        case .char("k"), .up: mode = make(max(0, at - 1))
+        case .pageDown, .char(" "), .ctrl("f"), .ctrl("d"): mode = make(min(last, at + page))
+        case .pageUp, .char("b"), .ctrl("b"), .ctrl("u"): mode = make(max(0, at - page))
+        case .char("g"), .home: mode = make(0)
+        case .char("G"), .end: mode = make(last)
+        case .resize: break
         default: mode = .normal
         }
         return .none
@@ -71,14 +76,17 @@ extension ConsoleController {
         case .canned?: options = desk.cannedResponses.map(\.name)
         case .presence?: options = Presence.allCases.map(\.rawValue)
         case .filter?:
-            // A field name, or a value of a field with a known set of values.
+            // A field name (negated too: `-chan`), or a value of a field with a known set of values,
+            // also after a comma (`status:open,an`).
+            let negation = word.hasPrefix("-") ? "-" : ""
             if let colon = word.firstIndex(of: ":") {
-                let field = String(word[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+                let field = String(word[word.index(word.startIndex, offsetBy: negation.count)..<colon])
                 let values = TicketFilter.values(of: field, rules: desk.rules)
-                let prefix = String(word[...colon])
+                let valuePart = word[word.index(after: colon)...]
+                let prefix = String(word[...colon]) + (valuePart.lastIndex(of: ",").map { String(valuePart[...$0]) } ?? "")
                 options = values.map { prefix + $0 }
             } else {
-                options = TicketFilter.fields.map { $0 + ":" }
+                options = TicketFilter.fields.map { negation + $0 + ":" }
             }
         default: options = []
         }

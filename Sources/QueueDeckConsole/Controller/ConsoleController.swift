@@ -18,6 +18,8 @@ public final class ConsoleController {
     public internal(set) var marked: Set<TicketID> = []
     public internal(set) var mode: Mode = .normal
     public internal(set) var flash: (text: String, error: Bool, at: Instant)?
+    /// The last hundred flash messages, whole: `M` shows them (a long one is cut on the flash line).
+    public internal(set) var messages: [(text: String, error: Bool, at: Instant)] = []
     public internal(set) var waiting: [Channel: Int] = [:]
     public internal(set) var lastRebuild = Instant(ms: 0)
     /// Why the journal cannot be followed right now (damage, replaced file), or nil while live.
@@ -32,8 +34,12 @@ public final class ConsoleController {
     public internal(set) var completionChoices: [String] = []
     /// Targets refused by the check before a prompt, for the report after the action.
     var preRefused: [(TicketID, String)] = []
-    /// Lines the help overlay shows at once; set by the view, so a page of help is a page.
+    /// Lines the help or messages overlay shows at once, and has in all; set by the view, so a
+    /// page is a page and the end is the end.
     public internal(set) var helpPage = 10
+    public internal(set) var overlayLines = 0
+    /// Columns the chat composer wraps at; set by the view (the cursor moves by screen rows).
+    public internal(set) var composerWidth = 80
     /// Rows the list shows; set by the view from the layout.
     public private(set) var pageSize = 20
 
@@ -44,6 +50,28 @@ public final class ConsoleController {
         drafts = desk.drafts?.tickets(agent: desk.actor.user) ?? []
         rebuild()
         countWaiting()
+        restoreUnread()
+    }
+
+    /// Unread markers survive a restart: those not opened last time, and the tickets customers
+    /// wrote on since the console stopped.
+    func restoreUnread() {
+        guard let saved = desk.drafts?.loadUnread(agent: me) else { return }
+        for id in list.ids {
+            guard let t = state[id] else { continue }
+            if saved.tickets.contains(id) { unread.insert(id); continue }
+            if let last = t.entries.last(where: { $0.kind == .customer }), last.at > saved.at { unread.insert(id) }
+        }
+        unreadSaved = unread
+    }
+
+    private var unreadSaved: Set<TicketID> = []
+
+    /// Writes the unread markers for the next start (when they changed, or `force` at exit).
+    public func persistUnread(force: Bool = false) {
+        guard force || unread != unreadSaved, let store = desk.drafts else { return }
+        try? store.saveUnread(agent: me, at: desk.clock(), tickets: unread)
+        unreadSaved = unread
     }
 
     public var state: DeskState { desk.state }
@@ -72,6 +100,7 @@ public final class ConsoleController {
         if now - lastRebuild >= every {
             rebuild()
             countWaiting()
+            persistUnread()
         }
     }
 
@@ -89,8 +118,10 @@ public final class ConsoleController {
         guard !events.isEmpty else { return [] }
         let screenRow = cursor - scrollTop
         let changed = Set(events.map(\.event.ticket))
-        let wasSelected = selected
-        let selectedWasListed = wasSelected.map { list.contains($0) } ?? false
+        // Tickets the agent cares about that someone else's action may take out of the view.
+        let watched = changed.filter { id in
+            list.contains(id) && (id == selected || marked.contains(id) || before[id]?.assignee == me)
+        }
         list.update(changed, state, context)
         // Waiting counts move by what the touched tickets contributed before and after.
         for id in changed {
@@ -99,13 +130,26 @@ public final class ConsoleController {
         }
         noticeNewWork(events, before: before)
         reselect(keepingScreenRow: screenRow)
-        if let sel = wasSelected, selectedWasListed, !list.contains(sel),
-           let e = events.last(where: { $0.event.ticket == sel && $0.event.actor != me }) {
-            // Someone else's action took it out of this view: say so rather than let it vanish.
-            say("\(sel) left this view: \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it")
+        // Someone else's action took a ticket out of this view: say so rather than let it vanish.
+        let gone = watched.sorted().compactMap { id -> String? in
+            guard !list.contains(id), let e = events.last(where: { $0.event.ticket == id && $0.event.actor != me }) else { return nil }
+            return "\(id) left this view: \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it"
+        }
+        if !gone.isEmpty {
+            say(gone.joined(separator: "; "))
         } else if detailOpen, let sel = selected,
                   let e = events.last(where: { $0.event.ticket == sel && $0.event.actor != me }) {
             say("\(e.event.actor) \(ConsoleController.describe(e.event.kind)) \(sel) just now")
+        }
+        // The composer's ticket changed hands or state: say it where the agent is typing.
+        if case .composer(var c) = mode,
+           let e = events.last(where: { $0.event.ticket == c.ticket && $0.event.actor != me }) {
+            switch e.event.kind {
+            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .unknown: break
+            case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
+                c.notice = "\(e.event.actor) \(ConsoleController.describe(e.event.kind)) this ticket meanwhile; Enter still sends"
+                mode = .composer(c)
+            }
         }
         if detailOpen, let sel = selected { unread.remove(sel) }
         return events
@@ -209,7 +253,30 @@ public final class ConsoleController {
         clampScroll()
     }
 
-    public func say(_ text: String, error: Bool = false) { flash = (text, error, context.now) }
+    public func say(_ text: String, error: Bool = false) {
+        flash = (text, error, context.now)
+        messages.append((text, error, context.now))
+        if messages.count > 100 { messages.removeFirst(messages.count - 100) }
+    }
+
+    /// Ctrl-C: cancels what is being typed, as in a shell (a reply being written is kept as a
+    /// draft). False in the queue, where it quits.
+    public func interrupt() -> Bool {
+        switch mode {
+        case .normal: return false
+        case .choice(let c):
+            if case .backToComposer(let comp) = c.onEscape {
+                mode = .normal
+                saveDraft(comp.field.text, [comp.ticket], .reply)
+                say("kept as a draft; r on \(comp.ticket) opens it again")
+            } else {
+                _ = handle(.escape)
+            }
+        case .help, .messages, .filter, .command, .prompt, .picker, .composer:
+            _ = handle(.escape)
+        }
+        return true
+    }
 
     // MARK: Keys
 
@@ -217,7 +284,8 @@ public final class ConsoleController {
         if key == .resize { return .redraw }
         switch mode {
         case .normal: break
-        case .help(let scroll): return helpKey(key, scroll)
+        case .help(let scroll): return overlayKey(key, scroll) { .help(scroll: $0) }
+        case .messages(let scroll): return overlayKey(key, scroll) { .messages(scroll: $0) }
         case .filter(let text): return filterKey(key, text)
         case .command(let text): return commandKey(key, text)
         case .prompt(let p): return promptKey(key, p)
@@ -225,15 +293,19 @@ public final class ConsoleController {
         case .composer(let c): return composerKey(key, c)
         case .choice(let c): return choiceKey(key, c)
         }
+        let key1 = { (a: Action) in self.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? ":\(a.rawValue)" }
         if case .paste = key {
-            say("a paste is text: open a reply (r), the filter (/) or the command line (:) first", error: true)
+            say("a paste is text: open a reply (\(key1(.reply))), the filter (\(key1(.filter))) or the command line (\(key1(.command))) first", error: true)
             return .none
         }
         if key == .escape {
             if !list.filter.isEmpty { setFilter("") } else if !marked.isEmpty { marked = [] } else if detailOpen { detailOpen = false }
             return .none
         }
-        guard let b = keyMap.binding(for: key, in: detailOpen && selectedTicket != nil ? .detail : .queue) else { return .none }
+        guard let b = keyMap.binding(for: key, in: detailOpen && selectedTicket != nil ? .detail : .queue) else {
+            if case .char(let c) = key, !c.isWhitespace { say("\(c) does nothing here; \(key1(.help)) lists the keys") }
+            return .none
+        }
         if b.action == .queue, case .char(let c) = key, let n = c.wholeNumberValue {
             setQueue([nil, .email, .call, .chat][max(0, min(3, n - 1))])
             return .none
@@ -269,7 +341,7 @@ public final class ConsoleController {
         case .open:
             if let s = selected { detailOpen = true; pager = Pager(); unread.remove(s) }
         case .filter:
-            if hasArg { setFilter(arg!) } else { mode = .filter(list.filter.source) }
+            if hasArg { setFilter(arg!) } else { mode = .filter(list.filter.source.isEmpty ? "" : list.filter.source + " ") }
         case .sort:
             if hasArg {
                 guard let o = QueueOrder(rawValue: arg!.lowercased()) else {
@@ -278,6 +350,7 @@ public final class ConsoleController {
                 setOrder(o)
             } else { setOrder(list.order.next) }
         case .help: mode = .help(scroll: 0)
+        case .messages: mode = .messages(scroll: max(0, messages.count * 3))  // opens at the newest
         case .command: mode = .command(""); completionChoices = []
         case .redraw: return .redraw
         case .back:

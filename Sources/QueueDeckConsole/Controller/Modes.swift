@@ -72,6 +72,7 @@ public enum Mode: Sendable {
     case composer(Composer)
     case choice(Choice)
     case help(scroll: Int)
+    case messages(scroll: Int)
 }
 
 /// Work the app loop must do outside the controller.
@@ -92,8 +93,11 @@ public struct EditRequest: Sendable, Equatable {
     /// The conversation marks of the tickets when the agent started (customer messages and other
     /// agents' replies seen).
     public var seen: [TicketID: Int]
-    /// The text came from a kept draft (unchanged means "still a draft", not "cancel").
+    /// The text came from a kept draft.
     public var fromDraft: Bool
+    /// The file started with text to send (a draft, a canned response): saving it unchanged sends
+    /// it. A fresh reply saved with nothing written (only the quote) is cancelled instead.
+    public var startsWithText: Bool
 
     public var ticket: TicketID { tickets[0] }
     public var draftKind: DraftStore.Kind {

@@ -3,7 +3,7 @@
 public enum Action: String, CaseIterable, Sendable {
     case down, up, top, bottom, pageDown = "page-down", pageUp = "page-up", halfDown = "half-down", halfUp = "half-up"
     case nextQueue = "next-queue", queue
-    case open, filter, sort, help, command, back, mark, redraw
+    case open, filter, sort, help, messages, command, back, mark, redraw
     case reply, note, assign, claim, next, postpone, resolve, reopen, priority, tag, canned
     case presence
     // The detail pane's pager.
@@ -96,6 +96,7 @@ public struct KeyMap: Sendable {
         Binding(action: .layout, keys: [.char("l"), .tab], summary: "next board layout: overview, channels, agents, backlog", mutating: false, surface: .wall),
         Binding(action: .pause, keys: [.char("p"), .char(" ")], summary: "pause / resume (live updates or replay)", mutating: false, surface: .wall),
         Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false, surface: .both),
+        Binding(action: .messages, keys: [.char("M")], summary: "the last messages in full (the flash line cuts long ones)", mutating: false),
         Binding(action: .command, keys: [.char(":")], summary: "command line (Tab completes)", mutating: false),
         Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false, surface: .both),
         Binding(action: .back, keys: [.char("q")], summary: "back: close the ticket; quit from the queue", arguments: nil, mutating: false, surface: .console),

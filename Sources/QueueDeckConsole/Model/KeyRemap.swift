@@ -4,10 +4,13 @@ public struct KeyRemap: Sendable {
     public var action: String
     public var keys: [String]
     public var place: String
-    public init(action: String, keys: [String], place: String) {
+    /// The file it came from: a later file (the user's own) wins over an earlier one (the team's).
+    public var file: String
+    public init(action: String, keys: [String], place: String, file: String? = nil) {
         self.action = action
         self.keys = keys
         self.place = place
+        self.file = file ?? String(place.split(separator: ":").first ?? "")
     }
 }
 
@@ -56,15 +59,17 @@ extension Key {
 }
 
 extension KeyMap {
-    /// The table with the user's keys applied in order (a later line wins over an earlier one and
-    /// over the defaults). Every mistake is reported with its place: an unknown action or key name,
-    /// a typing key for the composer, Ctrl-C or Ctrl-Z (the terminal's), or one key given to two
-    /// actions that work in the same place.
+    /// The table with the user's keys applied in order: the team file's, then the user's own, which
+    /// win over the team's and over the defaults. Every mistake is reported with its place: an
+    /// unknown action or key name, a typing key for the composer, Ctrl-C or Ctrl-Z (the
+    /// terminal's), one key given to two actions of the same place in one file, or a key taken
+    /// from an action that would be left with no key at all.
     public func applying(_ remaps: [KeyRemap]) throws(KeyRemapErrors) -> KeyMap {
         var errors: [String] = []
         var overrides: [(action: Action, keys: [Key])] = []
-        var taken: [Scope: [Key: (action: Action, place: String)]] = [:]
-        let names = bindings.filter(\.onCommandLine).map(\.action.rawValue) + bindings.filter { !$0.onCommandLine }.map(\.action.rawValue)
+        var taken: [String: [Scope: [Key: (action: Action, place: String)]]] = [:]
+        var takenFrom: [(victim: Action, key: Key, by: Action, place: String)] = []
+        let names = bindings.map(\.action.rawValue)
         for r in remaps {
             guard let action = Action(rawValue: r.action.lowercased()), let binding = bindings.first(where: { $0.action == action }) else {
                 let near = names.filter { $0.hasPrefix(String(r.action.lowercased().prefix(3))) }
@@ -87,16 +92,26 @@ extension KeyMap {
                     errors.append("\(r.place): \(action.rawValue): '\(k)' types text in the composer; give it a Ctrl, Alt or named key")
                     continue
                 }
-                if let other = taken[binding.scope]?[k], other.action != action {
+                if let other = taken[r.file]?[binding.scope]?[k], other.action != action {
                     errors.append("\(r.place): \(action.rawValue): key \(k) is already given to \(other.action.rawValue) at \(other.place)")
                     continue
                 }
-                taken[binding.scope, default: [:]][k] = (action, r.place)
+                taken[r.file, default: [:]][binding.scope, default: [:]][k] = (action, r.place)
+                for b in bindings where b.scope == binding.scope && b.action != action && b.keys.contains(k) {
+                    takenFrom.append((b.action, k, action, r.place))
+                }
                 keys.append(k)
             }
             overrides.append((action, keys))
         }
+        let result = remapped(overrides)
+        // An action left with no key at all (its only key taken, not given another) is a mistake,
+        // not a silent loss: say which line took it.
+        for t in takenFrom where result.keys(of: t.victim).isEmpty && !overrides.contains(where: { $0.action == t.victim }) {
+            let message = "\(t.place): \(t.by.rawValue): key \(t.key) is \(t.victim.rawValue)'s only key; give \(t.victim.rawValue) another key too"
+            if !errors.contains(message) { errors.append(message) }
+        }
         if !errors.isEmpty { throw KeyRemapErrors(errors: errors) }
-        return remapped(overrides)
+        return result
     }
 }

@@ -13,12 +13,19 @@ struct ScreenLoop {
     /// `handle` a key; `update` after the keys (follow the journal, move the clock); `render` the
     /// screen; `idle` does a slice of background work and says whether more is left (then the loop
     /// does not sleep); `bell` says whether to ring the bell now.
+    /// `interrupt` is offered Ctrl-C (SIGINT) first: true when it took it as a key (cancelling an
+    /// input), and the loop goes on. `finish` runs once before the terminal is restored.
     func run(idleMillis: Int32, handle: (Key) -> Step, update: () -> Void, render: (_ rows: Int, _ cols: Int) -> Grid,
-             idle: () -> Bool = { false }, bell: () -> Bool = { false }) {
-        defer { terminal.end() }
+             idle: () -> Bool = { false }, bell: () -> Bool = { false }, interrupt: () -> Bool = { false }, finish: () -> Void = {}) {
+        defer {
+            finish()
+            terminal.end()
+        }
         var force = true
         var lastPaint: Grid?
-        while Terminal.pendingSignal == 0 {
+        while true {
+            if Terminal.pendingSignal == SIGINT && interrupt() { Terminal.clearSignal() }
+            if Terminal.pendingSignal != 0 { break }
             var quit = false
             while let key = terminal.readKey(timeoutMillis: 0) {
                 switch handle(key) {
@@ -46,6 +53,8 @@ struct ScreenLoop {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
         if let f = follower, f.fileDescriptor >= 0 { fds.append(pollfd(fd: f.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
         _ = poll(&fds, nfds_t(fds.count), millis)
+        // A closed terminal reads as hang-up or error for ever: never spin on it.
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { Terminal.hungUp() }
         follower?.drain()
     }
 }

@@ -220,6 +220,13 @@ public final class Terminal {
     /// The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0.
     public static var pendingSignal: Int32 { signalBox.value }
 
+    /// Forgets a signal that was handled as a key (Ctrl-C cancelling a text input).
+    public static func clearSignal() { signalBox.value = 0 }
+
+    /// The terminal went away (hung up, closed) without a SIGHUP reaching us — as when it closed
+    /// while the editor had the foreground: stop as if it had.
+    static func hungUp() { signalBox.value = SIGHUP }
+
     private static func installSignalHandlers() {
         for s in [SIGINT, SIGTERM, SIGHUP] {
             signal(s) { sig in signalBox.value = sig }

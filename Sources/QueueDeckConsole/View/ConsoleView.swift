@@ -31,6 +31,7 @@ public enum ConsoleView {
         bottom(&g, c, layout, composerLines: composerLines)
         switch c.mode {
         case .help(let scroll): help(&g, c, scroll: scroll)
+        case .messages(let scroll): messages(&g, c, scroll: scroll)
         case .picker(let p): picker(&g, p)
         default: break
         }
@@ -55,14 +56,15 @@ public enum ConsoleView {
         let right = "\(c.desk.actor.user)\(presence) · \(live ? "● live" : "✖ journal unreadable") · \(clock)"
         let rw = DisplayWidth.of(right)
         if g.cols - rw - 1 > col { g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle) }
-        var line = "sort: \(c.order.label)"
-        line += " · filter: " + (c.filterText.isEmpty ? "none" : c.filterText)
-        if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
-        line += " · \(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
+        // What changes and matters most first: a narrow screen cuts the end.
+        var line = "\(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
         let waiting = c.queue.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
-        line += " · \(waiting) waiting for the desk"
+        line += " · \(waiting) waiting"
         let unread = c.unread.filter { c.list.contains($0) }.count
         if unread > 0 { line += " · \(unread) unread •" }
+        if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
+        line += " · sort: \(c.order.label)"
+        line += " · filter: " + (c.filterText.isEmpty ? "none" : c.filterText)
         g.put(line, row: 1, col: 0, style: dimStyle)
     }
 
@@ -191,8 +193,8 @@ public enum ConsoleView {
         let (slaText, slaStyle) = sla(ctx.sla(t), now: c.now)
         let tags = t.tags.isEmpty ? "" : " · #" + t.tags.joined(separator: " #")
         let draft = c.drafts.contains(t.id) ? " · draft kept" : ""
-        d.pinned.append(("\(ctx.status(t).rawValue) · \(t.priority.name) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department") · SLA \(slaText)"
-                         + (ctx.sla(t).target.map { " (\($0))" } ?? "") + tags + draft, slaStyle == okStyle ? .plain : slaStyle))
+        d.pinned.append(("\(ctx.status(t).rawValue) · \(t.priority.name) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department")\(draft) · SLA \(slaText)"
+                         + (ctx.sla(t).target.map { " (\($0))" } ?? "") + tags, slaStyle == okStyle ? .plain : slaStyle))
         let cu = t.customer
         let groups = cu.groups.isEmpty ? "" : "  [" + cu.groups.map { $0.uppercased() }.joined(separator: ", ") + "]"
         let others = c.state.otherTickets(of: t)
@@ -269,22 +271,40 @@ public enum ConsoleView {
         case .filter(let text): g.put("/" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
         case .command(let text):
             if !c.completionChoices.isEmpty {
-                g.fill(row: flashRow - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
-                g.put(" " + c.completionChoices.joined(separator: "  "), row: flashRow - 1, col: 0, style: Style(reverse: true))
+                // As many rows as the choices need (up to four), above the command line.
+                let rowsOfChoices = Array(ScreenText.wrap(c.completionChoices.joined(separator: "  "), width: max(8, g.cols - 2)).prefix(4))
+                for (i, text) in rowsOfChoices.enumerated() {
+                    let row = flashRow - rowsOfChoices.count + i
+                    g.fill(row: row, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
+                    g.put(" " + text, row: row, col: 0, style: Style(reverse: true))
+                }
             }
             g.put(":" + text + "▏", row: flashRow, col: 0, style: Style(bold: true))
         case .prompt(let p): g.put(p.label + p.text + "▏", row: flashRow, col: 0, style: Style(bold: true))
         case .choice(let ch):
+            // The keys first: on a narrow screen they are what must show.
             let options = ch.options.map { "\($0.key) \($0.label)" }.joined(separator: " · ")
             g.fill(row: flashRow, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
-            g.put("\(ch.question) \(options) · Esc \(escapeLabel(ch))", row: flashRow, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
+            g.put("\(options) · Esc \(escapeLabel(ch)) — \(ch.question)", row: flashRow, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
         case .composer(let comp):
             composer(&g, c, comp, row: flashRow, lines: composerLines)
-        case .normal, .picker, .help:
-            if let f = c.flash, c.now - f.at < .seconds(8) || f.error { g.put(f.text, row: flashRow, col: 0, style: f.error ? lateStyle : Style(bold: true)) }
+        case .normal, .picker, .help, .messages:
+            if let f = c.flash, c.now - f.at < .seconds(8) || f.error {
+                let style = f.error ? lateStyle : Style(bold: true)
+                let more = " (\(c.keyMap.keys(of: .messages).split(separator: " ").first ?? ":messages") shows it all)"
+                if DisplayWidth.of(ScreenText.line(f.text)) > g.cols && g.cols > DisplayWidth.of(more) + 10 {
+                    let used = g.put(f.text, row: flashRow, col: 0, width: g.cols - DisplayWidth.of(more), style: style)
+                    g.put(more, row: flashRow, col: used, style: dimStyle)
+                } else {
+                    g.put(f.text, row: flashRow, col: 0, style: style)
+                }
+            }
         }
-        let hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
+        var hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
                                          (.sort, "sort"), (.reply, "reply"), (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve")]
+        if case .composer = c.mode {
+            hints = [(.send, "send"), (.newLine, "new line"), (.insertCanned, "canned"), (.deleteWord, "delete word"), (.leave, "leave")]
+        }
         let bar = hints.filter { c.keyMap.contains($0.0) }.map { "\(c.keyMap.keys(of: $0.0).split(separator: " ").first ?? "") \($0.1)" }.joined(separator: "  ")
         g.fill(row: g.rows - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
         g.put(bar, row: g.rows - 1, col: 0, style: Style(reverse: true))
@@ -311,6 +331,7 @@ public enum ConsoleView {
             g.put("── reply to \(comp.ticket) · \(k(.send)) sends · \(k(.newLine)) new line · \(k(.insertCanned)) canned · \(k(.leave)) leave · ? keys ──",
                   row: row, col: 0, style: dimStyle)
         }
+        c.composerWidth = g.cols
         let layout = comp.field.layout(width: g.cols)
         let visible = max(1, lines - 1)
         let first = max(0, min(layout.cursorRow - visible + 1, layout.lines.count - visible))
@@ -342,14 +363,16 @@ public enum ConsoleView {
     static func help(_ g: inout Grid, _ c: ConsoleController, scroll: Int) {
         let notes = ["Placeholders in replies and canned responses: " + Placeholders.names.map(\.0).joined(separator: " "),
                      "A paste is always text: in the composer it keeps its lines; elsewhere it never runs keys."]
-        c.helpPage = keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: notes, width: 110, scroll: scroll)
+        let r = keyHelp(&g, c.keyMap, title: "Keys", commandLine: true, notes: notes, width: 110, scroll: scroll)
+        c.helpPage = r.visible
+        c.overlayLines = r.total
     }
 
     /// The help overlay of a key map (the console's and the wall's): keys, summary, and the
     /// command-line form where there is a command line; grouped by where the keys work.
-    /// Returns how many lines show at once.
+    /// Returns how many lines show at once and how many there are.
     @discardableResult
-    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) -> Int {
+    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) -> (visible: Int, total: Int) {
         var lines: [(String, Style)] = []
         let inner = min(g.cols - 2, width) - 4  // the box's text width
         for scope in Scope.allCases {
@@ -372,6 +395,13 @@ public enum ConsoleView {
             }
         }
         for n in notes { for part in ScreenText.wrap(n, width: inner) { lines.append((part, dimStyle)) } }
+        return scrollBox(&g, title: title, lines: lines, width: width, scroll: scroll)
+    }
+
+    /// A box of lines that scrolls: what shows from `scroll` on, with where it is. Returns the lines
+    /// that show at once and the count of all (the controller pages and clamps by them).
+    @discardableResult
+    static func scrollBox(_ g: inout Grid, title: String, lines: [(String, Style)], width: Int, scroll: Int) -> (visible: Int, total: Int) {
         let room = max(2, g.rows - 4)  // lines inside the box
         let fits = lines.count + 1 <= room
         let visibleCount = fits ? lines.count : room - 1
@@ -379,12 +409,28 @@ public enum ConsoleView {
         var shown = Array(lines[first..<min(lines.count, first + visibleCount)])
         if !fits {
             let end = first + visibleCount >= lines.count
-            shown.append(("\(first + 1)–\(first + shown.count) of \(lines.count) · j k PgDn PgUp scroll" + (end ? " · end" : " · more below") + " · q closes", dimStyle))
+            shown.append(("\(first + 1)–\(first + shown.count) of \(lines.count) · " + (end ? "end" : "more below") + " · j k PgDn PgUp g G · q closes", dimStyle))
         } else {
-            shown.append(("any other key closes this help", dimStyle))
+            shown.append(("any other key closes this", dimStyle))
         }
         box(&g, title: title, lines: shown, width: width)
-        return visibleCount
+        return (visibleCount, lines.count)
+    }
+
+    /// The flash line's messages, whole and wrapped, oldest first: what a cut line said.
+    static func messages(_ g: inout Grid, _ c: ConsoleController, scroll: Int) {
+        let inner = min(g.cols - 2, 110) - 4
+        var lines: [(String, Style)] = []
+        for m in c.messages {
+            let stamp = String(m.at.iso(offsetSeconds: c.desk.rules.calendar.utcOffset(at: m.at)).dropFirst(11).prefix(8))
+            for (i, part) in ScreenText.wrap(ScreenText.line(stamp + "  " + m.text), width: max(8, inner)).enumerated() {
+                lines.append(((i == 0 ? "" : "          ") + part, m.error ? lateStyle : .plain))
+            }
+        }
+        if lines.isEmpty { lines.append(("nothing said yet", dimStyle)) }
+        let r = scrollBox(&g, title: "Messages", lines: lines, width: 110, scroll: scroll)
+        c.helpPage = r.visible
+        c.overlayLines = r.total
     }
 
     static func picker(_ g: inout Grid, _ p: Picker) {

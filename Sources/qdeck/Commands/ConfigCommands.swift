@@ -18,7 +18,8 @@ struct Config: ParsableCommand {
             let remapped = KeyMap.agent.bindings.indices.filter { KeyMap.agent.bindings[$0].keys != keys.bindings[$0].keys }.count
             print("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
                 + "\(r.roles.count) roles, \(r.contactGroups.count) contact groups, \(r.sla.rules.count) SLA rules, "
-                + "time zone \(r.calendar.timeZone.identifier), \(remapped) key binding\(remapped == 1 ? "" : "s") changed")
+                + "time zone \(r.calendar.timeZone.identifier), \(remapped) key binding\(remapped == 1 ? "" : "s") changed"
+                + (KeyBindingsFile.userPath(environment: globals.environment).map { " (with \($0))" } ?? ""))
         }
     }
 

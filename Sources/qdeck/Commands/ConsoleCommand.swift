@@ -24,7 +24,7 @@ func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? =
     let team = teamFile ?? ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment)
     let settings = try KeyBindingsFile.load(teamFile: team, userFile: KeyBindingsFile.userPath(environment: g.environment))
     do {
-        return try KeyMap.agent.applying(settings.map { KeyRemap(action: $0.action, keys: $0.keys, place: $0.place) })
+        return try KeyMap.agent.applying(settings.map { KeyRemap(action: $0.action, keys: $0.keys, place: $0.place, file: $0.file) })
     } catch {
         throw Failure(code: Exit.config, message: "key bindings:\n" + error.description)
     }
