@@ -55,7 +55,9 @@ extension ConsoleController {
     func report(verb: String, done: [TicketID], refused: [(TicketID, String)]) {
         let total = done.count + refused.count
         if refused.isEmpty {
-            if done.count == 1 { say("\(verb) \(outcome(done[0]))") } else if !done.isEmpty { say("\(done.count) tickets \(verb)") }
+            // "claimed HQW-…, new, billing, yours, SLA ● 2h10"; "reassigned to jonas: HQW-…, …".
+            let separator = verb.contains(" ") ? ": " : " "
+            if done.count == 1 { say("\(verb)\(separator)\(outcome(done[0]))") } else if !done.isEmpty { say("\(done.count) tickets \(verb)") }
             return
         }
         if total == 1 {

@@ -245,9 +245,12 @@ public enum ConsoleView {
         let overflow = text.body.count > bodyHeight
         if overflow { bodyHeight -= 1 }  // the last row tells where we are
         guard bodyHeight > 0 else { return }
-        // Open at the newest message: its end at the bottom, or its start at the top when it is taller.
+        // Open at the newest message: its end at the bottom, or its start at the top when it is
+        // taller (on a pane of a line or three, its last lines: its author line alone says nothing).
         var anchor = 0
-        if let n = text.newest { anchor = max(0, min(n.lowerBound, n.upperBound - bodyHeight)) }
+        if let n = text.newest {
+            anchor = bodyHeight < 4 ? max(0, n.upperBound - bodyHeight) : max(0, min(n.lowerBound, n.upperBound - bodyHeight))
+        }
         c.measureDetail(height: bodyHeight, total: text.body.count, messageStarts: text.messageStarts, anchor: anchor)
         let first = c.pager.top
         for i in 0..<bodyHeight {

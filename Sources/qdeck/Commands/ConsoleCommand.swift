@@ -40,20 +40,18 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     do { desk.drafts = try DraftStore(directory: DraftStore.defaultDirectory(env)) } catch {
         throw Failure(code: Exit.cantCreate, message: "\(error)")
     }
-    desk.afterAppend = { stored in
-        let queued = queuedReplies(stored)
-        guard !queued.isEmpty else { return }
-        // Off the key loop: sendmail may take a while. The outcome reaches the screen through the
-        // journal (the ticket's history says sent, or why not).
-        let path = session.journalPath, rules = session.rules, user = session.actor.user
-        Thread.detachNewThread {
-            guard let journal = try? FileJournal(path: path, writable: true),
-                  let intake = try? IntakeDesk(journal: journal, rules: rules) else { return }
-            let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user,
-                                clock: { Instant(seconds: Date().timeIntervalSince1970) })
-            _ = try? outbox.deliver(only: queued)
-        }
+    // Email replies go to sendmail off the key loop; the outcome reaches every screen through the
+    // journal (the ticket's history says sent, or why not).
+    let path = session.journalPath, rules = session.rules, user = session.actor.user
+    let courier = ReplyCourier { ids in
+        guard let journal = try? FileJournal(path: path, writable: true),
+              let intake = try? IntakeDesk(journal: journal, rules: rules) else { return }
+        let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user,
+                            clock: { Instant(seconds: Date().timeIntervalSince1970) })
+        _ = try? outbox.deliver(only: ids)
     }
+    desk.afterAppend = { stored in courier.send(queuedReplies(stored)) }
+    defer { courier.waitUntilIdle(seconds: 10) }
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
         let bell = !["off", "0", "no", "false"].contains((env["QDECK_BELL"] ?? "").lowercased())
