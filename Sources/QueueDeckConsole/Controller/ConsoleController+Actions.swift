@@ -114,7 +114,7 @@ extension ConsoleController {
             do {
                 _ = try desk.perform(.claim(id), sawVersion: state[id]?.version)
                 absorb()
-                if let i = list.index(of: id) { moveTo(i) }
+                if let i = list.index(of: id, in: state) { moveTo(i) }
                 detailOpen = true
                 pager = Pager()
                 unread.remove(id)

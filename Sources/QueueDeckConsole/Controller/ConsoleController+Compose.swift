@@ -85,7 +85,7 @@ extension ConsoleController {
     }
 
     func openDetail(_ id: TicketID) {
-        if let i = list.index(of: id) { moveTo(i) }
+        if let i = list.index(of: id, in: state) { moveTo(i) }
         if selected == id {
             detailOpen = true
             pager = Pager()

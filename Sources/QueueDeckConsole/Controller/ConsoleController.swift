@@ -120,7 +120,7 @@ public final class ConsoleController {
         let changed = Set(events.map(\.event.ticket))
         // Tickets the agent cares about that someone else's action may take out of the view.
         let watched = changed.filter { id in
-            list.contains(id) && (id == selected || marked.contains(id) || before[id]?.assignee == me)
+            list.contains(id, in: state) && (id == selected || marked.contains(id) || before[id]?.assignee == me)
         }
         list.update(changed, state, context)
         // Waiting counts move by what the touched tickets contributed before and after.
@@ -132,7 +132,7 @@ public final class ConsoleController {
         reselect(keepingScreenRow: screenRow)
         // Someone else's action took a ticket out of this view: say so rather than let it vanish.
         let gone = watched.sorted().compactMap { id -> String? in
-            guard !list.contains(id), let e = events.last(where: { $0.event.ticket == id && $0.event.actor != me }) else { return nil }
+            guard !list.contains(id, in: state), let e = events.last(where: { $0.event.ticket == id && $0.event.actor != me }) else { return nil }
             return "\(id) left this view: \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it"
         }
         if !gone.isEmpty {
@@ -226,7 +226,7 @@ public final class ConsoleController {
 
     /// Finds the selected ticket again after the list changed; keeps it on the same screen row.
     func reselect(keepingScreenRow row: Int) {
-        if let sel = selected, let i = list.index(of: sel) {
+        if let sel = selected, let i = list.index(of: sel, in: state) {
             cursor = i
         } else {
             cursor = min(cursor, max(0, list.ids.count - 1))
@@ -454,7 +454,7 @@ public final class ConsoleController {
 
     /// Marked tickets, else the selected one.
     var actionTargets: [TicketID] {
-        if !marked.isEmpty { return list.ids.filter { marked.contains($0) } + marked.filter { !list.contains($0) }.sorted() }
+        if !marked.isEmpty { return list.ids.filter { marked.contains($0) } + marked.filter { !list.contains($0, in: state) }.sorted() }
         return selected.map { [$0] } ?? []
     }
 

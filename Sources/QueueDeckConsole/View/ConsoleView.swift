@@ -60,7 +60,7 @@ public enum ConsoleView {
         var line = "\(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
         let waiting = c.queue.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
         line += " · \(waiting) waiting"
-        let unread = c.unread.filter { c.list.contains($0) }.count
+        let unread = c.unread.filter { c.list.contains($0, in: c.state) }.count
         if unread > 0 { line += " · \(unread) unread •" }
         if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
         line += " · sort: \(c.order.label)"
