@@ -209,7 +209,7 @@ public enum ConsoleView {
             if let e = cu.email { add("  ✉ \(e)") }
             if let p = cu.phone { add("  ☎ \(p)") }
             if !others.isEmpty {
-                add("  other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "))
+                add("other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "), indent: "  ")
             }
             if let l = t.linkedFrom { add("  continues \(l)") }
             if let l = t.linkedTo { add("  continued in \(l)") }
@@ -290,19 +290,12 @@ public enum ConsoleView {
             g.fill(row: flashRow, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
             g.put("\(options) · Esc \(escapeLabel(ch)) — \(ch.question)", row: flashRow, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
         case .composer(let comp):
-            composer(&g, c, comp, row: flashRow, lines: composerLines)
+            flashLine(&g, c, row: flashRow)
+            composer(&g, c, comp, row: flashRow + 1, lines: composerLines)
         case .normal, .picker, .help, .messages:
-            if let f = c.flash, c.now - f.at < .seconds(8) || f.error {
-                let style = f.error ? lateStyle : Style(bold: true)
-                let more = " (\(c.keyMap.keys(of: .messages).split(separator: " ").first ?? ":messages") shows it all)"
-                if DisplayWidth.of(ScreenText.line(f.text)) > g.cols && g.cols > DisplayWidth.of(more) + 10 {
-                    let used = g.put(f.text, row: flashRow, col: 0, width: g.cols - DisplayWidth.of(more), style: style)
-                    g.put(more, row: flashRow, col: used, style: dimStyle)
-                } else {
-                    g.put(f.text, row: flashRow, col: 0, style: style)
-                }
-            }
+            flashLine(&g, c, row: flashRow)
         }
+
         var hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
                                          (.sort, "sort"), (.reply, "reply"), (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve")]
         if case .composer = c.mode {
@@ -311,6 +304,20 @@ public enum ConsoleView {
         let bar = hints.filter { c.keyMap.contains($0.0) }.map { "\(c.keyMap.keys(of: $0.0).split(separator: " ").first ?? "") \($0.1)" }.joined(separator: "  ")
         g.fill(row: g.rows - 1, col: 0, height: 1, width: g.cols, style: Style(reverse: true))
         g.put(bar, row: g.rows - 1, col: 0, style: Style(reverse: true))
+    }
+
+    /// The flash line: the last message for a few seconds (an error until the next one); one too long
+    /// for the screen says where to read it whole.
+    static func flashLine(_ g: inout Grid, _ c: ConsoleController, row: Int) {
+        guard let f = c.flash, c.now - f.at < .seconds(8) || f.error else { return }
+        let style = f.error ? lateStyle : Style(bold: true)
+        let more = " (\(c.keyMap.keys(of: .messages).split(separator: " ").first ?? ":messages") shows it all)"
+        if DisplayWidth.of(ScreenText.line(f.text)) > g.cols && g.cols > DisplayWidth.of(more) + 10 {
+            let used = g.put(f.text, row: row, col: 0, width: g.cols - DisplayWidth.of(more), style: style)
+            g.put(more, row: row, col: used, style: dimStyle)
+        } else {
+            g.put(f.text, row: row, col: 0, style: style)
+        }
     }
 
     static func escapeLabel(_ ch: Choice) -> String {
@@ -331,7 +338,7 @@ public enum ConsoleView {
             g.fill(row: row, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
             g.put("── \(n) ──", row: row, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
         } else {
-            g.put("── reply to \(comp.ticket) · \(k(.send)) sends · \(k(.newLine)) new line · \(k(.insertCanned)) canned · \(k(.leave)) leave · ? keys ──",
+            g.put("── reply to \(comp.ticket) · \(k(.send)) sends · \(k(.newLine)) new line · \(k(.insertCanned)) canned · \(k(.leave)) leave ──",
                   row: row, col: 0, style: dimStyle)
         }
         c.composerWidth = g.cols
