@@ -28,15 +28,6 @@ import Testing
         try t.waitFor("\(id)  ")  // the detail pane's title line
     }
 
-    func typeInVim(_ t: Tmux, _ text: String, save: String = ":wq") throws {
-        try t.waitFor("# ------------------------ >8")
-        try t.keys("i")
-        try t.text(text)
-        try t.keys("Escape")
-        try t.text(save)
-        try t.keys("Enter")
-    }
-
     @Test func replyInVimArrivesWithTheQuoteAndWithoutTheCommentBlock() throws {
         let s = Scratch()
         let id = try s.newTicket("email", subject: "Cannot log in", body: "Password rejected\nsince Monday")
@@ -45,7 +36,7 @@ import Testing
         try open(t, id)
         try t.keys("r")
         try t.waitFor("> Password rejected")
-        try typeInVim(t, "Hello {first_name}, it works again.")
+        try t.typeInVim("Hello {first_name}, it works again.")
         try t.waitFor("reply sent")
         let body = try replies(s, id).last ?? ""
         #expect(body.hasPrefix("Hello Ilze, it works again.\n\nOn "), "\(body)")
@@ -82,7 +73,7 @@ import Testing
         #expect(try replies(s, id).isEmpty)
         // Text written and saved, then :cq: not sent, kept as a draft that r opens again.
         try t.keys("r")
-        try typeInVim(t, "Half-written answer", save: ":w|cq")
+        try t.typeInVim("Half-written answer", save: ":w|cq")
         try t.waitFor("kept as a draft")
         #expect(try replies(s, id).isEmpty)
         try t.keys("r")
@@ -204,7 +195,7 @@ import Testing
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
         #expect(try s.qdeck("tag", id, "+billing", env: ["QDECK_AGENT": "maria"]).status == 0)
-        try typeInVim(t, "Answer one")
+        try t.typeInVim("Answer one")
         try t.waitFor("reply sent")
         #expect(try replies(s, id).last?.hasPrefix("Answer one") == true)
         #expect(try (ticket(s, id)["tags"] as? [String]) == ["billing"])
@@ -213,7 +204,7 @@ import Testing
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
         #expect(try s.qdeck("inbound", id, "--body", "and a second question").status == 0)
-        try typeInVim(t, "Answer two, carefully worded")
+        try t.typeInVim("Answer two, carefully worded")
         try t.waitFor("wrote on \(id)")
         try t.waitFor("and a second question")
         #expect(try replies(s, id).count == 1)
@@ -266,10 +257,39 @@ import Testing
         try t.waitFor("3 marked")
         try t.keys("r")
         try t.waitFor("to 3 tickets, each sent on its own")
-        try typeInVim(t, "Dear {first_name}, we are on it.")
+        try t.typeInVim("Dear {first_name}, we are on it.")
         try t.waitFor("reply sent to 3 tickets")
         #expect(try replies(s, a) == ["Dear Ilze, we are on it."])
         #expect(try replies(s, b) == ["Dear Jonas, we are on it."])
         #expect(try replies(s, c) == ["Dear Eglė, we are on it."])
+    }
+
+    /// A reply to three marked tickets, one of them closed: refused before the editor opens, and
+    /// each outcome said after; the two others get their own mail.
+    @Test func replyToThreeMarkedTicketsWithOneRefusal() throws {
+        let s = Scratch()
+        let a = try s.newTicket("email", subject: "Bulk one", customer: "Ilze Bērziņa <ilze@inbox.lv>")
+        let b = try s.newTicket("email", subject: "Bulk two", customer: "Jonas Petraitis <jonas@example.lt>")
+        // Resolved weeks ago: closed now, so a reply is refused (a customer message would start a new ticket).
+        let old = ["QDECK_NOW": "2026-10-01T10:00:00Z"]
+        let r = try Harness.run("qdeck", ["--journal", s.journal, "new", "email", "--customer", "Eglė Butkutė <egle@gmail.com>",
+                                          "--subject", "Bulk closed", "--body", "old"], env: old)
+        let c = r.lastLine
+        #expect(try s.qdeck("resolve", c, env: ["QDECK_NOW": "2026-10-01T11:00:00Z"]).status == 0)
+        let t = try console(s)
+        try t.keys("/")
+        try t.text("Bulk status:new,closed")
+        try t.keys("Enter")
+        try t.waitFor("3 tickets · ")
+        try t.keys("g", "Space", "Space", "Space")
+        try t.waitFor("3 marked")
+        try t.keys("r")
+        try t.waitFor("to 2 tickets, each sent on its own")
+        try t.typeInVim("Dear {first_name}, done.")
+        try t.waitFor("reply sent to 2 of 3; \(c) refused: cannot reply to ticket \(c): it is closed")
+        #expect(try replies(s, a) == ["Dear Ilze, done."])
+        #expect(try replies(s, b) == ["Dear Jonas, done."])
+        #expect(try replies(s, c).isEmpty)
+        try t.waitFor("1 marked")  // the refused one stays marked
     }
 }

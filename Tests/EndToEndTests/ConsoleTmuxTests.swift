@@ -33,12 +33,7 @@ import Testing
 
         // Reply through the editor.
         try t.keys("r")
-        try t.waitFor("# ------------------------ >8")
-        try t.keys("i")
-        try t.text("Thanks, it is fixed now.")
-        try t.keys("Escape")
-        try t.text(":wq")
-        try t.keys("Enter")
+        try t.typeInVim("Thanks, it is fixed now.")
         try t.waitFor("reply sent")
         #expect(try statusOf(s, id)["status"] as? String == "answered")
         #expect(((try statusOf(s, id)["messages"] as! [[String: Any]]).last!["body"] as? String)?.hasPrefix("Thanks, it is fixed now.\n\nOn ") == true)

@@ -54,6 +54,17 @@ final class Tmux {
     func keys(_ k: String...) throws { try tmux(["send-keys", "-t", target] + k) }
     func text(_ s: String) throws { try tmux(["send-keys", "-t", target, "-l", s]) }
     func screen() throws -> String { try tmux(["capture-pane", "-t", target, "-p"]) }
+    /// In vim (`vim -u NONE -N`, started by the console for a reply): waits for the template, types
+    /// `text` at the top and leaves with `save` (`:wq` sends; `:w|cq` saves and fails; `:q!` not).
+    func typeInVim(_ text: String, save: String = ":wq") throws {
+        try waitFor("# ------------------------ >8")
+        try keys("i")
+        try self.text(text)
+        try keys("Escape")
+        try self.text(save)
+        try keys("Enter")
+    }
+
     /// Pastes text as a terminal does with bracketed paste on (`paste-buffer -p`).
     func paste(_ text: String) throws {
         try tmux(["set-buffer", text])

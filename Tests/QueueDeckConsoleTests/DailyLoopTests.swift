@@ -266,4 +266,20 @@ import Testing
         let wide = f.screen(40, 120)
         for title in ["STATUS", "PRIO", "SLA", "ASSIGNEE"] { #expect(wide.text(row: 2).contains(title)) }
     }
+
+    @Test func unreadMarkersSurviveARestart() throws {
+        let f = ConsoleFixture()
+        let seenBefore = f.ticket(.email, subject: "Unread before")
+        let other = f.ticket(.email, subject: "Quiet")
+        f.controller.absorb()
+        #expect(f.controller.unread == [seenBefore, other])
+        _ = f.controller.run(.filter, argument: "Quiet")
+        f.keys(.enter)  // opened: read
+        f.controller.persistUnread(force: true)
+        // While the console is closed, the customer writes on the quiet one.
+        try f.external(.customerMessage(other, body: "hello again"), at: f.now + .minutes(5))
+        f.now = f.now + .minutes(10)
+        f.open(user: "anna")
+        #expect(f.controller.unread == [seenBefore, other])
+    }
 }
