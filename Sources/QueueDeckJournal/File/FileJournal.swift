@@ -34,12 +34,14 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         self.path = path
         self.writable = writable || create
         if let kind = Sys.networkFileSystem(at: parentDirectory(path)) { throw .networkFileSystem(path: path, kind: kind) }
-        let flags = self.writable ? (O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0)) : (O_RDONLY | O_CLOEXEC)
-        let fd = open(path, flags, 0o660)
-        guard fd >= 0 else {
-            let e = errno
+        let fd: Int32
+        switch Sys.openRegular(path, flags: self.writable ? (O_RDWR | O_APPEND) : O_RDONLY, create: create) {
+        case .success(let opened): fd = opened.fd
+        case .failure(.errno(let e)):
             if e == ENOENT { throw .missing(path: path) }
             throw .cannotOpen(path: path, errno: e)
+        case .failure(.notRegular(let what)):
+            throw .notAJournal(path: path, reason: "\(what), not a regular file; a journal is a file qdeck creates")
         }
         self.fd = fd
         // A file-size limit (ulimit -f) must fail the write with EFBIG, which is refused cleanly
@@ -48,10 +50,6 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         var st = stat()
         fstat(fd, &st)
         inode = UInt64(st.st_ino)
-        if st.st_size == 0 && self.writable {
-            // Never world-readable: tickets hold customer data. Set explicitly; umask may differ.
-            _ = fchmod(fd, 0o660)
-        }
         do {
             try readHeader(initialise: self.writable)
         } catch {

@@ -25,6 +25,51 @@ enum Sys {
         return failed ? nil : out
     }
 
+    enum OpenFailure: Error {
+        case errno(Int32)
+        /// Not a regular file: what it is instead (a device, a FIFO, a folder).
+        case notRegular(String)
+    }
+
+    /// Opens a regular file, and only a regular file: never blocks on a FIFO (O_NONBLOCK until
+    /// checked), refuses a device or folder by name. With `create`, makes it if missing
+    /// (O_CREAT|O_EXCL) and says so: only a file qdeck created gets its mode set (never a stranger's,
+    /// such as /dev/null given as the journal by root). `noFollow` refuses a symlink in the last
+    /// component (files beside the journal, where a neighbour could plant one).
+    static func openRegular(_ path: String, flags: Int32, create: Bool = false, noFollow: Bool = false) -> Result<(fd: Int32, created: Bool), OpenFailure> {
+        let base = flags | O_CLOEXEC | O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0)
+        var created = false
+        var fd: Int32 = -1
+        if create {
+            fd = open(path, base | O_CREAT | O_EXCL, 0o660)
+            if fd >= 0 { created = true } else if errno != EEXIST { return .failure(.errno(errno)) }
+        }
+        if fd < 0 {
+            fd = open(path, base)
+            guard fd >= 0 else { return .failure(.errno(errno)) }
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); return .failure(.errno(e)) }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            close(fd)
+            let what: String
+            switch kind {
+            case S_IFCHR: what = "a character device"
+            case S_IFBLK: what = "a block device"
+            case S_IFIFO: what = "a FIFO"
+            case S_IFDIR: what = "a folder"
+            case S_IFSOCK: what = "a socket"
+            default: what = "not a regular file"
+            }
+            return .failure(.notRegular(what))
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // Never world-readable: tickets hold customer data. Set explicitly; the umask may differ.
+        if created { _ = fchmod(fd, 0o660) }
+        return .success((fd, created))
+    }
+
     /// Syncs a directory so a rename or create in it is durable.
     static func syncDirectory(of path: String) {
         let dir = parentDirectory(path)

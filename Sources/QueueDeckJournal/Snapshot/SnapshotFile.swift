@@ -134,10 +134,19 @@ public enum SnapshotFile {
 
     // MARK: Reading
 
+    /// A snapshot file for reading: a regular file, not a link a neighbour planted, never a FIFO
+    /// that would hang start-up.
+    static func openSnapshot(_ path: String) throws(SnapshotError) -> Int32 {
+        switch Sys.openRegular(path, flags: O_RDONLY, noFollow: true) {
+        case .success(let opened): return opened.fd
+        case .failure(.errno(let e)): throw .io(path: path, operation: "open", errno: e)
+        case .failure(.notRegular(let what)): throw .invalid(path: path, reason: "\(what), not a snapshot file")
+        }
+    }
+
     /// The header of the snapshot at `path`, checked: format, checksum, build.
     public static func readHeader(_ path: String) throws(SnapshotError) -> Header {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        let fd = try openSnapshot(path)
         defer { close(fd) }
         guard let b = Sys.pread(fd, from: 0, count: headerSize) else { throw .io(path: path, operation: "read", errno: errno) }
         return try parseHeader(b, path: path)
@@ -178,8 +187,7 @@ public enum SnapshotFile {
 
     /// The desk a snapshot holds, after its header and body checksums and a full decode succeed.
     package static func readState(_ path: String, header h: Header) throws(SnapshotError) -> DeskState {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        let fd = try openSnapshot(path)
         defer { close(fd) }
         guard let size = Sys.fileSize(fd) else { throw .io(path: path, operation: "fstat", errno: errno) }
         guard UInt64(size) == UInt64(headerSize) + h.bodyLength else {
