@@ -37,7 +37,7 @@ import Testing
         try t.keys("r")
         try t.waitFor("> Password rejected")
         try t.typeInVim("Hello {first_name}, it works again.")
-        try t.waitFor("reply sent")
+        try t.waitFor("reply saved, mail on its way")
         let body = try replies(s, id).last ?? ""
         #expect(body.hasPrefix("Hello Ilze, it works again.\n\nOn "), "\(body)")
         #expect(body.contains("> Password rejected\n> since Monday"))
@@ -79,9 +79,11 @@ import Testing
         try t.keys("r")
         try t.waitFor("Half-written answer")
         try t.waitFor("# ------------------------ >8")
-        try t.text(":q")  // not saved: still a draft
+        try t.text(":q")  // not saved: the console asks what to do with the unchanged draft
         try t.keys("Enter")
-        try t.waitFor("not saved: nothing sent; the draft is kept")
+        try t.waitFor("s send it as it is · k keep as draft · d discard")
+        try t.keys("k")
+        try t.waitFor("kept as a draft")
         // The console still works: a resolve goes through.
         try t.keys("x")
         #expect(try Harness.eventually(within: 3) { try ticket(s, id)["status"] as? String == "resolved" })
@@ -196,7 +198,7 @@ import Testing
         try t.waitFor("# ------------------------ >8")
         #expect(try s.qdeck("tag", id, "+billing", env: ["QDECK_AGENT": "maria"]).status == 0)
         try t.typeInVim("Answer one")
-        try t.waitFor("reply sent")
+        try t.waitFor("reply saved, mail on its way")
         #expect(try replies(s, id).last?.hasPrefix("Answer one") == true)
         #expect(try (ticket(s, id)["tags"] as? [String]) == ["billing"])
 
@@ -218,7 +220,7 @@ import Testing
         try t.keys("Escape")
         try t.text(":wq")
         try t.keys("Enter")
-        try t.waitFor("reply sent")
+        try t.waitFor("reply saved, mail on its way")
         #expect(try replies(s, id).last?.hasPrefix("Answer two, carefully worded Both answered.") == true)
         // Sent: the draft is gone.
         let drafts = (try? FileManager.default.contentsOfDirectory(atPath: s.dir + "/state/qdeck/drafts")) ?? []
@@ -258,7 +260,7 @@ import Testing
         try t.keys("r")
         try t.waitFor("to 3 tickets, each sent on its own")
         try t.typeInVim("Dear {first_name}, we are on it.")
-        try t.waitFor("reply sent to 3 tickets")
+        try t.waitFor("reply saved, mail on its way to 3 tickets")
         #expect(try replies(s, a) == ["Dear Ilze, we are on it."])
         #expect(try replies(s, b) == ["Dear Jonas, we are on it."])
         #expect(try replies(s, c) == ["Dear Eglė, we are on it."])
@@ -286,7 +288,7 @@ import Testing
         try t.keys("r")
         try t.waitFor("to 2 tickets, each sent on its own")
         try t.typeInVim("Dear {first_name}, done.")
-        try t.waitFor("reply sent to 2 of 3; \(c) refused: cannot reply to ticket \(c): it is closed")
+        try t.waitFor("reply saved, mail on its way to 2 of 3; \(c) refused: cannot reply to ticket \(c): it is closed")
         #expect(try replies(s, a) == ["Dear Ilze, done."])
         #expect(try replies(s, b) == ["Dear Jonas, done."])
         #expect(try replies(s, c).isEmpty)

@@ -7,8 +7,18 @@ final class Tmux {
     let socket = "qdeck-test-\(UUID().uuidString.prefix(8))"
     let target = "T"
 
+    /// A sendmail that takes the whole message and drops it: replies from the console are handed
+    /// over for real, to nowhere.
+    static let sendmailSink: String = {
+        let path = NSTemporaryDirectory() + "qdeck-test-sendmail-\(getpid()).sh"
+        try? "#!/bin/sh\ncat >/dev/null\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }()
+
     init(_ command: String, cols: Int = 160, rows: Int = 45, env: [String: String] = [:]) throws {
-        let vars = (["QDECK_AGENT": "anna", "LANG": "C.UTF-8", "QDECK_SENDMAIL": "/bin/true"].merging(env) { $1 }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let defaults = ["QDECK_AGENT": "anna", "LANG": "C.UTF-8", "QDECK_SENDMAIL": Tmux.sendmailSink]
+        let vars = (defaults.merging(env) { $1 }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let full = "env \(vars) \(command); echo EXITED rc=$?; sleep 600"
         // The server this starts would inherit a pipe and keep it open: no output captured here.
         try tmux(["new-session", "-d", "-s", target, "-x", String(cols), "-y", String(rows), full], capture: false)

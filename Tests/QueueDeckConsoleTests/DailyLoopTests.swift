@@ -21,7 +21,7 @@ import Testing
         try f.external(.note(id, body: "bob's note"), as: "bob")
         f.controller.finishEdit(r, edited: "Answer." + r.file, status: 0)
         #expect(lastReply(f, id)?.hasPrefix("Answer.") == true)
-        #expect(f.controller.flash!.text.hasPrefix("reply sent: \(id)"))
+        #expect(f.controller.flash!.text.hasPrefix("reply saved, mail on its way: \(id)"))
         #expect(!f.controller.flash!.error)
         #expect(f.controller.drafts.isEmpty)
     }
@@ -44,8 +44,11 @@ import Testing
         guard case .edit(let again) = f.controller.handle(.char("r")) else { Issue.record("r reopens the draft"); return }
         #expect(again.fromDraft)
         #expect(ReplyTemplate.body(of: again.file).hasPrefix("My careful answer."))
-        f.controller.finishEdit(again, edited: again.file, status: 0, saved: false)  // :q
-        #expect(f.controller.flash!.text.contains("the draft is kept"))
+        f.controller.finishEdit(again, edited: again.file, status: 0, saved: false)  // :q, or ZZ on an unchanged buffer
+        guard case .choice(let unsaved) = f.controller.mode else { Issue.record("asks: send as it is, keep, discard"); return }
+        #expect(unsaved.options.map(\.key) == ["s", "k", "d"])
+        f.keys(.char("k"))
+        #expect(f.controller.flash!.text.contains("kept as a draft"))
         // Now seen: sending goes through, and the draft is gone.
         f.controller.finishEdit(again, edited: "Both answered. " + again.file, status: 0)
         #expect(lastReply(f, id)?.hasPrefix("Both answered. My careful answer.") == true)
@@ -59,10 +62,15 @@ import Testing
         f.controller.absorb()
         guard case .edit(let r) = f.controller.run(.canned, argument: "greet") else { Issue.record("editor"); return }
         #expect(ReplyTemplate.body(of: r.file).hasPrefix("Thank you, Ilze!\n\nOn "))  // then the quote
+        // ZZ on the unchanged text writes nothing: the console asks, and `s` sends it.
         f.controller.finishEdit(r, edited: r.file, status: 0, saved: false)
         #expect(lastReply(f, id) == nil)
-        f.controller.finishEdit(r, edited: r.file, status: 0, saved: true)
+        f.keys(.char("s"))
         #expect(lastReply(f, id)?.hasPrefix("Thank you, Ilze!") == true)
+        // :wq on the unchanged text sends it at once.
+        guard case .edit(let r2) = f.controller.run(.canned, argument: "thanks") else { return }
+        f.controller.finishEdit(r2, edited: r2.file, status: 0, saved: true)
+        #expect(lastReply(f, id)?.hasPrefix("Thank you!") == true)
     }
 
     @Test func sendAnywayAndAnEditorThatFailsKeepsTheText() throws {
@@ -156,7 +164,7 @@ import Testing
         f.controller.finishEdit(r, edited: "Hello {ticket}" + r.file, status: 0)
         #expect(lastReply(f, a) == "Hello \(a)")
         #expect(lastReply(f, b) == "Hello \(b)")
-        #expect(f.controller.flash!.text == "reply sent to 2 tickets")
+        #expect(f.controller.flash!.text == "reply saved, mail on its way to 2 tickets")
     }
 
     @Test func nextTakesMyDepartmentsAndPassesOverALostRace() throws {
@@ -227,7 +235,8 @@ import Testing
         f.keys(.enter)
         try f.external(.resolve(id), as: "bob")
         f.controller.absorb()
-        #expect(f.controller.flash!.text == "\(id) left this view: bob resolved it")
+        #expect(f.controller.flash!.text == "\(id) left this view: bob resolved it (its pane closed)")
+        #expect(!f.controller.detailOpen)
     }
 
     @Test func commandLineCompletesFieldsAndValuesAndListsChoices() {
@@ -281,5 +290,54 @@ import Testing
         f.now = f.now + .minutes(10)
         f.open(user: "anna")
         #expect(f.controller.unread == [seenBefore, other])
+    }
+
+    /// The mail of a reply that could not be handed over is said on the flash line, not only in the
+    /// history ("reply sent" once hid a failed mail).
+    @Test func aFailedMailIsSaidWhereTheAgentLooks() throws {
+        let f = ConsoleFixture()
+        let id = f.ticket(.email, subject: "Mail fails")
+        f.controller.absorb()
+        _ = f.controller.run(.reply, argument: "On it")
+        #expect(f.controller.flash!.text.hasPrefix("reply saved, mail on its way: \(id)"))
+        let messageID = f.controller.state.outgoing.values.first { $0.ticket == id }!.messageID
+        try f.external(.recordDelivery(id, messageID: messageID, .handing), as: "anna")
+        try f.external(.recordDelivery(id, messageID: messageID, .failed("/bin/false exited with status 1")), as: "anna")
+        f.controller.absorb()
+        #expect(f.controller.flash!.error)
+        #expect(f.controller.flash!.text.contains("NOT sent: /bin/false exited with status 1"))
+    }
+
+    /// A picker or prompt acts on the version the agent saw when it opened: a teammate's change
+    /// meanwhile refuses it instead of being overwritten.
+    @Test func aChangeWhileAPromptIsOpenRefusesTheAction() throws {
+        let f = ConsoleFixture()
+        let id = f.ticket(.email, subject: "Priority race")
+        f.controller.absorb()
+        f.keys(.char("P"))
+        try f.external(.setPriority(id, .high), as: "bob")
+        f.controller.absorb()
+        f.keys(.down, .down, .enter)  // urgent, high, normal: normal
+        #expect(f.controller.state[id]!.priority == .high)
+        #expect(f.controller.flash!.error && f.controller.flash!.text.contains("changed by bob"))
+    }
+
+    /// The detail pane never shows another ticket than the one being read or answered.
+    @Test func theOpenTicketNeverChangesUnderTheAgent() throws {
+        let f = ConsoleFixture()
+        let chat = f.ticket(.chat, subject: "Being answered", minutesAgo: 20)
+        let next = f.ticket(.chat, subject: "The next one", minutesAgo: 10)
+        f.controller.absorb()
+        _ = f.controller.run(.sort, argument: "fifo")
+        f.keys(.enter, .char("r"))
+        f.type("Hello")
+        try f.external(.claim(chat), as: "bob")  // leaves nothing, but changes hands
+        try f.external(.resolve(chat), as: "bob")  // leaves the working queue
+        f.controller.absorb()
+        #expect(f.controller.detailTicket?.id == chat)  // still the composer's ticket
+        #expect(f.screen(30, 100).text.contains("Being answered"))
+        guard case .composer(let c) = f.controller.mode else { Issue.record("still composing"); return }
+        #expect(c.notice?.hasPrefix("\(chat): bob resolved it meanwhile") == true)
+        _ = next
     }
 }

@@ -21,7 +21,7 @@ import Testing
         let ctx = { (user: String) in CommandContext(actor: d.rules.agent(user: user)!, now: TestDesk.at(10), rules: d.rules, newTicketID: { .desk }) }
         #expect(Commands.refusal(.reassign, mine, state: d.state, context: ctx("anna")) == nil)
         #expect(Commands.refusal(.reassign, bobs, state: d.state, context: ctx("anna")) == .notPermitted(user: "anna", permission: .reassignAny))
-        #expect("\(Commands.refusal(.reassign, bobs, state: d.state, context: ctx("anna"))!)".contains("anna may only reassign their own or unassigned tickets"))
+        #expect("\(Commands.refusal(.reassign, bobs, state: d.state, context: ctx("anna"))!)".contains("anna may only reassign or claim their own or unassigned tickets"))
         #expect(Commands.refusal(.reassign, bobs, state: d.state, context: ctx("lea")) == nil)  // a supervisor may
         #expect(Commands.refusal(.reopen, mine, state: d.state, context: ctx("anna")) != nil)    // not resolved
         #expect(Commands.refusal(.reply, mine, state: d.state, context: ctx("wall")) == .notPermitted(user: "wall", permission: .reply))

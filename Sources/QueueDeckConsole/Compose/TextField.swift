@@ -1,3 +1,4 @@
+import Foundation
 import QueueDeckText
 
 /// A multi-line text being typed (the chat composer): a cursor that moves by character, word and
@@ -19,8 +20,9 @@ public struct TextField: Sendable, Equatable {
     /// letter joins it; an emoji with a skin tone is one character), and control characters other
     /// than line breaks and tabs are dropped: a paste must not carry ESC or BEL to a customer.
     public mutating func insert(_ s: String) {
-        let clean = String(String.UnicodeScalarView(s.unicodeScalars.filter { v in
-            v == "\n" || v == "\t" || !(v.value < 0x20 || (0x7F...0x9F).contains(v.value))
+        // A tab becomes spaces: what the agent sees is what the customer gets.
+        let clean = String(String.UnicodeScalarView(s.replacingOccurrences(of: "\t", with: "    ").unicodeScalars.filter { v in
+            v == "\n" || !(v.value < 0x20 || (0x7F...0x9F).contains(v.value))
         }))
         let before = String(characters[..<cursor]) + clean
         characters = Array(before + String(characters[cursor...]))

@@ -21,7 +21,7 @@ extension ConsoleController {
         }
         if allowed.isEmpty {
             let first = preRefused[0]
-            say(targets.count == 1 ? "\(first.1)" : "none of the \(targets.count) tickets can be changed: \(first.0): \(first.1)", error: true)
+            say(targets.count == 1 ? "\(first.0): \(first.1)" : "none of the \(targets.count) tickets can be changed: \(first.0): \(first.1)", error: true)
             preRefused = []
             return nil
         }
@@ -33,12 +33,12 @@ extension ConsoleController {
 
     /// Runs a command on each target at the version the agent is looking at; reports per ticket.
     /// Refused tickets stay marked, so the agent can look at them and try again.
-    func act(_ targets: [TicketID], verb: String, _ make: (TicketID) -> Command) {
+    func act(_ targets: [TicketID], verb: String, seen seenVersions: [TicketID: UInt32] = [:], _ make: (TicketID) -> Command) {
         var done: [TicketID] = []
         var refused = preRefused
         preRefused = []
         for id in targets {
-            let seen = state[id]?.version
+            let seen = seenVersions[id] ?? state[id]?.version
             do {
                 _ = try desk.perform(make(id), sawVersion: seen)
                 done.append(id)
@@ -80,20 +80,20 @@ extension ConsoleController {
         return parts.joined(separator: ", ")
     }
 
-    func postpone(_ targets: [TicketID], until text: String) {
+    func postpone(_ targets: [TicketID], until text: String, seen: [TicketID: UInt32] = [:]) {
         do {
             let when = try WhenParser.parse(text, now: context.now, calendar: desk.rules.calendar)
             let local = when.iso(offsetSeconds: desk.rules.calendar.utcOffset(at: when))
-            act(targets, verb: "postponed until \(local.prefix(16).replacingOccurrences(of: "T", with: " "))") { .postpone($0, until: when) }
+            act(targets, verb: "postponed until \(local.prefix(16).replacingOccurrences(of: "T", with: " "))", seen: seen) { .postpone($0, until: when) }
         } catch { say("\(error)", error: true) }
     }
 
-    func tag(_ targets: [TicketID], _ text: String) {
+    func tag(_ targets: [TicketID], _ text: String, seen: [TicketID: UInt32] = [:]) {
         var add: [String] = [], remove: [String] = []
         for w in text.split(separator: " ") {
             if w.hasPrefix("-") { remove.append(String(w.dropFirst())) } else { add.append(String(w.hasPrefix("+") ? w.dropFirst() : w)) }
         }
-        act(targets, verb: "tagged " + (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")) { .tag($0, add: add, remove: remove) }
+        act(targets, verb: "tagged " + (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " "), seen: seen) { .tag($0, add: add, remove: remove) }
     }
 
     /// Claims the first unassigned ticket waiting for the desk in the agent's departments, in the

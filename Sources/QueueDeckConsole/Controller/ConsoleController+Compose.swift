@@ -116,6 +116,16 @@ extension ConsoleController {
             return
         }
         if !saved {
+            // ZZ and :x write only a changed buffer: a draft or canned text left as it was is
+            // ambiguous (send it? keep it?), so ask.
+            if r.startsWithText && !started.isEmpty {
+                let p = PendingText(kind: r.kind, tickets: r.tickets, body: started)
+                mode = .choice(Choice(question: "The editor quit without saving this \(what) (\(targetLabel(r.tickets))).",
+                                      options: [("s", "send it as it is", .send(p, seen: r.seen)), ("k", "keep as draft", .keepDraft(p)),
+                                                ("d", "discard", .discardDraft(p))],
+                                      onEscape: .keepDraft(p)))
+                return
+            }
             say("not saved: nothing sent" + (r.fromDraft ? "; the draft is kept (\(reopen))" : ""))
             return
         }
@@ -156,6 +166,7 @@ extension ConsoleController {
         }
         var done: [TicketID] = []
         var refused: [(TicketID, String)] = preRefused
+        var mailed = false
         preRefused = []
         for id in p.tickets {
             var attempts = 0
@@ -163,7 +174,8 @@ extension ConsoleController {
                 guard let t = state[id] else { refused.append((id, "no such ticket")); break }
                 let body = Placeholders.fill(p.body, ticket: t, agent: desk.actor)
                 do {
-                    _ = try desk.perform(p.kind == .reply ? .reply(id, body: body) : .note(id, body: body), sawVersion: t.version)
+                    let stored = try desk.perform(p.kind == .reply ? .reply(id, body: body) : .note(id, body: body), sawVersion: t.version)
+                    mailed = mailed || stored.contains { if case .delivery(_, .queued) = $0.event.kind { true } else { false } }
                     done.append(id)
                     break
                 } catch let e as JournalError {
@@ -186,7 +198,9 @@ extension ConsoleController {
         removeDraft(done, p.kind)
         if !refused.isEmpty { saveDraft(p.body, refused.map(\.0), p.kind) }
         marked = marked.intersection(refused.map(\.0))
-        let verb = p.kind == .reply ? "reply sent" : "note added"
+        // An email reply is in the journal now; its mail goes out in the background and the console
+        // says when it was handed over, or why not.
+        let verb = p.kind == .reply ? (mailed ? "reply saved, mail on its way" : "reply sent") : "note added"
         if refused.isEmpty {
             say(done.count == 1 ? "\(verb): \(outcome(done[0]))" : "\(verb) to \(done.count) tickets")
         } else if done.count + refused.count == 1 {
@@ -208,6 +222,11 @@ extension ConsoleController {
         switch answer {
         case .sendAnyway(let p):
             deliver(p, seen: marks(p.tickets), force: true)
+        case .send(let p, let seen):
+            deliver(p, seen: seen)
+        case .discardDraft(let p):
+            removeDraft(p.tickets, p.kind)
+            say("discarded; nothing sent")
         case .editAgain(let p):
             let file = ReplyTemplate.file(text: p.body, kind: p.kind, tickets: p.tickets.compactMap { state[$0] }, agent: desk.actor)
             return .edit(EditRequest(kind: p.kind, tickets: p.tickets, file: file, seen: marks(p.tickets), fromDraft: true, startsWithText: true))
@@ -263,7 +282,7 @@ extension ConsoleController {
             case .deleteWord: c.field.deleteWordBack()
             case .deleteLine: c.field.deleteToLineStart()
             case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
-                 .command, .back, .mark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
+                 .command, .back, .mark, .unmark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
                  .canned, .presence, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
                  .conversationEnd, .layout, .pause:
                 break  // not composer keys

@@ -145,9 +145,9 @@ extension ConsoleController {
         case .enter:
             mode = .normal
             switch p.purpose {
-            case .postpone: postpone(p.targets, until: p.text)
-            case .tags: tag(p.targets, p.text)
-            case .reason(let to): act(p.targets, verb: "reassigned to \(to)") { .reassign($0, to: to, reason: p.text) }
+            case .postpone: postpone(p.targets, until: p.text, seen: p.seen)
+            case .tags: tag(p.targets, p.text, seen: p.seen)
+            case .reason(let to): act(p.targets, verb: "reassigned to \(to)", seen: p.seen) { .reassign($0, to: to, reason: p.text) }
             }
         default: break
         }
@@ -171,9 +171,9 @@ extension ConsoleController {
             mode = .normal
             switch p.purpose {
             case .assign:
-                mode = .prompt(Prompt(purpose: .reason(to: choice), label: "Reason (optional, Enter to skip): ", targets: p.targets))
+                mode = .prompt(Prompt(purpose: .reason(to: choice), label: "Reason (optional, Enter to skip): ", targets: p.targets, seen: p.seen))
             case .priority:
-                if let pr = Priority(name: choice) { act(p.targets, verb: "set to \(pr.name)") { .setPriority($0, pr) } }
+                if let pr = Priority(name: choice) { act(p.targets, verb: "set to \(pr.name)", seen: p.seen) { .setPriority($0, pr) } }
             case .canned(let into):
                 let text = desk.cannedResponses.first { $0.name == choice }?.text ?? ""
                 if var c = into {

@@ -79,6 +79,12 @@ public final class ConsoleController {
     public var me: String { desk.actor.user }
     public var rows: [TicketID] { list.ids }
     public var selectedTicket: Ticket? { selected.flatMap { state[$0] } }
+    /// The ticket the detail pane shows: the one being replied to in the composer, else the selected
+    /// one while open. It never changes under the agent because the list moved.
+    public var detailTicket: Ticket? {
+        if case .composer(let c) = mode { return state[c.ticket] }
+        return detailOpen ? selectedTicket : nil
+    }
     public var queue: Channel? { list.channel }
     public var order: QueueOrder { list.order }
     public var filterText: String { list.filter.source }
@@ -119,6 +125,7 @@ public final class ConsoleController {
         let screenRow = cursor - scrollTop
         let changed = Set(events.map(\.event.ticket))
         // Tickets the agent cares about that someone else's action may take out of the view.
+        let wasSelected = selected
         let watched = changed.filter { id in
             list.contains(id, in: state) && (id == selected || marked.contains(id) || before[id]?.assignee == me)
         }
@@ -131,15 +138,19 @@ public final class ConsoleController {
         noticeNewWork(events, before: before)
         reselect(keepingScreenRow: screenRow)
         // Someone else's action took a ticket out of this view: say so rather than let it vanish.
+        let wasOpen = detailOpen ? wasSelected : nil
         let gone = watched.sorted().compactMap { id -> String? in
             guard !list.contains(id, in: state), let e = events.last(where: { $0.event.ticket == id && $0.event.actor != me }) else { return nil }
-            return "\(id) left this view: \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it"
+            // The open ticket left: close the pane rather than show the next one in its place.
+            let closed = id == wasOpen && detailOpen
+            if closed { detailOpen = false }
+            return "\(id) left this view: \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it" + (closed ? " (its pane closed)" : "")
         }
         if !gone.isEmpty {
             say(gone.joined(separator: "; "))
-        } else if detailOpen, let sel = selected,
-                  let e = events.last(where: { $0.event.ticket == sel && $0.event.actor != me }) {
-            say("\(e.event.actor) \(ConsoleController.describe(e.event.kind)) \(sel) just now")
+        } else if let open = detailTicket?.id,
+                  let e = events.last(where: { $0.event.ticket == open && $0.event.actor != me }) {
+            say(ConsoleController.news(e.event, customer: state[open]?.customer.name ?? "the customer"))
         }
         // The composer's ticket changed hands or state: say it where the agent is typing.
         if case .composer(var c) = mode,
@@ -147,7 +158,7 @@ public final class ConsoleController {
             switch e.event.kind {
             case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .unknown: break
             case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
-                c.notice = "\(e.event.actor) \(ConsoleController.describe(e.event.kind)) this ticket meanwhile; Enter still sends"
+                c.notice = "\(c.ticket): \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it meanwhile; Enter still sends"
                 mode = .composer(c)
             }
         }
@@ -159,6 +170,16 @@ public final class ConsoleController {
     /// writing on one of the agent's tickets.
     func noticeNewWork(_ events: [StoredEvent], before: [TicketID: Ticket]) {
         let mine = desk.actor.departments
+        // What became of this agent's email replies: said where the agent looks, not only in history.
+        for e in events {
+            guard case .delivery(let messageID, let step) = e.event.kind, let m = state.outgoing[messageID], m.author == me else { continue }
+            switch step {
+            case .sent: say("mail for \(m.ticket) to \(m.to) handed to the mail system", quiet: true)
+            case .failed(let why):
+                say("mail for \(m.ticket) to \(m.to) NOT sent: \(why); it waits in the outbox (qdeck outbox --retry)", error: true)
+            case .queued, .handing: break
+            }
+        }
         for e in events where e.event.actor != me {
             guard let t = state[e.event.ticket] else { continue }
             switch e.event.kind {
@@ -173,6 +194,21 @@ public final class ConsoleController {
                  .claimed, .abandoned, .presence, .intake, .delivery, .unknown:
                 break
             }
+        }
+    }
+
+    /// What happened to the open ticket, in words: who did it (the customer's name for their own
+    /// messages, whoever recorded them), then what.
+    static func news(_ e: Event, customer: String) -> String {
+        switch e.kind {
+        case .customerMessage:
+            return "\(customer) wrote on \(e.ticket) just now" + (["customer", "intake"].contains(e.actor) ? "" : " (recorded by \(e.actor))")
+        case .abandoned: return "\(customer) left while waiting on \(e.ticket)"
+        case .intake: return "intake recorded something on \(e.ticket)"
+        case .delivery: return "mail hand-over on \(e.ticket)"
+        case .created, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
+             .presence, .unknown:
+            return "\(e.actor) \(describe(e.kind)) \(e.ticket) just now"
         }
     }
 
@@ -253,8 +289,10 @@ public final class ConsoleController {
         clampScroll()
     }
 
-    public func say(_ text: String, error: Bool = false) {
-        flash = (text, error, context.now)
+    /// Says something on the flash line (and keeps it for `M`); `quiet` only keeps it (news from the
+    /// background that needs no attention, such as a mail handed over as expected).
+    public func say(_ text: String, error: Bool = false, quiet: Bool = false) {
+        if !quiet { flash = (text, error, context.now) }
         messages.append((text, error, context.now))
         if messages.count > 100 { messages.removeFirst(messages.count - 100) }
     }
@@ -302,7 +340,7 @@ public final class ConsoleController {
             if !list.filter.isEmpty { setFilter("") } else if !marked.isEmpty { marked = [] } else if detailOpen { detailOpen = false }
             return .none
         }
-        guard let b = keyMap.binding(for: key, in: detailOpen && selectedTicket != nil ? .detail : .queue) else {
+        guard let b = keyMap.binding(for: key, in: detailTicket != nil ? .detail : .queue) else {
             if case .char(let c) = key, !c.isWhitespace { say("\(c) does nothing here; \(key1(.help)) lists the keys") }
             return .none
         }
@@ -355,6 +393,9 @@ public final class ConsoleController {
         case .redraw: return .redraw
         case .back:
             if detailOpen { detailOpen = false } else { return .quit }
+        case .unmark:
+            say(marked.isEmpty ? "nothing is marked" : "\(marked.count) mark\(marked.count == 1 ? "" : "s") cleared")
+            marked = []
         case .mark:
             guard let s = selected else { return .none }
             if marked.contains(s) { marked.remove(s) } else { marked.insert(s) }
@@ -380,7 +421,7 @@ public final class ConsoleController {
                 var items = desk.rules.agents.filter { $0.may(.reply) }.map { Picker.Item(value: $0.user, label: "\($0.name) (\($0.user))") }
                 items += desk.rules.departments.map { Picker.Item(value: $0.name, label: "department \($0.name)") }
                 items.append(Picker.Item(value: "none", label: "nobody (unassign)"))
-                mode = .picker(Picker(purpose: .assign, title: "Reassign \(targets.count == 1 ? targets[0].description : "\(targets.count) tickets") to", items: items, targets: targets))
+                mode = .picker(Picker(purpose: .assign, title: "Reassign \(targetLabel(targets)) to", items: items, targets: targets, seen: versions(targets)))
             }
         case .claim:
             guard let targets = permitted(.claim, "claim") else { return .none }
@@ -390,7 +431,8 @@ public final class ConsoleController {
         case .postpone:
             guard let targets = permitted(.postpone, "postpone") else { return .none }
             if hasArg { postpone(targets, until: arg!) } else {
-                mode = .prompt(Prompt(purpose: .postpone, label: "Postpone \(targetLabel(targets)) until (2h, tomorrow 9:00, mon, 2026-12-01): ", targets: targets))
+                mode = .prompt(Prompt(purpose: .postpone, label: "Postpone \(targetLabel(targets)) until (2h, tomorrow 9:00, mon, 2026-12-01): ", targets: targets,
+                                      seen: versions(targets)))
             }
         case .resolve:
             guard let targets = permitted(.resolve, "resolve") else { return .none }
@@ -404,7 +446,8 @@ public final class ConsoleController {
                 guard let p = Priority(name: arg!) else { say("priority: low, normal, high or urgent", error: true); return .none }
                 act(targets, verb: "set to \(p.name)") { .setPriority($0, p) }
             } else {
-                mode = .picker(Picker(purpose: .priority, title: "Priority of \(targetLabel(targets))", items: Priority.allCases.reversed().map { .init(value: $0.name, label: $0.name) }, targets: targets))
+                mode = .picker(Picker(purpose: .priority, title: "Priority of \(targetLabel(targets))",
+                                      items: Priority.allCases.reversed().map { .init(value: $0.name, label: $0.name) }, targets: targets, seen: versions(targets)))
             }
         case .presence:
             guard hasArg, let p = Presence(rawValue: arg!.lowercased()) else {
@@ -421,7 +464,7 @@ public final class ConsoleController {
         case .tag:
             guard let targets = permitted(.tag, "tag") else { return .none }
             if hasArg { tag(targets, arg!) } else {
-                mode = .prompt(Prompt(purpose: .tags, label: "Tags of \(targetLabel(targets)) (+add -remove): ", targets: targets))
+                mode = .prompt(Prompt(purpose: .tags, label: "Tags of \(targetLabel(targets)) (+add -remove): ", targets: targets, seen: versions(targets)))
             }
         case .scrollDown: page(.pageDown)
         case .scrollUp: page(.pageUp)
@@ -441,7 +484,7 @@ public final class ConsoleController {
     }
 
     func page(_ m: Pager.Move) {
-        guard detailOpen, selectedTicket != nil else { say("open a ticket first (Enter)", error: true); return }
+        guard detailTicket != nil else { say("open a ticket first (Enter)", error: true); return }
         pager.move(m)
     }
 
@@ -459,7 +502,13 @@ public final class ConsoleController {
     }
 
     func targetLabel(_ targets: [TicketID]) -> String {
-        targets.count == 1 ? targets[0].description : "\(targets.count) tickets"
+        if targets.count == 1 { return targets[0].description }
+        let hidden = targets.filter { !list.contains($0, in: state) }.count
+        return "\(targets.count) tickets" + (hidden > 0 ? " (\(hidden) not in this view)" : "")
+    }
+
+    func versions(_ ids: [TicketID]) -> [TicketID: UInt32] {
+        Dictionary(uniqueKeysWithValues: ids.compactMap { id in state[id].map { (id, $0.version) } })
     }
 
     // MARK: Queue, filter, order
@@ -502,7 +551,8 @@ public final class ConsoleController {
             }
             if flash?.error == true { flash = nil }
         } catch {
-            say("\(error)", error: true)
+            // Shown while typing; not kept for M (every keystroke of a half-typed term would be).
+            flash = ("\(error)", true, context.now)
         }
     }
 }

@@ -7,6 +7,8 @@ public struct Prompt: Sendable {
     public var label: String
     public var text: String = ""
     public var targets: [TicketID]
+    /// The versions the agent was looking at when asked: a change meanwhile refuses the action.
+    public var seen: [TicketID: UInt32] = [:]
 }
 
 /// A list to choose from with type-ahead (reassign, priority, canned responses).
@@ -19,6 +21,8 @@ public struct Picker: Sendable {
     public var query = ""
     public var selection = 0
     public var targets: [TicketID]
+    /// The versions the agent was looking at when asked: a change meanwhile refuses the action.
+    public var seen: [TicketID: UInt32] = [:]
 
     public var visible: [Item] {
         guard !query.isEmpty else { return items }
@@ -54,6 +58,7 @@ public struct PendingText: Sendable, Equatable {
 public struct Choice: Sendable {
     public enum Answer: Sendable {
         case sendAnyway(PendingText), editAgain(PendingText), keepDraft(PendingText)
+        case send(PendingText, seen: [TicketID: Int]), discardDraft(PendingText)
         case discardComposer(Composer), keepComposer(Composer), backToComposer(Composer)
     }
     public var question: String

@@ -3,7 +3,7 @@
 public enum Action: String, CaseIterable, Sendable {
     case down, up, top, bottom, pageDown = "page-down", pageUp = "page-up", halfDown = "half-down", halfUp = "half-up"
     case nextQueue = "next-queue", queue
-    case open, filter, sort, help, messages, command, back, mark, redraw
+    case open, filter, sort, help, messages, command, back, mark, unmark, redraw
     case reply, note, assign, claim, next, postpone, resolve, reopen, priority, tag, canned
     case presence
     // The detail pane's pager.
@@ -81,6 +81,7 @@ public struct KeyMap: Sendable {
         Binding(action: .sort, keys: [.char("s")], summary: "cycle the order: fifo, sla, priority, value, easiest, waiting",
                 arguments: "fifo|sla|priority|value|easiest|waiting", mutating: false),
         Binding(action: .mark, keys: [.char(" ")], summary: "mark; the next action applies to every marked ticket", mutating: false),
+        Binding(action: .unmark, keys: [], summary: "clear every mark, in view or not (Esc does too, after the filter)", mutating: false),
         Binding(action: .reply, keys: [.char("r")], summary: "reply (editor; chat: inline composer); a kept draft reopens", arguments: "[TEXT]", mutating: true),
         Binding(action: .note, keys: [.char("n")], summary: "internal note (editor)", arguments: "[TEXT]", mutating: true),
         Binding(action: .assign, keys: [.char("a")], summary: "reassign to an agent or department", arguments: "AGENT|DEPT [REASON]", mutating: true),

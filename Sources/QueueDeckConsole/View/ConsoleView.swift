@@ -18,7 +18,7 @@ public enum ConsoleView {
         if case .composer(let comp) = c.mode {
             composerLines = 1 + min(max(2, rows / 4), comp.field.layout(width: cols).lines.count)
         }
-        let layout = ScreenLayout(rows: rows, cols: cols, detailOpen: c.detailOpen && c.selectedTicket != nil, composerLines: composerLines)
+        let layout = ScreenLayout(rows: rows, cols: cols, detailOpen: c.detailTicket != nil, composerLines: composerLines)
         if layout.tooSmall {
             let msg = "Terminal too small: \(cols)×\(rows); QueueDeck needs at least \(ScreenLayout.minCols)×\(ScreenLayout.minRows)"
             for (i, line) in ScreenText.wrap(msg, width: max(1, cols)).enumerated() { g.put(line, row: rows / 2 - 1 + i, col: 0) }
@@ -27,7 +27,7 @@ public enum ConsoleView {
         c.setPageSize(layout.listHeight)
         header(&g, c, live: live)
         list(&g, c, layout)
-        if let d = layout.detail, let t = c.selectedTicket { detail(&g, c, t, d) }
+        if let d = layout.detail, let t = c.detailTicket { detail(&g, c, t, d) }
         bottom(&g, c, layout, composerLines: composerLines)
         switch c.mode {
         case .help(let scroll): help(&g, c, scroll: scroll)
@@ -53,16 +53,29 @@ public enum ConsoleView {
         let cal = c.desk.rules.calendar
         let clock = String(c.now.iso(offsetSeconds: cal.utcOffset(at: c.now)).dropFirst(11).prefix(8))
         let presence = c.state.presence[c.desk.actor.user].map { $0.presence == .available ? "" : " (\($0.presence.rawValue))" } ?? ""
-        let right = "\(c.desk.actor.user)\(presence) · \(live ? "● live" : "✖ journal unreadable") · \(clock)"
-        let rw = DisplayWidth.of(right)
-        if g.cols - rw - 1 > col { g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle) }
+        // As much as fits, the agent and their presence first: away must always show.
+        let state = live ? "● live" : "✖ journal unreadable"
+        for right in ["\(c.desk.actor.user)\(presence) · \(state) · \(clock)", "\(c.desk.actor.user)\(presence) · \(state)",
+                      "\(c.desk.actor.user)\(presence)", presence.trimmingCharacters(in: .whitespaces)] {
+            let rw = DisplayWidth.of(right)
+            if g.cols - rw - 1 > col {
+                g.put(right, row: 0, col: g.cols - rw - 1, style: live ? Style() : lateStyle)
+                break
+            }
+        }
         // What changes and matters most first: a narrow screen cuts the end.
         var line = "\(c.rows.count) ticket\(c.rows.count == 1 ? "" : "s")"
+        if c.rows.count > c.pageSize {
+            line += " (\(c.scrollTop + 1)–\(min(c.rows.count, c.scrollTop + c.pageSize)) shown)"
+        }
         let waiting = c.queue.map { c.waiting[$0] ?? 0 } ?? c.waiting.values.reduce(0, +)
         line += " · \(waiting) waiting"
         let unread = c.unread.filter { c.list.contains($0, in: c.state) }.count
         if unread > 0 { line += " · \(unread) unread •" }
-        if !c.marked.isEmpty { line += " · \(c.marked.count) marked" }
+        if !c.marked.isEmpty {
+            let hidden = c.marked.filter { !c.list.contains($0, in: c.state) }.count
+            line += " · \(c.marked.count) marked" + (hidden > 0 ? " (\(hidden) not in view; :unmark clears)" : "")
+        }
         line += " · sort: \(c.order.label)"
         line += " · filter: " + (c.filterText.isEmpty ? "none" : c.filterText)
         g.put(line, row: 1, col: 0, style: dimStyle)
@@ -324,9 +337,9 @@ public enum ConsoleView {
         switch ch.onEscape {
         case .keepDraft, .keepComposer: "keep as draft"
         case .backToComposer: "back to typing"
-        case .sendAnyway: "send"
+        case .sendAnyway, .send: "send"
         case .editAgain: "edit"
-        case .discardComposer: "discard"
+        case .discardComposer, .discardDraft: "discard"
         }
     }
 
@@ -433,8 +446,13 @@ public enum ConsoleView {
         var lines: [(String, Style)] = []
         for m in c.messages {
             let stamp = String(m.at.iso(offsetSeconds: c.desk.rules.calendar.utcOffset(at: m.at)).dropFirst(11).prefix(8))
-            for (i, part) in ScreenText.wrap(ScreenText.line(stamp + "  " + m.text), width: max(8, inner)).enumerated() {
-                lines.append(((i == 0 ? "" : "          ") + part, m.error ? lateStyle : .plain))
+            var rest = ScreenText.line(stamp + "  " + m.text)
+            var first = true
+            while !rest.isEmpty {
+                let parts = ScreenText.wrap(rest, width: max(8, first ? inner : inner - 10))
+                lines.append(((first ? "" : String(repeating: " ", count: 10)) + parts[0], m.error ? lateStyle : .plain))
+                rest = parts.dropFirst().joined(separator: " ")
+                first = false
             }
         }
         if lines.isEmpty { lines.append(("nothing said yet", dimStyle)) }

@@ -14,7 +14,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownAgent(let a): return "'\(a)' is not an agent in the roster"
         case .unknownDepartment(let d): return "no department or agent named '\(d)'"
         case .notPermitted(let u, .reassignAny):
-            return "\(u) may only reassign their own or unassigned tickets (another agent's needs permission \(Permission.reassignAny.rawValue))"
+            return "\(u) may only reassign or claim their own or unassigned tickets (another agent's needs permission \(Permission.reassignAny.rawValue))"
         case .notPermitted(let u, let p): return "\(u) may not do this: the role lacks permission \(p.rawValue)"
         case .invalidTransition(let t, let s, let a, let allowed):
             let list = allowed.map(\.rawValue).joined(separator: ", ")

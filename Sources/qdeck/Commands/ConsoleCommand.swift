@@ -32,7 +32,15 @@ func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? =
 
 /// Opens the agent console on a session's journal.
 func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
-    let keyMap = try consoleKeyMap(globals, journalPath: session.journalPath)
+    // A mistake in the key files must not keep an agent from working: the default keys, and the
+    // mistakes said on the flash line (`config check` still refuses them).
+    var keyProblems: [String] = []
+    let keyMap: KeyMap
+    do { keyMap = try consoleKeyMap(globals, journalPath: session.journalPath) } catch {
+        let lines = describeFailure(error).1.split(separator: "\n").map(String.init)
+        keyProblems = lines.count > 1 && lines[0].hasSuffix(":") ? Array(lines.dropFirst()) : lines
+        keyMap = .agent
+    }
     let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
                            state: session.state, clock: clockFromEnvironment(session.now))
     desk.snapshots = session.snapshots
@@ -56,6 +64,11 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     do {
         let bell = !["off", "0", "no", "false"].contains((env["QDECK_BELL"] ?? "").lowercased())
         let app = try ConsoleApp(desk: desk, keyMap: keyMap, noColor: noColor, bell: bell)
+        if !keyProblems.isEmpty {
+            for p in keyProblems { app.controller.say(p, error: true, quiet: true) }
+            app.controller.say("your key bindings have \(keyProblems.count) mistake\(keyProblems.count == 1 ? "" : "s"); the default keys are in use (M shows them)",
+                               error: true)
+        }
         app.run()
     } catch let e as TerminalError {
         throw Failure(code: Exit.usage, message: e.description)
