@@ -41,4 +41,53 @@ import Testing
         let listed = shell("timeout -k 2 10 \(Harness.binDir)/qdeck --journal \(s.journal) list | grep -q 'Beside a FIFO'")
         #expect(listed == 0, "exit \(listed) (124: it hung)")
     }
+
+    /// Setting QDECK_AGENT does not make anyone the administrator: as an unprivileged OS user
+    /// (`runuser -u nobody`), naming another agent is refused before anything is read or written.
+    @Test func qdeckAgentCannotImpersonate() throws {
+        guard geteuid() == 0 else { return }  // runuser needs root; CI runs as root
+        let s = Scratch()
+        chmod(s.dir, 0o777)
+        let journal = s.dir + "/nobody.journal"
+        let err = s.dir + "/err.txt", code = s.dir + "/code.txt"
+        shell("(runuser -u nobody -- env QDECK_AGENT=admin \(Harness.binDir)/qdeck --journal \(journal) new email "
+              + "--customer 'A <a@b.c>' --subject forged 2>\(err); echo $? >\(code))")
+        let status = (try? String(contentsOfFile: code, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == "77", "exit \(status ?? "?")")
+        let message = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(message.contains("QDECK_AGENT=admin: only root or an administrator may act as another agent; you are nobody"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        // Root (scripts, tests) still may.
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "new", "email", "--customer", "A <a@b.c>", "--subject", "as admin"],
+                                env: ["QDECK_AGENT": "admin"]).status == 0)
+    }
+
+    /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
+    /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
+    @Test func numbersFromOutsideAreRangeChecked() throws {
+        let s = Scratch()
+        let file = s.dir + "/chat.jsonl"
+        let big = String(repeating: "x", count: 17 << 20)  // over the journal's 16 MiB event limit
+        let lines = [
+            #"{"type":"start","session":"h1","at":1e300,"visitor":{"name":"Far Future"}}"#,
+            #"{"type":"start","session":"h2","at":-5,"visitor":{"name":"Before Time"}}"#,
+            #"{"type":"start","session":"h3","at":"2026-11-24T09:00:00Z","visitor":{"name":"Huge"},"subject":"\#(big)"}"#,
+            #"{"type":"start","session":"ok","at":"2026-11-24T09:00:00Z","visitor":{"name":"Still Read"},"subject":"after the bad ones"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try s.qdeck("ingest", "chat", file)
+        #expect(r.status == 0, "\(r.stderr.prefix(500))")
+        #expect(r.stderr.contains("chat.jsonl:1"), "\(r.stderr.prefix(500))")
+        #expect(r.stderr.contains("1e+300 is not a time in Unix seconds") || r.stderr.contains("is not a time in Unix seconds"))
+        #expect(r.stderr.contains("chat.jsonl:2"))
+        #expect(r.stderr.contains("chat.jsonl:3") && r.stderr.contains("over the journal's limit"), "\(r.stderr.prefix(800))")
+        #expect(try s.qdeck("list", "Still Read").stdout.contains("after the bad ones"))
+
+        let mail = "From: a@example.com\nTo: support@example.com\nSubject: locked\nMessage-ID: <x1@example.com>\n\nbody\n"
+        for bad in ["inf", "1e308", "-3", "nan"] {
+            let m = try s.qdeck("ingest", "mail", env: ["QDECK_LOCK_TIMEOUT": bad], stdin: mail)
+            #expect(m.status == 75, "QDECK_LOCK_TIMEOUT=\(bad): exit \(m.status)")
+            #expect(m.stderr.contains("QDECK_LOCK_TIMEOUT '\(bad)': seconds from 0.1 to 3600"), "\(m.stderr)")
+        }
+    }
 }

@@ -6,6 +6,9 @@ import QueueDeckDomain
 /// `{"type":"visitor"|"agent","session":"s-1","at":...,"agent":"anna","text":"..."}`
 /// `{"type":"end"|"left","session":"s-1","at":...}` — `at` is ISO 8601 or Unix seconds.
 public enum ChatTranscriptLine {
+    /// 3000-01-01T00:00:00Z in Unix seconds: later is a mistake, not a time.
+    static let latestSeconds = 32_503_680_000.0
+
     public static func parse(_ line: Substring, file: String, lineNumber: Int, offset: Int64) throws(IntakeInputError) -> ChatLine {
         func fail(_ field: String, _ problem: String) -> IntakeInputError {
             IntakeInputError(file: file, line: lineNumber, offset: offset, field: field, problem: problem)
@@ -31,7 +34,13 @@ public enum ChatTranscriptLine {
         guard let session = try string("session"), !session.isEmpty else { throw fail("session", "missing") }
         let at: Instant
         switch object["at"] {
-        case let n as NSNumber where !(n is Bool) && n.doubleValue > 0: at = Instant(ms: Int64(n.doubleValue * 1000))
+        case let n as NSNumber where !(n is Bool):
+            // Unix seconds, range-checked before any conversion: 1e300 must be an error, not a trap.
+            let seconds = n.doubleValue
+            guard seconds.isFinite, seconds > 0, seconds < ChatTranscriptLine.latestSeconds else {
+                throw fail("at", "\(n) is not a time in Unix seconds (from 1970 to the year 3000)")
+            }
+            at = Instant(ms: Int64(seconds * 1000))
         case let s as String:
             guard let i = try? WhenParser.parse(s, now: Instant(ms: 0), calendar: .alwaysOpen), i.ms > 0 else { throw fail("at", "'\(s.prefix(40))' is not a time") }
             at = i

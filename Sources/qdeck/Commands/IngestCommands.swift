@@ -23,7 +23,11 @@ func intakeDesk(_ g: GlobalOptions) throws -> IntakeDesk {
     desk.snapshots?.consider(desk.state)
     // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
     // a busy journal inside it, so the message is deferred (75) rather than the delivery killed.
-    if let t = g.environment["QDECK_LOCK_TIMEOUT"].flatMap(Double.init), t > 0 {
+    if let text = g.environment["QDECK_LOCK_TIMEOUT"], !text.isEmpty {
+        // From outside: range-checked (inf or 1e308 once trapped on the way to a deadline).
+        guard let t = Double(text), t.isFinite, t >= 0.1, t <= 3600 else {
+            throw Failure(code: Exit.config, message: "QDECK_LOCK_TIMEOUT '\(text.prefix(40))': seconds from 0.1 to 3600")
+        }
         desk.lockTimeoutSeconds = t
         journal.lockTimeoutSeconds = t
     }
@@ -278,18 +282,26 @@ struct IngestChat: DeskCommand {
             } catch let e as IntakeInputError {
                 tally["unreadable lines", default: 0] += 1
                 printError("qdeck: \(e) (line skipped)")
+            } catch JournalError.eventTooLarge(_, let bytes, let limit) {
+                // One oversized line must not stop the stream: named, skipped, the rest read.
+                tally["unreadable lines", default: 0] += 1
+                printError("qdeck: \(name):\(lineNumber) (byte \(offset)): the message is \(bytes) bytes, over the journal's limit of \(limit) (line skipped)")
             }
         }
+        // Each byte is looked at once: a long line arriving in many chunks is not rescanned from its
+        // start for every chunk (a 17 MB line once took minutes).
+        var scanned = 0
         while true {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             pending += chunk
             var start = 0
-            for i in 0..<pending.count where pending[i] == 0x0A {
-                try handleLine(pending[start..<i])
-                start = i + 1
+            while let newline = pending[max(start, scanned)...].firstIndex(of: 0x0A) {
+                try handleLine(pending[start..<newline])
+                start = newline + 1
             }
-            pending.removeFirst(start)
+            if start > 0 { pending.removeFirst(start) }
+            scanned = pending.count
         }
         if !pending.isEmpty { try handleLine(pending[...]) }
         print(tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))

@@ -74,7 +74,7 @@ struct Log: ParsableCommand {
         func execute() throws {
             let path = globals.journalPath()
             // Rules and agent only: the journal itself may be too damaged to open.
-            let actor = try globals.rules(journalPath: path).actingAgent(user: globals.actingUser)
+            let actor = try globals.actingAgent(globals.rules(journalPath: path))
             guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }
             let before = try JournalRepair.verify(path: path)
             if before.isClean { print("\(path): no damage; nothing to repair"); return }

@@ -27,7 +27,7 @@ final class DeskSession: @unchecked Sendable {
         journalPath = g.journalPath(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules
-        actor = try rules.actingAgent(user: g.actingUser)
+        actor = try g.actingAgent(rules)
         let clockNow = try g.now()
         let moment = try asOf.map { try parseMoment($0, option: "--at", now: clockNow, calendar: rules.calendar) }
         if let moment, moment > clockNow {

@@ -43,8 +43,26 @@ struct GlobalOptions: ParsableArguments {
     /// The acting agent's user: QDECK_AGENT, else the OS user.
     var actingUser: String {
         if let a = environment["QDECK_AGENT"], !a.isEmpty { return a }
+        return osUser
+    }
+
+    /// Who the system says runs this process (never taken from the environment).
+    var osUser: String {
         if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return environment["USER"] ?? "unknown"
+        return "uid \(geteuid())"
+    }
+
+    /// The acting agent under the rules. QDECK_AGENT may name someone else only for root or an OS
+    /// user the roster makes an administrator (scripts, tests): anyone else claiming another name is
+    /// refused, so a role cannot be taken by setting a variable.
+    func actingAgent(_ rules: DeskRules) throws -> Agent {
+        let os = osUser
+        let acting = actingUser
+        if acting != os && geteuid() != 0 && rules.agent(user: os)?.role.name != Role.administrator.name {
+            throw Failure(code: Exit.noPerm, message: "QDECK_AGENT=\(acting): only root or an administrator may act as another agent; "
+                          + "you are \(os) (unset QDECK_AGENT)")
+        }
+        return try rules.actingAgent(user: acting)
     }
 
     /// Now, or QDECK_NOW (ISO 8601) when tests or replays need a fixed moment.
