@@ -322,6 +322,22 @@ import Testing
         #expect(f.controller.flash!.error && f.controller.flash!.text.contains("changed by bob"))
     }
 
+    /// The agent's own events in between (the mail of their reply handed over in the background) do
+    /// not refuse a prompt's action: under load, a reassign right after a reply was once refused.
+    @Test func ownBackgroundEventsDoNotRefuseAPrompt() throws {
+        let f = ConsoleFixture()
+        let id = f.ticket(.email, subject: "Own events")
+        f.controller.absorb()
+        _ = f.controller.run(.reply, argument: "Done")
+        f.keys(.char("a"))
+        let messageID = f.controller.state.outgoing.values.first { $0.ticket == id }!.messageID
+        try f.external(.recordDelivery(id, messageID: messageID, .handing), as: "anna")
+        try f.external(.recordDelivery(id, messageID: messageID, .sent), as: "anna")
+        f.type("technical")
+        f.keys(.enter, .enter)
+        #expect(f.controller.state[id]!.department == "technical", "\(f.controller.flash?.text ?? "")")
+    }
+
     /// The detail pane never shows another ticket than the one being read or answered.
     @Test func theOpenTicketNeverChangesUnderTheAgent() throws {
         let f = ConsoleFixture()
