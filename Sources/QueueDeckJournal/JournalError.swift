@@ -16,6 +16,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
     case syncFailed(path: String, errno: Int32)
     case replaced(path: String)
     case io(path: String, operation: String, errno: Int32)
+    /// A file qdeck keeps beside the journal is not one qdeck made (a link, a FIFO, a device).
+    case refused(path: String, reason: String)
     /// One event's payload is over the format's limit; nothing was written.
     case eventTooLarge(path: String, bytes: Int, limit: Int)
 
@@ -38,6 +40,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
             return "\(p): fdatasync failed: \(errnoText(e)); the event is not acknowledged and this process stops writing"
         case .replaced(let p): return "\(p): the journal file was replaced (repaired?) while open; restart"
         case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
+        case .refused(let p, let r): return "\(p): \(r)"
         case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
         }
     }

@@ -90,4 +90,34 @@ import Testing
             #expect(m.stderr.contains("QDECK_LOCK_TIMEOUT '\(bad)': seconds from 0.1 to 3600"), "\(m.stderr)")
         }
     }
+
+    /// Links planted where qdeck keeps its own files beside the journal are never followed: the
+    /// intake lock's link once made intake chmod its target 0666, the follow state's temporary name
+    /// once had its target truncated and overwritten.
+    @Test func plantedLinksBesideTheJournalAreNotFollowed() throws {
+        let s = Scratch()
+        _ = try s.newTicket(subject: "Existing")
+        let victim = s.dir + "/victim"
+        try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
+        chmod(victim, 0o600)
+        symlink(victim, s.journal + ".intake-lock")
+        let mail = "From: a@example.com\nTo: support@example.com\nSubject: planted\nMessage-ID: <p1@example.com>\n\nbody\n"
+        let m = try s.qdeck("ingest", "mail", stdin: mail)
+        #expect(m.status == 75, "exit \(m.status)")  // deferred: the mail server retries once an admin removed the link
+        #expect(m.stderr.contains("intake-lock: a symbolic link where qdeck keeps its own file; remove it"), "\(m.stderr)")
+        #expect(mode(victim) == 0o600, "the link's target was chmodded to \(String(mode(victim), radix: 8))")
+        unlink(s.journal + ".intake-lock")
+
+        let log = s.dir + "/queue_log"
+        try "1795600000|1795600000.1|support|NONE|ENTERQUEUE||+37120000000|1\n".write(toFile: log, atomically: true, encoding: .utf8)
+        symlink(victim, s.journal + ".queue_log.offset.tmp")
+        #expect(try s.qdeck("ingest", "queue-log", log).status == 0)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
+        // What qdeck creates beside the journal is no one else's to read.
+        for f in try FileManager.default.contentsOfDirectory(atPath: s.dir) where f.hasPrefix("desk.journal") {
+            var st = stat()
+            guard lstat(s.dir + "/" + f, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            #expect(st.st_mode & 0o007 == 0, "\(f) is readable or writable by others: \(String(st.st_mode & 0o777, radix: 8))")
+        }
+    }
 }

@@ -87,24 +87,14 @@ public final class LogTail {
 
     /// Saves the position after the lines handed out so far (atomically: temp file, rename).
     public func commit() throws(JournalError) {
-        let text = "\(inode) \(offset) \(lineNumber)\n"
-        let tmp = statePath + ".tmp"
-        let f = Glibc.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard f >= 0 else { throw .io(path: tmp, operation: "write follow state", errno: errno) }
-        let bytes = Array(text.utf8)
-        let ok = bytes.withUnsafeBytes { write(f, $0.baseAddress, $0.count) } == bytes.count && fsync(f) == 0
-        close(f)
-        guard ok, rename(tmp, statePath) == 0 else { throw .io(path: statePath, operation: "save follow state", errno: errno) }
+        // A private temporary file renamed over the state: a link planted at a predictable temporary
+        // name once had another file truncated and overwritten.
+        try BesideTheJournal.writeWhole(statePath, "\(inode) \(offset) \(lineNumber)\n")
     }
 
     static func readState(_ path: String) -> (inode: UInt64, offset: Int64, line: Int)? {
-        let f = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard f >= 0 else { return nil }
-        defer { close(f) }
-        var buf = [UInt8](repeating: 0, count: 128)
-        let n = buf.withUnsafeMutableBytes { read(f, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        let parts = String(decoding: buf[0..<n], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard let text = BesideTheJournal.read(path, limit: 128), !text.isEmpty else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count >= 3, let i = UInt64(parts[0]), let o = Int64(parts[1]), let l = Int(parts[2]) else { return nil }
         return (i, o, l)
     }

@@ -118,9 +118,9 @@ public final class IntakeDesk {
 
     func withIntakeLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
         if lockFD < 0 {
-            lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-            guard lockFD >= 0 else { throw .io(path: lockPath, operation: "open intake lock", errno: errno) }
-            _ = fchmod(lockFD, 0o666)  // the MTA's user and the agents' share it
+            // Shared by the MTA's user and the agents through the journal's group (0660, as the
+            // journal); never through a link or a stranger's file (a planted link once got chmodded).
+            lockFD = try BesideTheJournal.open(lockPath, flags: O_RDWR, create: true)
         }
         return try FileLock.withExclusive(fd: lockFD, path: lockPath, timeoutSeconds: lockTimeoutSeconds, body)
     }

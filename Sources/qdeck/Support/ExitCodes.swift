@@ -44,6 +44,7 @@ func describeFailure(_ error: Error) -> (Int32, String) {
         case .missing: return (Exit.noInput, e.description)
         case .cannotOpen: return (Exit.cantCreate, e.description)
         case .notAJournal, .damaged, .networkFileSystem, .replaced, .eventTooLarge: return (Exit.dataErr, e.description)
+        case .refused: return (Exit.cantCreate, e.description)
         case .stale: return (Exit.stale, e.description)
         case .lockTimeout: return (Exit.tempFail, e.description)
         case .writeFailed(_, let errno) where errno == 28 || errno == 27:  // ENOSPC, EFBIG

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files qdeck keeps beside the journal (the intake lock, follow positions), opened the way a shared
+/// host needs: never through a link a neighbour planted, never a FIFO or device, a mode set only on
+/// a file qdeck created, and written whole through a private temporary file.
+public enum BesideTheJournal {
+    /// Opens (creating it 0660 when missing) a regular file; a link, FIFO or device is refused by name.
+    public static func open(_ path: String, flags: Int32, create: Bool) throws(JournalError) -> Int32 {
+        switch Sys.openRegular(path, flags: flags, create: create, noFollow: true) {
+        case .success(let opened): return opened.fd
+        case .failure(.errno(let e)):
+            if e == ELOOP { throw .refused(path: path, reason: "a symbolic link where qdeck keeps its own file; remove it") }
+            throw .cannotOpen(path: path, errno: e)
+        case .failure(.notRegular(let what)): throw .refused(path: path, reason: "\(what) where qdeck keeps its own file; remove it")
+        }
+    }
+
+    /// The file's text, or nil when it is missing or not a regular file of its own.
+    public static func read(_ path: String, limit: Int = 1 << 16) -> String? {
+        guard case .success(let opened) = Sys.openRegular(path, flags: O_RDONLY, noFollow: true) else { return nil }
+        defer { close(opened.fd) }
+        return Sys.pread(opened.fd, from: 0, count: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Replaces the file with `text`: a new temporary file (mkstemp, so no name can be planted),
+    /// mode 0660, synced, renamed over the old one.
+    public static func writeWhole(_ path: String, _ text: String) throws(JournalError) {
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file", errno: errno) }
+        let temp = String(cString: template)
+        _ = fchmod(fd, 0o660)
+        let bytes = Array(text.utf8)
+        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temp, path) == 0 else {
+            let e = errno
+            unlink(temp)
+            throw .io(path: path, operation: "save", errno: e)
+        }
+    }
+}
