@@ -43,9 +43,24 @@ public struct ParsedMail: Sendable {
 }
 
 public enum MailParser {
+    /// The message with every CR that is not followed by LF turned into LF, and how many there were.
+    static func bareCRsAsLineBreaks(_ input: [UInt8]) -> (bytes: [UInt8], changed: Int) {
+        guard input.contains(0x0D) else { return (input, 0) }
+        var out = input
+        var changed = 0
+        for i in out.indices where out[i] == 0x0D && (i + 1 == out.count || out[i + 1] != 0x0A) {
+            out[i] = 0x0A
+            changed += 1
+        }
+        return (out, changed)
+    }
+
     /// Parses one RFC 5322 message (an mbox `From ` line first is allowed).
     public static func parse(_ input: [UInt8]) -> ParsedMail {
-        var bytes = input[...]
+        // CR alone is not a line ending in RFC 5322, but some mailers write only CR: read each as a
+        // line break (a bare-CR message once lost its subject and body), and say so.
+        let lines = bareCRsAsLineBreaks(input)
+        var bytes = lines.bytes[...]
         var envelope: String?
         if bytes.starts(with: Array("From ".utf8)) {
             let nl = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
@@ -57,6 +72,7 @@ public enum MailParser {
         let root = MimePart.parse(bytes, budget: &budget)
         let h = root.headers
         var problems: [String] = []
+        if lines.changed > 0 { problems.append("\(lines.changed) bare CR line ending\(lines.changed == 1 ? "" : "s") read as line breaks") }
         root.walk { problems += $0.problems }
         if h.fields.isEmpty { problems.append("no header fields") }
 

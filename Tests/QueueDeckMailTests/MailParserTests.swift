@@ -100,3 +100,16 @@ import Testing
         #expect(MailParser.parse(Mbox.unquote(bytes[ranges[1]])).subject == "two")
     }
 }
+
+@Suite struct LineEndingTests {
+    /// CR, LF and CRLF all end lines: a bare-CR message once lost its subject and body.
+    @Test(arguments: ["\r", "\n", "\r\n"])
+    func everyLineEndingReads(_ eol: String) {
+        let text = ["From: Ilze <ilze@inbox.lv>", "Subject: Line endings", "Message-ID: <le@x>", "", "First line", "second line", ""]
+            .joined(separator: eol)
+        let m = MailParser.parse(Array(text.utf8))
+        #expect(m.subject == "Line endings")
+        #expect(m.text.contains("First line") && m.text.contains("second line"), "\(m.text)")
+        #expect(m.problems.contains { $0.contains("bare CR") } == (eol == "\r"), "\(m.problems)")
+    }
+}
