@@ -283,4 +283,19 @@ import Testing
         #expect(p.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: s.dir + "/j"))
     }
+
+    /// A redelivery is one message; a reused Message-ID with another sender, subject or body is
+    /// another message (it was dropped as "already stored").
+    @Test func aReusedMessageIDWithOtherContentIsStored() throws {
+        let s = Scratch()
+        let first = "From: Ilze <ilze@inbox.lv>\nTo: support@example.com\nSubject: Invoice question\nMessage-ID: <same@x>\n\nWhere is my invoice?\n"
+        let forged = "From: Spammer <win@prize.example>\nTo: support@example.com\nSubject: You won\nMessage-ID: <same@x>\n\nClick here\n"
+        #expect(try s.qdeck("ingest", "mail", stdin: first).status == 0)
+        let again = try s.qdeck("ingest", "mail", stdin: first)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already") || again.stderr.contains("already") || again.stdout.contains("duplicate"), "\(again.stdout)\(again.stderr)")
+        #expect(try s.qdeck("ingest", "mail", stdin: forged).status == 0)
+        let all = try s.json("list", "--all") as! [[String: Any]]
+        #expect(Set(all.compactMap { $0["subject"] as? String }) == ["Invoice question", "You won"], "\(all)")
+    }
 }

@@ -1,7 +1,11 @@
 /// An email as intake sees it, already decoded (QueueDeckMail parses; the domain decides).
 public struct MailArrival: Sendable {
-    /// `mail:<Message-ID>`, or a digest of the raw bytes when there is no Message-ID.
+    /// `mail:<Message-ID>|<digest of sender, subject and text>` (a Message-ID reused for another
+    /// message is not a duplicate), or a digest of the raw bytes when there is no Message-ID.
     public var key: String
+    /// The key journals written before content-aware keys gave this message (`mail:<Message-ID>`):
+    /// still a duplicate there, since their content is unknown.
+    public var legacyKey: String?
     public var messageID: String?
     public var from: Customer?
     public var subject: String
@@ -21,10 +25,11 @@ public struct MailArrival: Sendable {
     /// The intake queue named by the MTA alias (`--queue`).
     public var queue: String?
 
-    public init(key: String, messageID: String? = nil, from: Customer?, subject: String, text: String, attachments: [String] = [],
+    public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, subject: String, text: String, attachments: [String] = [],
                 threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
                 problems: [String] = [], raw: String = "", queue: String? = nil) {
         self.key = key
+        self.legacyKey = legacyKey
         self.messageID = messageID
         self.from = from
         self.subject = subject
@@ -46,7 +51,7 @@ extension Intake {
     /// starts a linked ticket after closing; auto-replies and bounces never change a ticket.
     public static func mail(_ m: MailArrival, state: DeskState, now: Instant, rules: DeskRules,
                             newID: () -> TicketID) -> IntakeOutcome {
-        if let seen = state.intakeKeys[m.key] { return .nothing(.duplicate(seen)) }
+        if let seen = state.intakeKeys[m.key] ?? m.legacyKey.flatMap({ state.intakeKeys[$0] }) { return .nothing(.duplicate(seen)) }
         let flagged = !m.problems.isEmpty
         var target: TicketID?
         if let id = ticketID(inSubject: m.subject), state[id] != nil { target = id }

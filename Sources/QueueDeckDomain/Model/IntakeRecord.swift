@@ -28,7 +28,8 @@ public enum IntakeKind: UInt8, Sendable, Hashable, CaseIterable {
 /// One thing an outside system delivered (a message, a queue_log line, a chat line), recorded
 /// once: its `key` makes a second delivery of the same thing a no-op.
 public struct IntakeRecord: Hashable, Sendable {
-    /// Unique per delivery in the outside system: `mail:<message-id>`, `ql:<line>`, `chat:<...>`.
+    /// Unique per delivery in the outside system: `mail:<message-id>|<content digest>` (older journals:
+    /// `mail:<message-id>`), `ql:<line>`, `chat:<...>`.
     public var key: String
     public var kind: IntakeKind
     /// What happened, one line for the conversation; empty when the events beside it say it all.

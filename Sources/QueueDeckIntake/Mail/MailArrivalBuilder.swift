@@ -6,7 +6,11 @@ import QueueDeckMail
 public enum MailArrivalBuilder {
     public static func arrival(_ raw: [UInt8], queue: String?, envelopeSender: String? = nil) -> MailArrival {
         let m = MailParser.parse(raw)
-        let key = "mail:" + (m.messageID ?? "sha:" + Digest.hex(raw))
+        // Redeliveries are the same message (an MTA retrying sends the same bytes; another route adds
+        // Received lines): same Message-ID, sender, subject and text. A reused Message-ID with other
+        // content is another message, stored.
+        let content = Array(((m.from?.address ?? "") + "\n" + m.subject + "\n" + m.text).utf8)
+        let key = "mail:" + (m.messageID.map { $0 + "|" + Digest.hex(content) } ?? "sha:" + Digest.hex(raw))
         var from: Customer?
         // Reply-To wins over From for where the customer wants answers; the name comes from From.
         if let f = m.replyTo ?? m.from, !f.address.isEmpty {
@@ -31,7 +35,7 @@ public enum MailArrivalBuilder {
         }
         // Problems worth flagging: the message is readable but something in it was not.
         let problems = m.problems
-        return MailArrival(key: key, messageID: m.messageID, from: from, subject: m.subject, text: text, attachments: attachments,
+        return MailArrival(key: key, legacyKey: m.messageID.map { "mail:" + $0 }, messageID: m.messageID, from: from, subject: m.subject, text: text, attachments: attachments,
                            threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
                            problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
                            queue: queue)
