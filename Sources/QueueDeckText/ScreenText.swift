@@ -46,3 +46,44 @@ public enum ScreenText {
         lines(text, tabWidth: 1).joined(separator: " \u{23CE} ")
     }
 }
+
+extension ScreenText {
+    /// Whether text can reach a terminal as it is: no control character but the line feed, no C1
+    /// control, no DEL, no bidirectional control. The common case, checked in one pass.
+    public static func isClean(_ text: String) -> Bool {
+        for s in text.unicodeScalars {
+            let v = s.value
+            if v < 0x20 && v != 0x0A { return false }
+            if (0x7F...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// JSON text with the characters JSON leaves raw but a terminal obeys (DEL, C1 controls, bidi
+    /// controls) written as `\uXXXX` escapes: the data is the same to a JSON reader, inert on a screen.
+    /// They can only stand inside JSON strings, where such an escape is valid.
+    public static func inertJSON(_ json: String) -> String {
+        guard !isClean(json.replacingTabsAndReturns()) else { return json }
+        var out = String.UnicodeScalarView()
+        for s in json.unicodeScalars {
+            let v = s.value
+            if v == 0x7F || (0x80...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
+                let hex = String(v, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+}
+
+extension String {
+    /// For `isClean` on JSON: its whitespace between tokens is harmless.
+    fileprivate func replacingTabsAndReturns() -> String {
+        guard contains("\t") || contains("\r") else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" || $0 == "\r" ? " " : $0 }))
+    }
+}

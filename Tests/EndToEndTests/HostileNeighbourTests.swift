@@ -120,4 +120,21 @@ import Testing
             #expect(st.st_mode & 0o007 == 0, "\(f) is readable or writable by others: \(String(st.st_mode & 0o777, radix: 8))")
         }
     }
+
+    /// Every line the CLI prints passes one door: an agent name that came in through a chat line with
+    /// escape sequences in it reached the terminal raw from `stats` (issue 13, item 19).
+    @Test func cliOutputNeverCarriesRawControls() throws {
+        let s = Scratch()
+        let file = s.dir + "/chat.jsonl"
+        try [#"{"type":"start","session":"e1","at":"2026-11-24T09:00:00Z","visitor":{"name":"V"},"subject":"s"}"#,
+             #"{"type":"agent","session":"e1","at":"2026-11-24T09:01:00Z","agent":"\u001b]0;PWNED\u0007evil\u202e","text":"hi"}"#]
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try s.qdeck("ingest", "chat", file).status == 0)
+        for args in [["stats"], ["list", "--all"], ["stats", "--json"], ["log", "dump"]] {
+            let out = try Harness.run("qdeck", ["--journal", s.journal] + args).stdout
+            #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }, "\(args): \(out.prefix(300))")
+        }
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "stats"]).stdout.contains("␛]0;PWNED␇evil"))
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "log", "dump"]).stdout.contains("\\u202e"))  // data kept, escaped
+    }
 }

@@ -16,7 +16,7 @@ struct Config: ParsableCommand {
             let r = try ConfigLoader.load(teamFile: path)
             let keys = try consoleKeyMap(globals, journalPath: globals.journalPath(), teamFile: .some(path))
             let remapped = KeyMap.agent.bindings.indices.filter { KeyMap.agent.bindings[$0].keys != keys.bindings[$0].keys }.count
-            print("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
+            emit("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
                 + "\(r.roles.count) roles, \(r.contactGroups.count) contact groups, \(r.sla.rules.count) SLA rules, "
                 + "time zone \(r.calendar.timeZone.identifier), \(remapped) key binding\(remapped == 1 ? "" : "s") changed"
                 + (KeyBindingsFile.userPath(environment: globals.environment).map { " (with \($0))" } ?? ""))
@@ -25,6 +25,6 @@ struct Config: ParsableCommand {
 
     struct Defaults: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the built-in defaults (a starting point for a team file).")
-        func run() { print(ConfigLoader.defaultsText, terminator: "") }
+        func run() { emit(ConfigLoader.defaultsText, terminator: "") }
     }
 }

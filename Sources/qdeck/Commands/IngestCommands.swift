@@ -74,7 +74,7 @@ struct IngestMail: DeskCommand {
             let outcome = try desk.ingest { state, newID in
                 Intake.mail(arrival, state: state, now: now, rules: desk.rules, newID: newID)
             }
-            print(describe(outcome))
+            emit(describe(outcome))
         } catch let f as Failure where f.code == Exit.dataErr {
             printError("qdeck: " + f.message)
             throw ExitCode(Exit.dataErr)
@@ -149,7 +149,7 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
         tally.count(o)
         tally.progress(n + 1)
     })
-    print(tally.summary)
+    emit(tally.summary)
 }
 
 struct IngestMaildir: DeskCommand {
@@ -238,13 +238,13 @@ struct IngestQueueLog: DeskCommand {
                     default: "call events"
                     }
                     counts[k, default: 0] += 1
-                    if follow { FileHandle.standardOutput.write(Data((describe(o) + "\n").utf8)) }
+                    if follow { emit(describe(o)) }
                 })
             }
             if !lines.isEmpty { try tail.commit() }
             if follow { usleep(100_000) }
         } while follow && stopFollowing == 0
-        print(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + (bad > 0 ? ", \(bad) unreadable lines" : ""))
+        emit(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + (bad > 0 ? ", \(bad) unreadable lines" : ""))
     }
 }
 
@@ -304,7 +304,7 @@ struct IngestChat: DeskCommand {
             scanned = pending.count
         }
         if !pending.isEmpty { try handleLine(pending[...]) }
-        print(tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        emit(tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     }
 
     func resultName(_ o: IntakeOutcome) -> String {
@@ -324,9 +324,9 @@ struct IngestHeld: DeskCommand {
     func execute() throws {
         let session = try DeskSession(globals, writable: false)
         let held = session.state.held
-        if held.isEmpty { print("nothing held"); return }
+        if held.isEmpty { emit("nothing held"); return }
         for h in held {
-            print("\(h.at.isoUTC)  \(h.record.kind.name)  \(ScreenText.line(h.record.summary))")
+            emit("\(h.at.isoUTC)  \(h.record.kind.name)  \(ScreenText.line(h.record.summary))")
         }
     }
 }

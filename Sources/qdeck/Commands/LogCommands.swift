@@ -16,17 +16,17 @@ struct Log: ParsableCommand {
             let path = globals.journalPath()
             let r = try JournalRepair.verify(path: path)
             defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
-            print("\(r.path): file \(r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
+            emit("\(r.path): file \(r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
             for d in r.damage {
-                print("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
+                emit("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
             }
             if r.tornTail > 0 {
-                print("torn tail: \(r.tornTail) bytes after byte \(r.validEnd) (a writer died mid-record; the next append cuts it and keeps the bytes beside the log)")
+                emit("torn tail: \(r.tornTail) bytes after byte \(r.validEnd) (a writer died mid-record; the next append cuts it and keeps the bytes beside the log)")
             }
             if !r.damage.isEmpty {
                 throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
             }
-            print(r.isClean ? "ok" : "ok (torn tail only)")
+            emit(r.isClean ? "ok" : "ok (torn tail only)")
         }
 
         func reportSnapshots(path: String, lastSeq: UInt64) {
@@ -37,12 +37,12 @@ struct Log: ParsableCommand {
             for f in found {
                 let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
                 if let problem = DeskLoader.problem(with: f, journal: journal, autoCloseAfter: rules.autoCloseAfter) {
-                    print("passed over: \(problem)")
+                    emit("passed over: \(problem)")
                 } else if !used {
                     used = true
-                    print("snapshot \(f.path): used at start-up (sequence \(f.seq), \(size / 1024) kB; \(lastSeq - min(lastSeq, f.seq)) events after it)")
+                    emit("snapshot \(f.path): used at start-up (sequence \(f.seq), \(size / 1024) kB; \(lastSeq - min(lastSeq, f.seq)) events after it)")
                 } else {
-                    print("snapshot \(f.path): sound, kept in case the newer one is damaged")
+                    emit("snapshot \(f.path): sound, kept in case the newer one is damaged")
                 }
             }
         }
@@ -60,9 +60,9 @@ struct Log: ParsableCommand {
             for e in events {
                 out.append(try enc.encode(DumpLine(e)))
                 out.append(0x0A)
-                if out.count > 1 << 20 { FileHandle.standardOutput.write(out); out.removeAll(keepingCapacity: true) }
+                if out.count > 1 << 20 { emitJSON(out, terminator: ""); out.removeAll(keepingCapacity: true) }
             }
-            FileHandle.standardOutput.write(out)
+            emitJSON(out, terminator: "")
         }
     }
 
@@ -77,10 +77,10 @@ struct Log: ParsableCommand {
             let actor = try globals.actingAgent(globals.rules(journalPath: path))
             guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }
             let before = try JournalRepair.verify(path: path)
-            if before.isClean { print("\(path): no damage; nothing to repair"); return }
+            if before.isClean { emit("\(path): no damage; nothing to repair"); return }
             let r = try JournalRepair.repair(path: path)
-            for a in r.movedAside { print("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
-            print("kept \(r.kept) records; original kept as \(r.backup)")
+            for a in r.movedAside { emit("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
+            emit("kept \(r.kept) records; original kept as \(r.backup)")
         }
     }
 }

@@ -18,12 +18,12 @@ struct OutboxCommand: DeskCommand {
         let desk = try intakeDesk(globals)
         if retry {
             let results = try sendReplies(globals, desk: desk, only: nil, unknown: unknown)
-            if results.isEmpty { print("outbox empty: nothing to send") }
+            if results.isEmpty { emit("outbox empty: nothing to send") }
         }
         try desk.refresh()
         let box = desk.state.outbox
-        guard !box.isEmpty else { if !retry { print("outbox empty") }; return }
-        print("\(box.count) in the outbox:")
+        guard !box.isEmpty else { if !retry { emit("outbox empty") }; return }
+        emit("\(box.count) in the outbox:")
         for m in box {
             let state: String = switch m.step {
             case .queued: "queued"
@@ -31,7 +31,7 @@ struct OutboxCommand: DeskCommand {
             case .failed(let e): "failed: \(e)"
             case .sent: "sent"
             }
-            print("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(ScreenText.line(m.to))  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
+            emit("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(ScreenText.line(m.to))  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
         }
     }
 }
@@ -44,9 +44,9 @@ func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unkno
     let results = try outbox.deliver(only: only, unknown: unknown)
     for r in results {
         switch r {
-        case .sent(let id): print("sent \(id)")
+        case .sent(let id): emit("sent \(id)")
         case .failed(let id, let e): printError("qdeck: reply \(id) kept in the outbox: \(e) (qdeck outbox --retry)")
-        case .skipped(let id, let why): print("skipped \(id): \(why)")
+        case .skipped(let id, let why): emit("skipped \(id): \(why)")
         }
     }
     return results

@@ -16,6 +16,6 @@ struct PresenceCommand: DeskCommand {
         }
         let session = try DeskSession(globals, writable: true)
         try session.run(.setPresence(agent: agent, p))
-        print("\(agent ?? session.actor.user) is \(p.rawValue)")
+        emit("\(agent ?? session.actor.user) is \(p.rawValue)")
     }
 }

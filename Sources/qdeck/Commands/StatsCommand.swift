@@ -24,6 +24,6 @@ struct Stats: DeskCommand {
         let m = DeskMetrics.compute(session.state, context: session.viewContext(), since: start, scope: scope)
         let trend = DeskTrend.compute(session.state, now: session.now, autoCloseAfter: session.rules.autoCloseAfter, scope: scope)
         let out = StatsJSON(m, trend: trend, timeTravel: board.at != nil)
-        if json { try printJSON(out) } else { print(out.text) }
+        if json { try printJSON(out) } else { emit(out.text) }
     }
 }

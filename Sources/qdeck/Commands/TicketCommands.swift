@@ -41,7 +41,7 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
         if case .delivery = e.event.kind { continue }  // reported by the hand-over below
         guard let t = session.state[e.event.ticket] else { continue }
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
-        print("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
+        emit("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
     }
     // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
     let queued = queuedReplies(stored)
@@ -178,7 +178,7 @@ struct New: DeskCommand {
         }
         let opening = TicketOpening(channel: ch, customer: c, subject: subject, body: body, priority: p, department: department)
         let stored = try session.run(.create(opening, tags: tag))
-        print(stored[0].event.ticket.description)
+        emit(stored[0].event.ticket.description)
     }
 }
 

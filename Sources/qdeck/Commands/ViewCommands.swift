@@ -28,8 +28,8 @@ struct List: DeskCommand {
         if json {
             try printJSON(rows.map { TicketJSON($0, context: ctx, full: false) })
         } else {
-            print(TextFormat.table(rows, ctx))
-            print("\(rows.count) ticket\(rows.count == 1 ? "" : "s") · sorted by \(order.label)")
+            emit(TextFormat.table(rows, ctx))
+            emit("\(rows.count) ticket\(rows.count == 1 ? "" : "s") · sorted by \(order.label)")
         }
     }
 }
@@ -45,7 +45,7 @@ struct Show: DeskCommand {
         let t = try session.ticket(id)
         let ctx = session.viewContext()
         if json { try printJSON(TicketJSON(t, context: ctx, full: true)) } else {
-            print(TextFormat.show(t, ctx, others: session.state.otherTickets(of: t)))
+            emit(TextFormat.show(t, ctx, others: session.state.otherTickets(of: t)))
         }
     }
 }

@@ -59,8 +59,8 @@ struct Demo: DeskCommand {
             try openConsole(reread, globals)
             return
         }
-        print(summary(reread, path: path, events: events.count))
-        if !noConsole && !terminal { print("(the console needs a terminal; showing the summary instead)") }
+        emit(summary(reread, path: path, events: events.count))
+        if !noConsole && !terminal { emit("(the console needs a terminal; showing the summary instead)") }
         if live {
             var liveDemo = LiveDemo(session: reread, seed: seed)
             try liveDemo.run()
@@ -174,6 +174,6 @@ struct LiveDemo {
 enum QDeckCLI {
     /// One line straight to standard output (no stdio buffer), so a pipe sees it as it happens.
     static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        emit(line)
     }
 }

@@ -83,6 +83,5 @@ struct CustomerJSON: Encodable {
 func printJSON<T: Encodable>(_ value: T) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    FileHandle.standardOutput.write(try enc.encode(value))
-    print()
+    emitJSON(try enc.encode(value))
 }
