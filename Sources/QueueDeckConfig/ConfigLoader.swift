@@ -19,9 +19,17 @@ public enum ConfigLoader {
         if let e = env["QDECK_CONFIG"], !e.isEmpty { return e }
         let beside = folder(of: journalPath) + "/team.yaml"
         if FileManager.default.fileExists(atPath: beside) { return beside }
-        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "") + "/.config")
+        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (homeDirectory(env) + "/.config")
         let user = xdg + "/qdeck/team.yaml"
         return FileManager.default.fileExists(atPath: user) ? user : nil
+    }
+
+    /// $HOME when it is set to a folder, else the home the system has for this user: never a
+    /// fallback such as /tmp, where a stranger could have planted a team file.
+    public static func homeDirectory(_ env: [String: String]) -> String {
+        if let h = env["HOME"], h.hasPrefix("/") { return h }
+        if let pw = getpwuid(geteuid()), let d = pw.pointee.pw_dir { return String(cString: d) }
+        return "/nonexistent"
     }
 
     /// The folder a file is in ("." for a bare file name). Plain string work: Foundation's
@@ -40,6 +48,9 @@ public enum ConfigLoader {
     public static func load(teamFile: String?) throws(ConfigErrors) -> DeskRules {
         var sections = try sectionsOf(QueueDeckResources.defaultsYAML, file: defaultsName)
         if let teamFile {
+            if let why = TrustedPath.problem(file: teamFile) {
+                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "not read: \(why)")])
+            }
             guard let data = FileManager.default.contents(atPath: teamFile) else {
                 throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "cannot read the team file")])
             }

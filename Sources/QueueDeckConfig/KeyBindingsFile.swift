@@ -18,7 +18,7 @@ public struct KeyBindingSetting: Sendable, Equatable {
 public enum KeyBindingsFile {
     /// The user's own key file, if there is one.
     public static func userPath(environment env: [String: String]) -> String? {
-        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "") + "/.config")
+        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (ConfigLoader.homeDirectory(env) + "/.config")
         let path = xdg + "/qdeck/keys.yaml"
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
@@ -28,6 +28,10 @@ public enum KeyBindingsFile {
         var out: [KeyBindingSetting] = []
         var errors: [ConfigError] = []
         for file in [teamFile, userFile].compactMap({ $0 }) {
+            if let why = TrustedPath.problem(file: file) {
+                errors.append(ConfigError(file: file, line: 0, column: 0, message: "not read: \(why)"))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 errors.append(ConfigError(file: file, line: 0, column: 0, message: "cannot read the file as UTF-8 text"))
                 continue

@@ -137,4 +137,26 @@ import Testing
         #expect(try Harness.run("qdeck", ["--journal", s.journal, "stats"]).stdout.contains("␛]0;PWNED␇evil"))
         #expect(try Harness.run("qdeck", ["--journal", s.journal, "log", "dump"]).stdout.contains("\\u202e"))  // data kept, escaped
     }
+
+    /// A team file a stranger planted beside a journal in a shared folder is not read (it decides
+    /// roles); with HOME unset the default desk is not put under /tmp (issue 13, item 15).
+    @Test func plantedTeamFilesAndAMissingHomeAreRefused() throws {
+        guard geteuid() == 0 else { return }  // runuser needs root; CI runs as root
+        let s = Scratch()
+        let shared = s.dir + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)  // like /tmp: anyone may create files, the sticky bit protects each
+        let journal = shared + "/desk.journal"
+        #expect(try Harness.run("qdeck", ["--journal", journal, "new", "email", "--customer", "A <a@b.c>", "--subject", "x"]).status == 0)
+        // The stranger makes everyone an administrator.
+        shell("runuser -u nobody -- sh -c \"printf 'unknown_users: administrator\\n' > \(shared)/team.yaml\"")
+        #expect(FileManager.default.fileExists(atPath: shared + "/team.yaml"))
+        let r = try Harness.run("qdeck", ["--journal", journal, "list"])
+        #expect(r.status == 78, "exit \(r.status)")
+        #expect(r.stderr.contains("team.yaml:0:0: not read: owned by nobody, who is neither you, root, nor the owner of its folder"), "\(r.stderr)")
+
+        // HOME unset: the default journal goes to the system's home for the user, never /tmp.
+        let home = shell("env -u HOME -u XDG_DATA_HOME -u QDECK_JOURNAL \(Harness.binDir)/qdeck list 2>&1 | grep -q '/tmp/.local'")
+        #expect(home != 0, "the default journal was looked for under /tmp")
+    }
 }

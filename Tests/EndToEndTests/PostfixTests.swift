@@ -46,7 +46,9 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix"), "postfix is missing: scripts/setup.sh installs it")
         let dir = "/tmp/qdeck-postfix-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        // Writable by the pipe's user nobody; sticky, so no one replaces another's files (qdeck refuses a
+        // team file in a folder anyone may fill).
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o1777])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = dir + "/desk.journal"
         let alias = "support-\(getpid())"

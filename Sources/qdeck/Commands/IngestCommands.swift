@@ -15,6 +15,7 @@ struct Ingest: ParsableCommand {
 
 /// The journal opened for intake (created if missing: a mail server may deliver before anyone ran qdeck).
 func intakeDesk(_ g: GlobalOptions) throws -> IntakeDesk {
+    try g.checkDefaultDataFolder()
     let path = g.journalPath()
     let rules = try g.rules(journalPath: path)
     let journal = try FileJournal(path: path, create: true, writable: true)

@@ -24,6 +24,7 @@ final class DeskSession: @unchecked Sendable {
     /// full replay, since a snapshot holds what came later too).
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
          keepLater: Bool = false, fullReplay: Bool = false) throws {
+        try g.checkDefaultDataFolder()
         journalPath = g.journalPath(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules

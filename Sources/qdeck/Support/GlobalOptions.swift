@@ -21,13 +21,24 @@ struct GlobalOptions: ParsableArguments {
     var dataHome: String {
         let env = environment
         if let x = env["XDG_DATA_HOME"], !x.isEmpty { return x + "/qdeck" }
-        return (env["HOME"] ?? NSTemporaryDirectory()) + "/.local/share/qdeck"
+        return ConfigLoader.homeDirectory(env) + "/.local/share/qdeck"
     }
 
     func journalPath(default name: String = "desk.journal") -> String {
         if let journal { return journal }
         if let j = environment["QDECK_JOURNAL"], !j.isEmpty { return j }
         return dataHome + "/" + name
+    }
+
+    /// The default data folder, refused when it is not this user's (or root's) or anyone may write
+    /// it: a desk must not live where a stranger can swap its files.
+    func checkDefaultDataFolder() throws {
+        guard journal == nil, (environment["QDECK_JOURNAL"] ?? "").isEmpty else { return }
+        for folder in [ConfigLoader.folder(of: dataHome), dataHome] {
+            if let why = TrustedPath.problem(folder: folder) {
+                throw Failure(code: Exit.cantCreate, message: "\(folder): \(why); the default journal is not kept there (use --journal)")
+            }
+        }
     }
 
     /// The desk rules: built-in defaults, overridden by the team file qdeck finds for this journal.
