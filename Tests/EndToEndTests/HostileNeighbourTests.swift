@@ -159,4 +159,25 @@ import Testing
         let home = shell("env -u HOME -u XDG_DATA_HOME -u QDECK_JOURNAL \(Harness.binDir)/qdeck list 2>&1 | grep -q '/tmp/.local'")
         #expect(home != 0, "the default journal was looked for under /tmp")
     }
+
+    /// A link planted in a Maildir's new/ (to /etc/shadow, say) is skipped and reported, never
+    /// imported as a ticket every agent can read (issue 13, item 13).
+    @Test func aLinkInAMaildirIsNotImported() throws {
+        let s = Scratch()
+        let maildir = s.dir + "/Maildir"
+        for sub in ["new", "cur", "tmp"] { try FileManager.default.createDirectory(atPath: maildir + "/" + sub, withIntermediateDirectories: true) }
+        let secret = s.dir + "/secret"
+        try "From: root@localhost\nSubject: SECRET HASHES\n\nroot:$6$hash\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        symlink(secret, maildir + "/new/1.planted")
+        try "From: Ilze <ilze@inbox.lv>\nSubject: Real mail\nMessage-ID: <real@x>\n\nhello\n".write(toFile: maildir + "/new/2.real", atomically: true, encoding: .utf8)
+        mkfifo(maildir + "/new/3.fifo", 0o600)
+        shell("(timeout -k 2 20 \(Harness.binDir)/qdeck --journal \(s.journal) ingest maildir \(maildir) >/dev/null 2>\(s.dir)/err; echo $? >\(s.dir)/code)")
+        let status = (try? String(contentsOfFile: s.dir + "/code", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == "0", "exit \(status ?? "?") (124: it hung)")
+        let err = (try? String(contentsOfFile: s.dir + "/err", encoding: .utf8)) ?? ""
+        #expect(err.contains("1.planted") && err.contains("a symbolic link, not followed (skipped)"), "\(err)")
+        #expect(err.contains("3.fifo") && err.contains("a FIFO, not a message file"), "\(err)")
+        let all = try s.json("list", "--all") as! [[String: Any]]
+        #expect(all.compactMap { $0["subject"] as? String } == ["Real mail"])
+    }
 }

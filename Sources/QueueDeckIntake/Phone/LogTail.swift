@@ -89,11 +89,11 @@ public final class LogTail {
     public func commit() throws(JournalError) {
         // A private temporary file renamed over the state: a link planted at a predictable temporary
         // name once had another file truncated and overwritten.
-        try BesideTheJournal.writeWhole(statePath, "\(inode) \(offset) \(lineNumber)\n")
+        try GuardedFile.writeWhole(statePath, "\(inode) \(offset) \(lineNumber)\n")
     }
 
     static func readState(_ path: String) -> (inode: UInt64, offset: Int64, line: Int)? {
-        guard let text = BesideTheJournal.read(path, limit: 128), !text.isEmpty else { return nil }
+        guard let text = GuardedFile.read(path, limit: 128), !text.isEmpty else { return nil }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count >= 3, let i = UInt64(parts[0]), let o = Int64(parts[1]), let l = Int(parts[2]) else { return nil }
         return (i, o, l)

@@ -140,7 +140,7 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
             arrivals.append((m, date))
         } catch {
             tally.failed += 1
-            printError("qdeck: \(names[i]): \(error)")
+            printError("qdeck: \(names[i]): \(describeFailure(error).1) (skipped)")
         }
     }
     arrivals.sort { $0.1 < $1.1 }
@@ -169,10 +169,8 @@ struct IngestMaildir: DeskCommand {
             files += names.filter { !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
         }
         guard sawSubfolder else { throw Failure(code: Exit.noInput, message: "\(dir): not a Maildir (no cur/ or new/ folder)") }
-        let loads = files.map { f in { () throws -> [UInt8] in
-            guard let d = FileManager.default.contents(atPath: f) else { throw Failure(code: Exit.noInput, message: "cannot read") }
-            return [UInt8](d)
-        } }
+        // A link in new/ (to /etc/shadow, say) is not followed: skipped and reported, never imported.
+        let loads = files.map { f in { () throws -> [UInt8] in try GuardedFile.readAll(f) } }
         try importMessages(globals, queue: queue, messages: loads, names: files, datesFromHeaders: true)
     }
 }

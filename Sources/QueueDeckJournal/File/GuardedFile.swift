@@ -2,10 +2,11 @@
 import Glibc
 #endif
 
-/// Files qdeck keeps beside the journal (the intake lock, follow positions), opened the way a shared
-/// host needs: never through a link a neighbour planted, never a FIFO or device, a mode set only on
-/// a file qdeck created, and written whole through a private temporary file.
-public enum BesideTheJournal {
+/// Files opened the way a shared host needs — those qdeck keeps beside the journal (the intake lock,
+/// follow positions) and those it imports (a Maildir's messages): never through a link a neighbour
+/// planted, never a FIFO or device, a mode set only on a file qdeck created, and written whole
+/// through a private temporary file.
+public enum GuardedFile {
     /// Opens (creating it 0660 when missing) a regular file; a link, FIFO or device is refused by name.
     public static func open(_ path: String, flags: Int32, create: Bool) throws(JournalError) -> Int32 {
         switch Sys.openRegular(path, flags: flags, create: create, noFollow: true) {
@@ -22,6 +23,22 @@ public enum BesideTheJournal {
         guard case .success(let opened) = Sys.openRegular(path, flags: O_RDONLY, noFollow: true) else { return nil }
         defer { close(opened.fd) }
         return Sys.pread(opened.fd, from: 0, count: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// All of a regular file's bytes; a link (not followed), FIFO or device is refused by name.
+    public static func readAll(_ path: String) throws(JournalError) -> [UInt8] {
+        switch Sys.openRegular(path, flags: O_RDONLY, noFollow: true) {
+        case .success(let opened):
+            defer { close(opened.fd) }
+            guard let size = Sys.fileSize(opened.fd), let bytes = Sys.pread(opened.fd, from: 0, count: Int(size)) else {
+                throw .io(path: path, operation: "read", errno: errno)
+            }
+            return bytes
+        case .failure(.errno(let e)):
+            if e == ELOOP { throw .refused(path: path, reason: "a symbolic link, not followed") }
+            throw .cannotOpen(path: path, errno: e)
+        case .failure(.notRegular(let what)): throw .refused(path: path, reason: "\(what), not a message file")
+        }
     }
 
     /// Replaces the file with `text`: a new temporary file (mkstemp, so no name can be planted),
