@@ -58,7 +58,7 @@ let package = Package(
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
         .executableTarget(
             name: "qdeck-bench",
-            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole"]
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole", "QueueDeckMail", "QueueDeckIntake"]
         ),
         // Fuzz targets (journal reader, filter parser, email parser, queue_log parser): libFuzzer
         // with scripts/fuzz.sh, else a replayer the tests run over the committed corpus.

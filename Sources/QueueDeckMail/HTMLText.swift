@@ -48,10 +48,10 @@ public enum HTMLText {
                 }
                 if !closing && skipped.contains(name) && !tagText.hasSuffix("/") { skipUntil = name; continue }
                 if name == "br" { out.append("\n") }
-                else if name == "li" && !closing { newline(); out.append(contentsOf: "• ".unicodeScalars) }
+                else if name == "li" && !closing { newline(); out.appendEach("• ".unicodeScalars) }
                 else if blocks.contains(name) { newline(name == "p" || name.hasPrefix("h") ? 2 : 1) }
                 else if name == "a" {
-                    if closing, let h = href { out.append(contentsOf: " <\(h)>".unicodeScalars); href = nil }
+                    if closing, let h = href { out.appendEach(" <\(h)>".unicodeScalars); href = nil }
                     else if !closing { href = attribute("href", in: tagText).flatMap { $0.hasPrefix("http") || $0.hasPrefix("mailto:") ? $0 : nil } }
                 }
                 continue
@@ -62,7 +62,7 @@ public enum HTMLText {
                 while j < s.count, j - i < 12, s[j] != ";", s[j] != "&", s[j] != "<", s[j] != " " { j += 1 }
                 if j < s.count, s[j] == ";" {
                     let name = String(String.UnicodeScalarView(s[(i + 1)..<j]))
-                    if let r = entity(name) { out.append(contentsOf: r.unicodeScalars); i = j + 1; continue }
+                    if let r = entity(name) { out.appendEach(r.unicodeScalars); i = j + 1; continue }
                 }
                 out.append(c); i += 1; continue
             }

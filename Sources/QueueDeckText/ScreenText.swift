@@ -24,7 +24,7 @@ public enum ScreenText {
                 line.append("\u{240D}"); column += 1
             case 0x09:
                 let n = tabWidth - column % tabWidth
-                line.append(contentsOf: repeatElement(" ", count: n)); column += n
+                line.appendEach(repeatElement(" ", count: n)); column += n
             case 0x00..<0x20:
                 line.append(Unicode.Scalar(0x2400 + v)!); column += 1
             case 0x7F:
@@ -71,7 +71,7 @@ extension ScreenText {
             let v = s.value
             if v == 0x7F || (0x80...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
                 let hex = String(v, radix: 16)
-                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+                out.appendEach(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
             } else {
                 out.append(s)
             }
@@ -86,4 +86,10 @@ extension String {
         guard contains("\t") || contains("\r") else { return self }
         return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" || $0 == "\r" ? " " : $0 }))
     }
+}
+
+extension String.UnicodeScalarView {
+    /// Appends one scalar at a time: `append(contentsOf:)` here copies the whole view each call
+    /// (quadratic on 1M `&amp;`), appending a scalar does not.
+    mutating func appendEach(_ scalars: some Sequence<Unicode.Scalar>) { for s in scalars { append(s) } }
 }

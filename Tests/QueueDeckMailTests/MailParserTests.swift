@@ -113,3 +113,16 @@ import Testing
         #expect(m.problems.contains { $0.contains("bare CR") } == (eol == "\r"), "\(m.problems)")
     }
 }
+
+/// What hostile headers and bodies decode to (their speed is `qdeck-bench hostile-input`).
+@Suite struct HostileMailTests {
+    @Test func entitiesAndEncodedWordsAtScale() {
+        #expect(HTMLText.text("<p>" + String(repeating: "&amp;", count: 20_000) + "</p>") == String(repeating: "&", count: 20_000))
+        let unterminated = String(repeating: "=?a?q?x", count: 2_000)
+        #expect(EncodedWords.decode(unterminated) == unterminated)
+        #expect(EncodedWords.decode(Array(repeating: "=?utf-8?q?a?=", count: 1_000).joined(separator: " ")) == String(repeating: "a", count: 1_000))
+        // A word longer than any real mailer writes is left as it is, not decoded.
+        let long = "=?utf-8?q?" + String(repeating: "b", count: 600) + "?="
+        #expect(EncodedWords.decode(long) == long)
+    }
+}
