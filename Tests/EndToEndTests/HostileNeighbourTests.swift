@@ -180,4 +180,25 @@ import Testing
         let all = try s.json("list", "--all") as! [[String: Any]]
         #expect(all.compactMap { $0["subject"] as? String } == ["Real mail"])
     }
+
+    /// A sendmail that never reads its input cannot hang a reply once the pipe is full: the
+    /// timeout covers the whole hand-over, and the reply waits in the outbox (issue 13, item 10).
+    @Test func aSendmailThatNeverReadsTimesOut() throws {
+        let s = Scratch()
+        let stuck = s.dir + "/stuck-sendmail.sh"
+        try "#!/bin/sh\nexec sleep 120\n".write(toFile: stuck, atomically: true, encoding: .utf8)
+        chmod(stuck, 0o755)
+        let id = try s.newTicket("email", subject: "Big reply")
+        let body = String(repeating: "a long answer line\n", count: 20_000)  // 380 kB: far over a pipe's 64 kB
+        try body.write(toFile: s.dir + "/body.txt", atomically: true, encoding: .utf8)
+        let started = Date()
+        shell("(env QDECK_SENDMAIL=\(stuck) QDECK_SENDMAIL_TIMEOUT=2 QDECK_AGENT=anna timeout -k 2 60 \(Harness.binDir)/qdeck "
+              + "--journal \(s.journal) reply \(id) --body-file \(s.dir)/body.txt >/dev/null 2>\(s.dir)/err; echo $? >\(s.dir)/code)")
+        let seconds = Date().timeIntervalSince(started)
+        let err = (try? String(contentsOfFile: s.dir + "/err", encoding: .utf8)) ?? ""
+        #expect(seconds < 30, "the reply took \(Int(seconds)) s (the sendmail sleeps 120 s)")
+        #expect(err.contains("did not finish within 2 s (it read"), "\(err)")
+        let box = try s.qdeck("outbox").stdout
+        #expect(box.contains(id) && box.contains("failed"), "\(box)")
+    }
 }

@@ -11,10 +11,12 @@ public struct Sendmail: Sendable {
 
     public static let defaultCommand = "/usr/sbin/sendmail -oi -t"
 
-    /// `$QDECK_SENDMAIL`, split at spaces, else `/usr/sbin/sendmail -oi -t`.
+    /// `$QDECK_SENDMAIL`, split at spaces, else `/usr/sbin/sendmail -oi -t`; `$QDECK_SENDMAIL_TIMEOUT`
+    /// seconds for the whole hand-over (1 to 3600; anything else keeps the default).
     public init(environment: [String: String]) {
         let text = environment["QDECK_SENDMAIL"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 } ?? Self.defaultCommand
         command = text.split(separator: " ").map(String.init)
+        if let t = environment["QDECK_SENDMAIL_TIMEOUT"].flatMap({ Int($0) }), (1...3600).contains(t) { timeoutSeconds = t }
     }
 
     /// Bounces must come back to the desk, not to whoever ran qdeck: `-f` with the desk's address
@@ -60,36 +62,42 @@ public struct Sendmail: Sendable {
             close(inPipe[1]); close(errPipe[0])
             return "cannot run \(program): \(String(cString: strerror(rc)))"
         }
-        // Write the message; a sendmail that exits early closes the pipe (EPIPE, not a signal).
+        // Write the message and read what sendmail says in one loop under one deadline: a sendmail
+        // that never reads its input must not hang the hand-over once the pipe is full (it did), and
+        // one that exits early closes the pipe (EPIPE, not a signal).
         let oldPipe = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, oldPipe) }
+        _ = fcntl(inPipe[1], F_SETFL, fcntl(inPipe[1], F_GETFL) | O_NONBLOCK)
         var written = 0
-        message.withUnsafeBytes { buf in
-            while written < buf.count {
-                let n = write(inPipe[1], buf.baseAddress! + written, buf.count - written)
-                if n < 0 { if errno == EINTR { continue }; break }
-                written += n
-            }
-        }
-        close(inPipe[1])
-        signal(SIGPIPE, oldPipe)
+        var inputOpen = true
+        var errorOpen = true
         var errText: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
-        let deadline = time(nil) + time_t(timeoutSeconds)
+        let deadline = monotonicSeconds() + Double(timeoutSeconds)
         var status: Int32 = 0
-        var fds = [pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        func closeInput() { if inputOpen { close(inPipe[1]); inputOpen = false } }
+        if message.isEmpty { closeInput() }
         while true {
-            if poll(&fds, 1, 200) > 0 {
-                let n = buf.withUnsafeMutableBytes { read(errPipe[0], $0.baseAddress, $0.count) }
-                if n > 0 { if errText.count < 8192 { errText += buf[0..<n] }; continue }
-                if n == 0 { fds[0].fd = -1 }
+            var fds = [pollfd(fd: inputOpen ? inPipe[1] : -1, events: Int16(POLLOUT), revents: 0),
+                       pollfd(fd: errorOpen ? errPipe[0] : -1, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, 100)
+            if inputOpen && fds[0].revents != 0 {
+                let n = message.withUnsafeBytes { write(inPipe[1], $0.baseAddress! + written, $0.count - written) }
+                if n > 0 { written += n; if written == message.count { closeInput() } }
+                else if n < 0 && errno != EAGAIN && errno != EINTR { closeInput() }  // EPIPE: it stopped reading
             }
-            let w = waitpid(pid, &status, WNOHANG)
-            if w == pid { break }
-            if time(nil) > deadline {
+            if errorOpen && fds[1].revents != 0 {
+                let n = buf.withUnsafeMutableBytes { read(errPipe[0], $0.baseAddress, $0.count) }
+                if n > 0 { if errText.count < 8192 { errText += buf[0..<n] } } else if n == 0 || errno != EINTR { errorOpen = false }
+            }
+            if waitpid(pid, &status, WNOHANG) == pid { closeInput(); break }
+            if monotonicSeconds() > deadline {
                 kill(pid, SIGKILL)
                 waitpid(pid, &status, 0)
+                closeInput()
                 close(errPipe[0])
-                return "\(program) did not finish within \(timeoutSeconds) s; killed"
+                return "\(program) did not finish within \(timeoutSeconds) s"
+                    + (written < message.count ? " (it read \(written) of \(message.count) bytes)" : "") + "; killed"
             }
         }
         close(errPipe[0])
@@ -102,4 +110,11 @@ public struct Sendmail: Sendable {
         let how = exited ? "exited with status \(code)" : "was killed by signal \(status & 0x7F)"
         return "\(program) \(how)" + (said.isEmpty ? "" : ": " + String(said.prefix(300)))
     }
+}
+
+/// Seconds on a clock that never jumps (the wall clock may be set back during a hand-over).
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
