@@ -298,4 +298,15 @@ import Testing
         let all = try s.json("list", "--all") as! [[String: Any]]
         #expect(Set(all.compactMap { $0["subject"] as? String }) == ["Invoice question", "You won"], "\(all)")
     }
+
+    /// `qdeck reply` to a customer without an address says so and the outbox shows it (it was marked
+    /// answered and went nowhere, silently).
+    @Test func aReplyToACustomerWithoutAnAddressIsSaid() throws {
+        let s = Scratch()
+        let id = try s.newTicket("email", subject: "No address", customer: "Phone Only")
+        let r = try s.qdeck("reply", id, "--body", "Hello")
+        #expect(r.stderr.contains("the customer has no email address: not sent"), "\(r.stderr)")
+        let box = try s.qdeck("outbox")
+        #expect(box.stdout.contains(id) && box.stdout.contains("no email address"), "\(box.stdout)")
+    }
 }

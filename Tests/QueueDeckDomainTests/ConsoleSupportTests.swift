@@ -53,4 +53,17 @@ import Testing
         #expect(TicketFilter.values(of: "assignee", rules: d.rules).prefix(2) == ["me", "none"])
         #expect(TicketFilter.values(of: "tag", rules: d.rules).isEmpty)
     }
+
+    /// A reply on an email ticket whose customer has no address is not "answered" in silence: the
+    /// outbox keeps it as undeliverable, with the reason (issue 13, item 4).
+    @Test func aReplyToNoAddressWaitsUndeliverable() throws {
+        var d = TestDesk()
+        let id = d.create(at: TestDesk.at(9), customer: Customer(name: "Phone Only"))
+        let events = try d.run(.reply(id, body: "Hello"), at: TestDesk.at(10))
+        #expect(events.count == 3)
+        let box = d.state.outbox
+        #expect(box.count == 1)
+        #expect(box.first?.step == .failed(Commands.noAddress))
+        #expect(box.first?.to == "")
+    }
 }

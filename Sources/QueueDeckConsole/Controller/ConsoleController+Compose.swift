@@ -167,6 +167,7 @@ extension ConsoleController {
         var done: [TicketID] = []
         var refused: [(TicketID, String)] = preRefused
         var mailed = false
+        var undeliverable: [TicketID] = []
         preRefused = []
         for id in p.tickets {
             var attempts = 0
@@ -176,6 +177,9 @@ extension ConsoleController {
                 do {
                     let stored = try desk.perform(p.kind == .reply ? .reply(id, body: body) : .note(id, body: body), sawVersion: t.version)
                     mailed = mailed || stored.contains { if case .delivery(_, .queued) = $0.event.kind { true } else { false } }
+                    if stored.contains(where: { if case .delivery(_, .failed) = $0.event.kind { true } else { false } }) {
+                        undeliverable.append(id)
+                    }
                     done.append(id)
                     break
                 } catch let e as JournalError {
@@ -201,7 +205,9 @@ extension ConsoleController {
         // An email reply is in the journal now; its mail goes out in the background and the console
         // says when it was handed over, or why not.
         let verb = p.kind == .reply ? (mailed ? "reply saved, mail on its way" : "reply sent") : "note added"
-        if refused.isEmpty {
+        if !undeliverable.isEmpty {
+            say("reply saved but NOT mailed on \(undeliverable.map(\.description).joined(separator: ", ")): \(Commands.noAddress)", error: true)
+        } else if refused.isEmpty {
             say(done.count == 1 ? "\(verb): \(outcome(done[0]))" : "\(verb) to \(done.count) tickets")
         } else if done.count + refused.count == 1 {
             say("not sent: \(refused[0].1); your text is kept as a draft (r on \(refused[0].0) opens it)", error: true)

@@ -47,6 +47,8 @@ public struct CommandContext: Sendable {
 
 public enum Commands {
     static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
+    /// Why an email reply to a customer without an address stays in the outbox.
+    public static let noAddress = "the customer has no email address: not sent (give the ticket's customer one, then qdeck outbox --retry)"
 
     public static func decide(_ command: Command, state: DeskState, context ctx: CommandContext) throws(DomainError) -> Decision {
         let user = ctx.actor.user
@@ -110,9 +112,12 @@ public enum Commands {
             try allow("reply to", working + [.resolved])
             var d = one(.agentReply(body: body))
             // An email reply goes out through the mail system: queue it with the reply, atomically.
-            if t.channel == .email, ctx.rules.intake.sendReplies, let to = t.customer.email, !to.isEmpty {
+            if t.channel == .email, ctx.rules.intake.sendReplies {
                 let messageID = "<qdeck.\(id).\(t.version + 1).\(ctx.now.ms)@\(ctx.rules.intake.domain)>"
+                let to = t.customer.email ?? ""
                 d.events.append(event(id, .delivery(messageID: messageID, .queued(to: to))))
+                // No address: never "answered" in silence; the outbox keeps it, undeliverable, and says why.
+                if to.isEmpty { d.events.append(event(id, .delivery(messageID: messageID, .failed(Commands.noAddress)))) }
             }
             return d
         case .customerMessage(_, let body):

@@ -30,6 +30,13 @@ public struct Outbox {
         try desk.refresh()
         var results: [Result] = []
         for m in desk.state.outbox where ids?.contains(m.messageID) ?? true {
+            // Queued to nobody (the customer had no address): the customer's address now, or still
+            // undeliverable, said without another attempt.
+            let address = m.to.isEmpty ? (desk.state[m.ticket]?.customer.email ?? "") : m.to
+            if address.isEmpty {
+                results.append(.failed(m.messageID, Commands.noAddress))
+                continue
+            }
             if m.step == .handing {
                 guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
                 try record(m, .failed("outcome of the hand-over at \(m.stepAt.isoUTC) unknown; retried"), guarded: false)
@@ -40,7 +47,8 @@ public struct Outbox {
                 results.append(.skipped(m.messageID, e.description))
                 continue
             }
-            guard let current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
+            guard var current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
+            current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
             if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).send(message) {
