@@ -18,6 +18,15 @@ import Testing
                  env: ["VISUAL": Self.vim, "EDITOR": "false", "XDG_STATE_HOME": s.dir + "/state", "QDECK_AGENT": agent])
     }
 
+    /// A new ticket, a console on the desk, the ticket open in it.
+    func consoleOnNewTicket(_ s: Scratch, _ channel: String, subject: String, body: String, cols: Int = 160, rows: Int = 45) throws -> (Tmux, String) {
+        let id = try s.newTicket(channel, subject: subject, body: body)
+        let t = try console(s, cols: cols, rows: rows)
+        try t.waitFor(id)
+        try open(t, id)
+        return (t, id)
+    }
+
     /// Filters the list down to one ticket and opens it.
     func open(_ t: Tmux, _ id: String) throws {
         try t.keys("/")
@@ -30,10 +39,7 @@ import Testing
 
     @Test func replyInVimArrivesWithTheQuoteAndWithoutTheCommentBlock() throws {
         let s = Scratch()
-        let id = try s.newTicket("email", subject: "Cannot log in", body: "Password rejected\nsince Monday")
-        let t = try console(s)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "email", subject: "Cannot log in", body: "Password rejected\nsince Monday")
         try t.keys("r")
         try t.waitFor("> Password rejected")
         try t.typeInVim("Hello {first_name}, it works again.")
@@ -49,10 +55,7 @@ import Testing
 
     @Test func ctrlCInTheEditorAndColonCqSendNothingAndTheConsoleGoesOn() throws {
         let s = Scratch()
-        let id = try s.newTicket("email", subject: "Refund", body: "Where is my money")
-        let t = try console(s)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "email", subject: "Refund", body: "Where is my money")
         try t.keys("r")
         try t.waitFor("> Where is my money")
         // Ctrl-C reaches vim (it leaves insert mode), not the console: had the console got the
@@ -93,10 +96,7 @@ import Testing
     /// terminal (it once stayed behind at 90 % CPU). What was saved stays a draft.
     @Test func closingTheTerminalDuringAnEditStopsTheConsole() throws {
         let s = Scratch()
-        let id = try s.newTicket("email", subject: "Hang up", body: "still there?")
-        let t = try console(s)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "email", subject: "Hang up", body: "still there?")
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
         try t.keys("i")
@@ -117,10 +117,7 @@ import Testing
 
     @Test func bracketedPasteIntoTheChatComposerIsOneMessageAndRunsNoCommand() throws {
         let s = Scratch()
-        let id = try s.newTicket("chat", subject: "Chat paste", body: "hi")
-        let t = try console(s)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "chat", subject: "Chat paste", body: "hi")
         try t.keys("r")
         try t.waitFor("── reply to \(id)")
         // Each line alone would be commands: P opens the priority picker, t the tags, x resolves.
@@ -137,10 +134,7 @@ import Testing
 
     @Test func composerEditsLikeATextFieldAndAsksBeforeDiscarding() throws {
         let s = Scratch()
-        let id = try s.newTicket("chat", subject: "Chat keys", body: "hello?")
-        let t = try console(s, cols: 80, rows: 24)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "chat", subject: "Chat keys", body: "hello?", cols: 80, rows: 24)
         try t.keys("r")
         try t.text("Hello there friend")
         try t.keys("C-w")            // deletes "friend"
@@ -189,10 +183,7 @@ import Testing
 
     @Test func replyIsSentOverATagChangeAndOfferedBackWhenTheCustomerWrites() throws {
         let s = Scratch()
-        let id = try s.newTicket("email", subject: "Drafts", body: "first question")
-        let t = try console(s)
-        try t.waitFor(id)
-        try open(t, id)
+        let (t, id) = try consoleOnNewTicket(s, "email", subject: "Drafts", body: "first question")
         // A teammate tags the ticket while anna writes: the reply goes out on the new version.
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
