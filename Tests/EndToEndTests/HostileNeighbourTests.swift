@@ -201,4 +201,37 @@ import Testing
         let box = try s.qdeck("outbox").stdout
         #expect(box.contains(id) && box.contains("failed"), "\(box)")
     }
+
+    /// Root repairing a journal, writing its snapshot or creating its intake lock leaves each owned
+    /// like the journal (it left them root's, and mail intake as nobody failed for ever) (issue 13, item 3).
+    @Test func filesRootWritesBesideAJournalKeepItsOwner() throws {
+        guard geteuid() == 0, let nobody = getpwnam("nobody"), let nogroup = getgrnam("nogroup") else { return }
+        let (uid, gid) = (nobody.pointee.pw_uid, nogroup.pointee.gr_gid)
+        let s = Scratch()
+        for i in 0..<6 { _ = try s.newTicket(subject: "Ticket \(i)") }
+        chown(s.journal, uid, gid)
+        chmod(s.journal, 0o660)
+        func owned(_ path: String) -> (uid_t, gid_t, mode_t) {
+            var st = stat()
+            _ = lstat(path, &st)
+            return (st.st_uid, st.st_gid, st.st_mode & 0o777)
+        }
+        // A snapshot written by root (every event), and the intake lock created by root.
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "stats"], env: ["QDECK_SNAPSHOT_EVERY": "1"]).status == 0)
+        let snapshot = try FileManager.default.contentsOfDirectory(atPath: s.dir).first { $0.hasPrefix("desk.journal.snapshot-") && !$0.contains("tmp") }
+        #expect(snapshot != nil)
+        if let snapshot { #expect(owned(s.dir + "/" + snapshot) == (uid, gid, 0o660)) }
+        let mail = "From: a@example.com\nTo: support@example.com\nSubject: owner\nMessage-ID: <own@x>\n\nbody\n"
+        #expect(try s.qdeck("ingest", "mail", stdin: mail).status == 0)
+        #expect(owned(s.journal + ".intake-lock") == (uid, gid, 0o660))
+        // Damage in the middle, repaired by root: the new journal is still nobody's, 0660.
+        let size = (try FileManager.default.attributesOfItem(atPath: s.journal)[.size] as! NSNumber).intValue
+        let h = FileHandle(forUpdatingAtPath: s.journal)!
+        try h.seek(toOffset: UInt64(size / 2))
+        try h.write(contentsOf: Data([0xFF, 0x00, 0xFF, 0x00]))
+        try h.close()
+        let r = try s.qdeck("log", "repair", env: ["QDECK_AGENT": "admin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(owned(s.journal) == (uid, gid, 0o660))
+    }
 }

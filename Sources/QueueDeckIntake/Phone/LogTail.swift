@@ -9,6 +9,8 @@ import QueueDeckJournal
 public final class LogTail {
     public let path: String
     public let statePath: String
+    /// The journal whose owner and group the state file takes when root writes it.
+    public var journalPath: String?
     var fd: Int32 = -1
     var inode: UInt64 = 0
     /// The byte after the last whole line handed out (and, after `commit`, saved).
@@ -89,7 +91,7 @@ public final class LogTail {
     public func commit() throws(JournalError) {
         // A private temporary file renamed over the state: a link planted at a predictable temporary
         // name once had another file truncated and overwritten.
-        try GuardedFile.writeWhole(statePath, "\(inode) \(offset) \(lineNumber)\n")
+        try GuardedFile.writeWhole(statePath, "\(inode) \(offset) \(lineNumber)\n", like: journalPath)
     }
 
     static func readState(_ path: String) -> (inode: UInt64, offset: Int64, line: Int)? {

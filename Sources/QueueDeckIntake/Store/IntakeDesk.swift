@@ -120,7 +120,7 @@ public final class IntakeDesk {
         if lockFD < 0 {
             // Shared by the MTA's user and the agents through the journal's group (0660, as the
             // journal); never through a link or a stranger's file (a planted link once got chmodded).
-            lockFD = try GuardedFile.open(lockPath, flags: O_RDWR, create: true)
+            lockFD = try GuardedFile.open(lockPath, flags: O_RDWR, create: true, like: journal.path)
         }
         return try FileLock.withExclusive(fd: lockFD, path: lockPath, timeoutSeconds: lockTimeoutSeconds, body)
     }

@@ -70,6 +70,16 @@ enum Sys {
         return .success((fd, created))
     }
 
+    /// Gives a file qdeck just created beside the journal the journal's owner and group when root
+    /// writes it (a repair or snapshot by root must not lock out the MTA's user or the agents), and
+    /// the journal's mode without any bits for others (at least 0660: the team reads and writes).
+    static func matchJournal(_ fd: Int32, journal: String, keepMode: Bool = false) {
+        var st = stat()
+        guard stat(journal, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return }
+        if geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0) { _ = fchown(fd, st.st_uid, st.st_gid) }
+        _ = fchmod(fd, keepMode ? (st.st_mode & 0o770) : ((st.st_mode & 0o770) | 0o660))
+    }
+
     /// Syncs a directory so a rename or create in it is durable.
     static func syncDirectory(of path: String) {
         let dir = parentDirectory(path)
@@ -78,12 +88,14 @@ enum Sys {
     }
 
 
-    /// Writes `bytes` to a new file (0660), synced. Used to keep cut or damaged bytes beside the log.
-    static func writeAside(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+    /// Writes `bytes` to a new file (0660, or the journal's owner, group and mode with `like`), synced.
+    /// Used to keep cut or damaged bytes beside the log, and for a repaired journal.
+    static func writeAside(_ bytes: [UInt8], to path: String, like journal: String? = nil, keepMode: Bool = false) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o660)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         _ = fchmod(fd, 0o660)
+        if let journal { matchJournal(fd, journal: journal, keepMode: keepMode) }
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }

@@ -8,9 +8,12 @@ import Glibc
 /// through a private temporary file.
 public enum GuardedFile {
     /// Opens (creating it 0660 when missing) a regular file; a link, FIFO or device is refused by name.
-    public static func open(_ path: String, flags: Int32, create: Bool) throws(JournalError) -> Int32 {
+    /// `like`: the journal whose owner, group and mode a file qdeck creates takes (for root).
+    public static func open(_ path: String, flags: Int32, create: Bool, like journal: String? = nil) throws(JournalError) -> Int32 {
         switch Sys.openRegular(path, flags: flags, create: create, noFollow: true) {
-        case .success(let opened): return opened.fd
+        case .success(let opened):
+            if opened.created, let journal { Sys.matchJournal(opened.fd, journal: journal) }
+            return opened.fd
         case .failure(.errno(let e)):
             if e == ELOOP { throw .refused(path: path, reason: "a symbolic link where qdeck keeps its own file; remove it") }
             throw .cannotOpen(path: path, errno: e)
@@ -43,12 +46,13 @@ public enum GuardedFile {
 
     /// Replaces the file with `text`: a new temporary file (mkstemp, so no name can be planted),
     /// mode 0660, synced, renamed over the old one.
-    public static func writeWhole(_ path: String, _ text: String) throws(JournalError) {
+    public static func writeWhole(_ path: String, _ text: String, like journal: String? = nil) throws(JournalError) {
         var template = Array((path + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file", errno: errno) }
         let temp = String(cString: template)
         _ = fchmod(fd, 0o660)
+        if let journal { Sys.matchJournal(fd, journal: journal) }
         let bytes = Array(text.utf8)
         let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count && fsync(fd) == 0
         close(fd)

@@ -100,7 +100,7 @@ public enum JournalRepair {
         if let t = w.tornTail { ranges.append((t.lowerBound, t.upperBound)) }
         for (start, end) in ranges {
             let file = "\(path).damaged-\(start)-\(stamp)"
-            guard Sys.writeAside(Array(bytes[start..<end]), to: file) else {
+            guard Sys.writeAside(Array(bytes[start..<end]), to: file, like: path) else {
                 throw .io(path: path, operation: "save damaged range to \(file)", errno: errno)
             }
             aside.append((Int64(start), Int64(end - start), file))
@@ -123,7 +123,9 @@ public enum JournalRepair {
         let backup = "\(path).before-repair-\(stamp)"
         guard link(path, backup) == 0 else { throw .io(path: path, operation: "keep backup \(backup)", errno: errno) }
         let tmp = "\(path).repair-\(stamp)"
-        guard Sys.writeAside(out.bytes, to: tmp) else { throw .io(path: path, operation: "write \(tmp)", errno: errno) }
+        // The repaired journal keeps the old one's owner, group and mode (root repairing a journal
+        // of nobody:nogroup once left it root's, and mail intake failed for ever).
+        guard Sys.writeAside(out.bytes, to: tmp, like: path, keepMode: true) else { throw .io(path: path, operation: "write \(tmp)", errno: errno) }
         guard rename(tmp, path) == 0 else { throw .io(path: path, operation: "rename \(tmp)", errno: errno) }
         Sys.syncDirectory(of: path)
         return RepairReport(kept: Int(seq), movedAside: aside, backup: backup)

@@ -65,6 +65,7 @@ public enum SnapshotFile {
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
         guard fd >= 0 else { throw .io(path: temp, operation: "create", errno: errno) }
         _ = fchmod(fd, 0o660)  // customer data: never world-readable, whatever the umask
+        Sys.matchJournal(fd, journal: journal)  // written by root: still the journal's group's to read
         var done = 0
         while done < file.count {
             let n = file.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }

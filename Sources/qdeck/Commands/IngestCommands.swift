@@ -204,6 +204,7 @@ struct IngestQueueLog: DeskCommand {
         let desk = try intakeDesk(globals)
         let statePath = state ?? desk.journal.path + "." + ConfigLoader.fileName(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
+        tail.journalPath = desk.journal.path
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
