@@ -122,6 +122,37 @@ import Testing
         #expect(replayed.lastSeq == stored[1].seq && replayed[t]!.version == current + 1)
     }
 
+    /// A journal restored from a backup and written to again can end a record of the same number at
+    /// the same byte: the snapshot of the lost history must be passed over, not folded on (it was
+    /// trusted: `show` displayed the old events, `log dump` the new) (issue 13, item 2).
+    @Test func aRestoredJournalIsNotFooledBySameLengthRecords() throws {
+        let dir = TempDir()
+        let path = dir.file("desk.journal")
+        let base = Array(Self.events().prefix(50))
+        try Sample.write(base, to: path)
+        let backup = fileBytes(path)
+        let t = Sample.id(5)
+        func notes(_ letter: Character) -> [Event] {
+            (0..<10).map { i in Event(ticket: t, at: Sample.base + Millis.days(2) + Millis(i), actor: "anna", kind: .note(body: String(repeating: letter, count: 40))) }
+        }
+        let w = try FileJournal(path: path)
+        for e in notes("a") { try w.append([e], expecting: [:]) }
+        let lostSize = fileBytes(path).count
+        let j = try FileJournal(path: path, writable: false)
+        var lost = DeskState(autoCloseAfter: Self.autoClose)
+        try j.readNew { lost.apply($0) }
+        try SnapshotFile.write(lost, position: j.position!, journal: path, now: Sample.base)
+        // Restored from the backup, then the same number of events of the same sizes, other words.
+        try Data(backup).write(to: URL(fileURLWithPath: path))
+        let w2 = try FileJournal(path: path)
+        for e in notes("b") { try w2.append([e], expecting: [:]) }
+        #expect(fileBytes(path).count == lostSize)  // record SEQ ends at the same byte
+        let (_, load) = try Self.load(path)
+        #expect(load.snapshot == nil, "the snapshot of the lost history was used")
+        #expect(load.state == (try Self.replay(path)))
+        #expect(load.state[t]!.entries.last?.body == String(repeating: "b", count: 40))
+    }
+
     @Test func damagedSnapshotsArePassedOverNeverTrusted() throws {
         let dir = TempDir()
         let events = Self.events()

@@ -103,8 +103,17 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
 
     /// Where the events handed out so far end; nil while some appended ones are not yet handed out.
     public var position: JournalPosition? {
-        guard pending.isEmpty, lastSeq > 0 else { return nil }
-        return JournalPosition(uuid: uuid, seq: lastSeq, offset: endOffset, lastRecordOffset: lastRecordOffset)
+        guard pending.isEmpty, lastSeq > 0,
+              let record = Sys.pread(fd, from: lastRecordOffset, count: Int(endOffset - lastRecordOffset)),
+              record.count == Int(endOffset - lastRecordOffset) else { return nil }
+        return JournalPosition(uuid: uuid, seq: lastSeq, offset: endOffset, lastRecordOffset: lastRecordOffset,
+                               recordCRC: Self.fingerprint(record))
+    }
+
+    /// A record's content as one number: the CRC-32C of its bytes before its own trailing checksum
+    /// (over the whole record, checksum included, every valid record gives the same residue).
+    static func fingerprint(_ record: [UInt8]) -> UInt32 {
+        record.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<max(0, $0.count - 4)])) }
     }
 
     /// Whether `p` is a place in this file: same UUID, and a whole valid record with p's sequence
@@ -115,6 +124,9 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
               p.offset - p.lastRecordOffset <= Int64(Layout.recordSize(payload: Layout.maxPayload)),
               let size = Sys.fileSize(fd), size >= p.offset,
               let bytes = Sys.pread(fd, from: p.lastRecordOffset, count: Int(p.offset - p.lastRecordOffset)) else { return false }
+        // The record's content too: a journal restored from a backup, then written to again, can
+        // have a record with the same number ending at the same byte but other events.
+        guard Self.fingerprint(bytes) == p.recordCRC else { return false }
         return bytes.withUnsafeBytes { b -> Bool in
             guard case .success(let f) = FrameParser.frame(b, at: 0, expectedSeq: p.seq) else { return false }
             return f.size == b.count
@@ -331,11 +343,15 @@ public struct JournalPosition: Sendable, Equatable {
     public var seq: UInt64
     public var offset: Int64
     public var lastRecordOffset: Int64
-    public init(uuid: [UInt8], seq: UInt64, offset: Int64, lastRecordOffset: Int64) {
+    /// CRC-32C of record `seq`'s bytes: the position is bound to what was written there, not only
+    /// to where.
+    public var recordCRC: UInt32
+    public init(uuid: [UInt8], seq: UInt64, offset: Int64, lastRecordOffset: Int64, recordCRC: UInt32) {
         self.uuid = uuid
         self.seq = seq
         self.offset = offset
         self.lastRecordOffset = lastRecordOffset
+        self.recordCRC = recordCRC
     }
 }
 

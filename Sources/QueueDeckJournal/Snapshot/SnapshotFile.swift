@@ -15,7 +15,8 @@ import QueueDeckDomain
 /// snapshots and at most a temporary file, never a half snapshot under the real name.
 public enum SnapshotFile {
     static let magic: [UInt8] = Array("QDECKSNP".utf8)
-    static let formatVersion: UInt16 = 1
+    /// 2: the header binds the record's CRC (a restored journal's same-length record was trusted).
+    static let formatVersion: UInt16 = 2
     public static let headerSize = 128
     /// Snapshots kept: the newest, and one before it in case the newest is found damaged.
     static let kept = 2
@@ -110,7 +111,8 @@ public enum SnapshotFile {
         let build = BuildIdentity.current
         w.u8(UInt8(build.count))
         w.bytes.append(contentsOf: build)
-        w.bytes.append(contentsOf: [UInt8](repeating: 0, count: 124 - w.bytes.count))
+        w.bytes.append(contentsOf: [UInt8](repeating: 0, count: 120 - w.bytes.count))
+        w.u32(p.recordCRC)
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
     }
@@ -177,7 +179,9 @@ public enum SnapshotFile {
                 let crc = try r.u32("body crc")
                 let buildLength = Int(min(try r.u8("build length"), 32))
                 let build = Array(raw[85..<(85 + buildLength)])
-                return Header(position: JournalPosition(uuid: uuid, seq: seq, offset: offset, lastRecordOffset: last),
+                r.pos = 120
+                let recordCRC = try r.u32("record crc")
+                return Header(position: JournalPosition(uuid: uuid, seq: seq, offset: offset, lastRecordOffset: last, recordCRC: recordCRC),
                               autoCloseAfter: autoClose, writtenAt: Instant(ms: written), bodyLength: length, bodyCRC: crc, build: build)
             } catch {
                 throw .invalid(path: path, reason: error.description)
