@@ -16,7 +16,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
     case syncFailed(path: String, errno: Int32)
     case replaced(path: String)
     case io(path: String, operation: String, errno: Int32)
-    /// A file qdeck keeps beside the journal is not one qdeck made (a link, a FIFO, a device).
+    /// A file qdeck keeps or reads is not a regular file of its own place (a link, a FIFO, a device).
     case refused(path: String, reason: String)
     /// One event's payload is over the format's limit; nothing was written.
     case eventTooLarge(path: String, bytes: Int, limit: Int)

@@ -48,43 +48,34 @@ public enum ScreenText {
 }
 
 extension ScreenText {
-    /// Whether text can reach a terminal as it is: no control character but the line feed, no C1
-    /// control, no DEL, no bidirectional control. The common case, checked in one pass.
-    public static func isClean(_ text: String) -> Bool {
-        for s in text.unicodeScalars {
-            let v = s.value
-            if v < 0x20 && v != 0x0A { return false }
-            if (0x7F...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
-                return false
-            }
-        }
-        return true
+    /// Characters above the C0 range that a terminal obeys rather than shows: DEL, the C1 controls,
+    /// and the bidirectional controls `lines` removes.
+    static func obeyedAboveC0(_ v: UInt32) -> Bool {
+        v == 0x7F || (0x80...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v)
+            || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
-    /// JSON text with the characters JSON leaves raw but a terminal obeys (DEL, C1 controls, bidi
-    /// controls) written as `\uXXXX` escapes: the data is the same to a JSON reader, inert on a screen.
-    /// They can only stand inside JSON strings, where such an escape is valid.
+    /// Whether text can reach a terminal as it is: no control character but the line feed, nothing
+    /// `obeyedAboveC0`. The common case, checked in one pass.
+    public static func isClean(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { ($0.value < 0x20 && $0.value != 0x0A) || obeyedAboveC0($0.value) }
+    }
+
+    /// JSON text with the characters JSON leaves raw but a terminal obeys written as `\uXXXX`
+    /// escapes (JSON writers escape C0 themselves): the data is the same to a JSON reader, inert on
+    /// a screen. They can only stand inside JSON strings, where such an escape is valid.
     public static func inertJSON(_ json: String) -> String {
-        guard !isClean(json.replacingTabsAndReturns()) else { return json }
+        guard json.unicodeScalars.contains(where: { obeyedAboveC0($0.value) }) else { return json }
         var out = String.UnicodeScalarView()
         for s in json.unicodeScalars {
-            let v = s.value
-            if v == 0x7F || (0x80...0x9F).contains(v) || bidiControls.contains(v) || bidiIsolates.contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
-                let hex = String(v, radix: 16)
+            if obeyedAboveC0(s.value) {
+                let hex = String(s.value, radix: 16)
                 out.appendEach(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
             } else {
                 out.append(s)
             }
         }
         return String(out)
-    }
-}
-
-extension String {
-    /// For `isClean` on JSON: its whitespace between tokens is harmless.
-    fileprivate func replacingTabsAndReturns() -> String {
-        guard contains("\t") || contains("\r") else { return self }
-        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" || $0 == "\r" ? " " : $0 }))
     }
 }
 

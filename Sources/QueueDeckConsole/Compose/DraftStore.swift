@@ -1,5 +1,6 @@
 import Foundation
 import QueueDeckDomain
+import QueueDeckJournal
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,13 +10,15 @@ import Glibc
 /// dies, a reply refused, an editor quit without saving: the text is still here, and `r` or `n`
 /// on the ticket opens it again.
 public final class DraftStore: @unchecked Sendable {
-    public enum Kind: String, Sendable { case reply, note }
+    /// A reply or a note: the same kinds the editor writes.
+    public typealias Kind = EditRequest.Kind
     public let directory: String
 
     /// `$QDECK_DRAFTS`, else `$XDG_STATE_HOME/qdeck/drafts`, else `~/.local/state/qdeck/drafts`.
-    public static func defaultDirectory(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// `home` is the user's home as the caller resolves it (never a fallback such as /tmp).
+    public static func defaultDirectory(_ env: [String: String], home: String) -> String {
         if let d = env["QDECK_DRAFTS"], !d.isEmpty { return d }
-        let state = env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? (NSHomeDirectory() + "/.local/state")
+        let state = env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? (home + "/.local/state")
         return state + "/qdeck/drafts"
     }
 
@@ -54,35 +57,18 @@ public final class DraftStore: @unchecked Sendable {
     }
 
     /// A regular file's text, never following a link, nor blocking on a FIFO.
-    func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16 << 20 else { return nil }
-        var data = Data(count: Int(st.st_size))
-        let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress, Int(st.st_size)) }
-        guard n >= 0 else { return nil }
-        return String(decoding: data.prefix(n), as: UTF8.self)
-    }
+    func readFile(_ path: String) -> String? { GuardedFile.read(path) }
 
     /// Writes the draft whole (a private temporary file renamed over the old one).
     public func save(_ text: String, agent: String, ticket: TicketID, kind: Kind) throws {
         try writeWhole(path(agent: agent, ticket: ticket, kind: kind), text)
     }
 
+    /// Private (0600); not synced: a draft must outlive the console, not a power cut, and the
+    /// composer saves one at every key.
     func writeWhole(_ target: String, _ text: String) throws {
-        var template = Array((directory + "/.draft-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw DraftError(description: "\(directory): cannot save the draft: \(String(cString: strerror(errno)))") }
-        let temp = String(cString: template)
-        let bytes = Array(text.utf8)
-        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count
-        close(fd)
-        guard ok, rename(temp, target) == 0 else {
-            let e = errno
-            unlink(temp)
-            throw DraftError(description: "\(target): cannot save the draft: \(String(cString: strerror(e)))")
+        do { try GuardedFile.writeWhole(target, text, mode: 0o600, durable: false) } catch {
+            throw DraftError(description: "cannot save the draft: \(error)")
         }
     }
 

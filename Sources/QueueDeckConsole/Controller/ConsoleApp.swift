@@ -114,21 +114,7 @@ struct PrivateTempFile {
     }
 
     /// What the editor left (editors may replace the file: read by path, never following a link).
-    func read() -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &buf, buf.count)
-            if n <= 0 { break }
-            out += buf[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    func read() -> String? { GuardedFile.read(path) }
 
     /// Removes the file and anything the editor left beside it (swap, backup files), then the folder.
     func remove() {

@@ -121,10 +121,7 @@ extension ConsoleController {
             do {
                 _ = try desk.perform(.claim(id), sawVersion: state[id]?.version)
                 absorb()
-                if let i = list.index(of: id, in: state) { moveTo(i) }
-                detailOpen = true
-                pager = Pager()
-                unread.remove(id)
+                openDetail(id)
                 say("claimed \(outcome(id))")
                 return
             } catch {

@@ -6,34 +6,39 @@ import QueueDeckJournal
 /// purpose, and the rule that a reply is sent on the latest version unless the conversation moved
 /// (the customer, or another agent, wrote meanwhile): then the agent decides.
 extension ConsoleController {
-    /// What of a conversation a reply must have seen: customer messages and other agents' replies.
+    /// What a reply must have seen before it goes: customer messages and other agents' replies.
+    func movesConversation(_ e: ConversationEntry) -> Bool {
+        e.kind == .customer || (e.kind == .reply && e.author != me)
+    }
+
     func conversationMark(_ id: TicketID) -> Int {
-        guard let t = state[id] else { return 0 }
-        var n = 0
-        for e in t.entries where e.kind == .customer || (e.kind == .reply && e.author != me) { n += 1 }
-        return n
+        state[id]?.entries.reduce(0) { $0 + (movesConversation($1) ? 1 : 0) } ?? 0
+    }
+
+    /// Who last moved the conversation (named when the agent must look before sending).
+    func lastWriter(_ id: TicketID) -> String? {
+        state[id]?.entries.last(where: movesConversation)?.author
+    }
+
+    /// "r on HQW-… opens it": the agent's own key for writing that kind again.
+    func reopenHint(_ kind: EditRequest.Kind, _ id: TicketID) -> String {
+        let key = keyMap.keys(of: kind == .reply ? .reply : .note).split(separator: " ").first.map(String.init)
+        return "\(key ?? (kind == .reply ? ":reply" : ":note")) on \(id) opens it"
     }
 
     func marks(_ ids: [TicketID]) -> [TicketID: Int] {
         Dictionary(uniqueKeysWithValues: ids.map { ($0, conversationMark($0)) })
     }
 
-    func draftKind(_ k: EditRequest.Kind) -> DraftStore.Kind {
-        switch k {
-        case .reply: .reply
-        case .note: .note
-        }
-    }
-
     func loadDraft(_ id: TicketID, _ kind: EditRequest.Kind) -> String? {
-        desk.drafts?.load(agent: me, ticket: id, kind: draftKind(kind))
+        desk.drafts?.load(agent: me, ticket: id, kind: kind)
     }
 
     func saveDraft(_ text: String, _ ids: [TicketID], _ kind: EditRequest.Kind) {
         guard let store = desk.drafts else { return }
         for id in ids {
             do {
-                try store.save(text, agent: me, ticket: id, kind: draftKind(kind))
+                try store.save(text, agent: me, ticket: id, kind: kind)
                 drafts.insert(id)
             } catch {
                 say("\(error)", error: true)
@@ -43,7 +48,7 @@ extension ConsoleController {
 
     func removeDraft(_ ids: [TicketID], _ kind: EditRequest.Kind) {
         for id in ids {
-            desk.drafts?.remove(agent: me, ticket: id, kind: draftKind(kind))
+            desk.drafts?.remove(agent: me, ticket: id, kind: kind)
             if loadDraft(id, .reply) == nil && loadDraft(id, .note) == nil { drafts.remove(id) }
         }
     }
@@ -84,22 +89,13 @@ extension ConsoleController {
                                  startsWithText: draft != nil || canned != nil))
     }
 
-    func openDetail(_ id: TicketID) {
-        if let i = list.index(of: id, in: state) { moveTo(i) }
-        if selected == id {
-            detailOpen = true
-            pager = Pager()
-            unread.remove(id)
-        }
-    }
-
     /// Called by the app after the editor closed: `edited` is the file as left (nil when it could
     /// not be read), `status` the editor's exit status, `saved` whether the editor wrote the file.
     public func finishEdit(_ r: EditRequest, edited: String?, status: Int32, saved: Bool = true, problem: String? = nil) {
         let body = edited.map(ReplyTemplate.body(of:)) ?? ""
         let started = ReplyTemplate.body(of: r.file)
         let what = r.kind.rawValue
-        let reopen = "\(keyMap.keys(of: r.kind == .reply ? .reply : .note).split(separator: " ").first ?? "r") on \(r.ticket) opens it"
+        let reopen = reopenHint(r.kind, r.ticket)
         let written = saved && !body.isEmpty && body != started
         if let problem {
             if written { saveDraft(body, r.tickets, r.kind) }
@@ -155,7 +151,7 @@ extension ConsoleController {
             if let id = moved.first {
                 saveDraft(p.body, p.tickets, p.kind)
                 openDetail(id)
-                let who = state[id].flatMap { t in t.entries.last { $0.kind == .customer || ($0.kind == .reply && $0.author != me) }?.author } ?? "someone"
+                let who = lastWriter(id) ?? "someone"
                 let more = moved.count > 1 ? " (and \(moved.count - 1) more ticket\(moved.count == 2 ? "" : "s"))" : ""
                 mode = .choice(Choice(
                     question: "\(who) wrote on \(id)\(more) meanwhile, shown above. Your reply is kept:",
@@ -210,7 +206,7 @@ extension ConsoleController {
         } else if refused.isEmpty {
             say(done.count == 1 ? "\(verb): \(outcome(done[0]))" : "\(verb) to \(done.count) tickets")
         } else if done.count + refused.count == 1 {
-            say("not sent: \(refused[0].1); your text is kept as a draft (r on \(refused[0].0) opens it)", error: true)
+            say("not sent: \(refused[0].1); your text is kept as a draft (\(reopenHint(p.kind, refused[0].0)))", error: true)
         } else {
             say("\(verb) to \(done.count) of \(done.count + refused.count); " + refused.map { "\($0.0) refused: \($0.1)" }.joined(separator: "; ")
                 + "; the text is kept as a draft on each refused ticket", error: true)
@@ -220,10 +216,15 @@ extension ConsoleController {
     // MARK: One-key questions
 
     func choiceKey(_ key: Key, _ c: Choice) -> Outcome {
-        let answer: Choice.Answer
-        if key == .escape { answer = c.onEscape }
-        else if case .char(let ch) = key, let o = c.options.first(where: { $0.key == ch }) { answer = o.answer }
+        let chosen: Choice.Answer
+        if key == .escape { chosen = c.onEscape }
+        else if case .char(let ch) = key, let o = c.options.first(where: { $0.key == ch }) { chosen = o.answer }
         else { return .none }
+        return answer(chosen)
+    }
+
+    /// Carries out an answer to a one-key question.
+    func answer(_ answer: Choice.Answer) -> Outcome {
         mode = .normal
         switch answer {
         case .sendAnyway(let p):
@@ -238,13 +239,13 @@ extension ConsoleController {
             return .edit(EditRequest(kind: p.kind, tickets: p.tickets, file: file, seen: marks(p.tickets), fromDraft: true, startsWithText: true))
         case .keepDraft(let p):
             saveDraft(p.body, p.tickets, p.kind)
-            say("kept as a draft; \(keyMap.keys(of: p.kind == .reply ? .reply : .note).split(separator: " ").first ?? "r") on \(p.tickets[0]) opens it again")
+            say("kept as a draft; \(reopenHint(p.kind, p.tickets[0])) again")
         case .discardComposer(let comp):
             removeDraft([comp.ticket], .reply)
             say("reply discarded")
         case .keepComposer(let comp):
             saveDraft(comp.field.text, [comp.ticket], .reply)
-            say("kept as a draft; r on \(comp.ticket) opens it again")
+            say("kept as a draft; \(reopenHint(.reply, comp.ticket)) again")
         case .backToComposer(let comp):
             mode = .composer(comp)
         }
@@ -313,7 +314,7 @@ extension ConsoleController {
         if current > c.seen {
             // The agent has not seen the new lines yet: show them (the pane follows the newest), ask once.
             c.seen = current
-            let who = state[c.ticket].flatMap { t in t.entries.last { $0.kind == .customer || ($0.kind == .reply && $0.author != me) }?.author } ?? "the customer"
+            let who = lastWriter(c.ticket) ?? "the customer"
             c.notice = "\(who) wrote meanwhile (above): Enter sends anyway, or edit"
             pager.move(.end)
             bellPending = false

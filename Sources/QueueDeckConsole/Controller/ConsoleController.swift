@@ -291,6 +291,15 @@ public final class ConsoleController {
 
     /// Says something on the flash line (and keeps it for `M`); `quiet` only keeps it (news from the
     /// background that needs no attention, such as a mail handed over as expected).
+    /// Selects the ticket (when the list shows it) and opens it at its newest message, read.
+    func openDetail(_ id: TicketID) {
+        if let i = list.index(of: id, in: state) { moveTo(i) }
+        guard selected == id else { return }
+        detailOpen = true
+        pager = Pager()
+        unread.remove(id)
+    }
+
     public func say(_ text: String, error: Bool = false, quiet: Bool = false) {
         if !quiet { flash = (text, error, context.now) }
         messages.append((text, error, context.now))
@@ -303,13 +312,8 @@ public final class ConsoleController {
         switch mode {
         case .normal: return false
         case .choice(let c):
-            if case .backToComposer(let comp) = c.onEscape {
-                mode = .normal
-                saveDraft(comp.field.text, [comp.ticket], .reply)
-                say("kept as a draft; r on \(comp.ticket) opens it again")
-            } else {
-                _ = handle(.escape)
-            }
+            // A second Ctrl-C on "leave this reply?" leaves, keeping the text.
+            if case .backToComposer(let comp) = c.onEscape { _ = answer(.keepComposer(comp)) } else { _ = handle(.escape) }
         case .help, .messages, .filter, .command, .prompt, .picker, .composer:
             _ = handle(.escape)
         }
@@ -377,7 +381,7 @@ public final class ConsoleController {
             }
             setQueue(q)
         case .open:
-            if let s = selected { detailOpen = true; pager = Pager(); unread.remove(s) }
+            if let s = selected { openDetail(s) }
         case .filter:
             if hasArg { setFilter(arg!) } else { mode = .filter(list.filter.source.isEmpty ? "" : list.filter.source + " ") }
         case .sort:

@@ -105,10 +105,4 @@ public struct EditRequest: Sendable, Equatable {
     public var startsWithText: Bool
 
     public var ticket: TicketID { tickets[0] }
-    public var draftKind: DraftStore.Kind {
-        switch kind {
-        case .reply: .reply
-        case .note: .note
-        }
-    }
 }

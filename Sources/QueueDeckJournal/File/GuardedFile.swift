@@ -21,11 +21,12 @@ public enum GuardedFile {
         }
     }
 
-    /// The file's text, or nil when it is missing or not a regular file of its own.
-    public static func read(_ path: String, limit: Int = 1 << 16) -> String? {
+    /// The file's text (its first `limit` bytes), or nil when it is missing or not a regular file.
+    public static func read(_ path: String, limit: Int = 16 << 20) -> String? {
         guard case .success(let opened) = Sys.openRegular(path, flags: O_RDONLY, noFollow: true) else { return nil }
         defer { close(opened.fd) }
-        return Sys.pread(opened.fd, from: 0, count: limit).map { String(decoding: $0, as: UTF8.self) }
+        let size = Int(Sys.fileSize(opened.fd) ?? 0)
+        return Sys.pread(opened.fd, from: 0, count: min(size, limit)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// All of a regular file's bytes; a link (not followed), FIFO or device is refused by name.
@@ -44,17 +45,19 @@ public enum GuardedFile {
         }
     }
 
-    /// Replaces the file with `text`: a new temporary file (mkstemp, so no name can be planted),
-    /// mode 0660, synced, renamed over the old one.
-    public static func writeWhole(_ path: String, _ text: String, like journal: String? = nil) throws(JournalError) {
-        var template = Array((path + ".XXXXXX").utf8CString)
+    /// Replaces the file with `text`: a new hidden temporary file beside it (mkstemp, so no name can
+    /// be planted) with `mode`, synced when `durable`, renamed over the old one. `like`: the journal
+    /// whose owner and group it takes (for root).
+    public static func writeWhole(_ path: String, _ text: String, mode: mode_t = 0o660, durable: Bool = true,
+                                  like journal: String? = nil) throws(JournalError) {
+        var template = Array((parentDirectory(path) + "/." + fileName(path) + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file", errno: errno) }
         let temp = String(cString: template)
-        _ = fchmod(fd, 0o660)
+        _ = fchmod(fd, mode)
         if let journal { Sys.matchJournal(fd, journal: journal) }
         let bytes = Array(text.utf8)
-        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count && fsync(fd) == 0
+        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) } == bytes.count && (!durable || fsync(fd) == 0)
         close(fd)
         guard ok, rename(temp, path) == 0 else {
             let e = errno

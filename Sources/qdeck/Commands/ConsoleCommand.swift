@@ -45,7 +45,7 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
                            state: session.state, clock: clockFromEnvironment(session.now))
     desk.snapshots = session.snapshots
     let env = ProcessInfo.processInfo.environment
-    do { desk.drafts = try DraftStore(directory: DraftStore.defaultDirectory(env)) } catch {
+    do { desk.drafts = try DraftStore(directory: DraftStore.defaultDirectory(env, home: ConfigLoader.homeDirectory(env))) } catch {
         throw Failure(code: Exit.cantCreate, message: "\(error)")
     }
     // Email replies go to sendmail off the key loop; the outcome reaches every screen through the
