@@ -27,6 +27,17 @@ import Testing
         return (t, id)
     }
 
+    /// Filters the list to `count` tickets and marks every one.
+    func markAll(_ t: Tmux, filter: String, count: Int) throws {
+        try t.keys("/")
+        try t.text(filter)
+        try t.keys("Enter")
+        try t.waitFor("\(count) tickets · ")
+        try t.keys("g")
+        for _ in 0..<count { try t.keys("Space") }
+        try t.waitFor("\(count) marked")
+    }
+
     /// Filters the list down to one ticket and opens it.
     func open(_ t: Tmux, _ id: String) throws {
         try t.keys("/")
@@ -226,12 +237,7 @@ import Testing
         // Maria owns the third: anna, an agent, may not reassign it.
         #expect(try s.qdeck("claim", c, env: ["QDECK_AGENT": "maria"]).status == 0)
         let t = try console(s)
-        try t.keys("/")
-        try t.text("Marked")
-        try t.keys("Enter")
-        try t.waitFor("3 tickets · ")
-        try t.keys("g", "Space", "Space", "Space")
-        try t.waitFor("3 marked")
+        try markAll(t, filter: "Marked", count: 3)
         // Reassign: the refusal is said before the picker, and per ticket after.
         try t.keys("a")
         try t.waitFor("2 of 3 can be changed; \(c) refused")
@@ -270,12 +276,7 @@ import Testing
         let c = r.lastLine
         #expect(try s.qdeck("resolve", c, env: ["QDECK_NOW": "2026-10-01T11:00:00Z"]).status == 0)
         let t = try console(s)
-        try t.keys("/")
-        try t.text("Bulk status:new,closed")
-        try t.keys("Enter")
-        try t.waitFor("3 tickets · ")
-        try t.keys("g", "Space", "Space", "Space")
-        try t.waitFor("3 marked")
+        try markAll(t, filter: "Bulk status:new,closed", count: 3)
         try t.keys("r")
         try t.waitFor("to 2 tickets, each sent on its own")
         try t.typeInVim("Dear {first_name}, done.")
