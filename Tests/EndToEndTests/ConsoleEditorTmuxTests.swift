@@ -27,6 +27,15 @@ import Testing
         return (t, id)
     }
 
+    /// Does `step` until `text` shows (each try waits a second): for keys a program may drop.
+    func untilSeen(_ t: Tmux, _ text: String, tries: Int = 5, _ step: () throws -> Void) throws {
+        for _ in 0..<tries {
+            try step()
+            if try Harness.eventually(within: 1, { try t.screen().contains(text) }) { return }
+        }
+        Issue.record("'\(text)' never appeared\n\(try t.screen())")
+    }
+
     /// Filters the list to `count` tickets and marks every one.
     func markAll(_ t: Tmux, filter: String, count: Int) throws {
         try t.keys("/")
@@ -71,19 +80,19 @@ import Testing
         try t.waitFor("> Where is my money")
         // Ctrl-C reaches vim (it leaves insert mode), not the console: had the console got the
         // SIGINT, it would quit as soon as vim returned.
+        // vim drops the keys typed ahead of an interrupt: wait for it to leave insert mode, and
+        // say a quit command again until it has been read.
         try t.keys("i")
+        try t.waitFor("-- INSERT --")
         try t.text("not this")
         try t.keys("C-c")
-        try t.text(":q!")
-        try t.keys("Enter")
-        try t.waitFor("not saved: nothing sent")
+        #expect(try t.waitUntilGone("-- INSERT --"), "vim never left insert mode")
+        try untilSeen(t, "not saved: nothing sent") { try t.text(":q!"); try t.keys("Enter") }
         #expect(try replies(s, id).isEmpty)
         try t.keys("r")
         try t.waitFor("# ------------------------ >8")
         try t.keys("C-c")
-        try t.text(":cq")
-        try t.keys("Enter")
-        try t.waitFor("nothing sent")
+        try untilSeen(t, "nothing sent") { try t.text(":cq"); try t.keys("Enter") }
         #expect(try replies(s, id).isEmpty)
         // Text written and saved, then :cq: not sent, kept as a draft that r opens again.
         try t.keys("r")
