@@ -5,6 +5,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
     case missing(path: String)
     case cannotOpen(path: String, errno: Int32)
     case notAJournal(path: String, reason: String)
+    /// The 64-byte file header is damaged but whole records follow it: repair rebuilds the header.
+    case damagedHeader(path: String, reason: String)
     case networkFileSystem(path: String, kind: String)
     /// Damage in the middle: valid records follow the bad one. Writing is refused until repaired.
     case damaged(path: String, offset: Int64, afterSeq: UInt64, reason: String, nextValidOffset: Int64)
@@ -26,6 +28,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
         case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`)"
         case .cannotOpen(let p, let e): return "\(p): cannot open journal: \(errnoText(e))"
         case .notAJournal(let p, let r): return "\(p): not a QueueDeck journal (\(r))"
+        case .damagedHeader(let p, let r):
+            return "\(p): the journal's file header is damaged (\(r)) though its records follow it; "
+                + "run `qdeck log repair` to rebuild the header (`qdeck log dump` still reads every record)"
         case .networkFileSystem(let p, let k):
             return "\(p): on a network file system (\(k)); appends, locks and inotify are not reliable there, so qdeck refuses it"
         case .damaged(let p, let off, let seq, let r, let next):

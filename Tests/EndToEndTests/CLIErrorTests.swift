@@ -120,6 +120,34 @@ import Testing
         #expect(try s.qdeck("reply", ids[0], "--body", "x").status == 0)
     }
 
+    /// Issue 13, item 1: a flipped reserved header byte. Every tool names it; dump still prints
+    /// every record (exit 65); repair keeps the damaged header beside the log and writes a new one.
+    @Test func damagedHeaderIsDumpedAndRepaired() throws {
+        let s = Scratch()
+        for i in 0..<3 { _ = try s.newTicket(subject: "ticket \(i)") }
+        let before = try s.qdeck("log", "dump")
+        var bytes = Array(FileManager.default.contents(atPath: s.journal)!)
+        bytes[44] ^= 0x10
+        FileManager.default.createFile(atPath: s.journal, contents: Data(bytes))
+
+        let list = try s.qdeck("list")
+        #expect(list.status == 65)
+        #expect(list.stderr.contains("file header is damaged") && list.stderr.contains("qdeck log repair"), "\(list.stderr)")
+        let dump = try s.qdeck("log", "dump")
+        #expect(dump.status == 65)
+        #expect(dump.stdout == before.stdout)
+        #expect(dump.stderr.contains("3 whole records printed"), "\(dump.stderr)")
+        let verify = try s.qdeck("log", "verify")
+        #expect(verify.status == 65 && verify.stdout.contains("DAMAGED at byte 0: file header damaged"), "\(verify.stdout)")
+        let repair = try s.qdeck("log", "repair", env: ["QDECK_AGENT": "admin"])
+        #expect(repair.status == 0, "\(repair.stderr)")
+        #expect(repair.stdout.contains("moved 64 bytes from byte 0"), "\(repair.stdout)")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: s.dir).first { $0.hasPrefix("desk.journal.damaged-0-") }
+        #expect(aside.map { Array(FileManager.default.contents(atPath: s.dir + "/" + $0)!) } == Array(bytes[0..<64]))
+        #expect(try s.qdeck("log", "dump").stdout == before.stdout)
+        #expect((try s.json("list") as! [[String: Any]]).count == 3)
+    }
+
     @Test func notAJournalAndMissingJournal() throws {
         let s = Scratch()
         FileManager.default.createFile(atPath: s.journal, contents: Data("just some notes, not a journal, long enough for a header....".utf8))

@@ -247,4 +247,48 @@ import Testing
         try j.append([events[0]], expecting: [:])
         #expect(try JournalRepair.verify(path: path).isClean)
     }
+
+    /// Issue 13, item 1: one flipped reserved byte in the header must not lock every tool out.
+    @Test func aDamagedHeaderIsNamedReadAnywayAndRebuiltByRepair() throws {
+        let dir = TempDir()
+        let path = dir.file("j")
+        let events = Sample.events(tickets: 4)
+        _ = try Sample.write(events, to: path)
+        var b = fileBytes(path)
+        b[40] ^= 0x01  // reserved padding
+        writeBytes(b, path)
+        #expect {
+            _ = try FileJournal(path: path, writable: false)
+        } throws: { e in
+            guard case JournalError.damagedHeader(_, let reason) = e else { return false }
+            return reason.contains("checksum")
+        }
+        let report = try JournalRepair.verify(path: path)
+        #expect(report.records == events.count)
+        #expect(report.damage.map(\.offset) == [0])
+        var salvaged: [Event] = []
+        _ = try JournalRepair.salvage(path: path) { salvaged.append($0.event) }
+        #expect(salvaged == events)
+        let r = try JournalRepair.repair(path: path)
+        #expect(r.kept == events.count)
+        #expect(r.movedAside.map(\.offset) == [0])
+        #expect(fileBytes(r.movedAside[0].file) == Array(b[0..<Layout.headerSize]))
+        #expect(fileBytes(r.backup) == b)
+        #expect(try FileJournal(path: path).readNew().map(\.event) == events)
+        #expect(try JournalRepair.verify(path: path).isClean)
+    }
+
+    /// A file that is no journal at all is still refused by repair: it must never be rewritten.
+    @Test func repairRefusesAFileWithNoRecordsBehindItsHeader() throws {
+        let dir = TempDir()
+        let path = dir.file("j")
+        writeBytes(Array(repeating: 0x41, count: 64) + Array("hello, not a journal".utf8), path)
+        #expect {
+            _ = try JournalRepair.repair(path: path)
+        } throws: { e in
+            guard case JournalError.notAJournal = e else { return false }
+            return true
+        }
+        #expect(fileBytes(path) == Array(repeating: 0x41, count: 64) + Array("hello, not a journal".utf8))
+    }
 }

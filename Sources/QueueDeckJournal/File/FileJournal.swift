@@ -94,10 +94,13 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         case .success(let h):
             uuid = h.uuid
             if endOffset == 0 { endOffset = Int64(Layout.headerSize) }
-        case .failure(.notAJournal): throw .notAJournal(path: path, reason: "no QDECKJNL header")
-        case .failure(.badChecksum): throw .notAJournal(path: path, reason: "header checksum mismatch")
-        case .failure(.unsupportedVersion(let v)): throw .notAJournal(path: path, reason: "format version \(v) is newer than this qdeck")
-        case .failure(.short(let n)): throw .notAJournal(path: path, reason: "header cut at \(n) bytes")
+        case .failure(let problem):
+            if case .unsupportedVersion = problem { throw .notAJournal(path: path, reason: problem.description) }
+            // Records intact behind a damaged header: a journal to repair, not a stranger's file.
+            if Layout.recordFollowsHeader(read: { Sys.pread(fd, from: $0, count: $1) }) {
+                throw .damagedHeader(path: path, reason: problem.description)
+            }
+            throw .notAJournal(path: path, reason: problem.description)
         }
     }
 

@@ -58,28 +58,63 @@ public enum JournalRepair {
         return w
     }
 
-    static func load(_ path: String) throws(JournalError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw errno == ENOENT ? .missing(path: path) : .cannotOpen(path: path, errno: errno) }
+    /// A journal's bytes, and what is wrong with its header if anything (records may still follow).
+    struct Loaded {
+        var bytes: [UInt8]
+        var headerProblem: String?
+        var created: Instant?
+    }
+
+    static func load(_ path: String) throws(JournalError) -> Loaded {
+        let fd: Int32
+        switch Sys.openRegular(path, flags: O_RDONLY) {
+        case .success(let opened): fd = opened.fd
+        case .failure(.errno(let e)): throw e == ENOENT ? .missing(path: path) : .cannotOpen(path: path, errno: e)
+        case .failure(.notRegular(let what)): throw .notAJournal(path: path, reason: "\(what), not a regular file")
+        }
         defer { close(fd) }
         guard let size = Sys.fileSize(fd), let bytes = Sys.pread(fd, from: 0, count: Int(size)) else {
             throw .io(path: path, operation: "read", errno: errno)
         }
-        guard case .success = Layout.parseHeader(bytes) else {
-            throw .notAJournal(path: path, reason: "no valid QDECKJNL header")
+        switch Layout.parseHeader(bytes) {
+        case .success(let h): return Loaded(bytes: bytes, headerProblem: nil, created: h.created)
+        case .failure(let problem):
+            if case .unsupportedVersion = problem { throw .notAJournal(path: path, reason: problem.description) }
+            let follows = Layout.recordFollowsHeader { offset, count in
+                Int(offset) + count <= bytes.count ? Array(bytes[Int(offset)..<(Int(offset) + count)]) : nil
+            }
+            guard follows else { throw .notAJournal(path: path, reason: problem.description) }
+            return Loaded(bytes: bytes, headerProblem: problem.description, created: nil)
         }
-        return bytes
     }
 
     public static func verify(path: String) throws(JournalError) -> VerifyReport {
-        let bytes = try load(path)
+        let loaded = try load(path)
+        let bytes = loaded.bytes
         let w = bytes.withUnsafeBytes { walk($0) }
         let uuid = (try? FileJournal(path: path, writable: false).uuidString) ?? ""
         let validEnd = w.frames.last.map { Int64($0.offset + $0.size) } ?? Int64(Layout.headerSize)
+        var damage = w.damage.map { (offset: Int64($0.offset), reason: $0.reason, resumesAt: Int64($0.resumesAt)) }
+        if let problem = loaded.headerProblem {
+            damage.insert((0, "file header damaged (\(problem))", Int64(Layout.headerSize)), at: 0)
+        }
         return VerifyReport(path: path, uuid: uuid, records: w.frames.count, lastSeq: w.lastSeq, validEnd: validEnd,
-                            fileSize: Int64(bytes.count),
-                            damage: w.damage.map { (Int64($0.offset), $0.reason, Int64($0.resumesAt)) },
-                            tornTail: Int64(w.tornTail?.count ?? 0))
+                            fileSize: Int64(bytes.count), damage: damage, tornTail: Int64(w.tornTail?.count ?? 0))
+    }
+
+    /// Every whole, checksummed record in file order, whatever the header says and past damage in
+    /// the middle (for `log dump`); the report says what was passed over.
+    public static func salvage(path: String, from: Int64 = 0, _ each: (StoredEvent) -> Void) throws(JournalError) -> VerifyReport {
+        let report = try verify(path: path)
+        let bytes = try load(path).bytes
+        bytes.withUnsafeBytes { b in
+            for (offset, _) in walk(b).frames where offset >= from {
+                guard case .success(let f) = FrameParser.frame(b, at: offset, expectedSeq: nil),
+                      let e = FrameParser.event(f, in: b) else { continue }
+                each(e)
+            }
+        }
+        return report
     }
 
     /// Rewrites the journal with every valid record, renumbered without gaps, under a new file UUID
@@ -92,11 +127,14 @@ public enum JournalRepair {
         guard flock(lockFD, LOCK_EX) == 0 else { throw .io(path: path, operation: "flock", errno: errno) }
         defer { flock(lockFD, LOCK_UN) }
 
-        let bytes = try load(path)
+        let loaded = try load(path)
+        let bytes = loaded.bytes
         let stamp = WallClock.nowMillis
         let w = bytes.withUnsafeBytes { walk($0) }
         var aside: [(Int64, Int64, String)] = []
         var ranges = w.damage.map { ($0.offset, $0.resumesAt) }
+        // A damaged header is kept beside the log like any damaged range, then written anew.
+        if loaded.headerProblem != nil { ranges.insert((0, Layout.headerSize), at: 0) }
         if let t = w.tornTail { ranges.append((t.lowerBound, t.upperBound)) }
         for (start, end) in ranges {
             let file = "\(path).damaged-\(start)-\(stamp)"
@@ -110,7 +148,12 @@ public enum JournalRepair {
         var uuid = [UInt8](repeating: 0, count: 16)
         var rng = SystemRandomNumberGenerator()
         for i in 0..<16 { uuid[i] = UInt8.random(in: 0...255, using: &rng) }
-        out.bytes = Layout.header(uuid: uuid, created: Instant(ms: stamp))
+        // The desk keeps its age (intake judges times against it): the old header's, else its first event's.
+        let firstEvent = bytes.withUnsafeBytes { b -> Instant? in
+            guard let first = w.frames.first, case .success(let f) = FrameParser.frame(b, at: first.offset, expectedSeq: nil) else { return nil }
+            return Instant(ms: f.timestamp)
+        }
+        out.bytes = Layout.header(uuid: uuid, created: loaded.created ?? min(firstEvent ?? Instant(ms: stamp), Instant(ms: stamp)))
         var seq: UInt64 = 0
         bytes.withUnsafeBytes { b in
             for (offset, _) in w.frames {

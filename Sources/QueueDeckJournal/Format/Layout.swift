@@ -45,8 +45,29 @@ public enum Layout {
         return .success((Array(b[12..<28]), Instant(ms: created)))
     }
 
-    enum HeaderProblem: Error {
+    enum HeaderProblem: Error, CustomStringConvertible {
         case short(Int), notAJournal, badChecksum, unsupportedVersion(UInt16)
+
+        var description: String {
+            switch self {
+            case .short(let n): "header cut at \(n) bytes"
+            case .notAJournal: "no QDECKJNL header"
+            case .badChecksum: "header checksum mismatch"
+            case .unsupportedVersion(let v): "format version \(v) is newer than this qdeck"
+            }
+        }
+    }
+
+    /// Whether a whole, checksummed first record starts right after the header: it tells a journal
+    /// whose header alone is damaged (a flipped reserved byte) from a file that is no journal.
+    static func recordFollowsHeader(read: (_ offset: Int64, _ count: Int) -> [UInt8]?) -> Bool {
+        guard let head = read(Int64(headerSize), recordHeaderSize), head.count == recordHeaderSize else { return false }
+        let len = Int(head.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) })
+        guard len <= maxPayload, let record = read(Int64(headerSize), recordSize(payload: len)) else { return false }
+        return record.withUnsafeBytes { b in
+            if case .success = FrameParser.frame(b, at: 0, expectedSeq: 1) { return true }
+            return false
+        }
     }
 
     /// Appends one framed record to `w`.

@@ -16,7 +16,7 @@ struct Log: ParsableCommand {
             let path = globals.journalPath()
             let r = try JournalRepair.verify(path: path)
             defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
-            emit("\(r.path): file \(r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
+            emit("\(r.path): file \(r.uuid.isEmpty ? "(unknown: header damaged)" : r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
             for d in r.damage {
                 emit("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
             }
@@ -49,20 +49,58 @@ struct Log: ParsableCommand {
     }
 
     struct Dump: DeskCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every event as one JSON object per line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print every event as one JSON object per line.",
+            discussion: "A journal with a damaged header or damaged ranges is still read: every whole record is printed, the damage is named on standard error, and the exit status is 65.")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let journal = try FileJournal(path: globals.journalPath(), writable: false)
-            let events = try journal.readNew()
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var out = Data()
-            for e in events {
-                out.append(try enc.encode(DumpLine(e)))
-                out.append(0x0A)
-                if out.count > 1 << 20 { emitJSON(out, terminator: ""); out.removeAll(keepingCapacity: true) }
+            let path = globals.journalPath()
+            let printer = DumpPrinter()
+            guard let error = Self.read(path, into: printer) else { return printer.flush() }
+            // Read on past what the header or the damage hides: every whole record not yet printed.
+            let from: Int64
+            switch error {
+            case .damagedHeader: from = 0
+            case .damaged(_, let offset, _, _, _): from = offset
+            case .missing, .cannotOpen, .notAJournal, .networkFileSystem, .stale, .lockTimeout, .writeFailed,
+                 .shortWrite, .syncFailed, .replaced, .io, .refused, .eventTooLarge: throw error
             }
+            let report = try JournalRepair.salvage(path: path, from: from) { printer.add($0) }
+            printer.flush()
+            let places = report.damage.map { "byte \($0.offset): \($0.reason)" }.joined(separator: "; ")
+            throw Failure(code: Exit.dataErr, message: "\(path): \(report.records) whole records printed; passed over \(places); run `qdeck log repair`")
+        }
+
+        /// The normal read; the error that stopped it, if any.
+        static func read(_ path: String, into printer: DumpPrinter) -> JournalError? {
+            do {
+                let journal = try FileJournal(path: path, writable: false)
+                try journal.readNew { printer.add($0) }
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// Buffers dump lines into large writes.
+    final class DumpPrinter {
+        private let enc: JSONEncoder = {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return e
+        }()
+        private var out = Data()
+
+        func add(_ e: StoredEvent) {
+            out.append((try? enc.encode(DumpLine(e))) ?? Data())
+            out.append(0x0A)
+            if out.count > 1 << 20 { flush() }
+        }
+
+        func flush() {
             emitJSON(out, terminator: "")
+            out.removeAll(keepingCapacity: true)
         }
     }
 

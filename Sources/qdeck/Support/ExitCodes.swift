@@ -43,7 +43,7 @@ func describeFailure(_ error: Error) -> (Int32, String) {
         switch e {
         case .missing: return (Exit.noInput, e.description)
         case .cannotOpen: return (Exit.cantCreate, e.description)
-        case .notAJournal, .damaged, .networkFileSystem, .replaced, .eventTooLarge: return (Exit.dataErr, e.description)
+        case .notAJournal, .damagedHeader, .damaged, .networkFileSystem, .replaced, .eventTooLarge: return (Exit.dataErr, e.description)
         case .refused: return (Exit.cantCreate, e.description)
         case .stale: return (Exit.stale, e.description)
         case .lockTimeout: return (Exit.tempFail, e.description)
