@@ -46,30 +46,54 @@ public enum ConfigLoader {
 
     /// The rules from the defaults plus an optional team file.
     public static func load(teamFile: String?) throws(ConfigErrors) -> DeskRules {
-        var sections = try sectionsOf(QueueDeckResources.defaultsYAML, file: defaultsName)
+        var texts = [(text: QueueDeckResources.defaultsYAML, file: defaultsName)]
         if let teamFile {
-            if let why = TrustedPath.problem(file: teamFile) {
-                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "not read: \(why)")])
+            switch YAMLSource.read(teamFile) {
+            case .success(let text): texts.append((text, teamFile))
+            case .failure(let e): throw ConfigErrors(errors: [e])
             }
-            guard let data = FileManager.default.contents(atPath: teamFile) else {
-                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "cannot read the team file")])
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ConfigErrors(errors: [ConfigError(file: teamFile, line: 0, column: 0, message: "not UTF-8 text")])
-            }
-            for (k, v) in try sectionsOf(text, file: teamFile) { sections[k] = v }
         }
-        var b = RulesBuilder(sections: sections)
-        let rules = b.build()
-        if !b.errors.isEmpty { throw ConfigErrors(errors: b.errors) }
-        return rules
+        // The YAML trees live and die on the deep stack: composing and freeing them both recurse.
+        return try YAMLSource.withStack(for: texts) { () throws(ConfigErrors) -> DeskRules in
+            var sections: [String: Located] = [:]
+            for (text, file) in texts {
+                for (k, v) in try sectionsOf(text, file: file) { sections[k] = v }
+            }
+            var b = RulesBuilder(sections: sections)
+            let rules = b.build()
+            if !b.errors.isEmpty { throw ConfigErrors(errors: blamingTheTeamFile(b.errors, sections: sections)) }
+            return rules
+        }
+    }
+
+    /// A built-in section can only break because the team file replaced one it relies on (its
+    /// departments, say): the mistake is the team file's, so it points there, naming the built-in
+    /// line that no longer holds and what to do.
+    static func blamingTheTeamFile(_ errors: [ConfigError], sections: [String: Located]) -> [ConfigError] {
+        let replaced = sections.filter { $0.value.file != defaultsName }.sorted { ($0.value.node.mark?.line ?? 0) < ($1.value.node.mark?.line ?? 0) }
+        // Sections other sections name entries of come first: they are what a built-in one relies on.
+        let referenced = ["departments", "roles", "contact_groups", "canned_responses"]
+        guard let first = replaced.first(where: { referenced.contains($0.key) }) ?? replaced.first else { return errors }
+        let builtIn = sections.filter { $0.value.file == defaultsName }
+            .map { (name: $0.key, line: Self.keyLine(of: $0.value)) }.sorted { $0.line < $1.line }
+        var out = errors.filter { $0.file != defaultsName }
+        var bySection: [(section: String, errors: [ConfigError])] = []
+        for e in errors where e.file == defaultsName {
+            let section = builtIn.last { $0.line <= e.line }?.name ?? "?"
+            if let i = bySection.firstIndex(where: { $0.section == section }) { bySection[i].errors.append(e) } else { bySection.append((section, [e])) }
+        }
+        for (section, found) in bySection {
+            let shown = found.prefix(3).map(\.message).joined(separator: "; ") + (found.count > 3 ? "; and \(found.count - 3) more" : "")
+            let lines = Set(found.map(\.line)).sorted()
+            let place = lines.count == 1 ? "line \(lines[0])" : "lines \(lines.first!)–\(lines.last!)"
+            out.append(ConfigError(file: first.value.file, line: first.value.node.mark?.line ?? 0, column: first.value.node.mark?.column ?? 0,
+                                   message: "this file's \(first.key) section replaces the built-in one, and the built-in \(section) section (\(defaultsName), \(place)) no longer fits it: \(shown); define \(section) in this file too"))
+        }
+        return out
     }
 
     static func sectionsOf(_ text: String, file: String) throws(ConfigErrors) -> [String: Located] {
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw ConfigErrors(errors: [yamlError(error, file: file)])
-        }
+        let root = try YAMLSource.compose(text, file: file)
         guard let root else { return [:] }
         guard case .mapping(let m) = root else {
             throw ConfigErrors(errors: [ConfigError(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 1,
@@ -90,17 +114,11 @@ public enum ConfigLoader {
         return out
     }
 
-    static func yamlError(_ error: Error, file: String) -> ConfigError {
-        if let y = error as? YamlError {
-            switch y {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return ConfigError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-            case .reader(let problem, let offset, _, _):
-                return ConfigError(file: file, line: 0, column: offset ?? 0, message: "YAML: \(problem)")
-            default: break
-            }
-        }
-        return ConfigError(file: file, line: 0, column: 0, message: "YAML: \(error)")
+    /// The line of a section's key: its value's line, or the line before for a value on lines below.
+    private static func keyLine(of s: Located) -> Int {
+        guard let line = s.node.mark?.line else { return 0 }
+        if case .scalar = s.node { return line }
+        return max(1, line - 1)
     }
 }
 

@@ -25,20 +25,27 @@ public enum KeyBindingsFile {
 
     /// The settings of the team file (if given) and the user's file (if given), in that order.
     public static func load(teamFile: String?, userFile: String?) throws(ConfigErrors) -> [KeyBindingSetting] {
-        var out: [KeyBindingSetting] = []
         var errors: [ConfigError] = []
+        var texts: [(text: String, file: String)] = []
         for file in [teamFile, userFile].compactMap({ $0 }) {
-            if let why = TrustedPath.problem(file: file) {
-                errors.append(ConfigError(file: file, line: 0, column: 0, message: "not read: \(why)"))
-                continue
+            switch YAMLSource.read(file) {
+            case .success(let text): texts.append((text, file))
+            case .failure(let e): errors.append(e)
             }
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                errors.append(ConfigError(file: file, line: 0, column: 0, message: "cannot read the file as UTF-8 text"))
-                continue
-            }
+        }
+        let out = try YAMLSource.withStack(for: texts) { () -> [KeyBindingSetting] in
+            settings(of: texts, userFile: userFile, errors: &errors)
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return out
+    }
+
+    private static func settings(of texts: [(text: String, file: String)], userFile: String?, errors: inout [ConfigError]) -> [KeyBindingSetting] {
+        var out: [KeyBindingSetting] = []
+        for (text, file) in texts {
             let root: Node?
-            do { root = try Yams.compose(yaml: text) } catch {
-                errors.append(ConfigLoader.yamlError(error, file: file))
+            do throws(ConfigErrors) { root = try YAMLSource.compose(text, file: file) } catch {
+                errors.append(contentsOf: error.errors)
                 continue
             }
             guard case .mapping(let top)? = root else { continue }
@@ -63,7 +70,6 @@ public enum KeyBindingsFile {
                 out.append(KeyBindingSetting(action: k.string ?? "", keys: keys, file: file, line: place.line, column: place.column))
             }
         }
-        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
         return out
     }
 }

@@ -91,6 +91,27 @@ import Testing
         }
     }
 
+    /// Issue 13, item 8: a team file nested 5,000 deep once overflowed the stack of every command
+    /// (`ingest mail` exited 139 and the mail was bounced instead of deferred).
+    @Test func aTeamFileNestedThousandsDeepIsAnErrorNotACrash() throws {
+        let s = Scratch()
+        _ = try s.newTicket(subject: "Existing")
+        let team = s.dir + "/team.yaml"
+        try ("departments: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n")
+            .write(toFile: team, atomically: true, encoding: .utf8)
+        let check = try Harness.run("qdeck", ["--journal", s.journal, "config", "check"])
+        #expect(check.status == 78, "exit \(check.status): \(check.stderr.prefix(300))")
+        #expect(check.stderr.contains("team.yaml:1:"), "\(check.stderr.prefix(300))")
+        let mail = "From: a@example.com\nTo: support@example.com\nSubject: deep\nMessage-ID: <deep1@example.com>\n\nbody\n"
+        let m = try s.qdeck("ingest", "mail", stdin: mail)
+        #expect(m.status == 75, "exit \(m.status): \(m.stderr.prefix(300))")
+        try ("agents: " + String(repeating: "{a: ", count: 20_000) + "1" + String(repeating: "}", count: 20_000) + "\n")
+            .write(toFile: team, atomically: true, encoding: .utf8)
+        let deeper = try s.qdeck("list")
+        #expect(deeper.status == 78, "exit \(deeper.status)")
+        #expect(deeper.stderr.contains("could nest 20001 levels deep") && deeper.stderr.contains("the limit is 10000"), "\(deeper.stderr.prefix(300))")
+    }
+
     /// Links planted where qdeck keeps its own files beside the journal are never followed: the
     /// intake lock's link once made intake chmod its target 0666, the follow state's temporary name
     /// once had its target truncated and overwritten.

@@ -160,4 +160,43 @@ import Testing
         try "keys:\n  reply: {a: b}\n".write(toFile: user, atomically: true, encoding: .utf8)
         #expect(throws: ConfigErrors.self) { try KeyBindingsFile.load(teamFile: nil, userFile: user) }
     }
+
+    /// Issue 13, item 8: deep nesting of every kind (flow, block, and mappings) is composed on a
+    /// stack sized for it, or refused by name; never a crash.
+    @Test func deeplyNestedFilesAreReadOrRefusedNeverCrash() throws {
+        let block = "departments:\n" + (0..<2_500).map { String(repeating: " ", count: $0) + "-" }.joined(separator: "\n") + "\n"
+        for text in ["departments: " + String(repeating: "[", count: 9_000) + String(repeating: "]", count: 9_000),
+                     "departments: " + String(repeating: "{a: ", count: 4_000) + "1" + String(repeating: "}", count: 4_000),
+                     block] {
+            let path = ConfigLoaderTests().write(text)
+            #expect(throws: ConfigErrors.self) { try ConfigLoader.load(teamFile: path) }
+            _ = try? KeyBindingsFile.load(teamFile: path, userFile: nil)  // no keys section: nothing to say, but no crash
+        }
+        let over = ConfigLoaderTests().write("keys: " + String(repeating: "[", count: 12_000))
+        #expect {
+            try KeyBindingsFile.load(teamFile: nil, userFile: over)
+        } throws: { e in
+            (e as? ConfigErrors)?.errors.first?.message.contains("the limit is 10000") == true
+        }
+    }
+
+    /// The level bound never underestimates: quotes cannot hide an opener from it.
+    @Test func theNestingBoundCountsEveryOpenerAndIndent() {
+        #expect(YAMLSource.levelBound("a: [\"]]]]\", [[1]]]").levels >= 4)
+        #expect(YAMLSource.levelBound("a:\n  - - - b: 1\n").levels >= 5)
+        #expect(YAMLSource.levelBound("a: b\n").levels < 5)
+    }
+
+    /// A team file that replaces departments breaks the built-in agents: the error points at the
+    /// team file, not at a line of the built-in defaults the admin never wrote.
+    @Test func errorsCausedByAReplacedSectionBlameTheTeamFile() throws {
+        let path = ConfigLoaderTests().write("timezone: UTC\ndepartments:\n  - { name: sales }\n")
+        #expect {
+            try ConfigLoader.load(teamFile: path)
+        } throws: { e in
+            guard let errors = (e as? ConfigErrors)?.errors else { return false }
+            return errors.allSatisfy { $0.file == path && $0.line == 3 }
+                && errors.contains { $0.message.contains("departments section replaces the built-in one") && $0.message.contains("define agents in this file too") }
+        }
+    }
 }
