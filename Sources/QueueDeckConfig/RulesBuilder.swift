@@ -56,7 +56,7 @@ struct RulesBuilder {
         var out: [Role] = []
         for (k, v) in m {
             let name = k.string ?? ""
-            if ["agent", "supervisor", "administrator", "viewer"].contains(name) {
+            if Role.builtIn.contains(where: { $0.name == name }) {
                 fail(k, s.file, "role '\(name)' is built in and cannot be redefined")
                 continue
             }

@@ -30,7 +30,8 @@ enum Harness {
         var environment = ProcessInfo.processInfo.environment
         environment["QDECK_JOURNAL"] = nil
         environment["QDECK_CONFIG"] = nil
-        environment["QDECK_AGENT"] = "anna"
+        // An agent acts; intake runs as the mail server's user does (the built-in roster's intake role).
+        environment["QDECK_AGENT"] = args.contains("ingest") && !args.contains("held") ? "nobody" : "anna"
         // Replies on email tickets go to sendmail: tests that send say where; the rest send nowhere.
         environment["QDECK_SENDMAIL"] = "/bin/true"
         for (k, v) in env { environment[k] = v }

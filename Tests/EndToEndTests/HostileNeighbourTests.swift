@@ -62,6 +62,51 @@ import Testing
                                 env: ["QDECK_AGENT": "admin"]).status == 0)
     }
 
+    /// Issue 13, item 12: intake checks a permission of its own (`desk.intake`, the mail server's
+    /// user's): an agent cannot forge another agent's chat answer, a viewer cannot inject tickets
+    /// or retry the outbox, and a stranger (`unknown_users: none`) cannot store anything. The mail
+    /// server's user, `nobody` in the built-in roster, delivers as before.
+    @Test func intakeAndOutboxCheckTheirPermissions() throws {
+        guard geteuid() == 0 else { return }  // runuser needs root; CI runs as root
+        let s = Scratch()
+        chmod(s.dir, 0o1777)  // sticky: root's team file there is trusted
+        let journal = s.dir + "/desk.journal"
+        let mail = s.dir + "/mail.eml", chat = s.dir + "/chat.jsonl"
+        try "From: Ilze <ilze@inbox.lv>\nTo: support@example.com\nSubject: Via the MTA\nMessage-ID: <mta1@x>\n\nhello\n"
+            .write(toFile: mail, atomically: true, encoding: .utf8)
+        try (#"{"type":"start","session":"f1","at":"2026-11-24T09:00:00Z","visitor":{"name":"Forged"}}"# + "\n"
+            + #"{"type":"message","session":"f1","at":"2026-11-24T09:01:00Z","from":"agent","agent":"jonas","text":"forged answer"}"# + "\n")
+            .write(toFile: chat, atomically: true, encoding: .utf8)
+        chmod(mail, 0o644)
+        chmod(chat, 0o644)
+        func asUser(_ user: String, _ args: String, stdin: String = "/dev/null") -> (status: String, stderr: String) {
+            let err = s.dir + "/err-\(user)", code = s.dir + "/code-\(user)"
+            shell("(runuser -u \(user) -- \(Harness.binDir)/qdeck --journal \(journal) \(args) <\(stdin) >/dev/null 2>\(err); echo $? >\(code))")
+            return ((try? String(contentsOfFile: code, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?",
+                    (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        }
+        // The mail server's user delivers (and creates the journal on first delivery).
+        let delivered = asUser("nobody", "ingest mail", stdin: mail)
+        #expect(delivered.status == "0", "\(delivered)")
+        chmod(journal, 0o666)
+        // An agent, a viewer: named refusals, nothing stored.
+        let size = try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int
+        let agent = try s.qdeck("ingest", "chat", chat, env: ["QDECK_AGENT": "anna"])
+        #expect(agent.status == 77 && agent.stderr.contains("desk.intake"), "\(agent.stderr)")
+        let viewer = try s.qdeck("ingest", "chat", chat, env: ["QDECK_AGENT": "wall"])
+        #expect(viewer.status == 77, "\(viewer.stderr)")
+        let retry = try s.qdeck("outbox", "--retry", env: ["QDECK_AGENT": "wall"])
+        #expect(retry.status == 77 && retry.stderr.contains("ticket.reply"), "\(retry.stderr)")
+        #expect(try s.qdeck("outbox", env: ["QDECK_AGENT": "wall"]).status == 0)  // looking is fine
+        // A stranger, with unknown users refused: the mail is deferred (75), not stored.
+        try "unknown_users: none\n".write(toFile: s.dir + "/team.yaml", atomically: true, encoding: .utf8)
+        let stranger = asUser("daemon", "ingest mail", stdin: mail)
+        #expect(stranger.status == "75" && stranger.stderr.contains("daemon"), "\(stranger)")
+        #expect(asUser("daemon", "ingest chat \(chat)").status == "77")
+        #expect(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int == size)
+        #expect(try s.qdeck("list", "Forged").stdout.contains("no tickets") || !(try s.qdeck("list", "Forged").stdout.contains("Forged")))
+    }
+
     /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
     /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
     @Test func numbersFromOutsideAreRangeChecked() throws {

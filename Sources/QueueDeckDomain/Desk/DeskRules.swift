@@ -18,7 +18,7 @@ public struct DeskRules: Sendable {
     /// Email in and out, phone and chat queues.
     public var intake = IntakeSettings()
 
-    public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = [.agent, .supervisor, .administrator, .viewer],
+    public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = Role.builtIn,
                 contactGroups: [ContactGroup] = [], sla: SLAPolicy = SLAPolicy(),
                 calendar: BusinessCalendar = .alwaysOpen, autoCloseAfter: Millis = .days(4),
                 unknownUserRole: Role? = .agent) {

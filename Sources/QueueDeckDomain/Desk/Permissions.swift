@@ -18,6 +18,9 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case repairLog = "log.repair"
     /// Set another agent's availability (supervisors; the phone system's intake).
     case presenceOthers = "presence.others"
+    /// Store what arrives from outside (mail, calls, chats): customers' messages, and the agents'
+    /// answers and pauses the phone and chat systems report. The mail server's user has it.
+    case intake = "desk.intake"
 }
 
 public struct Role: Hashable, Sendable {
@@ -35,6 +38,10 @@ public struct Role: Hashable, Sendable {
     public static let administrator = Role(name: "administrator", permissions: Set(Permission.allCases))
     /// Read-only: wall screens and reporting accounts.
     public static let viewer = Role(name: "viewer", permissions: [])
+    /// The mail server's (and phone or chat system's) user: stores arrivals, nothing else.
+    public static let intake = Role(name: "intake", permissions: [.intake])
+    /// The roles every desk has; a team file may add its own but not redefine these.
+    public static let builtIn: [Role] = [.agent, .supervisor, .administrator, .viewer, .intake]
 }
 
 public struct Agent: Hashable, Sendable {

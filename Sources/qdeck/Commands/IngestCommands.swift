@@ -13,11 +13,17 @@ struct Ingest: ParsableCommand {
         subcommands: [IngestMail.self, IngestMaildir.self, IngestMbox.self, IngestQueueLog.self, IngestChat.self, IngestHeld.self])
 }
 
-/// The journal opened for intake (created if missing: a mail server may deliver before anyone ran qdeck).
-func intakeDesk(_ g: GlobalOptions) throws -> IntakeDesk {
+/// The journal opened for intake (created if missing: a mail server may deliver before anyone ran
+/// qdeck), by a user with `needs` (nil: anyone on the roster, to read).
+func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     try g.checkDefaultDataFolder()
     let path = g.journalPath()
     let rules = try g.rules(journalPath: path)
+    // Before the journal is opened or created: a stranger may not make one either.
+    let actor = try g.actingAgent(rules)
+    // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
+    let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
+    if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
     let journal = try FileJournal(path: path, create: true, writable: true)
     let desk = try IntakeDesk(journal: journal, rules: rules)
     desk.snapshots = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
@@ -70,7 +76,7 @@ struct IngestMail: DeskCommand {
             let env = globals.environment
             let q = queue ?? env["EXTENSION"].flatMap { $0.isEmpty ? nil : $0 }
             let arrival = MailArrivalBuilder.arrival(raw, queue: q, envelopeSender: env["SENDER"])
-            let desk = try intakeDesk(globals)
+            let desk = try intakeDesk(globals, needs: .intake)
             let now = try globals.now()
             let outcome = try desk.ingest { state, newID in
                 Intake.mail(arrival, state: state, now: now, rules: desk.rules, newID: newID)
@@ -126,7 +132,7 @@ struct ImportTally {
 }
 
 func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> [UInt8]], names: [String], datesFromHeaders: Bool) throws {
-    let desk = try intakeDesk(g)
+    let desk = try intakeDesk(g, needs: .intake)
     let now = try g.now()
     var tally = ImportTally(total: messages.count)
     var arrivals: [(MailArrival, Instant)] = []
@@ -201,7 +207,7 @@ struct IngestQueueLog: DeskCommand {
     @Option(name: .long, help: ArgumentHelp("Where to keep the read position (default: beside the journal).", valueName: "file")) var state: String?
 
     func execute() throws {
-        let desk = try intakeDesk(globals)
+        let desk = try intakeDesk(globals, needs: .intake)
         let statePath = state ?? desk.journal.path + "." + ConfigLoader.fileName(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
         tail.journalPath = desk.journal.path
@@ -259,7 +265,7 @@ struct IngestChat: DeskCommand {
     @Argument(help: "The transcript file, or - for standard input.") var file: String
 
     func execute() throws {
-        let desk = try intakeDesk(globals)
+        let desk = try intakeDesk(globals, needs: .intake)
         let handle: FileHandle
         if file == "-" { handle = .standardInput } else {
             guard let h = FileHandle(forReadingAtPath: file) else { throw Failure(code: Exit.noInput, message: "\(file): cannot read") }

@@ -8,14 +8,14 @@ import QueueDeckText
 struct OutboxCommand: DeskCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
-        abstract: "Email replies not yet handed to the mail system, with why; --retry sends them.",
+        abstract: "Email replies not yet handed to the mail system, with why; --retry sends them (ticket.reply).",
         discussion: "Replies go to $QDECK_SENDMAIL (default: /usr/sbin/sendmail -oi -t). A reply whose hand-over was interrupted (outcome unknown) is retried only with --unknown, so that nothing is sent twice by accident.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .long, help: "Try to send every queued or failed reply now.") var retry = false
     @Flag(name: .long, help: "With --retry: also replies whose earlier hand-over never reported back.") var unknown = false
 
     func execute() throws {
-        let desk = try intakeDesk(globals)
+        let desk = try intakeDesk(globals, needs: retry ? .reply : nil)
         if retry {
             let results = try sendReplies(globals, desk: desk, only: nil, unknown: unknown)
             if results.isEmpty { emit("outbox empty: nothing to send") }
