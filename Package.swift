@@ -52,7 +52,7 @@ let package = Package(
             name: "qdeck",
             dependencies: [
                 "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole", "QueueDeckIntake",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "QueueDeckMail", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.

@@ -3,12 +3,23 @@
 public struct MailAddress: Hashable, Sendable {
     /// Decoded display name; empty when the header gives none.
     public var name: String
-    /// The address (`local@domain`); empty for the null sender `<>`.
+    /// The address (`local@domain`); empty for the null sender `<>`, or when what was written is
+    /// not one valid address (then `problem` says why).
     public var address: String
+    /// Why the written address was refused (`<a@x.com,b@evil.com>`); nil when it was not.
+    public var problem: String?
 
-    public init(name: String, address: String) {
+    public init(name: String, address: String, problem: String? = nil) {
         self.name = name
         self.address = address
+        self.problem = problem
+    }
+
+    /// A mailbox holding exactly one valid address, or an empty one saying why not.
+    static func checked(name: String, address: String) -> MailAddress {
+        guard !address.isEmpty, let why = AddrSpec.problem(address) else { return MailAddress(name: name, address: address) }
+        let shown = String(address.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) })
+        return MailAddress(name: name, address: "", problem: "'\(shown)' is not one email address: \(why)")
     }
 
     /// Every mailbox in an address-list header, in order.
@@ -38,13 +49,13 @@ public struct MailAddress: Hashable, Sendable {
             let afterLt = text[text.index(after: lt)...]
             let addr = afterLt.firstIndex(of: ">").map { String(afterLt[..<$0]) } ?? String(afterLt)
             let phrase = phraseText(String(text[..<lt]))
-            return MailAddress(name: phrase, address: cleanAddress(addr))
+            return checked(name: phrase, address: cleanAddress(addr))
         }
         // addr-spec, perhaps with a comment holding the name: "a@b (Anne)" — the comment is not a name.
         var (plain, _) = stripComments(text)
         plain = plain.trimmingLineWhitespace()
         if plain.isEmpty { return nil }
-        return MailAddress(name: "", address: cleanAddress(plain))
+        return checked(name: "", address: cleanAddress(plain))
     }
 
     static func cleanAddress(_ a: String) -> String {

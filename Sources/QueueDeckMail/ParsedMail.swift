@@ -79,6 +79,8 @@ public enum MailParser {
         let fromField = h["from"]
         let from = MailAddress.first(fromField)
         if fromField == nil { problems.append("no From header") } else if from == nil { problems.append("From header has no address") }
+        if let why = from?.problem { problems.append("From: \(why)") }
+        if let why = MailAddress.first(h["reply-to"])?.problem { problems.append("Reply-To: \(why)") }
 
         // Body: Python's get_body order — depth first, attachments and message/* skipped.
         var textSource = "none"
@@ -171,7 +173,7 @@ public enum MailParser {
         let isReport = root.contentType == "multipart/report" && root.params["report-type"]?.lowercased() == "delivery-status"
         let local = from?.address.split(separator: "@").first.map { $0.lowercased() } ?? ""
         let nullSender = h["return-path"].map { $0.filter { !$0.isWhitespace } == "<>" } ?? false
-            || envelope == "MAILER-DAEMON" || envelope == "<>" || from?.address.isEmpty == true
+            || envelope == "MAILER-DAEMON" || envelope == "<>" || (from?.address.isEmpty == true && from?.problem == nil)
         let daemon = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"].contains(local)
         let subject = (h.decoded("subject") ?? "").lowercased()
         let bounceWords = ["undeliver", "delivery status", "delivery failure", "delivery has failed", "returned mail",

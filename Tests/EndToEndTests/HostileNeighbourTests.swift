@@ -107,6 +107,36 @@ import Testing
         #expect(try s.qdeck("list", "Forged").stdout.contains("no tickets") || !(try s.qdeck("list", "Forged").stdout.contains("Forged")))
     }
 
+    /// Issue 13, item 17: a From header carrying a second recipient makes a customer with no
+    /// address (flagged, the reply kept undeliverable, sendmail never run); a good address goes to
+    /// sendmail as the one argument after `--`, never read from the headers.
+    @Test func aSmuggledSecondRecipientIsNeverMailed() throws {
+        let s = Scratch()
+        let log = s.dir + "/sendmail.log"
+        let sendmail = s.dir + "/sendmail.sh"
+        FileManager.default.createFile(atPath: sendmail, contents: Data("#!/bin/sh\necho \"ARGS: $*\" >> \(log)\ncat >> \(log)\n".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        let evil = "From: Mallory <a@x.com,b@evil.com>\nTo: support@example.com\nSubject: Two for one\nMessage-ID: <evil1@x>\n\nreply to both\n"
+        #expect(try s.qdeck("ingest", "mail", stdin: evil).stdout.contains("flagged"))
+        let id = try #require(try s.qdeck("list", "Two for one", "--json").stdout.split(separator: "\"").first { $0.count == 13 && $0.filter { $0 == "-" }.count == 2 })
+        let reply = try s.qdeck("reply", String(id), "--body", "Which of you?", env: ["QDECK_SENDMAIL": sendmail])
+        #expect(reply.status == 0)
+        #expect(reply.stderr.contains("no email address"), "\(reply.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: log), "sendmail was run")
+        #expect(try s.qdeck("show", String(id)).stdout.contains("is not one email address"))
+
+        let good = "From: \"Bērziņa, Ilze\" <ilze@inbox.lv>\nSubject: One\nMessage-ID: <good1@x>\n\nhello\n"
+        _ = try s.qdeck("ingest", "mail", stdin: good)
+        let gid = try #require(try s.qdeck("list", "One", "--json").stdout.split(separator: "\"").first { $0.count == 13 && $0.filter { $0 == "-" }.count == 2 })
+        #expect(try s.qdeck("reply", String(gid), "--body", "Hello", env: ["QDECK_SENDMAIL": sendmail]).status == 0)
+        let sent = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(sent.contains("ARGS: -f support@example.com -- ilze@inbox.lv") || sent.contains("-- ilze@inbox.lv\n"), "\(sent)")
+        #expect(!sent.contains(" -t"))
+        // The CLI refuses the same smuggling by hand.
+        let byHand = try s.qdeck("new", "email", "--customer", "M <a@x.com,b@evil.com>", "--subject", "x")
+        #expect(byHand.status == 64 && byHand.stderr.contains("one address only"), "\(byHand.stderr)")
+    }
+
     /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
     /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
     @Test func numbersFromOutsideAreRangeChecked() throws {

@@ -18,19 +18,6 @@ public struct Customer: Hashable, Sendable {
         if let phone, !phone.isEmpty { return "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
         return "name:" + name.lowercased()
     }
-
-    /// Parses `Name <addr@host>`, `<addr>`, `addr@host` or a bare name.
-    public static func parse(_ text: String) -> Customer {
-        let t = text.trimmingWhitespace()
-        if let lt = t.lastIndex(of: "<"), let gt = t.lastIndex(of: ">"), lt < gt {
-            let addr = String(t[t.index(after: lt)..<gt]).trimmingWhitespace()
-            var name = String(t[..<lt]).trimmingWhitespace()
-            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
-            return Customer(name: name.isEmpty ? addr : name, email: addr.isEmpty ? nil : addr)
-        }
-        if t.contains("@") && !t.contains(" ") { return Customer(name: t, email: t) }
-        return Customer(name: t)
-    }
 }
 
 extension String {

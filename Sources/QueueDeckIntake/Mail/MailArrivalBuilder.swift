@@ -13,12 +13,12 @@ public enum MailArrivalBuilder {
         let key = "mail:" + (m.messageID.map { $0 + "|" + Digest.hex(content) } ?? "sha:" + Digest.hex(raw))
         var from: Customer?
         // Reply-To wins over From for where the customer wants answers; the name comes from From.
-        if let f = m.replyTo ?? m.from, !f.address.isEmpty {
+        if let f = [m.replyTo, m.from].compactMap({ $0 }).first(where: { !$0.address.isEmpty }) {
             let name = (m.from?.name).flatMap { $0.isEmpty ? nil : $0 } ?? f.name
             from = Customer(name: name.isEmpty ? f.address : name, email: f.address)
         } else if let f = m.from, !f.name.isEmpty {
             from = Customer(name: f.name)
-        } else if let s = envelopeSender ?? m.envelopeSender, s.contains("@") {
+        } else if let s = envelopeSender ?? m.envelopeSender, AddrSpec.isValid(s) {
             from = Customer(name: s, email: s)
         }
         let attachments = m.attachments.map { "\($0.name) (\($0.type), \(size($0.size)))" }

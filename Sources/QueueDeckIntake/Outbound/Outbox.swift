@@ -1,4 +1,5 @@
 import QueueDeckDomain
+import QueueDeckMail
 import QueueDeckJournal
 
 /// Sends email replies from the outbox, each at most once: a process first records that it is
@@ -37,6 +38,12 @@ public struct Outbox {
                 results.append(.failed(m.messageID, Commands.noAddress))
                 continue
             }
+            // One mailbox only, checked again at the door: an address stored before it was checked
+            // on arrival could carry a second recipient or a control character.
+            if let why = AddrSpec.problem(address) {
+                results.append(.failed(m.messageID, "the customer's address is not one email address (\(why)): not sent (correct it, then qdeck outbox --retry)"))
+                continue
+            }
             if m.step == .handing {
                 guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
                 try record(m, .failed("outcome of the hand-over at \(m.stepAt.isoUTC) unknown; retried"), guarded: false)
@@ -51,7 +58,7 @@ public struct Outbox {
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
-            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).send(message) {
+            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message) {
                 try record(m, .failed(error), guarded: false)
                 results.append(.failed(m.messageID, error))
             } else {

@@ -29,9 +29,10 @@ public enum ReplyMessage {
         return Array(text.utf8)
     }
 
-    /// `Name <addr>` with a non-ASCII name as an RFC 2047 word; header injection (line ends) removed.
+    /// `Name <addr>` with a non-ASCII name as an RFC 2047 word; control characters (line ends that
+    /// would start a header, ESC, NUL) become spaces.
     static func address(_ raw: String) -> String {
-        let clean = raw.filter { $0 != "\r" && $0 != "\n" }
+        let clean = String(String.UnicodeScalarView(raw.unicodeScalars.map { AddrSpec.isControl($0) ? " " : $0 }))
         guard let lt = clean.lastIndex(of: "<") else { return clean }
         let name = String(clean[..<lt]).trimmingWhitespace()
         let addr = String(clean[lt...])

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import QueueDeckDomain
+import QueueDeckMail
 
 /// Hands a message to the local mail system's sendmail interface: the command gets the message on
 /// standard input; exit 0 means the mail system took responsibility for it.
@@ -9,7 +10,8 @@ public struct Sendmail: Sendable {
     public var command: [String]
     public var timeoutSeconds: Int = 120
 
-    public static let defaultCommand = "/usr/sbin/sendmail -oi -t"
+    /// The recipient is an argument (after `--`), never read from the message's headers (`-t`).
+    public static let defaultCommand = "/usr/sbin/sendmail -oi"
 
     /// `$QDECK_SENDMAIL`, split at spaces, else `/usr/sbin/sendmail -oi -t`; `$QDECK_SENDMAIL_TIMEOUT`
     /// seconds for the whole hand-over (1 to 3600; anything else keeps the default).
@@ -24,9 +26,19 @@ public struct Sendmail: Sendable {
     public func withEnvelopeSender(_ address: String) -> Sendmail {
         guard !command.contains(where: { $0.hasPrefix("-f") || $0.hasPrefix("-r") }) else { return self }
         let addr = address.lastIndex(of: "<").map { String(address[address.index(after: $0)...].prefix { $0 != ">" }) } ?? address
-        guard addr.contains("@"), !addr.contains(" ") else { return self }
+        guard AddrSpec.isValid(addr) else { return self }
         var copy = self
         copy.command += ["-f", addr]
+        return copy
+    }
+
+    /// The one recipient as an argument after `--` (so it is never read as an option), unless the
+    /// command reads recipients from the headers itself (`-t`): then the To header, built from the
+    /// same checked address, is all there is.
+    public func addressed(to recipient: String) -> Sendmail {
+        guard !command.dropFirst().contains("-t") else { return self }
+        var copy = self
+        copy.command += ["--", recipient]
         return copy
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QueueDeckDomain
 import QueueDeckIntake
+import QueueDeckMail
 
 /// The ticket a mutating command acts on, and the version the agent saw.
 struct TicketTarget: ParsableArguments {
@@ -170,7 +171,7 @@ struct New: DeskCommand {
             throw Failure(code: Exit.usage, message: "unknown priority '\(priority)'; one of low, normal, high, urgent")
         }
         let session = try DeskSession(globals, writable: true, create: true)
-        var c = Customer.parse(customer)
+        var c = try Self.customer(customer)
         c.phone = phone
         c.groups = group.map { $0.lowercased() }
         for g in c.groups where !session.rules.contactGroups.contains(where: { $0.name == g }) {
@@ -179,6 +180,20 @@ struct New: DeskCommand {
         let opening = TicketOpening(channel: ch, customer: c, subject: subject, body: body, priority: p, department: department)
         let stored = try session.run(.create(opening, tags: tag))
         emit(stored[0].event.ticket.description)
+    }
+
+    /// `Name <addr>`, an address, or a bare name; an address must be exactly one valid mailbox,
+    /// read as a mail header would be (the same parser as intake).
+    static func customer(_ text: String) throws -> Customer {
+        let t = text.trimmingWhitespace()
+        guard t.contains("@") || t.contains("<") else { return Customer(name: t) }
+        let boxes = MailAddress.list(t)
+        guard boxes.count == 1, let box = boxes.first else {
+            throw Failure(code: Exit.usage, message: "--customer '\(t)' names \(boxes.count) mailboxes; a ticket has one customer with one address")
+        }
+        if let why = box.problem { throw Failure(code: Exit.usage, message: "--customer: \(why)") }
+        guard !box.address.isEmpty else { throw Failure(code: Exit.usage, message: "--customer '\(t)' has an empty address") }
+        return Customer(name: box.name.isEmpty ? box.address : box.name, email: box.address)
     }
 }
 

@@ -1,0 +1,41 @@
+import Testing
+@testable import QueueDeckMail
+
+/// Issue 13, item 17: one mailbox per customer, parsed as RFC 5322 writes it.
+@Suite struct AddressTests {
+    @Test(arguments: [
+        "ilze@inbox.lv", "a.b+tag@sub.example.co.uk", "root@localhost", "\"john smith\"@example.com",
+        "\"a\\\"b\"@example.com", "user@[192.0.2.1]", "jānis@piemērs.lv", "o'brien@example.ie", "x@a-b.example",
+    ])
+    func validAddresses(_ a: String) {
+        #expect(AddrSpec.problem(a) == nil, "\(a): \(AddrSpec.problem(a) ?? "")")
+    }
+
+    @Test(arguments: [
+        ("a@x.com,b@evil.com", "','"), ("a@x.com b@y.com", "a space"), ("a@b@c", "more than one @"), ("plain", "no @"),
+        ("@x.com", "nothing before"), ("a@", "nothing after"), ("a..b@x.com", "two dots"), (".a@x.com", "starts or ends with a dot"),
+        ("a@x.com.", "starts or ends with a dot"), ("e\u{1B}[31m@x.com", "U+1B"), ("a\u{0}@x.com", "U+0"), ("a@x\u{202E}moc.com", "U+202E"),
+        ("\"open@x.com", "unclosed quote"), ("a\"b\"@x.com", "holds"), ("a@[1.2.3.4", "literal"), ("a@x;b@y", "';'"),
+        (String(repeating: "a", count: 65) + "@x.com", "longer than 64"), ("a@" + String(repeating: "b", count: 260), "254"),
+    ])
+    func invalidAddresses(_ a: String, _ reason: String) {
+        let why = AddrSpec.problem(a)
+        #expect(why?.contains(reason) == true, "\(a.debugDescription): \(why ?? "accepted")")
+    }
+
+    /// `From: <a@x.com,b@evil.com>` once became one customer whose reply went to both.
+    @Test func aHeaderSmugglingASecondRecipientGivesNoAddressAndSaysWhy() {
+        for header in ["Mallory <a@x.com,b@evil.com>", "<a@x.com b@evil.com>", "Esc <e\u{1B}]0;owned\u{7}@x.com>", "Nul <a\u{0}@x.com>"] {
+            let boxes = MailAddress.list(header)
+            #expect(boxes.count == 1, "\(header.debugDescription)")
+            #expect(boxes.first?.address == "", "\(header.debugDescription) → \(boxes.first?.address ?? "")")
+            #expect(boxes.first?.problem?.contains("is not one email address") == true)
+        }
+        let m = MailParser.parse(Array("From: Mallory <a@x.com,b@evil.com>\nSubject: hi\nMessage-ID: <m@x>\n\nbody\n".utf8))
+        #expect(m.from?.address == "")
+        #expect(m.from?.name == "Mallory")
+        #expect(m.problems.contains { $0.hasPrefix("From: 'a@x.com,b@evil.com' is not one email address") }, "\(m.problems)")
+        // Two mailboxes written as two are two: the first is the sender, the header is not merged.
+        #expect(MailAddress.list("a@x.com, b@y.com").map(\.address) == ["a@x.com", "b@y.com"])
+    }
+}
