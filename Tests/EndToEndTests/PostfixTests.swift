@@ -91,7 +91,7 @@ import Testing
 
         // 2. The agent replies: through Postfix's sendmail (the default), relayed to the sink.
         let reply = try Harness.run("qdeck", ["--journal", journal, "reply", id, "--body", "We are sending the fire brigade."],
-                                    env: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi -t"])  // Postfix's own
+                                    env: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi"])  // Postfix's own, as qdeck runs it by default
         #expect(reply.status == 0 && reply.stdout.contains("sent <qdeck."), "\(reply.stdout) \(reply.stderr)")
         var message = ""
         #expect(Harness.eventually(within: 20) { message = Self.sunk(dir + "/sink") ?? ""; return !message.isEmpty }, "the reply reached the SMTP sink")
