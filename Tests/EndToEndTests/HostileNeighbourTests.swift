@@ -137,6 +137,41 @@ import Testing
         #expect(byHand.status == 64 && byHand.stderr.contains("one address only"), "\(byHand.stderr)")
     }
 
+    /// Issue 13, item 16: a stranger copying a ticket ID into a subject is shown as the real sender
+    /// and changes nothing until an agent accepts the mail, by the CLI or the console's `A`.
+    @Test func aStrangersMailWithATicketIDWaitsForAnAgent() throws {
+        let s = Scratch()
+        let first = "From: Ilze <ilze@inbox.lv>\nSubject: Refund\nMessage-ID: <r1@inbox.lv>\n\nplease refund\n"
+        let id = try #require(try s.qdeck("ingest", "mail", stdin: first).stdout.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        #expect(try s.qdeck("reply", id, "--body", "Refunded.").status == 0)
+        let forged = "From: Mallory <m@evil.example>\nReply-To: ilze@inbox.lv\nSubject: Re: Refund [\(id)]\nMessage-ID: <f1@evil>\n\nuse my IBAN instead\n"
+        let held = try s.qdeck("ingest", "mail", stdin: forged)
+        #expect(held.status == 0 && held.stdout.contains("held on \(id): the sender is not its customer"), "\(held.stdout)")
+        let shown = try s.qdeck("show", id)
+        #expect(shown.stdout.contains("status answered"), "the stranger reopened it")
+        #expect(shown.stdout.contains("⚠ 1 mail from another sender (Mallory <m@evil.example>) awaiting an agent: qdeck accept \(id)"))
+        #expect(shown.stdout.contains("from Mallory <m@evil.example>: NOT this ticket's customer (Ilze <ilze@inbox.lv>)"))
+        #expect(try s.qdeck("accept", id, env: ["QDECK_AGENT": "wall"]).status == 77)
+
+        // In the console: the warning is pinned to the ticket, A accepts, the ticket reopens.
+        let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal)", env: ["XDG_STATE_HOME": s.dir + "/state"])
+        try t.waitFor("● live")
+        try t.keys("/")
+        try t.text("Refund")
+        try t.keys("Enter")
+        try t.waitFor("1 ticket · ")
+        try t.keys("Enter")
+        try t.waitFor("⚠ mail from Mallory <m@evil.example>, not this customer")
+        try t.keys("A")
+        try t.waitFor("accepted")
+        try t.keys("q")
+        #expect(try Harness.eventually(within: 5) { try s.qdeck("show", id).stdout.contains("status open") })
+        let after = try s.qdeck("show", id).stdout
+        #expect(after.contains("from Mallory <m@evil.example>\n    use my IBAN instead"), "\(after)")
+        #expect(!after.contains("awaiting an agent"))
+        #expect(try s.qdeck("accept", id).stderr.contains("has no mail from another sender waiting"))
+    }
+
     /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
     /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
     @Test func numbersFromOutsideAreRangeChecked() throws {

@@ -31,6 +31,45 @@ import Testing
 
     func status(_ id: TicketID, _ at: Instant) -> TicketStatus { desk.state[id]!.status(at: at, autoCloseAfter: desk.rules.autoCloseAfter) }
 
+    /// Issue 13, item 16: a stranger's mail carrying a ticket's ID (in the subject or the thread)
+    /// is shown as from its real sender and changes nothing until an agent accepts it; a Reply-To
+    /// naming the customer does not make the writer the customer.
+    @Test mutating func aStrangersMailIntoATicketWaitsForAnAgent() throws {
+        guard case .created(let id) = mail(Self.arrival("<s1@ann>"), at: TestDesk.at(9)).result else { Issue.record("not created"); return }
+        _ = try desk.run(.reply(id, body: "Done"), at: TestDesk.at(9, 5))
+        let before = try #require(desk.state[id])
+        var forged = MailArrival(key: "mail:<e1@evil>", messageID: "<e1@evil>", from: Customer(name: "Ann", email: "ann@example.org"),
+                                 author: "Mallory <m@evil.example>", authorAddress: "m@evil.example",
+                                 subject: "Re: refund [\(id)]", text: "Send it to my account instead")
+        let o = mail(forged, at: TestDesk.at(10))
+        #expect(o.result == .awaiting(id))
+        let after = try #require(desk.state[id])
+        #expect(after.storedStatus == before.storedStatus && status(id, TestDesk.at(10, 1)) == .answered)
+        #expect(after.messageCount == before.messageCount)
+        #expect(after.entries.last?.kind == .record && after.entries.last?.body.contains("from Mallory <m@evil.example>: NOT this ticket's customer") == true)
+        #expect(desk.state.awaiting(on: id).map(\.record.sender) == ["Mallory <m@evil.example>"])
+        // A redelivery is still a duplicate; the thread route is checked as well.
+        #expect(mail(forged, at: TestDesk.at(10, 1)).result == .duplicate(id))
+        forged.key = "mail:<e2@evil>"
+        forged.subject = "no id here"
+        forged.threadIDs = ["<s1@ann>"]
+        #expect(mail(forged, at: TestDesk.at(10, 2)).result == .awaiting(id))
+        // The customer herself still reopens it at once.
+        #expect(mail(Self.arrival("<s3@ann>", subject: "Re: [\(id)]"), at: TestDesk.at(10, 3)).result == .threaded(id))
+        _ = try desk.run(.reply(id, body: "Again"), at: TestDesk.at(10, 4))
+        // An agent accepts: each waiting mail becomes a customer message under its real sender, and reopens.
+        let viewer = desk.rules.agents.first { !$0.may(.inbound) }
+        if let viewer {
+            #expect(throws: DomainError.self) { _ = try desk.run(.acceptMail(id), at: TestDesk.at(11), as: viewer.user) }
+        }
+        _ = try desk.run(.acceptMail(id), at: TestDesk.at(11))
+        #expect(desk.state.awaiting(on: id).isEmpty)
+        #expect(status(id, TestDesk.at(11, 1)) == .open)
+        let accepted = desk.state[id]!.entries.filter { $0.kind == .customer }.suffix(2)
+        #expect(accepted.map(\.author) == ["Mallory <m@evil.example>", "Mallory <m@evil.example>"])
+        #expect(throws: DomainError.self) { _ = try desk.run(.acceptMail(id), at: TestDesk.at(11, 2)) }
+    }
+
     @Test mutating func threadsBySubjectIDThenReferencesAndReopens() throws {
         let t0 = TestDesk.at(9)
         guard case .created(let id) = mail(Self.arrival("<m1@ann>"), at: t0).result else { Issue.record("not created"); return }

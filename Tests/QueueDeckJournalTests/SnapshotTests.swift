@@ -22,6 +22,13 @@ import Testing
         out.append(Event(ticket: .desk, at: at + 5, actor: "system", kind: .intake(IntakeRecord(
             key: "mail:<ooo@x>", kind: .autoReply, summary: "Out of office", body: "back Monday", aliases: []))))
         out.append(Event(ticket: Sample.id(7), at: at + 6, actor: "customer", kind: .abandoned(reason: "hung up")))
+        // Strangers' mail waiting on a ticket (one of them accepted): the snapshot keeps who wrote it.
+        for (n, key) in ["mail:<s1@evil>", "mail:<s2@evil>"].enumerated() {
+            out.append(Event(ticket: Sample.id(5), at: at + 6, actor: "system", kind: .intake(IntakeRecord(
+                key: key, kind: .stranger, summary: "⚠ from M", body: "text \(n)", sender: "Mallory <m@evil.example>"))))
+        }
+        out.append(Event(ticket: Sample.id(5), at: at + 6, actor: "anna", kind: .intake(IntakeRecord(key: "accepted:mail:<s1@evil>", kind: .accepted, summary: "accepted"))))
+        out.append(Event(ticket: Sample.id(5), at: at + 6, actor: "from:Mallory <m@evil.example>", kind: .customerMessage(body: "text 0")))
         out.append(Event(ticket: Sample.id(8), at: at + 7, actor: "x", kind: .unknown(type: 99, payload: [1, 2, 3])))
         out.append(Event(ticket: Sample.id(9999), at: at + 8, actor: "y", kind: .note(body: "ticket lost to a repair")))
         return out
@@ -75,6 +82,7 @@ import Testing
         // Sample.id(0) is the desk's own ID: its four events are skipped too.
         #expect(s.skippedEvents == 6)
         #expect(!s.outgoing.isEmpty && !s.held.isEmpty && !s.presence.isEmpty && s.deskVersion == 6)
+        #expect(s.awaiting.map(\.record.key) == ["mail:<s2@evil>"] && s.awaiting.first?.record.sender == "Mallory <m@evil.example>")
     }
 
     @Test func snapshotAndTailEqualAFullReplay() throws {

@@ -290,7 +290,7 @@ extension ConsoleController {
             case .deleteLine: c.field.deleteToLineStart()
             case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
                  .command, .back, .mark, .unmark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
-                 .canned, .presence, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
+                 .canned, .presence, .accept, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
                  .conversationEnd, .layout, .pause:
                 break  // not composer keys
             }

@@ -444,6 +444,9 @@ public final class ConsoleController {
         case .reopen:
             guard let targets = permitted(.reopen, "reopen") else { return .none }
             act(targets, verb: "reopened") { .reopen($0) }
+        case .accept:
+            guard let targets = permitted(.accept, "accept mail on") else { return .none }
+            act(targets, verb: "accepted (the other sender's mail is the customer's)") { .acceptMail($0) }
         case .priority:
             guard let targets = permitted(.priority, "change the priority of") else { return .none }
             if hasArg {

@@ -208,6 +208,11 @@ public enum ConsoleView {
         let draft = c.drafts.contains(t.id) ? " · draft kept" : ""
         d.pinned.append(("\(ctx.status(t).rawValue) · \(t.priority.name) · \(t.assignee ?? "unassigned") · \(t.department ?? "no department")\(draft) · SLA \(slaText)"
                          + (ctx.sla(t).target.map { " (\($0))" } ?? "") + tags, slaStyle == okStyle ? .plain : slaStyle))
+        let strangers = c.state.awaiting(on: t.id)
+        if !strangers.isEmpty {
+            let who = strangers.map(\.record.sender).joined(separator: ", ")
+            d.pinned.append((ScreenText.line("⚠ mail from \(who), not this customer: it changes nothing until accepted (A)"), riskStyle))
+        }
         let cu = t.customer
         let groups = cu.groups.isEmpty ? "" : "  [" + cu.groups.map { $0.uppercased() }.joined(separator: ", ") + "]"
         let others = c.state.otherTickets(of: t)

@@ -9,6 +9,8 @@ public struct IntakeOutcome: Sendable {
         case linked(TicketID, from: TicketID)
         /// An automatic message attached to its ticket without changing it.
         case attached(TicketID)
+        /// A message from someone other than the ticket's customer, waiting for an agent to accept it.
+        case awaiting(TicketID)
         /// An automatic message that matched no ticket, kept apart.
         case held
         /// Seen before (same key): nothing appended.
@@ -25,7 +27,7 @@ public struct IntakeOutcome: Sendable {
 
     public var ticket: TicketID? {
         switch result {
-        case .created(let t), .threaded(let t), .attached(let t), .duplicate(let t): t
+        case .created(let t), .threaded(let t), .attached(let t), .awaiting(let t), .duplicate(let t): t
         case .linked(let t, _): t
         case .held, .ignored: nil
         }

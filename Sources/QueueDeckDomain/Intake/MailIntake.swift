@@ -7,7 +7,12 @@ public struct MailArrival: Sendable {
     /// still a duplicate there, since their content is unknown.
     public var legacyKey: String?
     public var messageID: String?
+    /// The customer the message gives: its name, and the address answers go to (Reply-To, else From).
     public var from: Customer?
+    /// Who wrote it: the From header's `Name <address>`, and that address alone (lowercased when
+    /// compared); what decides whether the writer is the ticket's customer.
+    public var author: String
+    public var authorAddress: String
     public var subject: String
     public var text: String
     /// "invoice.pdf (application/pdf, 34 kB)", one per attachment.
@@ -25,13 +30,16 @@ public struct MailArrival: Sendable {
     /// The intake queue named by the MTA alias (`--queue`).
     public var queue: String?
 
-    public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, subject: String, text: String, attachments: [String] = [],
+    public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, author: String? = nil, authorAddress: String? = nil,
+                subject: String, text: String, attachments: [String] = [],
                 threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
                 problems: [String] = [], raw: String = "", queue: String? = nil) {
         self.key = key
         self.legacyKey = legacyKey
         self.messageID = messageID
         self.from = from
+        self.authorAddress = authorAddress ?? from?.email ?? ""
+        self.author = author ?? from.map { c in c.email.map { c.name == $0 || c.name.isEmpty ? $0 : "\(c.name) <\($0)>" } ?? c.name } ?? "unknown sender"
         self.subject = subject
         self.text = text
         self.attachments = attachments
@@ -46,6 +54,12 @@ public struct MailArrival: Sendable {
 }
 
 extension Intake {
+    /// Whether the message's author (its From address) is the ticket's customer.
+    static func isCustomer(_ m: MailArrival, of ticket: Ticket) -> Bool {
+        guard let mine = ticket.customer.email, !mine.isEmpty, !m.authorAddress.isEmpty else { return false }
+        return mine.lowercased() == m.authorAddress.lowercased()
+    }
+
     /// Threads an email into the desk (DESIGN §1, §5): the ticket ID in the subject, else
     /// In-Reply-To / References; a customer message reopens answered/postponed/resolved tickets and
     /// starts a linked ticket after closing; auto-replies and bounces never change a ticket.
@@ -84,6 +98,18 @@ extension Intake {
         let customer = known(m.from ?? Customer(name: "unknown sender"), in: state)
         let subject = m.subject.trimmingWhitespace().isEmpty ? "(no subject)" : m.subject.trimmingWhitespace()
         let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: ["unreadable"], removed: [])) }
+
+        // Someone other than the ticket's customer writing into it (a ticket ID in a subject is
+        // easy to copy): shown as from its real sender, changing nothing until an agent accepts it.
+        if let t = target, let ticket = state[t], !isCustomer(m, of: ticket) {
+            let owner = ticket.customer.email.map { "\(ticket.customer.name) <\($0)>" } ?? ticket.customer.name
+            let summary = (["⚠ ✉ from \(m.author): NOT this ticket's customer (\(owner)); changes nothing until an agent accepts it (qdeck accept \(t))"]
+                + details.dropFirst()).joined(separator: " · ")
+            let r = IntakeRecord(key: m.key, kind: .stranger, summary: summary, body: body + (flagged ? "\n── raw message ──\n" + m.raw : ""),
+                                 sender: m.author)
+            return IntakeOutcome(result: .awaiting(t), decision: Decision(events: [event(t, now, "system", .intake(r))], expectedVersions: [:]),
+                                 flagged: flagged)
+        }
 
         if let t = target, let ticket = state[t] {
             if ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) == .closed {

@@ -19,13 +19,15 @@ public enum Command: Sendable {
     case setPresence(agent: String?, Presence)
     /// Record a step of an email reply's hand-over to the mail system.
     case recordDelivery(TicketID, messageID: String, DeliveryStep)
+    /// Take the mail other senders wrote into a ticket as the customer's (it reopens, as theirs would).
+    case acceptMail(TicketID)
 
     public var ticket: TicketID? {
         switch self {
         case .create, .setPresence: nil
         case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
-             .abandon(let t, _), .recordDelivery(let t, _, _): t
+             .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t): t
         }
     }
 }
@@ -131,6 +133,31 @@ public enum Commands {
                 return Decision(events: [event(newID, .created(o), actor: "customer")], expectedVersions: [newID: 0])
             }
             return one(.customerMessage(body: body))
+        case .acceptMail:
+            try need(.inbound)
+            let waiting = state.awaiting(on: id)
+            guard !waiting.isEmpty else { throw .nothingToDo(ticket: id, reason: "has no mail from another sender waiting") }
+            var events: [Event] = []
+            var into = id
+            var expected: [TicketID: UInt32] = [id: t.version]
+            for w in waiting {
+                let r = w.record
+                events.append(event(id, .intake(IntakeRecord(key: "accepted:" + r.key, kind: .accepted,
+                                                             summary: "accepted by \(user): the mail from \(r.sender) is taken as the customer's"))))
+                let body = r.body.trimmingWhitespace().isEmpty ? "(no text)" : r.body
+                let author = Lifecycle.senderPrefix + r.sender
+                if status == .closed && into == id {
+                    // After closing, as the customer's own mail would: a new ticket linked to this one.
+                    into = freshID(state, ctx)
+                    let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
+                                          priority: t.priority, department: t.department, linkedFrom: id)
+                    events.append(event(into, .created(o), actor: author))
+                    expected[into] = 0
+                } else {
+                    events.append(event(into, .customerMessage(body: body), actor: author))
+                }
+            }
+            return Decision(events: events, expectedVersions: expected)
         case .note(_, let body):
             try need(.note)
             try nonEmpty(body, "note")

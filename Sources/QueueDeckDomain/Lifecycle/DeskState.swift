@@ -22,6 +22,8 @@ public struct DeskState: Sendable, Equatable {
     public private(set) var outgoing: [String: OutgoingMail] = [:]
     /// Automatic mail that matched no ticket.
     public private(set) var held: [HeldRecord] = []
+    /// Strangers' mail on tickets, oldest first, until an agent accepts it.
+    public private(set) var awaiting: [AwaitingMail] = []
     /// The journal's version of the desk's own events (presence, held mail), as of the last one.
     public private(set) var deskVersion: UInt32 = 0
     /// The quiet period after which resolved tickets close; fixed for a fold.
@@ -33,7 +35,7 @@ public struct DeskState: Sendable, Equatable {
     package init(autoCloseAfter: Millis, tickets: [Ticket], lastSeq: UInt64, ticketsByContact: [String: [TicketID]],
                  skippedEvents: Int, presence: [String: PresenceRecord], intakeKeys: [String: TicketID],
                  aliases: [String: TicketID], mailThreads: [TicketID: [String]], outgoing: [String: OutgoingMail],
-                 held: [HeldRecord], deskVersion: UInt32) {
+                 held: [HeldRecord], awaiting: [AwaitingMail], deskVersion: UInt32) {
         self.autoCloseAfter = autoCloseAfter
         all = tickets
         positions.reserveCapacity(tickets.count)
@@ -47,6 +49,7 @@ public struct DeskState: Sendable, Equatable {
         self.mailThreads = mailThreads
         self.outgoing = outgoing
         self.held = held
+        self.awaiting = awaiting
         self.deskVersion = deskVersion
     }
 
@@ -55,7 +58,7 @@ public struct DeskState: Sendable, Equatable {
         a.autoCloseAfter == b.autoCloseAfter && a.lastSeq == b.lastSeq && a.all == b.all &&
             a.ticketsByContact == b.ticketsByContact && a.skippedEvents == b.skippedEvents && a.presence == b.presence &&
             a.intakeKeys == b.intakeKeys && a.aliases == b.aliases && a.mailThreads == b.mailThreads &&
-            a.outgoing == b.outgoing && a.held == b.held && a.deskVersion == b.deskVersion
+            a.outgoing == b.outgoing && a.held == b.held && a.awaiting == b.awaiting && a.deskVersion == b.deskVersion
     }
 
     public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }
@@ -100,7 +103,9 @@ public struct DeskState: Sendable, Equatable {
         }
         guard let index = positions[e.ticket] else { skippedEvents += 1; return }
         switch e.kind {
-        case .intake(let r): noteIntake(r, ticket: e.ticket)
+        case .intake(let r):
+            noteIntake(r, ticket: e.ticket)
+            noteAwaiting(r, ticket: e.ticket, at: e.at)
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
         default: break
         }
@@ -120,6 +125,18 @@ public struct DeskState: Sendable, Equatable {
     public var outbox: [OutgoingMail] {
         outgoing.values.filter(\.inOutbox).sorted { ($0.queuedAt, $0.messageID) < ($1.queuedAt, $1.messageID) }
     }
+
+    /// A stranger's message waits on its ticket until an agent accepts it.
+    private mutating func noteAwaiting(_ r: IntakeRecord, ticket: TicketID, at: Instant) {
+        switch r.kind {
+        case .stranger: awaiting.append(AwaitingMail(ticket: ticket, at: at, record: r))
+        case .accepted: awaiting.removeAll { "accepted:" + $0.record.key == r.key }
+        case .mail, .autoReply, .bounce, .unreadable, .call, .chat: break
+        }
+    }
+
+    /// Strangers' messages waiting on one ticket.
+    public func awaiting(on id: TicketID) -> [AwaitingMail] { awaiting.filter { $0.ticket == id } }
 
     private mutating func noteIntake(_ r: IntakeRecord, ticket: TicketID) {
         intakeKeys[r.key] = ticket

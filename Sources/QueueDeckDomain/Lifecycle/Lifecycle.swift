@@ -1,6 +1,9 @@
 /// The status lifecycle of DESIGN §1, applied to one ticket. Commands decide whether an action is
 /// allowed; this applies what was decided, and is also what replay runs.
 enum Lifecycle {
+    /// The actor of a customer message from someone other than the ticket's customer.
+    static let senderPrefix = "from:"
+
     /// Applies a non-creating event. Returns false if the event kind is not one this build applies.
     static func apply(_ e: Event, to t: inout Ticket, autoCloseAfter: Millis) -> Bool {
         settle(&t, at: e.at, autoCloseAfter: autoCloseAfter)
@@ -22,7 +25,9 @@ enum Lifecycle {
             t.abandonments.append(e.at)
             t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .abandoned(reason: reason)))
         case .customerMessage(let body):
-            t.entries.append(ConversationEntry(kind: .customer, author: t.customer.name, at: e.at, body: body))
+            // An accepted stranger's message keeps its real sender (actor `from:Name <address>`).
+            let author = e.actor.hasPrefix(Self.senderPrefix) ? String(e.actor.dropFirst(Self.senderPrefix.count)) : t.customer.name
+            t.entries.append(ConversationEntry(kind: .customer, author: author, at: e.at, body: body))
             t.countMessage()
             t.customerChars += body.utf8.count
             t.lastCustomerMessageAt = e.at
@@ -31,7 +36,7 @@ enum Lifecycle {
             case .answered, .postponed, .resolved, .closed:
                 t.postponedUntil = nil
                 t.resolvedAt = nil
-                setStatus(&t, .open, at: e.at, actor: e.actor, why: .customerWrote)
+                setStatus(&t, .open, at: e.at, actor: e.actor.hasPrefix(Self.senderPrefix) ? author : e.actor, why: .customerWrote)
             case .new, .open:
                 break
             }

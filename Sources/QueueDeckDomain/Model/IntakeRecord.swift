@@ -12,6 +12,11 @@ public enum IntakeKind: UInt8, Sendable, Hashable, CaseIterable {
     case call = 5
     /// A chat-system event (transcript line).
     case chat = 6
+    /// Mail into a ticket from someone who is not its customer: shown as from its real sender,
+    /// changing nothing until an agent accepts it.
+    case stranger = 7
+    /// An agent accepted a stranger's message as the customer's (its key: `accepted:` + the message's).
+    case accepted = 8
 
     public var name: String {
         switch self {
@@ -21,6 +26,8 @@ public enum IntakeKind: UInt8, Sendable, Hashable, CaseIterable {
         case .unreadable: "unreadable email"
         case .call: "call"
         case .chat: "chat"
+        case .stranger: "mail from another sender"
+        case .accepted: "accepted mail"
         }
     }
 }
@@ -38,13 +45,16 @@ public struct IntakeRecord: Hashable, Sendable {
     public var body: String
     /// Names the ticket is known by outside: Message-IDs, a call's unique ID, a chat session.
     public var aliases: [String]
+    /// A stranger's message: who really sent it (`Name <address>`); empty for every other kind.
+    public var sender: String
 
-    public init(key: String, kind: IntakeKind, summary: String = "", body: String = "", aliases: [String] = []) {
+    public init(key: String, kind: IntakeKind, summary: String = "", body: String = "", aliases: [String] = [], sender: String = "") {
         self.key = key
         self.kind = kind
         self.summary = summary
         self.body = body
         self.aliases = aliases
+        self.sender = sender
     }
 }
 
@@ -97,6 +107,19 @@ public struct OutgoingMail: Hashable, Sendable {
 
     /// Not yet sent: queued, failed, or (after a crash mid-hand-over) unknown.
     public var inOutbox: Bool { step != .sent }
+}
+
+/// A stranger's message waiting on its ticket for an agent to accept it.
+public struct AwaitingMail: Hashable, Sendable {
+    public var ticket: TicketID
+    public var at: Instant
+    public var record: IntakeRecord
+
+    package init(ticket: TicketID, at: Instant, record: IntakeRecord) {
+        self.ticket = ticket
+        self.at = at
+        self.record = record
+    }
 }
 
 /// An automatic message that matched no ticket: held apart, never a ticket of its own.

@@ -35,7 +35,10 @@ public enum MailArrivalBuilder {
         }
         // Problems worth flagging: the message is readable but something in it was not.
         let problems = m.problems
-        return MailArrival(key: key, legacyKey: m.messageID.map { "mail:" + $0 }, messageID: m.messageID, from: from, subject: m.subject, text: text, attachments: attachments,
+        let author = m.from.map { f in f.address.isEmpty ? (f.name.isEmpty ? "unknown sender" : f.name) : (f.name.isEmpty ? f.address : "\(f.name) <\(f.address)>") }
+        return MailArrival(key: key, legacyKey: m.messageID.map { "mail:" + $0 }, messageID: m.messageID, from: from,
+                           author: author ?? from.map { $0.email ?? $0.name } ?? "unknown sender",
+                           authorAddress: m.from?.address ?? from?.email ?? "", subject: m.subject, text: text, attachments: attachments,
                            threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
                            problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
                            queue: queue)

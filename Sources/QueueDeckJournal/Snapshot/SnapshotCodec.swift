@@ -351,6 +351,12 @@ enum SnapshotCodec {
             w.i64(h.at.ms)
             intakeRecord(h.record, &w)
         }
+        w.varint(UInt64(s.awaiting.count))
+        for a in s.awaiting {
+            w.raw(a.ticket.rawBytes)
+            w.i64(a.at.ms)
+            intakeRecord(a.record, &w)
+        }
     }
 
     /// Everything but the tickets, returned as the step that completes the desk once they are decoded.
@@ -394,11 +400,15 @@ enum SnapshotCodec {
         for _ in 0..<(try r.count("held")) {
             held.append(HeldRecord(at: Instant(ms: try r.i64("held.at")), record: try intakeRecord(&r)))
         }
+        var awaiting: [AwaitingMail] = []
+        for _ in 0..<(try r.count("awaiting")) {
+            awaiting.append(AwaitingMail(ticket: try r.ticketID("awaiting.ticket"), at: Instant(ms: try r.i64("awaiting.at")), record: try intakeRecord(&r)))
+        }
         guard r.atEnd else { throw r.failure("end of snapshot") }
         return { tickets in
             DeskState(autoCloseAfter: autoCloseAfter, tickets: tickets, lastSeq: lastSeq, ticketsByContact: byContact,
                       skippedEvents: skipped, presence: presence, intakeKeys: intakeKeys, aliases: aliases, mailThreads: threads,
-                      outgoing: outgoing, held: held, deskVersion: deskVersion)
+                      outgoing: outgoing, held: held, awaiting: awaiting, deskVersion: deskVersion)
         }
     }
 
@@ -427,13 +437,14 @@ enum SnapshotCodec {
         w.string(x.summary)
         w.string(x.body)
         w.strings(x.aliases)
+        w.string(x.sender)
     }
 
     private static func intakeRecord(_ r: inout SnapshotReader) throws(DecodeFailure) -> IntakeRecord {
         let key = try r.string("intake.key")
         guard let kind = IntakeKind(rawValue: try r.u8("intake.kind")) else { throw r.failure("intake.kind") }
         return IntakeRecord(key: key, kind: kind, summary: try r.string("intake.summary"), body: try r.string("intake.body"),
-                            aliases: try r.strings("intake.aliases"))
+                            aliases: try r.strings("intake.aliases"), sender: try r.string("intake.sender"))
     }
 
     private static func deliveryStep(_ s: DeliveryStep, _ w: inout SnapshotWriter) {

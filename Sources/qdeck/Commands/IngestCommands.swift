@@ -48,6 +48,7 @@ func describe(_ o: IntakeOutcome) -> String {
     case .threaded(let t): return "added to \(t)" + flag
     case .linked(let t, let from): return "new ticket \(t), continuing closed \(from)" + flag
     case .attached(let t): return "automatic message attached to \(t) (no status change)"
+    case .awaiting(let t): return "held on \(t): the sender is not its customer; nothing changes until an agent accepts it (qdeck accept \(t))" + flag
     case .held: return "automatic message matching no ticket: held apart (qdeck ingest held)"
     case .duplicate(let t): return "already stored" + (t == .desk ? " (held)" : " in \(t)") + "; nothing added"
     case .ignored(let why): return "ignored: \(why)"
@@ -97,7 +98,7 @@ struct IngestMail: DeskCommand {
 
 /// Shared by maildir and mbox: group-committed import with a progress bar and a summary.
 struct ImportTally {
-    var imported = 0, threaded = 0, duplicates = 0, flagged = 0, automatic = 0, failed = 0
+    var imported = 0, threaded = 0, duplicates = 0, flagged = 0, automatic = 0, awaiting = 0, failed = 0
     var total: Int
     let terminal = isatty(2) == 1
     var lastDraw = 0.0
@@ -107,6 +108,7 @@ struct ImportTally {
         case .created, .linked: imported += 1
         case .threaded: threaded += 1
         case .attached, .held: automatic += 1
+        case .awaiting: awaiting += 1
         case .duplicate: duplicates += 1
         case .ignored: break
         }
@@ -127,7 +129,9 @@ struct ImportTally {
 
     var summary: String {
         "imported \(imported) new tickets, threaded \(threaded) into existing ones, \(duplicates) duplicates skipped, "
-            + "\(flagged) flagged unreadable, \(automatic) automatic (attached or held)" + (failed > 0 ? ", \(failed) unreadable files skipped" : "")
+            + "\(flagged) flagged unreadable, \(automatic) automatic (attached or held)"
+            + (awaiting > 0 ? ", \(awaiting) from other senders awaiting an agent (qdeck accept)" : "")
+            + (failed > 0 ? ", \(failed) unreadable files skipped" : "")
     }
 }
 

@@ -119,6 +119,15 @@ struct Reopen: DeskCommand {
     func execute() throws { try act(globals, target) { id, _ in .reopen(id) } }
 }
 
+struct Accept: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take mail another sender wrote into a ticket as the customer's.",
+        discussion: "Mail into a ticket from an address that is not its customer's is shown as from its real sender and changes nothing until accepted; accepting reopens the ticket as the customer's own mail would. Needs ticket.inbound.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var target: TicketTarget
+    func execute() throws { try act(globals, target) { id, _ in .acceptMail(id) } }
+}
+
 struct SetPriority: DeskCommand {
     static let configuration = CommandConfiguration(commandName: "priority", abstract: "Set the priority: low, normal, high, urgent.")
     @OptionGroup var globals: GlobalOptions

@@ -45,7 +45,7 @@ struct Show: DeskCommand {
         let t = try session.ticket(id)
         let ctx = session.viewContext()
         if json { try printJSON(TicketJSON(t, context: ctx, full: true)) } else {
-            emit(TextFormat.show(t, ctx, others: session.state.otherTickets(of: t)))
+            emit(TextFormat.show(t, ctx, others: session.state.otherTickets(of: t), awaiting: session.state.awaiting(on: t.id)))
         }
     }
 }

@@ -31,7 +31,7 @@ enum TextFormat {
         return out.joined(separator: "\n")
     }
 
-    static func show(_ t: Ticket, _ ctx: ViewContext, others: [TicketID]) -> String {
+    static func show(_ t: Ticket, _ ctx: ViewContext, others: [TicketID], awaiting: [AwaitingMail] = []) -> String {
         let c = t.customer
         var out: [String] = []
         out.append("\(t.id)  [\(t.channel.rawValue)]  \(ScreenText.line(t.subject))")
@@ -48,6 +48,10 @@ enum TextFormat {
         if let l = t.linkedFrom { out.append("continues \(l)") }
         if let l = t.linkedTo { out.append("continued in \(l)") }
         out.append("created \(t.createdAt.isoUTC)" + (t.waitingSince.map { " · waiting since \($0.isoUTC)" } ?? ""))
+        if !awaiting.isEmpty {
+            let senders = awaiting.map { ScreenText.line($0.record.sender) }.joined(separator: ", ")
+            out.append("⚠ \(awaiting.count) mail\(awaiting.count == 1 ? "" : "s") from another sender (\(senders)) awaiting an agent: qdeck accept \(t.id)")
+        }
         out.append("")
         out.append("── conversation ──")
         for e in t.entries {
