@@ -227,3 +227,97 @@ func shell(_ command: String) -> Int32 {
     p.waitUntilExit()
     return p.terminationStatus
 }
+
+/// Issue 13, "wrong output and messages": each one as a user met it.
+@Suite struct WrongOutputTests {
+    /// A chat time of "2h" once became 1970 and the year 9999 was taken: only absolute times
+    /// from a year before the desk to a day ahead are stored; the rest are named and skipped.
+    @Test func chatTimesOutsideTheDesksLifeAreNamed() throws {
+        let s = Scratch()
+        _ = try s.newTicket()
+        let file = s.dir + "/chat.jsonl"
+        let now = ISO8601DateFormatter().string(from: Date())
+        try [#"{"type":"start","session":"r1","at":"2h","visitor":{"name":"Relative"}}"#,
+             #"{"type":"start","session":"r2","at":"9999-01-01T00:00:00Z","visitor":{"name":"Far"}}"#,
+             #"{"type":"start","session":"r3","at":"1990-01-01T00:00:00Z","visitor":{"name":"Old"}}"#,
+             #"{"type":"start","session":"ok","at":"\#(now)","visitor":{"name":"Now"},"subject":"on time"}"#]
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try s.qdeck("ingest", "chat", file)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("chat.jsonl:1") && r.stderr.contains("'2h' is not an ISO 8601 time"), "\(r.stderr)")
+        #expect(r.stderr.contains("chat.jsonl:2") && r.stderr.contains("9999-01-01T00:00:00Z is outside"), "\(r.stderr)")
+        #expect(r.stderr.contains("chat.jsonl:3") && r.stderr.contains("1990-01-01T00:00:00Z is outside"), "\(r.stderr)")
+        #expect(r.stdout.contains("3 unreadable lines"), "\(r.stdout)")
+        #expect(try s.qdeck("list", "on time").stdout.contains("Now"))
+    }
+
+    /// A hand-over that is running is "in progress", and --retry --unknown leaves it alone; only
+    /// one whose process died is UNKNOWN.
+    @Test func aRunningHandOverIsInProgressNotUnknown() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        let slow = s.dir + "/slow.sh"
+        FileManager.default.createFile(atPath: slow, contents: Data("#!/bin/sh\ncat >/dev/null\nsleep 4\n".utf8), attributes: [.posixPermissions: 0o755])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", s.journal, "reply", id, "--body", "slowly"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "anna", "QDECK_SENDMAIL": slow]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.waitUntilExit() }
+        #expect(try Harness.eventually(within: 3) { try s.qdeck("outbox").stdout.contains("in progress (hand-over started") })
+        let listing = try s.qdeck("outbox").stdout
+        #expect(!listing.contains("UNKNOWN") && !listing.contains("--unknown"), "\(listing)")
+        let retry = try s.qdeck("outbox", "--retry", "--unknown", env: ["QDECK_SENDMAIL": "/bin/true"])
+        #expect(retry.stdout.contains("another process is handing it over now"), "\(retry.stdout)")
+        p.waitUntilExit()
+        #expect(try s.qdeck("outbox").stdout.contains("outbox empty"))
+    }
+
+    @Test func summariesAndCodesSayWhatHappened() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        // A queue_log of nothing but a bad line: the summary does not start with ", ".
+        try "garbage\n".write(toFile: s.dir + "/queue_log", atomically: true, encoding: .utf8)
+        let ql = try s.qdeck("ingest", "queue-log", s.dir + "/queue_log")
+        #expect(ql.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1 unreadable lines", "\(ql.stdout)")
+        // Errors are worded, never Swift's picture of a value.
+        for args in [["ingest", "maildir", s.dir + "/nowhere"], ["ingest", "mbox", s.dir + "/nowhere"], ["ingest", "chat", s.dir + "/nowhere"]] {
+            let r = try Harness.run("qdeck", ["--journal", s.journal] + args, env: ["QDECK_AGENT": "nobody"])
+            #expect(r.status == 66 && !r.stderr.contains("Failure(") && r.stderr.contains("nowhere"), "\(args): \(r.stderr)")
+        }
+        // A 20 MB note is the caller's text too large (64), not a damaged journal (65).
+        let big = s.dir + "/big.txt"
+        try String(repeating: "x", count: 20 << 20).write(toFile: big, atomically: true, encoding: .utf8)
+        let note = try s.qdeck("note", id, "--body-file", big)
+        #expect(note.status == 64 && note.stderr.contains("over the limit"), "\(note.status): \(note.stderr)")
+        // A time in the past is said so, as a far-away one is.
+        let past = try s.qdeck("postpone", id, "--until", "-5h")
+        #expect(past.status == 64 && past.stderr.contains("in the future"), "\(past.stderr)")
+        let far = try s.qdeck("postpone", id, "--until", "99999d")
+        #expect(far.status == 64 && far.stderr.contains("at most 365 days"), "\(far.stderr)")
+        #expect(try s.qdeck("postpone", id, "--until", "364d").status == 0)
+    }
+
+    /// `demo --force` keeps a real journal it replaces; a demo desk never mails, whatever command.
+    @Test func theDemoNeverSendsAndNeverDestroys() throws {
+        let s = Scratch()
+        _ = try s.newTicket(subject: "A real one")
+        let real = try Data(contentsOf: URL(fileURLWithPath: s.journal))
+        let forced = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "30", "--force"])
+        #expect(forced.status == 0 && forced.stderr.contains("was kept as"), "\(forced.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: s.dir).first { $0.hasPrefix("desk.journal.before-demo-") }
+        #expect(kept.map { try? Data(contentsOf: URL(fileURLWithPath: s.dir + "/" + $0)) } == real)
+
+        let log = s.dir + "/sendmail.log"
+        let sendmail = s.dir + "/sendmail.sh"
+        FileManager.default.createFile(atPath: sendmail, contents: Data("#!/bin/sh\ncat >> \(log)\n".utf8), attributes: [.posixPermissions: 0o755])
+        let emails = try s.json("list", "channel:email") as! [[String: Any]]
+        let id = try #require(emails.first?["id"] as? String)
+        let reply = try s.qdeck("reply", id, "--body", "Hello", env: ["QDECK_SENDMAIL": sendmail])
+        #expect(reply.status == 0 && reply.stdout.contains("demo desk: the reply is stored, never mailed"), "\(reply.stdout)")
+        #expect(try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": sendmail, "QDECK_AGENT": "admin"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: log), "the demo mailed its invented customers")
+    }
+}

@@ -200,7 +200,11 @@ extension ConsoleController {
         marked = marked.intersection(refused.map(\.0))
         // An email reply is in the journal now; its mail goes out in the background and the console
         // says when it was handed over, or why not.
-        let verb = p.kind == .reply ? (mailed ? "reply saved, mail on its way" : "reply sent") : "note added"
+        let onEmail = done.contains { state[$0]?.channel == .email }
+        let verb = p.kind == .reply
+            ? (mailed ? "reply saved, mail on its way"
+                : onEmail && !desk.rules.intake.sendReplies ? "reply saved; this desk sends no mail (a demo, or intake.send_replies off)" : "reply sent")
+            : "note added"
         if !undeliverable.isEmpty {
             say("reply saved but NOT mailed on \(undeliverable.map(\.description).joined(separator: ", ")): \(Commands.noAddress)", error: true)
         } else if refused.isEmpty {

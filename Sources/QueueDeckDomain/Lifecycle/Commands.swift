@@ -50,6 +50,7 @@ public struct CommandContext: Sendable {
 public enum Commands {
     static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
     /// Why an email reply to a customer without an address stays in the outbox.
+    public static let longestPostponement = Millis.days(365)
     public static let noAddress = "the customer has no email address: not sent (give the ticket's customer one, then qdeck outbox --retry)"
 
     public static func decide(_ command: Command, state: DeskState, context ctx: CommandContext) throws(DomainError) -> Decision {
@@ -190,6 +191,10 @@ public enum Commands {
             try allow("postpone", [.new, .open, .answered, .postponed])
             guard until > ctx.now else {
                 throw .invalidValue(field: "until", value: until.isoUTC, reason: "is not in the future")
+            }
+            // A customer left for years is a mistake (99999d), not a plan.
+            guard until <= ctx.now + Commands.longestPostponement else {
+                throw .invalidValue(field: "until", value: until.isoUTC, reason: "is more than a year ahead; postpone at most 365 days")
             }
             return one(.postponed(until: until))
         case .resolve:

@@ -10,6 +10,14 @@ public enum WhenParser {
     /// With `past`, a duration counts back from now and words that name no day pick the latest
     /// moment before now instead of the next one (`2h` ago, `16:00` today's or yesterday's, `mon`
     /// last Monday): time travel and report periods look back.
+    /// An absolute time only: an ISO 8601 date and time (`2026-11-24T09:00:00Z`, with an offset or
+    /// taken as UTC). Outside systems send these; a relative word ("2h") from them is a mistake.
+    public static func absolute(_ input: String) -> Instant? {
+        let text = input.trimmingWhitespace()
+        guard text.count > 10, CivilDate(iso: Substring(text.prefix(10))) != nil else { return nil }
+        return try? parse(text, now: Instant(ms: 0), calendar: .alwaysOpen)
+    }
+
     public static func parse(_ input: String, now: Instant, calendar cal: BusinessCalendar, past: Bool = false) throws(DomainError) -> Instant {
         let text = input.trimmingWhitespace().lowercased()
         let fail = DomainError.invalidValue(field: "time", value: input, reason: help)

@@ -7,9 +7,12 @@ import QueueDeckDomain
 /// `{"type":"end"|"left","session":"s-1","at":...}` — `at` is ISO 8601 or Unix seconds.
 public enum ChatTranscriptLine {
     /// 3000-01-01T00:00:00Z in Unix seconds: later is a mistake, not a time.
-    static let latestSeconds = 32_503_680_000.0
+    public static let latestSeconds = 32_503_680_000.0
 
-    public static func parse(_ line: Substring, file: String, lineNumber: Int, offset: Int64) throws(IntakeInputError) -> ChatLine {
+    /// `window`: the times a line may carry (from a year before the journal was created to a day
+    /// ahead of now); anything else is a mistake in the feed, named, never stored as 1970 or 9999.
+    public static func parse(_ line: Substring, file: String, lineNumber: Int, offset: Int64,
+                             window: ClosedRange<Instant> = Instant(ms: 1)...Instant(ms: Int64(latestSeconds * 1000))) throws(IntakeInputError) -> ChatLine {
         func fail(_ field: String, _ problem: String) -> IntakeInputError {
             IntakeInputError(file: file, line: lineNumber, offset: offset, field: field, problem: problem)
         }
@@ -42,10 +45,15 @@ public enum ChatTranscriptLine {
             }
             at = Instant(ms: Int64(seconds * 1000))
         case let s as String:
-            guard let i = try? WhenParser.parse(s, now: Instant(ms: 0), calendar: .alwaysOpen), i.ms > 0 else { throw fail("at", "'\(s.prefix(40))' is not a time") }
+            guard let i = WhenParser.absolute(s), i.ms > 0 else {
+                throw fail("at", "'\(s.prefix(40))' is not an ISO 8601 time (2026-11-24T09:00:00Z) or Unix seconds")
+            }
             at = i
         case nil: throw fail("at", "missing")
         default: throw fail("at", "must be an ISO 8601 time or Unix seconds")
+        }
+        guard window.contains(at) else {
+            throw fail("at", "\(at.isoUTC) is outside \(window.lowerBound.isoUTC) … \(window.upperBound.isoUTC) (a year before the desk began to a day from now)")
         }
         var visitor: Customer?
         if let v = object["visitor"] {

@@ -1,6 +1,9 @@
 import QueueDeckDomain
 import QueueDeckMail
 import QueueDeckJournal
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Sends email replies from the outbox, each at most once: a process first records that it is
 /// handing a reply over (refused if another process already did, by the ticket's version), then
@@ -28,6 +31,12 @@ public struct Outbox {
     /// Tries the given replies (or every queued and failed one). `unknown` also retries replies
     /// whose earlier hand-over never reported back.
     public func deliver(only ids: Set<String>? = nil, unknown: Bool = false) throws -> [Result] {
+        // Hand-overs running now (another process holds the lock) are in progress, not unknown:
+        // never retried, even with --unknown.
+        let othersSending = Self.handOverRunning(journal: desk.journal.path)
+        let lock = try GuardedFile.open(Self.lockPath(desk.journal.path), flags: O_RDWR, create: true, like: desk.journal.path)
+        defer { close(lock) }
+        flock(lock, LOCK_SH)
         try desk.refresh()
         var results: [Result] = []
         for m in desk.state.outbox where ids?.contains(m.messageID) ?? true {
@@ -45,6 +54,7 @@ public struct Outbox {
                 continue
             }
             if m.step == .handing {
+                guard !othersSending else { results.append(.skipped(m.messageID, "another process is handing it over now")); continue }
                 guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
                 try record(m, .failed("outcome of the hand-over at \(m.stepAt.isoUTC) unknown; retried"), guarded: false)
             }
@@ -67,6 +77,20 @@ public struct Outbox {
             }
         }
         return results
+    }
+
+    /// Every process handing replies over holds a shared lock on this file for as long as it runs.
+    static func lockPath(_ journal: String) -> String { journal + ".outbox-lock" }
+
+    /// Whether some process is handing replies over right now: the lock cannot be taken alone.
+    public static func handOverRunning(journal: String) -> Bool {
+        guard let fd = try? GuardedFile.open(lockPath(journal), flags: O_RDONLY, create: false) else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
     }
 
     /// Appends a delivery step. `guarded`: decided against the current state and the ticket's

@@ -13,6 +13,12 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     public let path: String
     public let writable: Bool
     public private(set) var uuid: [UInt8] = []
+    /// The header says this is a demo desk: its customers are invented, nothing is ever mailed.
+    public private(set) var isDemo = false
+    /// When the journal was created (its header).
+    public private(set) var created: Instant?
+    /// Header flags for a journal this open creates.
+    private let createFlags: UInt8
     private let fd: Int32
     private var inode: UInt64 = 0
     /// End of the last valid record we have read.
@@ -30,8 +36,9 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     public var lockTimeoutSeconds: Double = 10
 
     /// Opens (and with `create`, creates) a journal. Read-only opens never write to the file.
-    public init(path: String, create: Bool = false, writable: Bool = true) throws(JournalError) {
+    public init(path: String, create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) {
         self.path = path
+        self.createFlags = demo ? Layout.demoFlag : 0
         self.writable = writable || create
         if let kind = Sys.networkFileSystem(at: parentDirectory(path)) { throw .networkFileSystem(path: path, kind: kind) }
         let fd: Int32
@@ -81,7 +88,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
                 for i in 0..<16 { uuid[i] = UInt8.random(in: 0...255, using: &rng) }
                 uuid[6] = (uuid[6] & 0x0F) | 0x40
                 uuid[8] = (uuid[8] & 0x3F) | 0x80
-                let header = Layout.header(uuid: uuid, created: Instant(ms: WallClock.nowMillis))
+                let header = Layout.header(uuid: uuid, created: Instant(ms: WallClock.nowMillis), flags: createFlags)
                 try writeAll(header, restoreTo: 0)
                 guard fdatasync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
                 Sys.syncDirectory(of: path)
@@ -93,6 +100,8 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         switch Layout.parseHeader(bytes) {
         case .success(let h):
             uuid = h.uuid
+            isDemo = h.flags & Layout.demoFlag != 0
+            created = h.created
             if endOffset == 0 { endOffset = Int64(Layout.headerSize) }
         case .failure(let problem):
             if case .unsupportedVersion = problem { throw .notAJournal(path: path, reason: problem.description) }

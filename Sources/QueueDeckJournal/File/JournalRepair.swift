@@ -63,6 +63,7 @@ public enum JournalRepair {
         var bytes: [UInt8]
         var headerProblem: String?
         var created: Instant?
+        var flags: UInt8 = 0
     }
 
     static func load(_ path: String) throws(JournalError) -> Loaded {
@@ -77,7 +78,7 @@ public enum JournalRepair {
             throw .io(path: path, operation: "read", errno: errno)
         }
         switch Layout.parseHeader(bytes) {
-        case .success(let h): return Loaded(bytes: bytes, headerProblem: nil, created: h.created)
+        case .success(let h): return Loaded(bytes: bytes, headerProblem: nil, created: h.created, flags: h.flags)
         case .failure(let problem):
             if case .unsupportedVersion = problem { throw .notAJournal(path: path, reason: problem.description) }
             let follows = Layout.recordFollowsHeader { offset, count in
@@ -153,7 +154,7 @@ public enum JournalRepair {
             guard let first = w.frames.first, case .success(let f) = FrameParser.frame(b, at: first.offset, expectedSeq: nil) else { return nil }
             return Instant(ms: f.timestamp)
         }
-        out.bytes = Layout.header(uuid: uuid, created: loaded.created ?? min(firstEvent ?? Instant(ms: stamp), Instant(ms: stamp)))
+        out.bytes = Layout.header(uuid: uuid, created: loaded.created ?? min(firstEvent ?? Instant(ms: stamp), Instant(ms: stamp)), flags: loaded.flags)
         var seq: UInt64 = 0
         bytes.withUnsafeBytes { b in
             for (offset, _) in w.frames {

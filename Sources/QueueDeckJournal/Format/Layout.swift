@@ -3,7 +3,8 @@ import QueueDeckDomain
 /// The on-disk format (little-endian). See docs/JOURNAL.md.
 ///
 /// File header, 64 bytes: "QDECKJNL", u16 format version, u16 header size, 16-byte file UUID,
-/// i64 creation time (ms), zero padding, u32 CRC-32C of bytes 0..<60.
+/// i64 creation time (ms), u8 flags (bit 0: a demo desk, which never sends mail), zero padding,
+/// u32 CRC-32C of bytes 0..<60.
 ///
 /// Record: u32 marker, u32 payload length, u64 sequence, 11 bytes ticket ID, u8 event type,
 /// u32 ticket version after the event, i64 timestamp (ms), payload, u32 CRC-32C of all before it.
@@ -19,21 +20,25 @@ public enum Layout {
 
     public static func recordSize(payload: Int) -> Int { recordHeaderSize + payload + trailerSize }
 
+    /// Header flag: a demo desk (invented customers; nothing it holds is ever mailed).
+    public static let demoFlag: UInt8 = 1
+
     /// A new file header for `uuid`.
-    static func header(uuid: [UInt8], created: Instant) -> [UInt8] {
+    static func header(uuid: [UInt8], created: Instant, flags: UInt8 = 0) -> [UInt8] {
         var w = ByteWriter()
         w.bytes.append(contentsOf: fileMagic)
         w.u16(formatVersion)
         w.u16(UInt16(headerSize))
         w.bytes.append(contentsOf: uuid)
         w.i64(created.ms)
+        w.u8(flags)
         w.bytes.append(contentsOf: [UInt8](repeating: 0, count: 60 - w.bytes.count))
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
     }
 
     /// Parses a header; nil with a reason when it is not one.
-    static func parseHeader(_ b: [UInt8]) -> Result<(uuid: [UInt8], created: Instant), HeaderProblem> {
+    static func parseHeader(_ b: [UInt8]) -> Result<(uuid: [UInt8], created: Instant, flags: UInt8), HeaderProblem> {
         guard b.count >= headerSize else { return .failure(.short(b.count)) }
         guard Array(b[0..<8]) == fileMagic else { return .failure(.notAJournal) }
         let crc = b.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<60])) }
@@ -42,7 +47,7 @@ public enum Layout {
         let version = b.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt16.self)) }
         guard version == formatVersion else { return .failure(.unsupportedVersion(version)) }
         let created = b.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: Int64.self)) }
-        return .success((Array(b[12..<28]), Instant(ms: created)))
+        return .success((Array(b[12..<28]), Instant(ms: created), b[36]))
     }
 
     enum HeaderProblem: Error, CustomStringConvertible {

@@ -25,7 +25,9 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
     if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
     let journal = try FileJournal(path: path, create: true, writable: true)
-    let desk = try IntakeDesk(journal: journal, rules: rules)
+    var deskRules = rules
+    if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
+    let desk = try IntakeDesk(journal: journal, rules: deskRules)
     desk.snapshots = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
     desk.snapshots?.consider(desk.state)
     // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
@@ -254,7 +256,8 @@ struct IngestQueueLog: DeskCommand {
             if !lines.isEmpty { try tail.commit() }
             if follow { usleep(100_000) }
         } while follow && stopFollowing == 0
-        emit(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + (bad > 0 ? ", \(bad) unreadable lines" : ""))
+        if bad > 0 { counts["unreadable lines", default: 0] += bad }
+        emit(counts.isEmpty ? "nothing new" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     }
 }
 
@@ -276,6 +279,8 @@ struct IngestChat: DeskCommand {
             handle = h
         }
         let name = file == "-" ? "<stdin>" : file
+        let now = try globals.now()
+        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
         var tally: [String: Int] = [:]
         var lineNumber = 0
         var offset: Int64 = 0
@@ -286,7 +291,7 @@ struct IngestChat: DeskCommand {
             let text = String(decoding: bytes, as: UTF8.self)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
             do {
-                let line = try ChatTranscriptLine.parse(Substring(text), file: name, lineNumber: lineNumber, offset: offset)
+                let line = try ChatTranscriptLine.parse(Substring(text), file: name, lineNumber: lineNumber, offset: offset, window: window)
                 let o = try desk.ingest { state, newID in Intake.chat(line, state: state, rules: desk.rules, newID: newID) }
                 tally[resultName(o), default: 0] += 1
             } catch let e as IntakeInputError {
@@ -314,7 +319,7 @@ struct IngestChat: DeskCommand {
             scanned = pending.count
         }
         if !pending.isEmpty { try handleLine(pending[...]) }
-        emit(tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        emit(tally.isEmpty ? "nothing new" : tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     }
 
     func resultName(_ o: IntakeOutcome) -> String {

@@ -24,10 +24,12 @@ struct OutboxCommand: DeskCommand {
         let box = desk.state.outbox
         guard !box.isEmpty else { if !retry { emit("outbox empty") }; return }
         emit("\(box.count) in the outbox:")
+        let running = Outbox.handOverRunning(journal: desk.journal.path)
         for m in box {
             let state: String = switch m.step {
             case .queued: "queued"
-            case .handing: "UNKNOWN (hand-over started \(m.stepAt.isoUTC), never reported back)"
+            case .handing where running: "in progress (hand-over started \(m.stepAt.isoUTC))"
+            case .handing: "UNKNOWN (hand-over started \(m.stepAt.isoUTC), never reported back; qdeck outbox --retry --unknown sends it again)"
             case .failed(let e): "failed: \(e)"
             case .sent: "sent"
             }

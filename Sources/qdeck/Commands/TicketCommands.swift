@@ -44,6 +44,9 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
         emit("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
     }
+    if session.journal.isDemo, stored.contains(where: { if case .agentReply = $0.event.kind { session.state[$0.event.ticket]?.channel == .email } else { false } }) {
+        emit("demo desk: the reply is stored, never mailed (its customers are invented)")
+    }
     // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
     let queued = queuedReplies(stored)
     if !queued.isEmpty {
@@ -97,8 +100,12 @@ struct Postpone: DeskCommand {
         discussion: "WHEN: 2h, 30m, 1h30m, 3d, tomorrow 9:00, mon, friday 14:00, 16:00, 2026-11-25, 2026-11-25T09:00, or ISO 8601 with Z/offset. Local times are in the desk's time zone.")
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var target: TicketTarget
-    @Option(name: .long, help: ArgumentHelp("When it wakes.", valueName: "when")) var until: String
+    // Unconditional: `--until -5h` reaches the time parser, which says what is wrong with it.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When it wakes (at most a year ahead).", valueName: "when")) var until: String
     func execute() throws {
+        if until.hasPrefix("-") {
+            throw Failure(code: Exit.usage, message: "--until '\(until)': a postponement wakes in the future (2h, tomorrow 9:00, mon), not before now")
+        }
         try act(globals, target) { id, s in
             .postpone(id, until: try WhenParser.parse(until, now: s.now, calendar: s.rules.calendar))
         }

@@ -7,14 +7,14 @@ import QueueDeckJournal
 struct Demo: DeskCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a realistic demo journal and show the desk.",
-        discussion: "Without --journal (or QDECK_JOURNAL) the demo journal is $XDG_DATA_HOME/qdeck/demo.journal, rewritten each run. An existing journal given explicitly is never overwritten unless --force.")
+        discussion: "Without --journal (or QDECK_JOURNAL) the demo journal is $XDG_DATA_HOME/qdeck/demo.journal, rewritten each run. An existing journal given explicitly is never overwritten unless --force, and then one that is not a demo's is kept as JOURNAL.before-demo-TIME. A demo desk is marked in its journal: no command run on it ever sends mail.")
     @OptionGroup var globals: GlobalOptions
     @Option(name: .long, help: "How many tickets.") var tickets: Int = 330
     @Option(name: .long, help: "Over how many days.") var days: Int = 6
     @Option(name: .long, help: "Random seed (the same seed gives the same desk).") var seed: UInt64 = 2026
     @Flag(name: .long, help: "Do not open the console; print a summary.") var noConsole = false
     @Flag(name: .long, help: "Keep customers arriving and replying until interrupted (prints what happens; open a console on the same journal in another terminal).") var live = false
-    @Flag(name: .long, help: "Overwrite an existing journal given with --journal.") var force = false
+    @Flag(name: .long, help: "Replace an existing journal given with --journal (a real one is kept as JOURNAL.before-demo-TIME).") var force = false
     @Option(name: .long, help: "Write exactly N events instead of --tickets (a 50-agent desk writes about 1,000,000 a year); the days stretch to fit.") var events: Int?
 
     func execute() throws {
@@ -26,15 +26,21 @@ struct Demo: DeskCommand {
             if explicit && size > 0 && !force {
                 throw Failure(code: Exit.cantCreate, message: "\(path) exists and holds a journal; the demo will not overwrite it (use --force, or another --journal)")
             }
-            guard unlink(path) == 0 else { throw Failure(code: Exit.cantCreate, message: "\(path): cannot replace: \(String(cString: strerror(errno)))") }
+            if explicit && size > 0 && !Self.isDemo(path) {
+                // --force on a journal that is not a demo's: kept, renamed, never deleted.
+                let backup = "\(path).before-demo-\(Int(Date().timeIntervalSince1970 * 1000))"
+                guard rename(path, backup) == 0 else { throw Failure(code: Exit.cantCreate, message: "\(path): cannot keep it as \(backup): \(String(cString: strerror(errno)))") }
+                printError("qdeck: \(path) was kept as \(backup)")
+            } else {
+                guard unlink(path) == 0 else { throw Failure(code: Exit.cantCreate, message: "\(path): cannot replace: \(String(cString: strerror(errno)))") }
+            }
         }
         // The old demo's snapshots belong to the file just removed.
         for old in SnapshotFile.list(journal: path) { unlink(old.path) }
         var g = globals
         g.journal = path
-        let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal")
-        // A demo's customers are invented: its replies must never reach a real mail system.
-        session.rules.intake.sendReplies = false
+        // Marked a demo in its header: whatever command later runs on it, nothing is mailed.
+        let session = try DeskSession(g, writable: true, create: true, journalName: "demo.journal", demo: true)
         let events = try generate(rules: session.rules, now: session.now)
         // Group commit: one write and one fdatasync per batch.
         var i = 0
@@ -44,13 +50,11 @@ struct Demo: DeskCommand {
             i += batch.count
         }
         let reread = try DeskSession(g, writable: true)
-        reread.rules.intake.sendReplies = false
         let terminal = isatty(0) == 1 && isatty(1) == 1
         if !noConsole && terminal {
             if live {
                 // Customers keep writing from a second journal handle while the agent works.
                 let writer = try DeskSession(g, writable: true)
-                writer.rules.intake.sendReplies = false
                 Thread.detachNewThread {
                     var liveDemo = LiveDemo(session: writer, seed: seed, quiet: true)
                     try? liveDemo.run()
@@ -66,6 +70,9 @@ struct Demo: DeskCommand {
             try liveDemo.run()
         }
     }
+
+    /// Whether the file is a demo desk's journal (its header says so).
+    static func isDemo(_ path: String) -> Bool { (try? FileJournal(path: path, writable: false))?.isDemo == true }
 
     /// The demo's events: `--tickets` over `--days`, or exactly `--events` N (the first N of a desk
     /// sized to produce at least N: about nine events a ticket, some 2,700 a day).

@@ -23,7 +23,7 @@ final class DeskSession: @unchecked Sendable {
     /// `asOf`, only the events up to that moment (time travel: the desk as it stood then; always a
     /// full replay, since a snapshot holds what came later too).
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
-         keepLater: Bool = false, fullReplay: Bool = false) throws {
+         keepLater: Bool = false, fullReplay: Bool = false, demo: Bool = false) throws {
         try g.checkDefaultDataFolder()
         journalPath = g.journalPath(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
@@ -46,7 +46,9 @@ final class DeskSession: @unchecked Sendable {
                 }
             }
         }
-        journal = try FileJournal(path: journalPath, create: create, writable: writable)
+        journal = try FileJournal(path: journalPath, create: create, writable: writable, demo: demo)
+        // A demo desk's customers are invented: whatever command runs on it, nothing is mailed.
+        if journal.isDemo { self.rules.intake.sendReplies = false }
         // Folded as they are read: a million events are never all in memory at once.
         if let moment {
             var folded = DeskState(autoCloseAfter: rules.autoCloseAfter)

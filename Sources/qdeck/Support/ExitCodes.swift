@@ -23,10 +23,12 @@ enum Exit {
     static let config: Int32 = 78      // EX_CONFIG: configuration error
 }
 
-/// A failure that has already been worded for the user.
-struct Failure: Error {
+/// A failure that has already been worded for the user; printed, it is that wording (never
+/// `Failure(code: 66, message: …)`).
+struct Failure: Error, CustomStringConvertible {
     var code: Int32
     var message: String
+    var description: String { message }
 }
 
 func describeFailure(_ error: Error) -> (Int32, String) {
@@ -43,7 +45,9 @@ func describeFailure(_ error: Error) -> (Int32, String) {
         switch e {
         case .missing: return (Exit.noInput, e.description)
         case .cannotOpen: return (Exit.cantCreate, e.description)
-        case .notAJournal, .damagedHeader, .damaged, .networkFileSystem, .replaced, .eventTooLarge: return (Exit.dataErr, e.description)
+        case .notAJournal, .damagedHeader, .damaged, .networkFileSystem, .replaced: return (Exit.dataErr, e.description)
+        // The text given is too large, not the journal damaged: the caller's input to change.
+        case .eventTooLarge: return (Exit.usage, e.description)
         case .refused: return (Exit.cantCreate, e.description)
         case .stale: return (Exit.stale, e.description)
         case .lockTimeout: return (Exit.tempFail, e.description)
