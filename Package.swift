@@ -60,11 +60,12 @@ let package = Package(
             name: "qdeck-bench",
             dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole", "QueueDeckMail", "QueueDeckIntake"]
         ),
-        // Fuzz targets (journal reader, filter parser, email parser, queue_log parser): libFuzzer
+        // Fuzz targets (journal reader, filter parser, email parser, queue_log parser, snapshot decoder,
+        // chat lines, team files, addresses): libFuzzer
         // with scripts/fuzz.sh, else a replayer the tests run over the committed corpus.
         .executableTarget(
             name: "qdeck-fuzz",
-            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckMail", "QueueDeckIntake", "CQueueDeckFuzz"]
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckMail", "QueueDeckIntake", "QueueDeckConfig", "CQueueDeckFuzz"]
         ),
         .target(name: "CQueueDeckFuzz"),
         .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),

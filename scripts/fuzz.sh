@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes one target with libFuzzer: journal, filter, email, queue-log or snapshot.
+# Fuzzes one target with libFuzzer: journal, filter, email, queue-log, snapshot, chat, team-file or address.
 # usage: scripts/fuzz.sh TARGET [SECONDS] [JOBS]
 # Builds qdeck-fuzz with -sanitize=fuzzer,address in .build-fuzz, starts from the committed seeds in
 # Tests/Fuzz/seeds/TARGET and keeps what it learns in .build-fuzz/corpus/TARGET. A crash or hang
@@ -7,7 +7,7 @@
 # the fix (the tests replay every committed input).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?target: journal, filter, email, queue-log or snapshot}
+target=${1:?target: journal, filter, email, queue-log, snapshot, chat, team-file or address}
 seconds=${2:-600}
 swift build --scratch-path .build-fuzz --product qdeck-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >&2

@@ -46,13 +46,17 @@ public enum ConfigLoader {
 
     /// The rules from the defaults plus an optional team file.
     public static func load(teamFile: String?) throws(ConfigErrors) -> DeskRules {
-        var texts = [(text: QueueDeckResources.defaultsYAML, file: defaultsName)]
-        if let teamFile {
-            switch YAMLSource.read(teamFile) {
-            case .success(let text): texts.append((text, teamFile))
-            case .failure(let e): throw ConfigErrors(errors: [e])
-            }
+        guard let teamFile else { return try load(teamText: nil) }
+        switch YAMLSource.read(teamFile) {
+        case .success(let text): return try load(teamText: text, file: teamFile)
+        case .failure(let e): throw ConfigErrors(errors: [e])
         }
+    }
+
+    /// The rules from the defaults plus a team file's text (already read from `file`).
+    public static func load(teamText: String?, file: String = "team.yaml") throws(ConfigErrors) -> DeskRules {
+        var texts = [(text: QueueDeckResources.defaultsYAML, file: defaultsName)]
+        if let teamText { texts.append((teamText, file)) }
         // The YAML trees live and die on the deep stack: composing and freeing them both recurse.
         return try YAMLSource.withStack(for: texts) { () throws(ConfigErrors) -> DeskRules in
             var sections: [String: Located] = [:]

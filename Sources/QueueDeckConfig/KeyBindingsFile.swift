@@ -40,6 +40,17 @@ public enum KeyBindingsFile {
         return out
     }
 
+    /// The settings of a team file's text (its `keys:` section), already read.
+    public static func load(teamText: String, file: String = "team.yaml") throws(ConfigErrors) -> [KeyBindingSetting] {
+        var errors: [ConfigError] = []
+        let texts = [(text: teamText, file: file)]
+        let out = try YAMLSource.withStack(for: texts) { () -> [KeyBindingSetting] in
+            settings(of: texts, userFile: nil, errors: &errors)
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return out
+    }
+
     private static func settings(of texts: [(text: String, file: String)], userFile: String?, errors: inout [ConfigError]) -> [KeyBindingSetting] {
         var out: [KeyBindingSetting] = []
         for (text, file) in texts {

@@ -1,4 +1,5 @@
 import Foundation
+import QueueDeckConfig
 import QueueDeckDomain
 @testable import QueueDeckJournal
 import QueueDeckIntake
@@ -6,7 +7,7 @@ import QueueDeckMail
 
 /// What the fuzzers feed: each target must return for any input, never crash or hang.
 enum FuzzTargets {
-    static let names = ["journal", "filter", "email", "queue-log", "snapshot"]
+    static let names = ["journal", "filter", "email", "queue-log", "snapshot", "chat", "team-file", "address"]
 
     static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
@@ -15,6 +16,9 @@ enum FuzzTargets {
         case "email": email(bytes)
         case "queue-log": queueLog(bytes)
         case "snapshot": snapshot(bytes)
+        case "chat": chat(bytes)
+        case "team-file": teamFile(bytes)
+        case "address": address(bytes)
         default: fatalError("unknown fuzz target \(target); one of \(names)")
         }
     }
@@ -73,6 +77,50 @@ enum FuzzTargets {
                 state.apply(StoredEvent(seq: UInt64(n), version: (state[e.ticket]?.version ?? 0) + 1, event: e))
             }
         }
+    }
+
+    /// Each line through the chat transcript parser (times checked against a desk's life) and
+    /// `Intake.chat` into a desk state.
+    static func chat(_ bytes: [UInt8]) {
+        var state = DeskState(autoCloseAfter: .days(4))
+        let now = Instant(ms: 1_795_000_000_000)
+        let window = (now - .days(365))...(now + .days(1))
+        var n = 0
+        for (i, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let c = try? ChatTranscriptLine.parse(line, file: "fuzz", lineNumber: i + 1, offset: 0, window: window) else { continue }
+            precondition(window.contains(c.at), "a chat time outside the window was accepted")
+            let o = Intake.chat(c, state: state, rules: DeskRules(), newID: { TicketID.random(using: &fuzzRNG) })
+            for e in o.decision.events {
+                n += 1
+                state.apply(StoredEvent(seq: UInt64(n), version: (state[e.ticket]?.version ?? 0) + 1, event: e))
+            }
+        }
+    }
+
+    /// The bytes as a team file: loaded over the defaults (rules) and read for key settings. Either
+    /// works or is refused with located errors; never a crash, however deep or strange the YAML.
+    static func teamFile(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        do {
+            let rules = try ConfigLoader.load(teamText: text)
+            _ = rules.agents.count + rules.departments.count
+        } catch {
+            precondition(!error.errors.isEmpty, "a refused team file must say why")
+        }
+        _ = try? KeyBindingsFile.load(teamText: text)
+    }
+
+    /// An address header's text: every mailbox it gives holds exactly one valid address or none
+    /// (with the reason), and the address checker agrees with itself.
+    static func address(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for box in MailAddress.list(text) {
+            if box.address.isEmpty { continue }
+            precondition(AddrSpec.isValid(box.address), "a mailbox kept an invalid address")
+            precondition(!box.address.unicodeScalars.contains { AddrSpec.isControl($0) || $0 == "," || $0 == " " }, "an address kept a separator or a control")
+        }
+        _ = AddrSpec.problem(text)
+        _ = MailArrivalBuilder.arrival(Array("From: \(text)\nSubject: x\n\nbody\n".utf8), queue: nil)
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 @Suite struct FuzzCorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz").path
 
-    @Test(arguments: ["journal", "filter", "email", "queue-log", "snapshot"])
+    @Test(arguments: ["journal", "filter", "email", "queue-log", "snapshot", "chat", "team-file", "address"])
     func committedInputsRunClean(_ target: String) throws {
         let r = try Harness.run("qdeck-fuzz", [target, Self.root + "/seeds/" + target, Self.root + "/regressions/" + target])
         #expect(r.status == 0, "\(target): \(r.stderr.prefix(2000))")
