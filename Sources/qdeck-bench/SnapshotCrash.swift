@@ -64,6 +64,45 @@ extension CrashSuite {
             left = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.contains(".snapshot-tmp-") }.count ?? 0
         }
         say("5c. \(kills) SIGKILLs of a snapshot writer mid-write: every file under a snapshot name was whole, every load equal to the replay; \(left) temporary files left (swept after an hour)")
+        restoredFromBackup(dir: dir, from: path, trials: max(10, trials / 10))
+    }
+
+    /// d. The journal restored from a backup (a copy of the same file, same UUID), then written to
+    /// again with events of the same lengths: the snapshot of the lost history has a record with its
+    /// number ending at its offset, but other content. It must never be trusted (issue 13, item 2).
+    static func restoredFromBackup(dir: String, from source: String, trials: Int) {
+        let path = dir + "/restore.journal"
+        let full = [UInt8](FileManager.default.contents(atPath: source)!)
+        var ends: [Int] = []
+        var end = Layout.headerSize
+        while end < full.count { end += recordSize(full, at: end); ends.append(end) }
+        let events = (try! FileJournal(path: source, writable: false).readNew()).map(\.event)
+        var rng = SystemRandomNumberGenerator()
+        var passedOver = 0
+        for t in 0..<trials {
+            let kept = Int.random(in: (ends.count / 4)..<(ends.count - 1), using: &rng)
+            for f in SnapshotFile.list(journal: path) { unlink(f.path) }
+            writeBytes(full, path)
+            let lost = try! FileJournal(path: path, writable: false)
+            var state = DeskState(autoCloseAfter: autoClose)
+            try! lost.readNew { state.apply($0) }
+            _ = try! SnapshotFile.write(state, position: lost.position!, journal: path, now: Instant(ms: WallClock.nowMillis))
+            // Restore the backup, then the same kinds of events again, each at another moment.
+            writeBytes(Array(full[0..<ends[kept - 1]]), path)
+            let w = try! FileJournal(path: path)
+            try! w.readNew { _ in }
+            for (i, e) in events[kept...].enumerated() {
+                var again = e
+                again.at = Instant(ms: e.at.ms + 1 + Int64(i))
+                try! w.append([again], expecting: [:])
+            }
+            check([UInt8](FileManager.default.contents(atPath: path)!).count == full.count, "restore \(t): the rewritten journal is not the same length")
+            let l = load(path)
+            if l.snapshot == nil { passedOver += 1 }
+            check(l.snapshot == nil, "restore \(t): the snapshot of the lost history was trusted")
+            check(l.state == replayed(path), "restore \(t): load differs from a full replay")
+        }
+        say("5d. Journal restored from a backup \(trials) times and written again with same-length events: the old snapshot was passed over \(passedOver) times, every load equal to a full replay")
     }
 
     static func replayed(_ path: String) -> DeskState {

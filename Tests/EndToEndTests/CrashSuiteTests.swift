@@ -12,5 +12,6 @@ import Testing
         #expect(r.stdout.contains("crash suite (short): all checks held"), "\(r.stdout)")
         #expect(r.stdout.contains("1. SIGKILL: ") && r.stdout.contains("missing 0, duplicated 0"))
         #expect(r.stdout.contains("4b. File-size limit"))
+        #expect(r.stdout.contains("5d. Journal restored from a backup") && r.stdout.contains("every load equal to a full replay"), "\(r.stdout)")
     }
 }
