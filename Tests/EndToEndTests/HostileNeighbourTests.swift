@@ -172,6 +172,41 @@ import Testing
         #expect(try s.qdeck("accept", id).stderr.contains("has no mail from another sender waiting"))
     }
 
+    /// Issue 13, item 18: under the loosest umask, nothing qdeck creates beside a journal (the
+    /// journal, its locks, positions, snapshots, bytes moved aside, backups) is open to others.
+    @Test func nothingQdeckCreatesIsOpenToOthers() throws {
+        let s = Scratch()
+        let q = "umask 000; QDECK_SNAPSHOT_EVERY=1 QDECK_AGENT=%@ \(Harness.binDir)/qdeck --journal \(s.journal)"
+        func run(_ agent: String, _ args: String, stdin: String = "/dev/null") {
+            shell("(" + String(format: q, agent) + " \(args) <\(stdin) >/dev/null 2>&1)")
+        }
+        let mail = s.dir + "/m.eml"
+        try "From: Ilze <ilze@inbox.lv>\nSubject: Modes\nMessage-ID: <modes@x>\n\nhello\n".write(toFile: mail, atomically: true, encoding: .utf8)
+        run("nobody", "ingest mail", stdin: mail)
+        try "1732438800|1732438800.1|support|NONE|ENTERQUEUE||+37120000000|1\n".write(toFile: s.dir + "/queue_log", atomically: true, encoding: .utf8)
+        run("nobody", "ingest queue-log \(s.dir)/queue_log")
+        let id = try #require(try s.json("list", "Modes") as? [[String: Any]]).first?["id"] as? String ?? ""
+        run("anna", "reply \(id) --body hi")
+        run("anna", "stats")
+        // Damage in the middle, then a repair: the bytes moved aside and the backup.
+        var bytes = Array(FileManager.default.contents(atPath: s.journal)!)
+        bytes[bytes.count - 30] ^= 0xFF
+        _ = try s.qdeck("new", "email", "--customer", "A <a@b.c>", "--subject", "after")
+        FileManager.default.createFile(atPath: s.journal + ".tmp-copy", contents: Data(bytes), attributes: [.posixPermissions: 0o660])
+        rename(s.journal + ".tmp-copy", s.journal)
+        run("admin", "log repair")
+        run("admin", "demo --no-console --tickets 5 --force")
+        let made = try FileManager.default.contentsOfDirectory(atPath: s.dir).filter { $0.hasPrefix("desk.journal") }
+        for name in ["desk.journal", "desk.journal.intake-lock", "desk.journal.outbox-lock", "desk.journal.queue_log.offset"] {
+            #expect(made.contains(name), "\(name) was not made: \(made)")
+        }
+        #expect(made.contains { $0.contains(".snapshot-") } && made.contains { $0.contains(".before-repair-") } && made.contains { $0.contains(".before-demo-") }, "\(made)")
+        for name in made {
+            let m = mode(s.dir + "/" + name)
+            #expect(m & 0o007 == 0, "\(name) is mode \(String(m, radix: 8)): open to others")
+        }
+    }
+
     /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
     /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
     @Test func numbersFromOutsideAreRangeChecked() throws {
