@@ -68,7 +68,7 @@ import Testing
         f.keys(.char("s"))
         #expect(lastReply(f, id)?.hasPrefix("Thank you, Ilze!") == true)
         // :wq on the unchanged text sends it at once.
-        guard case .edit(let r2) = f.controller.run(.canned, argument: "thanks") else { return }
+        guard case .edit(let r2) = f.controller.run(.canned, argument: "thanks") else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         f.controller.finishEdit(r2, edited: r2.file, status: 0, saved: true)
         #expect(lastReply(f, id)?.hasPrefix("Thank you!") == true)
     }
@@ -77,12 +77,12 @@ import Testing
         let f = ConsoleFixture()
         let id = f.ticket(.email, subject: "Send anyway")
         f.controller.absorb()
-        guard case .edit(let r) = f.controller.handle(.char("r")) else { return }
+        guard case .edit(let r) = f.controller.handle(.char("r")) else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         // Saved, then the editor exits 1 (:cq): kept as a draft.
         f.controller.finishEdit(r, edited: "Saved text." + r.file, status: 1)
         #expect(f.controller.flash!.text.contains("kept as a draft"))
         #expect(f.desk.drafts!.load(agent: "anna", ticket: id, kind: .reply)?.hasPrefix("Saved text.") == true)
-        guard case .edit(let r2) = f.controller.handle(.char("r")) else { return }
+        guard case .edit(let r2) = f.controller.handle(.char("r")) else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         try f.external(.customerMessage(id, body: "hello?"))
         f.controller.finishEdit(r2, edited: "Sent anyway. " + r2.file, status: 0)
         _ = f.controller.handle(.char("s"))
@@ -114,17 +114,17 @@ import Testing
         guard case .composer(let c) = f.controller.mode else { Issue.record("a paste stays text"); return }
         #expect(c.field.text == "line one\nP line two\nx line three")
         f.keys(.ctrl("t"), .down, .enter)  // greet: placeholders filled, not glued on
-        guard case .composer(let c2) = f.controller.mode else { return }
+        guard case .composer(let c2) = f.controller.mode else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         #expect(c2.field.text == "line one\nP line two\nx line three Thank you, Jānis!")
         // Esc asks; `c` goes back; Esc then `k` keeps the draft; `r` brings it back.
         f.keys(.escape)
         guard case .choice = f.controller.mode else { Issue.record("Esc asks before discarding"); return }
         f.keys(.char("c"))
-        guard case .composer = f.controller.mode else { return }
+        guard case .composer = f.controller.mode else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         f.keys(.escape, .char("k"))
         #expect(f.desk.drafts!.load(agent: "anna", ticket: id, kind: .reply) == c2.field.text)
         f.keys(.char("r"))
-        guard case .composer(let c3) = f.controller.mode else { return }
+        guard case .composer(let c3) = f.controller.mode else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         #expect(c3.field.text == c2.field.text)
         f.keys(.escape, .char("d"))
         #expect(f.desk.drafts!.load(agent: "anna", ticket: id, kind: .reply) == nil)
@@ -244,11 +244,11 @@ import Testing
         f.keys(.char(":"))
         f.type("filter chan")
         f.keys(.tab)
-        guard case .command(let t) = f.controller.mode else { return }
+        guard case .command(let t) = f.controller.mode else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         #expect(t == "filter channel:")  // no space: the value comes next
         f.type("e")
         f.keys(.tab)
-        guard case .command(let t2) = f.controller.mode else { return }
+        guard case .command(let t2) = f.controller.mode else { Issue.record("the console did not get there: \(f.controller.mode)"); return }
         #expect(t2 == "filter channel:email ")
         #expect(ConsoleController.completions("filter status:open,an", keyMap: .agent, desk: f.desk) == ["filter status:open,answered"])
         #expect(ConsoleController.completions("filter -chan", keyMap: .agent, desk: f.desk) == ["filter -channel:"])

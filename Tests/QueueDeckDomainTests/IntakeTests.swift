@@ -3,6 +3,11 @@ import Testing
 
 /// Intake decisions on hand-built desks: threading, reopening, idempotence, loops and noise,
 /// calls and chats.
+extension IntakeOutcome.Result {
+    /// The new ticket, if this outcome created one: `try #require(o.result.created)` fails loudly.
+    var created: TicketID? { if case .created(let t) = self { t } else { nil } }
+}
+
 @Suite struct IntakeTests {
     var desk = TestDesk()
     var nextID = 100
@@ -35,7 +40,7 @@ import Testing
     /// is shown as from its real sender and changes nothing until an agent accepts it; a Reply-To
     /// naming the customer does not make the writer the customer.
     @Test mutating func aStrangersMailIntoATicketWaitsForAnAgent() throws {
-        guard case .created(let id) = mail(Self.arrival("<s1@ann>"), at: TestDesk.at(9)).result else { Issue.record("not created"); return }
+        let id = try #require(mail(Self.arrival("<s1@ann>"), at: TestDesk.at(9)).result.created, "not created")
         _ = try desk.run(.reply(id, body: "Done"), at: TestDesk.at(9, 5))
         let before = try #require(desk.state[id])
         var forged = MailArrival(key: "mail:<e1@evil>", messageID: "<e1@evil>", from: Customer(name: "Ann", email: "ann@example.org"),
@@ -72,7 +77,7 @@ import Testing
 
     @Test mutating func threadsBySubjectIDThenReferencesAndReopens() throws {
         let t0 = TestDesk.at(9)
-        guard case .created(let id) = mail(Self.arrival("<m1@ann>"), at: t0).result else { Issue.record("not created"); return }
+        let id = try #require(mail(Self.arrival("<m1@ann>"), at: t0).result.created, "not created")
         #expect(desk.state[id]?.customer.email == "ann@example.org")
         // An agent replies: its queued Message-ID becomes a thread name.
         var rules = desk.rules
@@ -88,7 +93,7 @@ import Testing
         #expect(r2.result == .threaded(id))
         #expect(status(id, TestDesk.at(10, 1)) == .open)
         // The ID in the subject wins over a References header pointing elsewhere.
-        guard case .created(let other) = mail(Self.arrival("<m3@bob>", subject: "Other", from: "bob@example.org"), at: TestDesk.at(10, 5)).result else { return }
+        let other = try #require(mail(Self.arrival("<m3@bob>", subject: "Other", from: "bob@example.org"), at: TestDesk.at(10, 5)).result.created, "not created")
         let r4 = mail(Self.arrival("<m4@ann>", subject: "Fwd: see [\(id)]", thread: ["<m3@bob>"]), at: TestDesk.at(10, 6))
         #expect(r4.result == .threaded(id))
         #expect(desk.state[other]?.entries.count == 2, "other ticket untouched")
@@ -102,7 +107,7 @@ import Testing
         #expect(from == id && desk.state[fresh]?.linkedFrom == id && status(fresh, TestDesk.at(day: 5, 9, 1)) == .new)
     }
 
-    @Test mutating func sameMessageTwiceIsStoredOnce() {
+    @Test mutating func sameMessageTwiceIsStoredOnce() throws {
         let first = mail(Self.arrival("<dup@ann>"), at: TestDesk.at(9))
         let events = desk.seq
         let again = mail(Self.arrival("<dup@ann>"), at: TestDesk.at(9, 5))
@@ -112,7 +117,7 @@ import Testing
     }
 
     @Test mutating func autoRepliesAndBouncesNeverReopen() throws {
-        guard case .created(let id) = mail(Self.arrival("<m1@ann>"), at: TestDesk.at(9)).result else { return }
+        let id = try #require(mail(Self.arrival("<m1@ann>"), at: TestDesk.at(9)).result.created, "not created")
         try desk.run(.reply(id, body: "Answer"), at: TestDesk.at(9, 5))
         let ours = try #require(desk.state.outgoing.values.first?.messageID)
         let auto = mail(Self.arrival("<ooo@ann>", subject: "Out of office: Re: Refund please [\(id)]", text: "I am away until Monday",
@@ -141,12 +146,12 @@ import Testing
         let vip = try desk.run(.create(TicketOpening(channel: .call, customer: Customer(name: "Ann Vip", email: "Ann@Example.org", phone: "+371 1", groups: ["vip"]),
                                                      subject: "call")), at: TestDesk.at(8))
         _ = vip
-        guard case .created(let id) = mail(Self.arrival("<m1@ann>", from: "ann@example.org"), at: TestDesk.at(9)).result else { return }
+        let id = try #require(mail(Self.arrival("<m1@ann>", from: "ann@example.org"), at: TestDesk.at(9)).result.created, "not created")
         #expect(desk.state[id]?.customer.groups == ["vip"], "the known customer, VIP group kept")
         #expect(desk.state[id]?.customer.phone == "+371 1")
     }
 
-    @Test mutating func unreadableMailIsKeptRawAndFlagged() {
+    @Test mutating func unreadableMailIsKeptRawAndFlagged() throws {
         var m = Self.arrival("<bad@x>", text: "")
         m.problems = ["multipart ends without its closing boundary"]
         m.raw = "Subject: Refund please\n\n--XYZ\ngarbage"
@@ -200,12 +205,12 @@ import Testing
         #expect(missed.history.contains { $0.text.contains("caller hung up after 1:05 waiting at position 2; call back") })
 
         // Transfers resolve the queue's part and say where it went; COMPLETEAGENT names the agent.
-        guard case .created(let x) = call("\(t)|1900.1|support|NONE|ENTERQUEUE||1234|1").result else { return }
+        let x = try #require(call("\(t)|1900.1|support|NONE|ENTERQUEUE||1234|1").result.created, "not created")
         _ = call("\(t + 10)|1900.1|support|PJSIP/1001|CONNECT|10|1900.2|2")
         _ = call("\(t + 70)|1900.1|support|PJSIP/1001|BLINDTRANSFER|2001|from-internal|10|60|1")
         #expect(desk.state[x]!.entries.last?.body == "☎ anna transferred the call to 2001@from-internal: talk 1:00, hold 0:10")
         #expect(status(x, TestDesk.at(9, 5)) == .resolved)
-        guard case .created(let y) = call("\(t)|1901.1|support|NONE|ENTERQUEUE||1235|1").result else { return }
+        let y = try #require(call("\(t)|1901.1|support|NONE|ENTERQUEUE||1235|1").result.created, "not created")
         _ = call("\(t + 10)|1901.1|support|PJSIP/1001|CONNECT|10|1901.2|2")
         _ = call("\(t + 30)|1901.1|support|PJSIP/1001|COMPLETEAGENT|10|20|1")
         #expect(desk.state[y]!.entries.last?.body == "☎ call ended by anna: talk 0:20, hold 0:10")
@@ -243,8 +248,8 @@ import Testing
         return o
     }
 
-    @Test mutating func chatsWaitAreAnsweredEndAndGoMissed() {
-        guard case .created(let id) = chat(.start, "s1", TestDesk.at(9)).result else { return }
+    @Test mutating func chatsWaitAreAnsweredEndAndGoMissed() throws {
+        let id = try #require(chat(.start, "s1", TestDesk.at(9)).result.created, "not created")
         #expect(desk.state[id]!.channel == .chat && status(id, TestDesk.at(9, 1)) == .new)
         _ = chat(.visitor, "s1", TestDesk.at(9, 1), text: "Hi, order 17?")
         _ = chat(.agent, "s1", TestDesk.at(9, 2), text: "Let me check", agent: "bob")
@@ -255,12 +260,12 @@ import Testing
         #expect(status(id, TestDesk.at(9, 6)) == .resolved)
         #expect(chat(.visitor, "s1", TestDesk.at(9, 1), text: "Hi, order 17?").result == .duplicate(id))
 
-        guard case .created(let missed) = chat(.start, "s2", TestDesk.at(10)).result else { return }
+        let missed = try #require(chat(.start, "s2", TestDesk.at(10)).result.created, "not created")
         _ = chat(.visitor, "s2", TestDesk.at(10, 1), text: "Anyone?")
         _ = chat(.left, "s2", TestDesk.at(10, 4))
         let m = desk.state[missed]!
         #expect(status(missed, TestDesk.at(10, 5)) == .new && m.abandonments.count == 1 && m.tags == ["missed-chat"])
-        guard case .created(let ended) = chat(.start, "s3", TestDesk.at(11)).result else { return }
+        let ended = try #require(chat(.start, "s3", TestDesk.at(11)).result.created, "not created")
         _ = chat(.end, "s3", TestDesk.at(11, 4))
         #expect(status(ended, TestDesk.at(11, 5)) == .new && desk.state[ended]!.tags == ["missed-chat"], "unanswered and ended: a missed chat")
         #expect(chat(.agent, "nope", TestDesk.at(11), text: "x").result == .ignored("agent for chat session nope, which never started here"))

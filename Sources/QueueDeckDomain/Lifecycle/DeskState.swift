@@ -1,4 +1,5 @@
-/// The folded state of the desk: every ticket as of the last applied event.
+/// The folded state of the desk: every ticket as of the last applied event. Equality is
+/// synthesised over every stored field (what the snapshot round-trip compares).
 public struct DeskState: Sendable, Equatable {
     /// Every ticket in creation order: passes over the desk walk memory in order, which keeps a
     /// scan of 100,000 tickets several times faster than visiting a dictionary in hash order.
@@ -51,14 +52,6 @@ public struct DeskState: Sendable, Equatable {
         self.held = held
         self.awaiting = awaiting
         self.deskVersion = deskVersion
-    }
-
-    /// Equal folds: what a snapshot check compares (positions follow from the tickets).
-    public static func == (a: DeskState, b: DeskState) -> Bool {
-        a.autoCloseAfter == b.autoCloseAfter && a.lastSeq == b.lastSeq && a.all == b.all &&
-            a.ticketsByContact == b.ticketsByContact && a.skippedEvents == b.skippedEvents && a.presence == b.presence &&
-            a.intakeKeys == b.intakeKeys && a.aliases == b.aliases && a.mailThreads == b.mailThreads &&
-            a.outgoing == b.outgoing && a.held == b.held && a.awaiting == b.awaiting && a.deskVersion == b.deskVersion
     }
 
     public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }

@@ -157,39 +157,41 @@ public struct ResponseWindow: Hashable, Sendable {
 /// of the desk state, iterating 100,000 of them) costs one retain; `_modify` accessors keep appends
 /// to its conversation and history in place.
 public struct Ticket: Hashable, Sendable {
-    /// Package access: the snapshot codec restores tickets without replaying their events.
-    package final class Storage: @unchecked Sendable {
-        var id: TicketID
-        var version: UInt32
-        var channel: Channel
-        var customer: Customer
-        var subject: String
-        var priority: Priority
-        var department: String?
-        var assignee: String?
-        var tags: [String]
-        var storedStatus: TicketStatus
-        var postponedUntil: Instant?
-        var resolvedAt: Instant?
-        var createdAt: Instant
-        var updatedAt: Instant
-        var lastActor: String
-        var everAnswered: Bool
-        var firstResponseAt: Instant?
-        var waitingSince: Instant?
-        var lastCustomerMessageAt: Instant
-        var linkedFrom: TicketID?
-        var linkedTo: TicketID?
-        var entries: [ConversationEntry]
-        var history: [HistoryEntry]
-        var runLog: [RunInterval]
-        var responses: [ResponseWindow]
-        var customerChars: Int
-        package var messageCount = 0
-        package var slot = 0
-        package var abandonments: [Instant] = []
+    /// Every stored field, listed once: equality and copying are synthesised from this list, and
+    /// the initialiser makes every place that builds a ticket name each field (the compiler keeps
+    /// the snapshot codec in step).
+    package struct Fields: Equatable, Sendable {
+        package var id: TicketID
+        package var version: UInt32
+        package var channel: Channel
+        package var customer: Customer
+        package var subject: String
+        package var priority: Priority
+        package var department: String?
+        package var assignee: String?
+        package var tags: [String]
+        package var storedStatus: TicketStatus
+        package var postponedUntil: Instant?
+        package var resolvedAt: Instant?
+        package var createdAt: Instant
+        package var updatedAt: Instant
+        package var lastActor: String
+        package var everAnswered: Bool
+        package var firstResponseAt: Instant?
+        package var waitingSince: Instant?
+        package var lastCustomerMessageAt: Instant
+        package var linkedFrom: TicketID?
+        package var linkedTo: TicketID?
+        package var entries: [ConversationEntry]
+        package var history: [HistoryEntry]
+        package var runLog: [RunInterval]
+        package var responses: [ResponseWindow]
+        package var customerChars: Int
+        package var messageCount: Int
+        package var slot: Int
+        package var abandonments: [Instant]
 
-        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int) {
+        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant]) {
             self.id = id
             self.version = version
             self.channel = channel
@@ -216,15 +218,18 @@ public struct Ticket: Hashable, Sendable {
             self.runLog = runLog
             self.responses = responses
             self.customerChars = customerChars
+            self.messageCount = messageCount
+            self.slot = slot
+            self.abandonments = abandonments
         }
+    }
 
-        func copy() -> Storage {
-            let s = Storage(id: id, version: version, channel: channel, customer: customer, subject: subject, priority: priority, department: department, assignee: assignee, tags: tags, storedStatus: storedStatus, postponedUntil: postponedUntil, resolvedAt: resolvedAt, createdAt: createdAt, updatedAt: updatedAt, lastActor: lastActor, everAnswered: everAnswered, firstResponseAt: firstResponseAt, waitingSince: waitingSince, lastCustomerMessageAt: lastCustomerMessageAt, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history, runLog: runLog, responses: responses, customerChars: customerChars)
-            s.messageCount = messageCount
-            s.slot = slot
-            s.abandonments = abandonments
-            return s
-        }
+    /// The copy-on-write box. Package access: the snapshot codec restores tickets without replaying
+    /// their events.
+    package final class Storage: @unchecked Sendable {
+        var fields: Fields
+        package init(_ fields: Fields) { self.fields = fields }
+        func copy() -> Storage { Storage(fields) }
     }
 
     private var storage: Storage
@@ -237,17 +242,7 @@ public struct Ticket: Hashable, Sendable {
     }
 
     public static func == (a: Ticket, b: Ticket) -> Bool {
-        a.storage === b.storage
-            || (a.id == b.id && a.version == b.version && a.channel == b.channel && a.customer == b.customer &&
-            a.subject == b.subject && a.priority == b.priority && a.department == b.department &&
-            a.assignee == b.assignee && a.tags == b.tags && a.storedStatus == b.storedStatus &&
-            a.postponedUntil == b.postponedUntil && a.resolvedAt == b.resolvedAt && a.createdAt == b.createdAt &&
-            a.updatedAt == b.updatedAt && a.lastActor == b.lastActor && a.everAnswered == b.everAnswered &&
-            a.firstResponseAt == b.firstResponseAt && a.waitingSince == b.waitingSince &&
-            a.lastCustomerMessageAt == b.lastCustomerMessageAt && a.linkedFrom == b.linkedFrom &&
-            a.linkedTo == b.linkedTo && a.entries == b.entries && a.history == b.history && a.runLog == b.runLog &&
-            a.responses == b.responses && a.customerChars == b.customerChars && a.abandonments == b.abandonments &&
-            a.messageCount == b.messageCount && a.slot == b.slot)
+        a.storage === b.storage || a.storage.fields == b.storage.fields
     }
 
     public func hash(into h: inout Hasher) {
@@ -256,156 +251,134 @@ public struct Ticket: Hashable, Sendable {
     }
 
     public var id: TicketID {
-        get { storage.id }
-        _modify { unique(); yield &storage.id }
+        get { storage.fields.id }
+        _modify { unique(); yield &storage.fields.id }
     }
     public var version: UInt32 {
-        get { storage.version }
-        _modify { unique(); yield &storage.version }
+        get { storage.fields.version }
+        _modify { unique(); yield &storage.fields.version }
     }
     public var channel: Channel {
-        get { storage.channel }
-        _modify { unique(); yield &storage.channel }
+        get { storage.fields.channel }
+        _modify { unique(); yield &storage.fields.channel }
     }
     public var customer: Customer {
-        get { storage.customer }
-        _modify { unique(); yield &storage.customer }
+        get { storage.fields.customer }
+        _modify { unique(); yield &storage.fields.customer }
     }
     public var subject: String {
-        get { storage.subject }
-        _modify { unique(); yield &storage.subject }
+        get { storage.fields.subject }
+        _modify { unique(); yield &storage.fields.subject }
     }
     public var priority: Priority {
-        get { storage.priority }
-        _modify { unique(); yield &storage.priority }
+        get { storage.fields.priority }
+        _modify { unique(); yield &storage.fields.priority }
     }
     public var department: String? {
-        get { storage.department }
-        _modify { unique(); yield &storage.department }
+        get { storage.fields.department }
+        _modify { unique(); yield &storage.fields.department }
     }
     public var assignee: String? {
-        get { storage.assignee }
-        _modify { unique(); yield &storage.assignee }
+        get { storage.fields.assignee }
+        _modify { unique(); yield &storage.fields.assignee }
     }
     public var tags: [String] {
-        get { storage.tags }
-        _modify { unique(); yield &storage.tags }
+        get { storage.fields.tags }
+        _modify { unique(); yield &storage.fields.tags }
     }
     /// The status as last written by an event; see `status(at:rules:)` for wake-up and auto-close.
     public var storedStatus: TicketStatus {
-        get { storage.storedStatus }
-        _modify { unique(); yield &storage.storedStatus }
+        get { storage.fields.storedStatus }
+        _modify { unique(); yield &storage.fields.storedStatus }
     }
     public var postponedUntil: Instant? {
-        get { storage.postponedUntil }
-        _modify { unique(); yield &storage.postponedUntil }
+        get { storage.fields.postponedUntil }
+        _modify { unique(); yield &storage.fields.postponedUntil }
     }
     public var resolvedAt: Instant? {
-        get { storage.resolvedAt }
-        _modify { unique(); yield &storage.resolvedAt }
+        get { storage.fields.resolvedAt }
+        _modify { unique(); yield &storage.fields.resolvedAt }
     }
     public var createdAt: Instant {
-        get { storage.createdAt }
-        _modify { unique(); yield &storage.createdAt }
+        get { storage.fields.createdAt }
+        _modify { unique(); yield &storage.fields.createdAt }
     }
     public var updatedAt: Instant {
-        get { storage.updatedAt }
-        _modify { unique(); yield &storage.updatedAt }
+        get { storage.fields.updatedAt }
+        _modify { unique(); yield &storage.fields.updatedAt }
     }
     public var lastActor: String {
-        get { storage.lastActor }
-        _modify { unique(); yield &storage.lastActor }
+        get { storage.fields.lastActor }
+        _modify { unique(); yield &storage.fields.lastActor }
     }
     public var everAnswered: Bool {
-        get { storage.everAnswered }
-        _modify { unique(); yield &storage.everAnswered }
+        get { storage.fields.everAnswered }
+        _modify { unique(); yield &storage.fields.everAnswered }
     }
     public var firstResponseAt: Instant? {
-        get { storage.firstResponseAt }
-        _modify { unique(); yield &storage.firstResponseAt }
+        get { storage.fields.firstResponseAt }
+        _modify { unique(); yield &storage.fields.firstResponseAt }
     }
     /// The customer has waited for the desk since then (nil when the ball is in the customer's court).
     public var waitingSince: Instant? {
-        get { storage.waitingSince }
-        _modify { unique(); yield &storage.waitingSince }
+        get { storage.fields.waitingSince }
+        _modify { unique(); yield &storage.fields.waitingSince }
     }
     public var lastCustomerMessageAt: Instant {
-        get { storage.lastCustomerMessageAt }
-        _modify { unique(); yield &storage.lastCustomerMessageAt }
+        get { storage.fields.lastCustomerMessageAt }
+        _modify { unique(); yield &storage.fields.lastCustomerMessageAt }
     }
     public var linkedFrom: TicketID? {
-        get { storage.linkedFrom }
-        _modify { unique(); yield &storage.linkedFrom }
+        get { storage.fields.linkedFrom }
+        _modify { unique(); yield &storage.fields.linkedFrom }
     }
     public var linkedTo: TicketID? {
-        get { storage.linkedTo }
-        _modify { unique(); yield &storage.linkedTo }
+        get { storage.fields.linkedTo }
+        _modify { unique(); yield &storage.fields.linkedTo }
     }
     public var entries: [ConversationEntry] {
-        get { storage.entries }
-        _modify { unique(); yield &storage.entries }
+        get { storage.fields.entries }
+        _modify { unique(); yield &storage.fields.entries }
     }
     public var history: [HistoryEntry] {
-        get { storage.history }
-        _modify { unique(); yield &storage.history }
+        get { storage.fields.history }
+        _modify { unique(); yield &storage.fields.history }
     }
     public var runLog: [RunInterval] {
-        get { storage.runLog }
-        _modify { unique(); yield &storage.runLog }
+        get { storage.fields.runLog }
+        _modify { unique(); yield &storage.fields.runLog }
     }
     public var responses: [ResponseWindow] {
-        get { storage.responses }
-        _modify { unique(); yield &storage.responses }
+        get { storage.fields.responses }
+        _modify { unique(); yield &storage.fields.responses }
     }
     /// Bytes (UTF-8) the customer wrote: the "size of the ask" for easiest-first ordering.
     public var customerChars: Int {
-        get { storage.customerChars }
-        _modify { unique(); yield &storage.customerChars }
+        get { storage.fields.customerChars }
+        _modify { unique(); yield &storage.fields.customerChars }
     }
 
     /// When the customer left while waiting (abandoned calls and chats), oldest first.
     public var abandonments: [Instant] {
-        get { storage.abandonments }
-        _modify { unique(); yield &storage.abandonments }
+        get { storage.fields.abandonments }
+        _modify { unique(); yield &storage.fields.abandonments }
     }
 
     mutating func countMessage() {
         unique()
-        storage.messageCount += 1
+        storage.fields.messageCount += 1
     }
 
     init(id: TicketID, opening o: TicketOpening, at: Instant, actor: String, version: UInt32, slot: Int) {
-        defer {
-            storage.messageCount = storage.entries.count
-            storage.slot = slot
-        }
-        storage = Storage(
-            id: id,
-            version: version,
-            channel: o.channel,
-            customer: o.customer,
-            subject: o.subject,
-            priority: o.priority,
-            department: o.department,
-            assignee: nil,
-            tags: [],
-            storedStatus: .new,
-            postponedUntil: nil,
-            resolvedAt: nil,
-            createdAt: at,
-            updatedAt: at,
-            lastActor: actor,
-            everAnswered: false,
-            firstResponseAt: nil,
-            waitingSince: at,
-            lastCustomerMessageAt: at,
-            linkedFrom: o.linkedFrom,
-            linkedTo: nil,
-            entries: o.body.isEmpty ? [] : [ConversationEntry(kind: .customer, author: o.customer.name, at: at, body: o.body)],
+        let entries = o.body.isEmpty ? [] : [ConversationEntry(kind: .customer, author: o.customer.name, at: at, body: o.body)]
+        storage = Storage(Fields(
+            id: id, version: version, channel: o.channel, customer: o.customer, subject: o.subject, priority: o.priority,
+            department: o.department, assignee: nil, tags: [], storedStatus: .new, postponedUntil: nil, resolvedAt: nil,
+            createdAt: at, updatedAt: at, lastActor: actor, everAnswered: false, firstResponseAt: nil, waitingSince: at,
+            lastCustomerMessageAt: at, linkedFrom: o.linkedFrom, linkedTo: nil, entries: entries,
             history: [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))],
-            runLog: [RunInterval(start: at, end: nil)],
-            responses: [],
-            customerChars: o.subject.utf8.count + o.body.utf8.count)
+            runLog: [RunInterval(start: at, end: nil)], responses: [], customerChars: o.subject.utf8.count + o.body.utf8.count,
+            messageCount: entries.count, slot: slot, abandonments: []))
     }
 
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved
@@ -458,10 +431,10 @@ public struct Ticket: Hashable, Sendable {
 
     /// The ticket's position in the desk (creation order, dense from 0): caches index arrays by it.
     public internal(set) var slot: Int {
-        get { storage.slot }
-        set { unique(); storage.slot = newValue }
+        get { storage.fields.slot }
+        set { unique(); storage.fields.slot = newValue }
     }
 
     /// Customer messages and replies (not notes); kept by the reducer, read on every sort.
-    public var messageCount: Int { storage.messageCount }
+    public var messageCount: Int { storage.fields.messageCount }
 }

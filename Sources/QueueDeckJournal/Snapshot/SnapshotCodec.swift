@@ -211,15 +211,12 @@ enum SnapshotCodec {
         var abandonments: [Instant] = []
         let abandonCount = try r.count("abandonments")
         for _ in 0..<abandonCount { abandonments.append(Instant(ms: try r.i64("abandonment"))) }
-        let s = Ticket.Storage(
+        let s = Ticket.Storage(Ticket.Fields(
             id: id, version: version, channel: channel, customer: cust, subject: subject, priority: priority, department: department,
             assignee: assignee, tags: tags, storedStatus: status, postponedUntil: postponed, resolvedAt: resolved, createdAt: created,
             updatedAt: updated, lastActor: lastActor, everAnswered: answered, firstResponseAt: firstResponse, waitingSince: waiting,
             lastCustomerMessageAt: lastCustomer, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history,
-            runLog: runLog, responses: responses, customerChars: chars)
-        s.messageCount = messages
-        s.slot = slot
-        s.abandonments = abandonments
+            runLog: runLog, responses: responses, customerChars: chars, messageCount: messages, slot: slot, abandonments: abandonments))
         return Ticket(restoring: s)
     }
 
