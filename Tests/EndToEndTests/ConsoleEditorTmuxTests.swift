@@ -68,6 +68,9 @@ import Testing
         #expect(body.hasPrefix("Hello Ilze, it works again.\n\nOn "), "\(body)")
         #expect(body.contains("> Password rejected\n> since Monday"))
         #expect(!body.contains("#") && !body.contains(">8"), "the comment block was sent: \(body)")
+        // Handed to the mail system from the console's own desk, off the key loop.
+        #expect(try Harness.eventually(within: 5) { try s.qdeck("show", id).stdout.contains("handed to the mail system") })
+        #expect(try s.qdeck("outbox").stdout.contains("outbox empty"))
         // The console is back: keys work, the terminal is the console's again.
         try t.keys("q", "q")
         try t.waitFor("EXITED rc=0")

@@ -1,7 +1,7 @@
 import Testing
 @testable import QueueDeckDomain
 
-/// Every status × every action, as DESIGN §1 defines the lifecycle.
+/// Every status × every action, as README.md ("The ticket lifecycle") defines it.
 @Suite struct LifecycleTests {
     enum Start: String, CaseIterable { case new, open, answered, postponed, resolved, closed }
     enum Action: String, CaseIterable { case reply, inbound, note, postpone, resolve, reopen, claim, priority, tag }

@@ -113,6 +113,7 @@ public final class ConsoleController {
     /// Folds in other agents' (and our own) appends, keeping the selection and scroll position.
     @discardableResult
     public func absorb() -> [StoredEvent] {
+        for problem in desk.notices.take() { say(problem, error: true) }
         let events: [StoredEvent]
         let before: [TicketID: Ticket]
         do { (events, before) = try desk.absorb() } catch {

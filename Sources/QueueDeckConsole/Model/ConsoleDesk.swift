@@ -1,3 +1,4 @@
+import Foundation
 import QueueDeckDomain
 import QueueDeckJournal
 
@@ -11,8 +12,13 @@ public final class ConsoleDesk {
     /// The clock; replaced in tests and benchmarks.
     public var clock: () -> Instant
     public var cannedResponses: [CannedResponse] { rules.cannedResponses }
-    /// Called with what each action stored (the executable hands email replies to the mail system).
-    public var afterAppend: (([StoredEvent]) -> Void)?
+    /// Email replies this console queued, handed over (with the desk as it is then, and where the
+    /// journal was read to) once they are folded in: the executable gives them to the mail system
+    /// without loading the desk a second time.
+    public var handOver: ((_ replies: Set<String>, _ state: DeskState, _ position: JournalPosition?) -> Void)?
+    private var queuedReplies: Set<String> = []
+    /// Problems met off the key loop (a hand-over that could not start), said on the next absorb.
+    public let notices = NoticeBoard()
     /// Writes a snapshot in the background as events accumulate (the console runs for hours).
     public var snapshots: SnapshotKeeper?
     /// Where this agent's unsent replies and notes are kept (nil: not kept, as in some tests).
@@ -35,20 +41,40 @@ public final class ConsoleDesk {
         for e in events where before[e.event.ticket] == nil { before[e.event.ticket] = state[e.event.ticket] }
         state.apply(events)
         snapshots?.consider(state)
+        if !queuedReplies.isEmpty {
+            handOver?(queuedReplies, state, (journal as? FileJournal)?.position)
+            queuedReplies = []
+        }
         return (events, before)
     }
 
     /// Decides a command as the acting agent and appends it, refused if the ticket moved past the
     /// version the agent saw.
     public func perform(_ command: Command, sawVersion: UInt32?) throws -> [StoredEvent] {
-        let ctx = CommandContext(actor: actor, now: clock(), rules: rules, newTicketID: {
-            var g = SystemRandomNumberGenerator()
-            return TicketID.random(using: &g)
-        })
+        let ctx = CommandContext(actor: actor, now: clock(), rules: rules, newTicketID: Fresh.ticketID)
         var d = try Commands.decide(command, state: state, context: ctx)
         if let v = sawVersion, let id = command.ticket { d.expectedVersions[id] = v }
         let stored = try journal.append(d.events, expecting: d.expectedVersions)
-        afterAppend?(stored)
+        for e in stored { if case .delivery(let id, .queued) = e.event.kind { queuedReplies.insert(id) } }
         return stored
+    }
+
+}
+
+/// Lines for the console's flash line, posted from any thread and taken on the key loop.
+public final class NoticeBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    public func post(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+
+    func take() -> [String] {
+        lock.lock()
+        defer { lines = []; lock.unlock() }
+        return lines
     }
 }

@@ -60,7 +60,7 @@ extension Intake {
         return mine.lowercased() == m.authorAddress.lowercased()
     }
 
-    /// Threads an email into the desk (DESIGN §1, §5): the ticket ID in the subject, else
+    /// Threads an email into the desk (README.md, "Intake and replies out"): the ticket ID in the subject, else
     /// In-Reply-To / References; a customer message reopens answered/postponed/resolved tickets and
     /// starts a linked ticket after closing; auto-replies and bounces never change a ticket.
     public static func mail(_ m: MailArrival, state: DeskState, now: Instant, rules: DeskRules,

@@ -1,4 +1,4 @@
-/// The status lifecycle of DESIGN §1, applied to one ticket. Commands decide whether an action is
+/// The status lifecycle (README.md, "The ticket lifecycle"), applied to one ticket. Commands decide whether an action is
 /// allowed; this applies what was decided, and is also what replay runs.
 enum Lifecycle {
     /// The actor of a customer message from someone other than the ticket's customer.

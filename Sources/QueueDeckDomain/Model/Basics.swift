@@ -53,7 +53,7 @@ public enum Priority: Int, CaseIterable, Sendable, Comparable, Hashable {
     public static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// The default lifecycle of DESIGN §1.
+/// The default lifecycle (README.md, "The ticket lifecycle").
 public enum TicketStatus: String, CaseIterable, Sendable, Hashable {
     case new, answered, open, postponed, resolved, closed
 

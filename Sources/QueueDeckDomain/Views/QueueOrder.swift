@@ -1,4 +1,4 @@
-/// The six orderings of DESIGN §1, cycled with one key.
+/// The six orderings (README.md, "Orderings"), cycled with one key.
 public enum QueueOrder: String, CaseIterable, Sendable {
     /// Oldest first.
     case fifo

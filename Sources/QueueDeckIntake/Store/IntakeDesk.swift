@@ -14,10 +14,7 @@ public final class IntakeDesk {
     let lockPath: String
     var lockFD: Int32 = -1
     public var lockTimeoutSeconds: Double = 10
-    public var newID: () -> TicketID = {
-        var g = SystemRandomNumberGenerator()
-        return TicketID.random(using: &g)
-    }
+    public var newID: () -> TicketID = Fresh.ticketID
 
     /// Writes snapshots as deliveries accumulate (an importer, a follower running all night).
     public var snapshots: SnapshotKeeper?
@@ -28,6 +25,16 @@ public final class IntakeDesk {
         let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter)
         self.init(journal: journal, rules: rules, state: load.state)
         snapshotSeq = load.snapshot?.seq ?? 0
+    }
+
+    /// The desk as another open of the same journal has it (the console's, at its position):
+    /// nothing replayed when the journal still holds that place; else loaded as usual.
+    public convenience init(journal: FileJournal, rules: DeskRules, state: DeskState, at position: JournalPosition?) throws(JournalError) {
+        if let position, DeskLoader.resume(journal, at: position, state: state) {
+            self.init(journal: journal, rules: rules, state: state)
+        } else {
+            try self.init(journal: journal, rules: rules)
+        }
     }
 
     /// The sequence of the snapshot the desk was loaded from (0: none, or given a state).

@@ -83,12 +83,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
                     _ = Sys.writeAside(bytes, to: "\(path).torn-header-\(Int(WallClock.nowMillis))")
                     guard ftruncate(fd, 0) == 0 else { throw .io(path: path, operation: "ftruncate", errno: errno) }
                 }
-                var uuid = [UInt8](repeating: 0, count: 16)
-                var rng = SystemRandomNumberGenerator()
-                for i in 0..<16 { uuid[i] = UInt8.random(in: 0...255, using: &rng) }
-                uuid[6] = (uuid[6] & 0x0F) | 0x40
-                uuid[8] = (uuid[8] & 0x3F) | 0x80
-                let header = Layout.header(uuid: uuid, created: Instant(ms: WallClock.nowMillis), flags: createFlags)
+                let header = Layout.header(uuid: Fresh.fileUUID(), created: Instant(ms: WallClock.nowMillis), flags: createFlags)
                 try writeAll(header, restoreTo: 0)
                 guard fdatasync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
                 Sys.syncDirectory(of: path)

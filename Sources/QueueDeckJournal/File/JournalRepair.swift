@@ -146,9 +146,7 @@ public enum JournalRepair {
         }
 
         var out = ByteWriter()
-        var uuid = [UInt8](repeating: 0, count: 16)
-        var rng = SystemRandomNumberGenerator()
-        for i in 0..<16 { uuid[i] = UInt8.random(in: 0...255, using: &rng) }
+        let uuid = Fresh.fileUUID()
         // The desk keeps its age (intake judges times against it): the old header's, else its first event's.
         let firstEvent = bytes.withUnsafeBytes { b -> Instant? in
             guard let first = w.frames.first, case .success(let f) = FrameParser.frame(b, at: first.offset, expectedSeq: nil) else { return nil }

@@ -13,6 +13,15 @@ public struct DeskLoad {
 /// A snapshot that does not match or does not verify is passed over, never trusted: the
 /// fallback is a full replay, never a wrong state.
 public enum DeskLoader {
+    /// Starts `journal` reading after `position`, where `state` was folded (a snapshot, or another
+    /// open of the same journal): the versions before it come from the state's tickets.
+    public static func resume(_ journal: FileJournal, at position: JournalPosition, state: DeskState) -> Bool {
+        journal.resume(at: position) { id in
+            if id == .desk { return state.deskVersion == 0 ? nil : Mark(version: state.deskVersion, actor: "", at: Instant(ms: 0)) }
+            return state[id].map { Mark(version: $0.version, actor: $0.lastActor, at: $0.updatedAt) }
+        }
+    }
+
     public static func load(_ journal: FileJournal, autoCloseAfter: Millis, useSnapshots: Bool = true) throws(JournalError) -> DeskLoad {
         var passedOver: [SnapshotError] = []
         var restored: DeskState?
@@ -21,12 +30,7 @@ public enum DeskLoader {
             for found in SnapshotFile.list(journal: journal.path) {
                 do throws(SnapshotError) {
                     let (header, state) = try verified(found, journal: journal, autoCloseAfter: autoCloseAfter)
-                    // The journal's version marks before the snapshot come from the snapshot's tickets.
-                    let versions = { (id: TicketID) -> Mark? in
-                        if id == .desk { return state.deskVersion == 0 ? nil : Mark(version: state.deskVersion, actor: "", at: Instant(ms: 0)) }
-                        return state[id].map { Mark(version: $0.version, actor: $0.lastActor, at: $0.updatedAt) }
-                    }
-                    guard journal.resume(at: header.position, versions: versions) else {
+                    guard resume(journal, at: header.position, state: state) else {
                         throw .mismatch(path: found.path, reason: "the journal moved while it was read")
                     }
                     restored = state

@@ -48,17 +48,25 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     do { desk.drafts = try DraftStore(directory: DraftStore.defaultDirectory(env, home: ConfigLoader.homeDirectory(env))) } catch {
         throw Failure(code: Exit.cantCreate, message: "\(error)")
     }
-    // Email replies go to sendmail off the key loop; the outcome reaches every screen through the
-    // journal (the ticket's history says sent, or why not).
+    // Email replies go to sendmail off the key loop, from the console's own desk at its position
+    // (nothing is loaded again); the outcome reaches every screen through the journal (the
+    // ticket's history says sent, or why not), and a hand-over that cannot start is said.
     let path = session.journalPath, rules = session.rules, user = session.actor.user
-    let courier = ReplyCourier { ids in
-        guard let journal = try? FileJournal(path: path, writable: true),
-              let intake = try? IntakeDesk(journal: journal, rules: rules) else { return }
-        let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user,
-                            clock: { Instant(seconds: Date().timeIntervalSince1970) })
-        _ = try? outbox.deliver(only: ids)
+    let clock = clockFromEnvironment(session.now)
+    let notices = desk.notices
+    let courier = ReplyCourier { ids, state, position in
+        do {
+            let journal = try FileJournal(path: path, writable: true)
+            let intake = try IntakeDesk(journal: journal, rules: rules, state: state, at: position)
+            let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user, clock: clock)
+            for r in try outbox.deliver(only: ids) {
+                if case .failed(let id, let why) = r { notices.post("reply \(id) kept in the outbox: \(why)") }
+            }
+        } catch {
+            notices.post("replies not handed to the mail system: \(describeFailure(error).1) (qdeck outbox --retry)")
+        }
     }
-    desk.afterAppend = { stored in courier.send(queuedReplies(stored)) }
+    desk.handOver = { ids, state, position in courier.send(ids, state: state, position: position) }
     defer { courier.waitUntilIdle(seconds: 10) }
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
@@ -76,8 +84,9 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
 }
 
 /// The wall clock, or a clock that starts at QDECK_NOW and runs from there (reproducible screens).
-func clockFromEnvironment(_ start: Instant) -> () -> Instant {
+func clockFromEnvironment(_ start: Instant) -> @Sendable () -> Instant {
     let fixed = !(ProcessInfo.processInfo.environment["QDECK_NOW"] ?? "").isEmpty
     let began = Date()
-    return fixed ? { start + Millis(Date().timeIntervalSince(began) * 1000) } : { Instant(seconds: Date().timeIntervalSince1970) }
+    if fixed { return { @Sendable in start + Millis(Date().timeIntervalSince(began) * 1000) } }
+    return { @Sendable in Instant(seconds: Date().timeIntervalSince1970) }
 }

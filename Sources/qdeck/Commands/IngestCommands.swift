@@ -57,7 +57,7 @@ func describe(_ o: IntakeOutcome) -> String {
     }
 }
 
-struct IngestMail: DeskCommand {
+struct IngestMail: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mail",
         abstract: "Store one message from standard input (an MTA alias pipe).",
@@ -94,8 +94,6 @@ struct IngestMail: DeskCommand {
             throw ExitCode(Exit.tempFail)
         }
     }
-
-    func execute() throws {}
 }
 
 /// Shared by maildir and mbox: group-committed import with a progress bar and a summary.

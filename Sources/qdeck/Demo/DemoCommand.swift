@@ -162,10 +162,7 @@ struct LiveDemo {
                 command = .create(TicketOpening(channel: channel, customer: customer, subject: topic.subject, body: topic.body,
                                                 department: session.rules.department(named: topic.department)?.name), tags: topic.tags)
             }
-            let ctx = CommandContext(actor: DemoScenario.customerActor, now: now, rules: session.rules, newTicketID: {
-                var g = SystemRandomNumberGenerator()
-                return TicketID.random(using: &g)
-            })
+            let ctx = CommandContext(actor: DemoScenario.customerActor, now: now, rules: session.rules, newTicketID: Fresh.ticketID)
             do {
                 let d = try Commands.decide(command, state: session.state, context: ctx)
                 for e in try session.journal.append(d.events, expecting: d.expectedVersions) {

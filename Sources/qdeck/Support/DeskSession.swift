@@ -14,7 +14,6 @@ final class DeskSession: @unchecked Sendable {
     /// With `asOf` and `keepLater`: the journal's events after that moment, in journal order (replay).
     private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
-    var rng = SystemRandomNumberGenerator()
     /// Writes a snapshot in the background when enough events were replayed (not when time travelling).
     private(set) var snapshots: SnapshotKeeper?
 
@@ -86,10 +85,7 @@ final class DeskSession: @unchecked Sendable {
     }
 
     func context() -> CommandContext {
-        CommandContext(actor: actor, now: now, rules: rules, newTicketID: {
-            var g = SystemRandomNumberGenerator()
-            return TicketID.random(using: &g)
-        })
+        CommandContext(actor: actor, now: now, rules: rules, newTicketID: Fresh.ticketID)
     }
 
     func viewContext() -> ViewContext { ViewContext(now: now, me: actor.user, rules: rules) }

@@ -1,4 +1,6 @@
 import Foundation
+import QueueDeckDomain
+import QueueDeckJournal
 
 /// Hands the console's email replies to the mail system off the key loop: one worker at a time,
 /// taking every reply queued meanwhile in one batch (a reply to twenty marked tickets opens the
@@ -6,15 +8,18 @@ import Foundation
 final class ReplyCourier: @unchecked Sendable {
     private let lock = NSCondition()
     private var pending: Set<String> = []
+    /// The console's desk as of the newest send, and where its journal was read to.
+    private var latest: (state: DeskState, position: JournalPosition?)?
     private var running = false
-    private let deliver: @Sendable (Set<String>) -> Void
+    private let deliver: @Sendable (Set<String>, DeskState, JournalPosition?) -> Void
 
-    init(deliver: @escaping @Sendable (Set<String>) -> Void) { self.deliver = deliver }
+    init(deliver: @escaping @Sendable (Set<String>, DeskState, JournalPosition?) -> Void) { self.deliver = deliver }
 
-    func send(_ ids: Set<String>) {
+    func send(_ ids: Set<String>, state: DeskState, position: JournalPosition?) {
         guard !ids.isEmpty else { return }
         lock.lock()
         pending.formUnion(ids)
+        latest = (state, position)
         let start = !running
         running = true
         lock.unlock()
@@ -25,6 +30,7 @@ final class ReplyCourier: @unchecked Sendable {
         while true {
             lock.lock()
             let batch = pending
+            let from = latest
             pending = []
             if batch.isEmpty {
                 running = false
@@ -33,7 +39,7 @@ final class ReplyCourier: @unchecked Sendable {
                 return
             }
             lock.unlock()
-            deliver(batch)
+            if let from { deliver(batch, from.state, from.position) }
         }
     }
 
