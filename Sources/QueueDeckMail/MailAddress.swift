@@ -18,8 +18,12 @@ public struct MailAddress: Hashable, Sendable {
     /// A mailbox holding exactly one valid address, or an empty one saying why not.
     static func checked(name: String, address: String) -> MailAddress {
         guard !address.isEmpty, let why = AddrSpec.problem(address) else { return MailAddress(name: name, address: address) }
-        let shown = String(address.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) })
-        return MailAddress(name: name, address: "", problem: "'\(shown)' is not one email address: \(why)")
+        return MailAddress(name: name, address: "", problem: "'\(shown(address))' is not one email address: \(why)")
+    }
+
+    /// Header text fit for a problem report: at most 80 characters, controls as `?`.
+    static func shown(_ s: String) -> String {
+        String(s.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) })
     }
 
     /// Every mailbox in an address-list header, in order.
@@ -47,9 +51,17 @@ public struct MailAddress: Hashable, Sendable {
         guard !text.isEmpty else { return nil }
         if let lt = lastTopLevel("<", in: text) {
             let afterLt = text[text.index(after: lt)...]
-            let addr = afterLt.firstIndex(of: ">").map { String(afterLt[..<$0]) } ?? String(afterLt)
             let phrase = phraseText(String(text[..<lt]))
-            return checked(name: phrase, address: cleanAddress(addr))
+            // One `<address>`, closed, with nothing but comments after it: anything else may hide a
+            // second recipient (`M <a@x> b@evil`) or a name that is really an address.
+            guard let gt = afterLt.firstIndex(of: ">") else {
+                return MailAddress(name: phrase, address: "", problem: "'\(shown(text))' is not one mailbox: no closing >")
+            }
+            let trailing = stripComments(String(afterLt[afterLt.index(after: gt)...])).0.trimmingLineWhitespace()
+            guard topLevel("<", in: text).count == 1, trailing.isEmpty else {
+                return MailAddress(name: phrase, address: "", problem: "'\(shown(text))' is not one mailbox: more than one address")
+            }
+            return checked(name: phrase, address: cleanAddress(String(afterLt[..<gt])))
         }
         // addr-spec, perhaps with a comment holding the name: "a@b (Anne)" — the comment is not a name.
         var (plain, _) = stripComments(text)
@@ -58,8 +70,18 @@ public struct MailAddress: Hashable, Sendable {
         return checked(name: "", address: cleanAddress(plain))
     }
 
+    /// Folding white space and comments out, outside quotes only: `"john smith"@example.com` keeps
+    /// its space (it once lost it, and a different mailbox was answered).
     static func cleanAddress(_ a: String) -> String {
-        var s = stripComments(a).0.filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" }
+        var s = ""
+        var inQuote = false, escaped = false
+        for ch in stripComments(a).0 {
+            if escaped { escaped = false; s.append(ch); continue }
+            if ch == "\\" && inQuote { escaped = true; s.append(ch); continue }
+            if ch == "\"" { inQuote.toggle() }
+            if !inQuote && (ch == " " || ch == "\t" || ch == "\r" || ch == "\n" || ch == "\r\n") { continue }
+            s.append(ch)
+        }
         if s.hasPrefix("@"), let colon = s.firstIndex(of: ":") { s = String(s[s.index(after: colon)...]) }  // source route
         return s
     }

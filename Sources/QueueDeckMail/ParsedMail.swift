@@ -80,6 +80,8 @@ public enum MailParser {
         let from = MailAddress.first(fromField)
         if fromField == nil { problems.append("no From header") } else if from == nil { problems.append("From header has no address") }
         if let why = from?.problem { problems.append("From: \(why)") }
+        let authors = MailAddress.list(fromField).count
+        if authors > 1 { problems.append("From names \(authors) mailboxes; the first is taken as the sender") }
         if let why = MailAddress.first(h["reply-to"])?.problem { problems.append("Reply-To: \(why)") }
 
         // Body: Python's get_body order — depth first, attachments and message/* skipped.

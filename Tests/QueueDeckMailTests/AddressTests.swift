@@ -38,4 +38,17 @@ import Testing
         // Two mailboxes written as two are two: the first is the sender, the header is not merged.
         #expect(MailAddress.list("a@x.com, b@y.com").map(\.address) == ["a@x.com", "b@y.com"])
     }
+
+    /// Found by the address fuzzer: a quoted local part keeps its spaces and commas (it lost them,
+    /// and another mailbox would have been answered); the review's loose forms are refused.
+    @Test func quotedLocalPartsKeepTheirSpacesAndLooseFormsAreRefused() {
+        #expect(MailAddress.list("\"john smith\"@example.com").map(\.address) == ["\"john smith\"@example.com"])
+        #expect(MailAddress.list("J <\"Smith, J\"@example.com>").map(\.address) == ["\"Smith, J\"@example.com"])
+        for loose in ["M <a@x.com> b@evil.com", "M <a@x.com", "M <a@x.com> <b@evil.com>"] {
+            let box = MailAddress.list(loose).first
+            #expect(box?.address == "" && box?.problem?.contains("is not one mailbox") == true, "\(loose): \(String(describing: box))")
+        }
+        let m = MailParser.parse(Array("From: a@x.com, b@evil.com\nSubject: hi\n\nbody\n".utf8))
+        #expect(m.problems.contains("From names 2 mailboxes; the first is taken as the sender"), "\(m.problems)")
+    }
 }
