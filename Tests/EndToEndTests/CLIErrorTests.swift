@@ -275,6 +275,37 @@ func shell(_ command: String) -> Int32 {
         #expect(try s.qdeck("outbox").stdout.contains("outbox empty"))
     }
 
+    /// The review: a reply process killed mid-hand-over left its sendmail running, and the reply
+    /// showed UNKNOWN at once, so `--retry --unknown` sent it a second time. The sendmail holds the
+    /// outbox lock too: still "in progress" until it ends.
+    @Test func aKilledHandOverIsInProgressWhileItsSendmailRuns() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        let log = s.dir + "/sent.log"
+        let slow = s.dir + "/slow.sh"
+        let go = s.dir + "/go"  // the sendmail finishes only when the test says so
+        FileManager.default.createFile(atPath: slow, contents: Data("#!/bin/sh\ncat >/dev/null\nwhile [ ! -e \(go) ]; do sleep 0.1; done\necho sent >> \(log)\n".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", s.journal, "reply", id, "--body", "once only"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "anna", "QDECK_SENDMAIL": slow]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        #expect(try Harness.eventually(within: 3) { try s.qdeck("outbox").stdout.contains("in progress") })
+        kill(p.processIdentifier, SIGKILL)
+        // Not waited for here: Foundation waits for a pipe its sendmail inherited, released at the end.
+        defer { p.waitUntilExit() }
+        usleep(200_000)
+        #expect(try s.qdeck("outbox").stdout.contains("in progress"), "the killed hand-over's sendmail still runs")
+        let retry = try s.qdeck("outbox", "--retry", "--unknown", env: ["QDECK_SENDMAIL": slow])
+        #expect(retry.stdout.contains("another process is handing it over now"), "\(retry.stdout)")
+        FileManager.default.createFile(atPath: go, contents: Data())
+        #expect(try Harness.eventually(within: 6) { try s.qdeck("outbox").stdout.contains("UNKNOWN") })
+        #expect((try? String(contentsOfFile: log, encoding: .utf8)) == "sent\n", "sent more than once")
+    }
+
     @Test func summariesAndCodesSayWhatHappened() throws {
         let s = Scratch()
         let id = try s.newTicket()

@@ -276,6 +276,21 @@ import Testing
         #expect(fileBytes(r.backup) == b)
         #expect(try FileJournal(path: path).readNew().map(\.event) == events)
         #expect(try JournalRepair.verify(path: path).isClean)
+        // Only the header was rebuilt: the desk keeps its UUID (its snapshots stay good).
+        #expect(try FileJournal(path: path, writable: false).uuid == Array(b[12..<28]))
+    }
+
+    /// The review: a repaired demo desk lost its mark and mailed its invented customers.
+    @Test func aRebuiltHeaderKeepsTheDemoMark() throws {
+        let dir = TempDir()
+        let path = dir.file("demo")
+        let j = try FileJournal(path: path, create: true, demo: true)
+        try j.append(Sample.events(tickets: 2), expecting: [:])
+        var b = fileBytes(path)
+        b[44] ^= 0x04
+        writeBytes(b, path)
+        _ = try JournalRepair.repair(path: path)
+        #expect(try FileJournal(path: path, writable: false).isDemo)
     }
 
     /// A file that is no journal at all is still refused by repair: it must never be rewritten.

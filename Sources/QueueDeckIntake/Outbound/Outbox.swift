@@ -68,7 +68,7 @@ public struct Outbox {
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
-            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message) {
+            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lock) {
                 try record(m, .failed(error), guarded: false)
                 results.append(.failed(m.messageID, error))
             } else {

@@ -42,8 +42,10 @@ public struct Sendmail: Sendable {
         return copy
     }
 
-    /// nil when handed over; else why not, worded for the outbox.
-    public func send(_ message: [UInt8]) -> String? {
+    /// nil when handed over; else why not, worded for the outbox. `sharing`: an open file whose
+    /// lock sendmail holds too, for as long as it runs (the outbox lock: a hand-over whose qdeck
+    /// was killed still shows "in progress" while its sendmail lives, and is not sent twice).
+    public func send(_ message: [UInt8], sharing lock: Int32? = nil) -> String? {
         guard let program = command.first else { return "no sendmail command" }
         var inPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&errPipe) == 0 else { return "cannot make a pipe: \(String(cString: strerror(errno)))" }
@@ -68,7 +70,10 @@ public struct Sendmail: Sendable {
         let argv = command.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
+        // A duplicate without close-on-exec is what the child inherits; closed here right after.
+        let inherited = lock.map { dup($0) } ?? -1
         let rc = posix_spawnp(&pid, program, &actions, &attr, argv, environ)
+        if inherited >= 0 { close(inherited) }
         close(inPipe[0]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(errPipe[0])

@@ -64,6 +64,8 @@ public enum JournalRepair {
         var headerProblem: String?
         var created: Instant?
         var flags: UInt8 = 0
+        /// A damaged header's UUID, kept when only the header needs rebuilding.
+        var uuid: [UInt8]? = nil
     }
 
     static func load(_ path: String) throws(JournalError) -> Loaded {
@@ -85,7 +87,8 @@ public enum JournalRepair {
                 Int(offset) + count <= bytes.count ? Array(bytes[Int(offset)..<(Int(offset) + count)]) : nil
             }
             guard follows else { throw .notAJournal(path: path, reason: problem.description) }
-            return Loaded(bytes: bytes, headerProblem: problem.description, created: nil)
+            let kept = Layout.fieldsAsWritten(bytes)
+            return Loaded(bytes: bytes, headerProblem: problem.description, created: kept?.created, flags: kept?.flags ?? 0, uuid: kept?.uuid)
         }
     }
 
@@ -146,7 +149,11 @@ public enum JournalRepair {
         }
 
         var out = ByteWriter()
-        let uuid = Fresh.fileUUID()
+        // Records renumbered or dropped make a new file (snapshots of the old one must not be
+        // trusted); a header rebuilt over untouched records keeps the desk's identity and marks
+        // (a demo stays a demo, its snapshots stay good).
+        let onlyTheHeader = w.damage.isEmpty && w.tornTail == nil
+        let uuid = onlyTheHeader ? (loaded.uuid ?? Fresh.fileUUID()) : Fresh.fileUUID()
         // The desk keeps its age (intake judges times against it): the old header's, else its first event's.
         let firstEvent = bytes.withUnsafeBytes { b -> Instant? in
             guard let first = w.frames.first, case .success(let f) = FrameParser.frame(b, at: first.offset, expectedSeq: nil) else { return nil }

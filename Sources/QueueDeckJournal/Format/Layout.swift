@@ -50,6 +50,14 @@ public enum Layout {
         return .success((Array(b[12..<28]), Instant(ms: created), b[36]))
     }
 
+    /// A damaged header's fields as they stand (its magic still right): what a repair keeps, since
+    /// one flipped byte rarely touches them and records and snapshots are checked on their own.
+    static func fieldsAsWritten(_ b: [UInt8]) -> (uuid: [UInt8], created: Instant, flags: UInt8)? {
+        guard b.count >= headerSize, Array(b[0..<8]) == fileMagic else { return nil }
+        let created = b.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: Int64.self)) }
+        return (Array(b[12..<28]), Instant(ms: created), b[36])
+    }
+
     enum HeaderProblem: Error, CustomStringConvertible {
         case short(Int), notAJournal, badChecksum, unsupportedVersion(UInt16)
 
@@ -58,7 +66,7 @@ public enum Layout {
             case .short(let n): "header cut at \(n) bytes"
             case .notAJournal: "no QDECKJNL header"
             case .badChecksum: "header checksum mismatch"
-            case .unsupportedVersion(let v): "format version \(v) is newer than this qdeck"
+            case .unsupportedVersion(let v): "format version \(v); this qdeck reads version \(Layout.formatVersion)"
             }
         }
     }
