@@ -124,10 +124,23 @@ import Testing
         #expect(reply.stderr.contains("no email address"), "\(reply.stderr)")
         #expect(!FileManager.default.fileExists(atPath: log), "sendmail was run")
         #expect(try s.qdeck("show", String(id)).stdout.contains("is not one email address"))
+        let stuck = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": sendmail, "QDECK_AGENT": "anna"])
+        #expect(stuck.status == 75 && stuck.stdout.contains("to (no address)"), "\(stuck.status): \(stuck.stdout)")
+        #expect(stuck.stderr.components(separatedBy: "outbox --retry").count == 2, "said once: \(stuck.stderr)")
+        // The customer writes again from a proper address: held (the ticket has none to match), and
+        // once an agent accepts it the customer has that address and the kept reply can go.
+        let proper = "From: Mallory <mallory@example.org>\nSubject: Re: [\(id)]\nMessage-ID: <evil2@x>\n\nthis is my address\n"
+        #expect(try s.qdeck("ingest", "mail", stdin: proper).stdout.contains("held on \(id)"))
+        #expect(try s.qdeck("accept", String(id)).status == 0)
+        #expect(try s.qdeck("show", String(id)).stdout.contains("customer Mallory <mallory@example.org>"))
+        let retried = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": sendmail])
+        #expect(retried.status == 0 && retried.stdout.contains("sent <qdeck."), "\(retried.stdout) \(retried.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("-- mallory@example.org"))
+        try FileManager.default.removeItem(atPath: log)
 
-        let good = "From: \"Bērziņa, Ilze\" <ilze@inbox.lv>\nSubject: One\nMessage-ID: <good1@x>\n\nhello\n"
+        let good = "From: \"Bērziņa, Ilze\" <ilze@inbox.lv>\nSubject: Single recipient\nMessage-ID: <good1@x>\n\nhello\n"
         _ = try s.qdeck("ingest", "mail", stdin: good)
-        let gid = try #require(try s.qdeck("list", "One", "--json").stdout.split(separator: "\"").first { $0.count == 13 && $0.filter { $0 == "-" }.count == 2 })
+        let gid = try #require(try s.qdeck("list", "Single recipient", "--json").stdout.split(separator: "\"").first { $0.count == 13 && $0.filter { $0 == "-" }.count == 2 })
         #expect(try s.qdeck("reply", String(gid), "--body", "Hello", env: ["QDECK_SENDMAIL": sendmail]).status == 0)
         let sent = try String(contentsOfFile: log, encoding: .utf8)
         #expect(sent.contains("ARGS: -f support@example.com -- ilze@inbox.lv") || sent.contains("-- ilze@inbox.lv\n"), "\(sent)")

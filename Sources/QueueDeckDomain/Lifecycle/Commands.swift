@@ -51,7 +51,7 @@ public enum Commands {
     static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
     /// Why an email reply to a customer without an address stays in the outbox.
     public static let longestPostponement = Millis.days(365)
-    public static let noAddress = "the customer has no email address: not sent (give the ticket's customer one, then qdeck outbox --retry)"
+    public static let noAddress = "the customer has no email address that can be used: not sent; it is kept and goes once they have one (when mail from them arrives from a valid address, accept it: qdeck accept ID, then qdeck outbox --retry)"
 
     public static func decide(_ command: Command, state: DeskState, context ctx: CommandContext) throws(DomainError) -> Decision {
         let user = ctx.actor.user
@@ -144,7 +144,8 @@ public enum Commands {
             for w in waiting {
                 let r = w.record
                 events.append(event(id, .intake(IntakeRecord(key: "accepted:" + r.key, kind: .accepted,
-                                                             summary: "accepted by \(user): the mail from \(r.sender) is taken as the customer's"))))
+                                                             summary: "accepted by \(user): the mail from \(r.sender) is taken as the customer's",
+                                                             sender: Customer.address(inMailbox: r.sender)))))
                 let body = r.body.trimmingWhitespace().isEmpty ? "(no text)" : r.body
                 let author = Lifecycle.senderPrefix + r.sender
                 if status == .closed && into == id {

@@ -99,6 +99,7 @@ public struct DeskState: Sendable, Equatable {
         case .intake(let r):
             noteIntake(r, ticket: e.ticket)
             noteAwaiting(r, ticket: e.ticket, at: e.at)
+            if r.kind == .accepted { giveAddress(r.sender, to: index) }
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
         default: break
         }
@@ -126,6 +127,18 @@ public struct DeskState: Sendable, Equatable {
         case .accepted: awaiting.removeAll { "accepted:" + $0.record.key == r.key }
         case .mail, .autoReply, .bounce, .unreadable, .call, .chat: break
         }
+    }
+
+    /// A customer who had no email address takes the one an agent accepted mail from (so a reply
+    /// kept undeliverable can go out: `qdeck outbox --retry`). One who has an address keeps it.
+    private mutating func giveAddress(_ address: String, to index: Int) {
+        guard !address.isEmpty, (all[index].customer.email ?? "").isEmpty else { return }
+        let id = all[index].id
+        let oldKey = all[index].customer.contactKey
+        ticketsByContact[oldKey]?.removeAll { $0 == id }
+        if ticketsByContact[oldKey]?.isEmpty == true { ticketsByContact[oldKey] = nil }
+        all[index].customer.email = address
+        ticketsByContact[all[index].customer.contactKey, default: []].append(id)
     }
 
     /// Strangers' messages waiting on one ticket.

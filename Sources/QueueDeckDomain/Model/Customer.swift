@@ -20,6 +20,14 @@ public struct Customer: Hashable, Sendable {
     }
 }
 
+extension Customer {
+    /// The address of `Name <address>` (or the text itself): intake writes strangers' senders so.
+    public static func address(inMailbox s: String) -> String {
+        guard let lt = s.lastIndex(of: "<"), let gt = s.lastIndex(of: ">"), lt < gt else { return s.contains("@") ? s : "" }
+        return String(s[s.index(after: lt)..<gt])
+    }
+}
+
 extension String {
     /// Without leading and trailing white space (intake and the command line use it too).
     public func trimmingWhitespace() -> String {

@@ -64,7 +64,7 @@ public enum EventCodec {
             w.string(r.summary)
             w.string(r.body)
             w.strings(r.aliases)
-            if r.kind == .stranger { w.string(r.sender) }  // a newer kind: older records end before
+            if r.kind == .stranger || r.kind == .accepted { w.string(r.sender) }  // newer kinds: older records end before
         case .delivery(let id, let step):
             w.string(id)
             switch step {
@@ -116,7 +116,7 @@ public enum EventCodec {
                 let key = try r.string("key")
                 guard let k = IntakeKind(rawValue: try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
                 kind = .intake(IntakeRecord(key: key, kind: k, summary: try r.string("summary"), body: try r.string("body"),
-                                            aliases: try r.strings("aliases"), sender: k == .stranger ? try r.string("sender") : ""))
+                                            aliases: try r.strings("aliases"), sender: k == .stranger || k == .accepted ? try r.string("sender") : ""))
             case 15:
                 let id = try r.string("messageID")
                 let step: DeliveryStep

@@ -16,9 +16,11 @@ struct OutboxCommand: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: retry ? .reply : nil)
+        var stillWaiting = 0
         if retry {
             let results = try sendReplies(globals, desk: desk, only: nil, unknown: unknown)
             if results.isEmpty { emit("outbox empty: nothing to send") }
+            stillWaiting = results.filter { if case .failed = $0 { true } else { false } }.count
         }
         try desk.refresh()
         let box = desk.state.outbox
@@ -33,7 +35,12 @@ struct OutboxCommand: DeskCommand {
             case .failed(let e): "failed: \(e)"
             case .sent: "sent"
             }
-            emit("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(ScreenText.line(m.to))  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
+            let to = m.to.isEmpty ? (desk.state[m.ticket]?.customer.email).map { ScreenText.line($0) } ?? "(no address)" : ScreenText.line(m.to)
+            emit("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(to)  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
+        }
+        // A script retrying the outbox learns that some replies did not go: try again later (75).
+        if stillWaiting > 0 {
+            throw Failure(code: Exit.tempFail, message: "\(stillWaiting) repl\(stillWaiting == 1 ? "y" : "ies") could not be sent and stay in the outbox")
         }
     }
 }
@@ -47,7 +54,7 @@ func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unkno
     for r in results {
         switch r {
         case .sent(let id): emit("sent \(id)")
-        case .failed(let id, let e): printError("qdeck: reply \(id) kept in the outbox: \(e) (qdeck outbox --retry)")
+        case .failed(let id, let e): printError("qdeck: reply \(id) kept in the outbox: \(e)" + (e.contains("outbox --retry") ? "" : " (qdeck outbox --retry)"))
         case .skipped(let id, let why): emit("skipped \(id): \(why)")
         }
     }
