@@ -173,9 +173,12 @@ import Testing
         try t.text("Refund")
         try t.keys("Enter")
         try t.waitFor("1 ticket · ")
+        try t.waitFor("1 with mail from another sender ⚠ (A)")  // seen in the list, before opening
         try t.keys("Enter")
         try t.waitFor("⚠ mail from Mallory <m@evil.example>, not this customer")
         try t.keys("A")
+        try t.waitFor("a Ilze's (accept, reopens) · d not Ilze's (dismiss) · k keep waiting")  // asked, not done unseen
+        try t.keys("a")
         try t.waitFor("accepted")
         try t.keys("q")
         #expect(try Harness.eventually(within: 5) { try s.qdeck("show", id).stdout.contains("status open") })
@@ -183,6 +186,13 @@ import Testing
         #expect(after.contains("from Mallory <m@evil.example>\n    use my IBAN instead"), "\(after)")
         #expect(!after.contains("awaiting an agent"))
         #expect(try s.qdeck("accept", id).stderr.contains("has no mail from another sender waiting"))
+        // Dismissed: it stays the sender's, stops waiting, and the ticket does not move.
+        let second = forged.replacingOccurrences(of: "<f1@evil>", with: "<f2@evil>").replacingOccurrences(of: "use my IBAN instead", with: "and again")
+        _ = try s.qdeck("ingest", "mail", stdin: second)
+        let dismissed = try s.qdeck("accept", id, "--dismiss")
+        let version = (try s.json("show", id) as? [String: Any])?["version"] as? Int ?? 0
+        #expect(dismissed.status == 0 && dismissed.stdout == "\(id): 1 mail from Mallory <m@evil.example> dismissed (not the customer's); open, version \(version)\n", "\(dismissed.stdout)")
+        #expect(!(try s.qdeck("show", id).stdout.contains("awaiting an agent")))
     }
 
     /// Issue 13, item 18: under the loosest umask, nothing qdeck creates beside a journal (the

@@ -26,6 +26,8 @@ public final class ConsoleController {
     public internal(set) var journalProblem: String?
     /// Tickets with customer activity this agent has not looked at since it arrived.
     public internal(set) var unread: Set<TicketID> = []
+    /// Tickets with mail from another sender waiting for an agent (⚠ in the list).
+    public var awaitingMail: Set<TicketID> { Set(state.awaiting.map(\.ticket)) }
     /// Tickets with a kept draft of this agent.
     public internal(set) var drafts: Set<TicketID> = []
     /// Set when something deserves the bell (the app rings it and clears it).
@@ -191,6 +193,9 @@ public final class ConsoleController {
             case .customerMessage:
                 unread.insert(t.id)
                 if t.assignee == me { bellPending = true }
+            case .intake(let r) where r.kind == .stranger:
+                unread.insert(t.id)
+                say("⚠ mail from \(r.sender) into \(t.id), not its customer: it waits for an agent (A)", quiet: true)
             case .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
                  .claimed, .abandoned, .presence, .intake, .delivery, .unknown:
                 break
@@ -447,7 +452,16 @@ public final class ConsoleController {
             act(targets, verb: "reopened") { .reopen($0) }
         case .accept:
             guard let targets = permitted(.accept, "accept mail on") else { return .none }
-            act(targets, verb: "accepted (the other sender's mail is the customer's)") { .acceptMail($0) }
+            let waiting = targets.flatMap { state.awaiting(on: $0) }
+            guard !waiting.isEmpty else { say("no mail from another sender waits on \(targetLabel(targets))", error: true); return .none }
+            // Said before it is done: whose mail, into whose ticket (an agent once accepted mail unseen).
+            let senders = Set(waiting.map(\.record.sender)).sorted().joined(separator: ", ")
+            let owner = targets.count == 1 ? state[targets[0]].map { "\($0.customer.name)'s" } ?? "the customer's" : "each customer's"
+            mode = .choice(Choice(question: "\(waiting.count) mail\(waiting.count == 1 ? "" : "s") from \(senders), not the customer",
+                                  options: [("a", "\(owner) (accept, reopens)", .acceptMail(targets)),
+                                            ("d", "not \(owner) (dismiss)", .dismissMail(targets)),
+                                            ("k", "keep waiting", .keepWaiting)],
+                                  onEscape: .keepWaiting))
         case .priority:
             guard let targets = permitted(.priority, "change the priority of") else { return .none }
             if hasArg {

@@ -90,7 +90,7 @@ public struct KeyMap: Sendable {
         Binding(action: .postpone, keys: [.char("p")], summary: "postpone until (2h, tomorrow 9:00, mon, a date)", arguments: "WHEN", mutating: true),
         Binding(action: .resolve, keys: [.char("x")], summary: "resolve", mutating: true),
         Binding(action: .reopen, keys: [.char("X")], summary: "reopen", mutating: true),
-        Binding(action: .accept, keys: [.char("A")], summary: "accept mail another sender wrote into the ticket as the customer's (it reopens)", mutating: true),
+        Binding(action: .accept, keys: [.char("A")], summary: "mail another sender wrote into the ticket (⚠): accept it as the customer's, or dismiss it (asks)", mutating: true),
         Binding(action: .priority, keys: [.char("P")], summary: "set priority", arguments: "low|normal|high|urgent", mutating: true),
         Binding(action: .tag, keys: [.char("t")], summary: "add and remove tags (+tag -tag)", arguments: "+TAG -TAG", mutating: true),
         Binding(action: .canned, keys: [], summary: "reply with a canned response ({first_name} etc. filled)", arguments: "NAME", mutating: true),

@@ -72,6 +72,8 @@ public enum ConsoleView {
         line += " · \(waiting) waiting"
         let unread = c.unread.filter { c.list.contains($0, in: c.state) }.count
         if unread > 0 { line += " · \(unread) unread •" }
+        let strangers = c.awaitingMail.filter { c.list.contains($0, in: c.state) }.count
+        if strangers > 0 { line += " · \(strangers) with mail from another sender ⚠ (A)" }
         if !c.marked.isEmpty {
             let hidden = c.marked.filter { !c.list.contains($0, in: c.state) }.count
             line += " · \(c.marked.count) marked" + (hidden > 0 ? " (\(hidden) not in view; :unmark clears)" : "")
@@ -161,8 +163,9 @@ public enum ConsoleView {
             for col in cols {
                 let w = col.width - 1
                 switch col.field {
-                case .mark: g.put(c.marked.contains(t.id) ? "◆" : c.unread.contains(t.id) ? "•" : " ", row: row, col: x, width: w,
-                                  style: Style(bold: true))
+                case .mark:
+                    let mark = c.marked.contains(t.id) ? "◆" : c.awaitingMail.contains(t.id) ? "⚠" : c.unread.contains(t.id) ? "•" : " "
+                    g.put(mark, row: row, col: x, width: w, style: Style(bold: true))
                 case .channel: g.put(glyph(t.channel), row: row, col: x, width: w)
                 case .id: g.put(t.id.description, row: row, col: x, width: w)
                 case .status: g.put(status.rawValue, row: row, col: x, width: w, style: status.isWaitingForDesk ? Style(bold: true) : .plain)
@@ -345,6 +348,9 @@ public enum ConsoleView {
         case .sendAnyway, .send: "send"
         case .editAgain: "edit"
         case .discardComposer, .discardDraft: "discard"
+        case .keepWaiting: "keep waiting"
+        case .acceptMail: "accept"
+        case .dismissMail: "dismiss"
         }
     }
 

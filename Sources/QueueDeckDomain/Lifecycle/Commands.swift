@@ -21,13 +21,16 @@ public enum Command: Sendable {
     case recordDelivery(TicketID, messageID: String, DeliveryStep)
     /// Take the mail other senders wrote into a ticket as the customer's (it reopens, as theirs would).
     case acceptMail(TicketID)
+    /// Leave the mail other senders wrote into a ticket as theirs: it stays in the conversation,
+    /// changing nothing, and no longer waits.
+    case dismissMail(TicketID)
 
     public var ticket: TicketID? {
         switch self {
         case .create, .setPresence: nil
         case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
-             .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t): t
+             .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t), .dismissMail(let t): t
         }
     }
 }
@@ -160,6 +163,15 @@ public enum Commands {
                 }
             }
             return Decision(events: events, expectedVersions: expected)
+        case .dismissMail:
+            try need(.inbound)
+            let waiting = state.awaiting(on: id)
+            guard !waiting.isEmpty else { throw .nothingToDo(ticket: id, reason: "has no mail from another sender waiting") }
+            let events = waiting.map { w in
+                event(id, .intake(IntakeRecord(key: "accepted:" + w.record.key, kind: .accepted,
+                                               summary: "dismissed by \(user): the mail from \(w.record.sender) is not the customer's")))
+            }
+            return Decision(events: events, expectedVersions: [id: t.version])
         case .note(_, let body):
             try need(.note)
             try nonEmpty(body, "note")

@@ -1,7 +1,7 @@
 /// The kinds of action an agent starts on a ticket before saying the details (the text, the
 /// target, the time): what the console checks before asking for them.
 public enum ActionKind: Sendable, CaseIterable {
-    case reply, note, reassign, claim, postpone, resolve, reopen, priority, tag, accept
+    case reply, note, reassign, claim, postpone, resolve, reopen, priority, tag, accept, dismiss
 }
 
 extension Commands {
@@ -23,6 +23,7 @@ extension Commands {
         case .priority: probe = .setPriority(id, t.priority == .normal ? .high : .normal)
         case .tag: probe = .tag(id, add: ["-"], remove: [])
         case .accept: probe = .acceptMail(id)
+        case .dismiss: probe = .dismissMail(id)
         }
         do {
             _ = try decide(probe, state: state, context: ctx)

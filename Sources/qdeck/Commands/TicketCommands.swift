@@ -128,11 +128,22 @@ struct Reopen: DeskCommand {
 
 struct Accept: DeskCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take mail another sender wrote into a ticket as the customer's.",
-        discussion: "Mail into a ticket from an address that is not its customer's is shown as from its real sender and changes nothing until accepted; accepting reopens the ticket as the customer's own mail would. Needs ticket.inbound.")
+        abstract: "Take mail another sender wrote into a ticket as the customer's (or --dismiss it).",
+        discussion: "Mail into a ticket from an address that is not its customer's is shown as from its real sender and changes nothing until an agent decides: accepting reopens the ticket as the customer's own mail would (and a customer without an address takes the sender's); --dismiss leaves it in the conversation as the other sender's. Every mail waiting on the ticket is settled at once; `qdeck show ID` lists them first. Needs ticket.inbound.")
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var target: TicketTarget
-    func execute() throws { try act(globals, target) { id, _ in .acceptMail(id) } }
+    @Flag(name: .long, help: "Leave the mail as the other sender's: it stops waiting and changes nothing.") var dismiss = false
+
+    func execute() throws {
+        let session = try DeskSession(globals, writable: true)
+        let id = try parseTicketID(target.id)
+        let senders = session.state.awaiting(on: id).map(\.record.sender)
+        _ = try session.run(dismiss ? .dismissMail(id) : .acceptMail(id), ifVersion: target.ifVersion)
+        let t = try session.state.ticket(id)
+        let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
+        let what = "\(senders.count) mail\(senders.count == 1 ? "" : "s") from \(Set(senders).sorted().joined(separator: ", "))"
+        emit("\(id): \(what) \(dismiss ? "dismissed (not the customer's)" : "accepted as the customer's"); \(status.rawValue), version \(t.version)")
+    }
 }
 
 struct SetPriority: DeskCommand {
