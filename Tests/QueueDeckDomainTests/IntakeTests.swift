@@ -75,6 +75,15 @@ extension IntakeOutcome.Result {
         #expect(throws: DomainError.self) { _ = try desk.run(.acceptMail(id), at: TestDesk.at(11, 2)) }
     }
 
+    /// The review: a new ticket's record showed the Reply-To address as the sender.
+    @Test mutating func theRecordNamesWhoWroteAndWhereAnswersGo() throws {
+        let m = MailArrival(key: "mail:<rt@x>", messageID: "<rt@x>", from: Customer(name: "Mal", email: "b@evil.example"),
+                            author: "Mal <a@x.example>", authorAddress: "a@x.example", subject: "Hello", text: "hi")
+        let id = try #require(mail(m, at: TestDesk.at(9)).result.created)
+        let record = try #require(desk.state[id]?.entries.first { $0.kind == .record })
+        #expect(record.body.contains("from Mal <a@x.example> (answers to b@evil.example)"), "\(record.body)")
+    }
+
     @Test mutating func threadsBySubjectIDThenReferencesAndReopens() throws {
         let t0 = TestDesk.at(9)
         let id = try #require(mail(Self.arrival("<m1@ann>"), at: t0).result.created, "not created")

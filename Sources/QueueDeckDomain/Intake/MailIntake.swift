@@ -73,7 +73,10 @@ extension Intake {
             for ref in m.threadIDs + m.bouncedIDs { if let t = state.aliases[ref], t != .desk { target = t; break } }
         }
         var details: [String] = []
-        if let f = m.from { details.append("from \(f.name == f.email ? f.email ?? f.name : "\(f.name) <\(f.email ?? "")>")") }
+        // Who wrote it (From), and where answers go when that differs (Reply-To): never the reverse.
+        var from = "from \(m.author)"
+        if let to = m.from?.email, !to.isEmpty, to.lowercased() != m.authorAddress.lowercased() { from += " (answers to \(to))" }
+        details.append(from)
         if let mid = m.messageID { details.append(mid) }
         if !m.attachments.isEmpty { details.append("attachments: " + m.attachments.joined(separator: ", ")) }
         if flagged { details.append("PROBLEMS: " + m.problems.joined(separator: "; ")) }

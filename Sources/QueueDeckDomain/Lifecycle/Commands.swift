@@ -54,6 +54,8 @@ public enum Commands {
     static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
     /// Why an email reply to a customer without an address stays in the outbox.
     public static let longestPostponement = Millis.days(365)
+    /// The most text one reply, note or recorded message holds (as much as intake keeps of a mail).
+    public static let maxTextBytes = 1 << 20
     public static let noAddress = "the customer has no email address that can be used: not sent; it is kept and goes once they have one (when mail from them arrives from a valid address, accept it: qdeck accept ID, then qdeck outbox --retry)"
 
     public static func decide(_ command: Command, state: DeskState, context ctx: CommandContext) throws(DomainError) -> Decision {
@@ -66,6 +68,10 @@ public enum Commands {
         }
         func nonEmpty(_ body: String, _ field: String) throws(DomainError) {
             guard !body.trimmingWhitespace().isEmpty else { throw .invalidValue(field: field, value: "", reason: "must not be empty") }
+            // Every screen shows whole messages: a 16 MB note once froze the console for seconds.
+            guard body.utf8.count <= Commands.maxTextBytes else {
+                throw .invalidValue(field: field, value: "\(body.utf8.count) bytes", reason: "is over the 1 MiB a message may hold; nothing was stored")
+            }
         }
 
         if case .create(var opening, let tags) = command {

@@ -1,5 +1,6 @@
 import Foundation
 import QueueDeckDomain
+import QueueDeckMail
 
 /// One JSON line of a chat system's transcript stream (README "Chat transcripts"):
 /// `{"type":"start","session":"s-1","at":"2026-11-24T09:00:00Z","visitor":{"name":"Ann","email":"a@x"},"subject":"...","queue":"support"}`
@@ -60,6 +61,10 @@ public enum ChatTranscriptLine {
             guard let m = v as? [String: Any] else { throw fail("visitor", "must be an object with name, email, phone") }
             let name = (m["name"] as? String) ?? ""
             let email = (m["email"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            // One mailbox per customer, whatever channel brought them (a comma once smuggled two in).
+            if let email, let why = AddrSpec.problem(email) {
+                throw fail("visitor.email", "'\(String(email.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) }))' is not one email address: \(why)")
+            }
             let phone = (m["phone"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             visitor = Customer(name: name.isEmpty ? email ?? phone ?? "chat visitor" : name, email: email, phone: phone)
         }
