@@ -16,7 +16,9 @@ public enum GuardedFile {
             return opened.fd
         case .failure(.errno(let e)):
             if e == ELOOP { throw .refused(path: path, reason: "a symbolic link where qdeck keeps its own file; remove it") }
-            throw .cannotOpen(path: path, errno: e)
+            // Not "cannot open journal": this is a file beside it (a lock, a position, a message).
+            if e == EACCES { throw .refused(path: path, reason: "\(errnoText(e)); it belongs to another user or group than this one (see README, Intake: a group for the journal's folder)") }
+            throw .io(path: path, operation: "open", errno: e)
         case .failure(.notRegular(let what)): throw .refused(path: path, reason: "\(what) where qdeck keeps its own file; remove it")
         }
     }

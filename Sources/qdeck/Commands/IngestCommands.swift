@@ -19,10 +19,16 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     try g.checkDefaultDataFolder()
     let path = g.journalPath()
     let rules = try g.rules(journalPath: path)
-    // Before the journal is opened or created: a stranger may not make one either.
-    let actor = try g.actingAgent(rules)
     // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
     let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
+    // Before the journal is opened or created: a stranger may not make one either.
+    let actor: Agent
+    do {
+        actor = try g.actingAgent(rules)
+    } catch DomainError.unknownAgent(let user) where needs == .intake {
+        guard rootItself else { throw DomainError.notPermitted(user: user, permission: .intake) }
+        actor = Agent(user: user, name: user, role: .intake)
+    }
     if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
     let journal = try FileJournal(path: path, create: true, writable: true)
     var deskRules = rules

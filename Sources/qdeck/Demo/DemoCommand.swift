@@ -24,7 +24,7 @@ struct Demo: DeskCommand {
         if FileManager.default.fileExists(atPath: path) {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if explicit && size > 0 && !force {
-                throw Failure(code: Exit.cantCreate, message: "\(path) exists and holds a journal; the demo will not overwrite it (use --force, or another --journal)")
+                throw Failure(code: Exit.cantCreate, message: "\(path) exists; the demo will not overwrite it (use --force, which keeps it as \(path).before-demo-TIME, or another --journal)")
             }
             if explicit && size > 0 && !Self.isDemo(path) {
                 // --force on a journal that is not a demo's: kept, renamed, never deleted.
