@@ -1,7 +1,7 @@
 import Foundation
 import QueueDeckConfig
 import QueueDeckDomain
-@testable import QueueDeckJournal
+import QueueDeckJournal
 import QueueDeckIntake
 import QueueDeckMail
 

@@ -33,6 +33,18 @@ struct SampleDesk {
 }
 
 @Suite struct FilterTests {
+    /// Equal conditions are equal as values (sets in any order), not as printed text.
+    @Test func equalFiltersCompareEqualWhateverTheOrder() throws {
+        #expect(try TicketFilter.parse("status:new,open tag:a,b,c priority:>=high").terms
+                == TicketFilter.parse("status:open,new tag:c,b,a priority:>=high").terms)
+        #expect(try TicketFilter.parse("priority:>=high").terms != TicketFilter.parse("priority:>high").terms)
+        // Every field parses, completes and is listed: one enum keeps them in step.
+        for f in TicketFilter.Field.allCases {
+            let v = TicketFilter.values(of: f.rawValue, rules: DeskRules()).first ?? "x"
+            #expect(throws: Never.self) { try TicketFilter.parse("\(f.rawValue):\(v)") }
+        }
+    }
+
     let s = SampleDesk()
 
     static let cases: [(String, Set<String>)] = [

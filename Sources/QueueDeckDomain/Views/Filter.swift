@@ -15,18 +15,25 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
 public struct TicketFilter: Sendable, Equatable {
     enum Comparison: String, Sendable { case ge = ">=", gt = ">", le = "<=", lt = "<", eq = "=" }
     enum Assignee: Sendable, Equatable { case me, none, user(String) }
+    struct PriorityBound: Sendable, Equatable {
+        var comparison: Comparison
+        var priority: Priority
+    }
+    /// Equality synthesised: sets compare as sets (their printed order may differ).
     enum Condition: Sendable, Equatable {
         case channel(Set<Channel>)
         case status(Set<TicketStatus>)
         case assignee([Assignee])
         case department(Set<String>)
-        case priority([(Comparison, Priority)])
+        case priority([PriorityBound])
         case sla(Set<SLAState>)
         case tag(Set<String>)
         case group(Set<String>)
         case text(String)
-
-        static func == (a: Condition, b: Condition) -> Bool { String(describing: a) == String(describing: b) }
+    }
+    /// The `field:` words, in help order; the compiler keeps parsing, completion and help in step.
+    enum Field: String, CaseIterable, Sendable {
+        case channel, status, assignee, dept, priority, sla, tag, group
     }
     struct Term: Sendable, Equatable {
         var negated: Bool
@@ -36,20 +43,21 @@ public struct TicketFilter: Sendable, Equatable {
     var terms: [Term]
     public let source: String
 
-    public static let fields = ["channel", "status", "assignee", "dept", "priority", "sla", "tag", "group"]
+    public static let fields = Field.allCases.map(\.rawValue)
     static let aliases = ["department": "dept", "assigned": "assignee", "prio": "priority", "tags": "tag", "groups": "group"]
 
     /// The values a field takes, for completion (`status:` offers the statuses); empty for free ones.
-    public static func values(of field: String, rules: DeskRules) -> [String] {
-        switch aliases[field] ?? field {
-        case "channel": Channel.allCases.map(\.rawValue)
-        case "status": TicketStatus.allCases.map(\.rawValue)
-        case "assignee": ["me", "none"] + rules.agents.filter { $0.may(.reply) }.map(\.user)
-        case "dept": rules.departments.map(\.name)
-        case "priority": Priority.allCases.map(\.name)
-        case "sla": SLAState.allCases.map(\.rawValue)
-        case "group": rules.contactGroups.map(\.name)
-        default: []
+    public static func values(of name: String, rules: DeskRules) -> [String] {
+        guard let field = Field(rawValue: aliases[name] ?? name) else { return [] }
+        switch field {
+        case .channel: return Channel.allCases.map(\.rawValue)
+        case .status: return TicketStatus.allCases.map(\.rawValue)
+        case .assignee: return ["me", "none"] + rules.agents.filter { $0.may(.reply) }.map(\.user)
+        case .dept: return rules.departments.map(\.name)
+        case .priority: return Priority.allCases.map(\.name)
+        case .sla: return SLAState.allCases.map(\.rawValue)
+        case .group: return rules.contactGroups.map(\.name)
+        case .tag: return []  // free: any tag
         }
     }
 
@@ -77,46 +85,45 @@ public struct TicketFilter: Sendable, Equatable {
                 continue
             }
             let rawField = w[..<colon].lowercased()
-            let field = aliases[rawField] ?? rawField
             let value = String(w[w.index(after: colon)...])
-            guard fields.contains(field) else {
+            guard let field = Field(rawValue: aliases[rawField] ?? rawField) else {
                 let hint = fields.first { $0.hasPrefix(String(rawField.prefix(2))) }.map { " (did you mean \($0)?)" } ?? ""
                 throw fail("unknown field '\(rawField)'\(hint); fields are \(fields.joined(separator: ", "))")
             }
             let values = value.lowercased().split(separator: ",").map(String.init).filter { !$0.isEmpty }
-            guard !values.isEmpty else { throw fail("\(field) needs a value") }
+            guard !values.isEmpty else { throw fail("\(field.rawValue) needs a value") }
             func each<T>(_ valid: [String], _ make: (String) -> T?) throws(FilterError) -> [T] {
                 var out: [T] = []
                 for v in values {
-                    guard let x = make(v) else { throw fail("unknown \(field) '\(v)'; one of \(valid.joined(separator: ", "))") }
+                    guard let x = make(v) else { throw fail("unknown \(field.rawValue) '\(v)'; one of \(valid.joined(separator: ", "))") }
                     out.append(x)
                 }
                 return out
             }
             let condition: Condition
             switch field {
-            case "channel":
+            case .channel:
                 condition = .channel(Set(try each(Channel.allCases.map(\.rawValue)) { Channel(rawValue: $0) }))
-            case "status":
+            case .status:
                 condition = .status(Set(try each(TicketStatus.allCases.map(\.rawValue)) { TicketStatus(rawValue: $0) }))
-            case "assignee":
+            case .assignee:
                 condition = .assignee(values.map { $0 == "me" ? .me : ($0 == "none" || $0 == "nobody") ? .none : .user($0) })
-            case "dept":
+            case .dept:
                 condition = .department(Set(values))
-            case "priority":
-                condition = .priority(try each(Priority.allCases.map(\.name)) { v -> (Comparison, Priority)? in
+            case .priority:
+                condition = .priority(try each(Priority.allCases.map(\.name)) { v -> PriorityBound? in
                     for op in [Comparison.ge, .le, .gt, .lt, .eq] where v.hasPrefix(op.rawValue) {
-                        return Priority(name: String(v.dropFirst(op.rawValue.count))).map { (op, $0) }
+                        return Priority(name: String(v.dropFirst(op.rawValue.count))).map { PriorityBound(comparison: op, priority: $0) }
                     }
-                    return Priority(name: v).map { (.eq, $0) }
+                    return Priority(name: v).map { PriorityBound(comparison: .eq, priority: $0) }
                 })
-            case "sla":
+            case .sla:
                 condition = .sla(Set(try each(SLAState.allCases.map(\.rawValue)) {
                     SLAState(rawValue: $0 == "risk" || $0 == "atrisk" ? "at-risk" : $0)
                 }))
-            case "tag":
+            case .tag:
                 condition = .tag(Set(values))
-            default:
+            case .group:
                 condition = .group(Set(values))
             }
             terms.append(Term(negated: negated, condition: condition))
@@ -184,8 +191,9 @@ extension TicketFilter.Condition {
             }
         case .department(let s): return t.department.map { s.contains($0.lowercased()) } ?? s.contains("none")
         case .priority(let list):
-            return list.contains { op, p in
-                switch op {
+            return list.contains { bound in
+                let p = bound.priority
+                return switch bound.comparison {
                 case .ge: t.priority >= p
                 case .gt: t.priority > p
                 case .le: t.priority <= p

@@ -34,10 +34,10 @@ struct ByteWriter {
     }
 }
 
-struct DecodeFailure: Error, CustomStringConvertible {
+package struct DecodeFailure: Error, CustomStringConvertible {
     var field: String
     var offset: Int
-    var description: String { "cannot decode \(field) at payload byte \(offset)" }
+    package var description: String { "cannot decode \(field) at payload byte \(offset)" }
 }
 
 /// Bounds-checked little-endian reader over a payload.

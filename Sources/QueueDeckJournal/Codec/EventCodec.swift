@@ -78,7 +78,7 @@ public enum EventCodec {
         }
     }
 
-    static func decode(type: UInt8, ticket: TicketID, at: Instant, payload: UnsafeRawBufferPointer) -> Event {
+    package static func decode(type: UInt8, ticket: TicketID, at: Instant, payload: UnsafeRawBufferPointer) -> Event {
         var r = ByteReader(payload)
         do throws(DecodeFailure) {
             let actor = try r.string("actor")

@@ -24,7 +24,7 @@ public enum Layout {
     public static let demoFlag: UInt8 = 1
 
     /// A new file header for `uuid`.
-    static func header(uuid: [UInt8], created: Instant, flags: UInt8 = 0) -> [UInt8] {
+    package static func header(uuid: [UInt8], created: Instant, flags: UInt8 = 0) -> [UInt8] {
         var w = ByteWriter()
         w.bytes.append(contentsOf: fileMagic)
         w.u16(formatVersion)

@@ -8,10 +8,10 @@ import QueueDeckDomain
 /// Tickets are written in chunks with their byte lengths up front, so loading decodes the chunks
 /// on all cores at once. A chunk is its tickets, then the text of their conversation entries:
 /// entries point into it and it is kept as one block, made into strings only when read.
-enum SnapshotCodec {
+package enum SnapshotCodec {
     static let ticketsPerChunk = 8192
 
-    static func encode(_ s: DeskState) -> [UInt8] {
+    package static func encode(_ s: DeskState) -> [UInt8] {
         var chunks: [(tickets: [UInt8], text: [UInt8])] = []
         var start = 0
         let all = s.all
@@ -42,7 +42,7 @@ enum SnapshotCodec {
     }
 
     /// The desk these bytes hold, or where they stop making sense.
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeFailure) -> DeskState {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeFailure) -> DeskState {
         var r = ByteReader(bytes)
         let lastSeq = try r.u64("lastSeq")
         let autoClose = try r.i64("autoCloseAfter")
