@@ -49,27 +49,36 @@ public enum EventKind: Hashable, Sendable {
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
-    /// Stable names used in `log dump` and the journal's type byte.
-    public var name: String {
+    /// Every kind by name: the list fixtures and round-trip tests iterate, so a new kind does not
+    /// compile until it has a name, a codec, a fold and a fixture.
+    public enum Name: String, CaseIterable, Sendable {
+        case created, customerMessage = "customer-message", agentReply = "agent-reply", note, reassigned, postponed
+        case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery, unknown
+    }
+
+    public var kindName: Name {
         switch self {
-        case .created: "created"
-        case .customerMessage: "customer-message"
-        case .agentReply: "agent-reply"
-        case .note: "note"
-        case .reassigned: "reassigned"
-        case .postponed: "postponed"
-        case .resolved: "resolved"
-        case .reopened: "reopened"
-        case .priorityChanged: "priority"
-        case .tagged: "tagged"
-        case .claimed: "claimed"
-        case .abandoned: "abandoned"
-        case .presence: "presence"
-        case .intake: "intake"
-        case .delivery: "delivery"
-        case .unknown: "unknown"
+        case .created: .created
+        case .customerMessage: .customerMessage
+        case .agentReply: .agentReply
+        case .note: .note
+        case .reassigned: .reassigned
+        case .postponed: .postponed
+        case .resolved: .resolved
+        case .reopened: .reopened
+        case .priorityChanged: .priorityChanged
+        case .tagged: .tagged
+        case .claimed: .claimed
+        case .abandoned: .abandoned
+        case .presence: .presence
+        case .intake: .intake
+        case .delivery: .delivery
+        case .unknown: .unknown
         }
     }
+
+    /// Stable names used in `log dump`.
+    public var name: String { kindName.rawValue }
 }
 
 public struct Event: Hashable, Sendable {
