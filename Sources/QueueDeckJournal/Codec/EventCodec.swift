@@ -29,10 +29,7 @@ public enum EventCodec {
         switch e.kind {
         case .created(let o):
             w.u8(channelCode(o.channel))
-            w.string(o.customer.name)
-            w.optional(o.customer.email)
-            w.optional(o.customer.phone)
-            w.strings(o.customer.groups)
+            ValueCoding.customer(o.customer, &w)
             w.string(o.subject)
             w.string(o.body)
             w.u8(UInt8(o.priority.rawValue))
@@ -59,20 +56,10 @@ public enum EventCodec {
             w.string(agent)
             w.u8(presenceCode(p))
         case .intake(let r):
-            w.string(r.key)
-            w.u8(r.kind.rawValue)
-            w.string(r.summary)
-            w.string(r.body)
-            w.strings(r.aliases)
-            if r.kind == .stranger || r.kind == .accepted { w.string(r.sender) }  // newer kinds: older records end before
+            ValueCoding.intakeRecord(r, &w)
         case .delivery(let id, let step):
             w.string(id)
-            switch step {
-            case .queued(let to): w.u8(1); w.string(to)
-            case .handing: w.u8(2)
-            case .sent: w.u8(3)
-            case .failed(let err): w.u8(4); w.string(err)
-            }
+            ValueCoding.deliveryStep(step, &w)
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -86,8 +73,7 @@ public enum EventCodec {
             switch type {
             case 1:
                 guard let channel = channel(try r.u8("channel")) else { throw DecodeFailure(field: "channel", offset: r.pos) }
-                let customer = Customer(name: try r.string("customer.name"), email: try r.optional("customer.email"),
-                                        phone: try r.optional("customer.phone"), groups: try r.strings("customer.groups"))
+                let customer = try ValueCoding.customer(&r)
                 let subject = try r.string("subject")
                 let body = try r.string("body")
                 guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
@@ -112,22 +98,10 @@ public enum EventCodec {
                 let agent = try r.string("agent")
                 guard let p = presence(try r.u8("presence")) else { throw DecodeFailure(field: "presence", offset: r.pos) }
                 kind = .presence(agent: agent, p)
-            case 14:
-                let key = try r.string("key")
-                guard let k = IntakeKind(rawValue: try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
-                kind = .intake(IntakeRecord(key: key, kind: k, summary: try r.string("summary"), body: try r.string("body"),
-                                            aliases: try r.strings("aliases"), sender: k == .stranger || k == .accepted ? try r.string("sender") : ""))
+            case 14: kind = .intake(try ValueCoding.intakeRecord(&r))
             case 15:
                 let id = try r.string("messageID")
-                let step: DeliveryStep
-                switch try r.u8("step") {
-                case 1: step = .queued(to: try r.string("to"))
-                case 2: step = .handing
-                case 3: step = .sent
-                case 4: step = .failed(try r.string("error"))
-                default: throw DecodeFailure(field: "step", offset: r.pos)
-                }
-                kind = .delivery(messageID: id, step)
+                kind = .delivery(messageID: id, try ValueCoding.deliveryStep(&r))
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)

@@ -108,7 +108,7 @@ package enum SnapshotCodec {
         w.raw(t.id.rawBytes)
         w.u32(t.version)
         w.u8(EventCodec.channelCode(t.channel))
-        customer(t.customer, &w)
+        ValueCoding.customer(t.customer, &w)
         w.string(t.subject)
         w.u8(UInt8(t.priority.rawValue))
         w.optional(t.department)
@@ -161,7 +161,7 @@ package enum SnapshotCodec {
         let id = try r.ticketID("id")
         let version = try r.u32("version")
         guard let channel = EventCodec.channel(try r.u8("channel")) else { throw r.failure("channel") }
-        let cust = try customer(&r)
+        let cust = try ValueCoding.customer(&r)
         let subject = try r.string("subject")
         guard let priority = Priority(rawValue: Int(try r.u8("priority"))) else { throw r.failure("priority") }
         let department = try r.optional("department")
@@ -220,18 +220,6 @@ package enum SnapshotCodec {
         return Ticket(restoring: s)
     }
 
-    private static func customer(_ c: Customer, _ w: inout SnapshotWriter) {
-        w.string(c.name)
-        w.optional(c.email)
-        w.optional(c.phone)
-        w.strings(c.groups)
-    }
-
-    private static func customer(_ r: inout SnapshotReader) throws(DecodeFailure) -> Customer {
-        Customer(name: try r.string("customer.name"), email: try r.optional("customer.email"),
-                 phone: try r.optional("customer.phone"), groups: try r.strings("customer.groups"))
-    }
-
     private static func history(_ h: HistoryEntry, _ w: inout SnapshotWriter) {
         w.i64(h.at.ms)
         w.string(h.actor)
@@ -260,7 +248,7 @@ package enum SnapshotCodec {
         case .abandoned(let reason):
             w.u8(7); w.string(reason)
         case .delivery(let id, let step):
-            w.u8(8); w.string(id); deliveryStep(step, &w)
+            w.u8(8); w.string(id); ValueCoding.deliveryStep(step, &w)
         }
     }
 
@@ -299,7 +287,7 @@ package enum SnapshotCodec {
             change = .priority(from: a, to: b)
         case 6: change = .tags(added: try r.strings("history.added"), removed: try r.strings("history.removed"))
         case 7: change = .abandoned(reason: try r.string("history.reason"))
-        case 8: change = .delivery(messageID: try r.string("history.messageID"), step: try deliveryStep(&r))
+        case 8: change = .delivery(messageID: try r.string("history.messageID"), step: try ValueCoding.deliveryStep(&r))
         default: throw r.failure("history.change")
         }
         return HistoryEntry(at: at, actor: actor, change: change)
@@ -338,7 +326,7 @@ package enum SnapshotCodec {
             w.string(m.body)
             w.string(m.author)
             w.i64(m.queuedAt.ms)
-            deliveryStep(m.step, &w)
+            ValueCoding.deliveryStep(m.step, &w)
             w.i64(m.stepAt.ms)
             w.varint(UInt64(m.attempts))
             w.optional(m.lastError)
@@ -346,13 +334,13 @@ package enum SnapshotCodec {
         w.varint(UInt64(s.held.count))
         for h in s.held {
             w.i64(h.at.ms)
-            intakeRecord(h.record, &w)
+            ValueCoding.intakeRecord(h.record, &w)
         }
         w.varint(UInt64(s.awaiting.count))
         for a in s.awaiting {
             w.raw(a.ticket.rawBytes)
             w.i64(a.at.ms)
-            intakeRecord(a.record, &w)
+            ValueCoding.intakeRecord(a.record, &w)
         }
     }
 
@@ -388,18 +376,18 @@ package enum SnapshotCodec {
         for _ in 0..<(try r.count("outgoing")) {
             let m = OutgoingMail(messageID: try r.string("outgoing.messageID"), ticket: try r.ticketID("outgoing.ticket"),
                                  to: try r.string("outgoing.to"), body: try r.string("outgoing.body"), author: try r.string("outgoing.author"),
-                                 queuedAt: Instant(ms: try r.i64("outgoing.queuedAt")), step: try deliveryStep(&r),
+                                 queuedAt: Instant(ms: try r.i64("outgoing.queuedAt")), step: try ValueCoding.deliveryStep(&r),
                                  stepAt: Instant(ms: try r.i64("outgoing.stepAt")), attempts: try r.count64("outgoing.attempts"),
                                  lastError: try r.optional("outgoing.lastError"))
             outgoing[m.messageID] = m
         }
         var held: [HeldRecord] = []
         for _ in 0..<(try r.count("held")) {
-            held.append(HeldRecord(at: Instant(ms: try r.i64("held.at")), record: try intakeRecord(&r)))
+            held.append(HeldRecord(at: Instant(ms: try r.i64("held.at")), record: try ValueCoding.intakeRecord(&r)))
         }
         var awaiting: [AwaitingMail] = []
         for _ in 0..<(try r.count("awaiting")) {
-            awaiting.append(AwaitingMail(ticket: try r.ticketID("awaiting.ticket"), at: Instant(ms: try r.i64("awaiting.at")), record: try intakeRecord(&r)))
+            awaiting.append(AwaitingMail(ticket: try r.ticketID("awaiting.ticket"), at: Instant(ms: try r.i64("awaiting.at")), record: try ValueCoding.intakeRecord(&r)))
         }
         guard r.atEnd else { throw r.failure("end of snapshot") }
         return { tickets in
@@ -426,41 +414,6 @@ package enum SnapshotCodec {
             d[k] = try r.ticketID(field)
         }
         return d
-    }
-
-    private static func intakeRecord(_ x: IntakeRecord, _ w: inout SnapshotWriter) {
-        w.string(x.key)
-        w.u8(x.kind.rawValue)
-        w.string(x.summary)
-        w.string(x.body)
-        w.strings(x.aliases)
-        w.string(x.sender)
-    }
-
-    private static func intakeRecord(_ r: inout SnapshotReader) throws(DecodeFailure) -> IntakeRecord {
-        let key = try r.string("intake.key")
-        guard let kind = IntakeKind(rawValue: try r.u8("intake.kind")) else { throw r.failure("intake.kind") }
-        return IntakeRecord(key: key, kind: kind, summary: try r.string("intake.summary"), body: try r.string("intake.body"),
-                            aliases: try r.strings("intake.aliases"), sender: try r.string("intake.sender"))
-    }
-
-    private static func deliveryStep(_ s: DeliveryStep, _ w: inout SnapshotWriter) {
-        switch s {
-        case .queued(let to): w.u8(1); w.string(to)
-        case .handing: w.u8(2)
-        case .sent: w.u8(3)
-        case .failed(let e): w.u8(4); w.string(e)
-        }
-    }
-
-    private static func deliveryStep(_ r: inout SnapshotReader) throws(DecodeFailure) -> DeliveryStep {
-        switch try r.u8("delivery.step") {
-        case 1: return .queued(to: try r.string("delivery.to"))
-        case 2: return .handing
-        case 3: return .sent
-        case 4: return .failed(try r.string("delivery.error"))
-        default: throw r.failure("delivery.step")
-        }
     }
 
     // MARK: Small codes
