@@ -275,17 +275,26 @@ import Testing
         #expect(try FileJournal(path: path, writable: false).uuid == Array(b[12..<28]))
     }
 
-    /// The review: a repaired demo desk lost its mark and mailed its invented customers.
-    @Test func aRebuiltHeaderKeepsTheDemoMark() throws {
+    /// The review: a repaired demo desk lost its mark and mailed its invented customers; a real
+    /// desk whose mark byte flipped became a demo and stopped mailing. The mark is kept when it can
+    /// be read (even with the magic damaged) and asked for when it cannot, never guessed.
+    @Test(arguments: [(true, 44), (true, 0), (false, 44), (true, 36), (false, 36), (true, 37)])
+    func aRebuiltHeaderKeepsTheDemoMarkOrAsks(demo: Bool, byte: Int) throws {
         let dir = TempDir()
-        let path = dir.file("demo")
-        let j = try FileJournal(path: path, create: true, demo: true)
+        let path = dir.file("desk")
+        let j = try FileJournal(path: path, create: true, demo: demo)
         try j.append(Sample.events(tickets: 2), expecting: [:])
         var b = fileBytes(path)
-        b[44] ^= 0x04
+        b[byte] ^= 0x01
         writeBytes(b, path)
-        _ = try JournalRepair.repair(path: path)
-        #expect(try FileJournal(path: path, writable: false).isDemo)
+        if byte == 36 || byte == 37 {
+            #expect(throws: JournalError.self) { try JournalRepair.repair(path: path) }
+            #expect(fileBytes(path) == b, "nothing written while the mark is unknown")
+            _ = try JournalRepair.repair(path: path, demo: demo)
+        } else {
+            _ = try JournalRepair.repair(path: path)
+        }
+        #expect(try FileJournal(path: path, writable: false).isDemo == demo)
     }
 
     /// A file that is no journal at all is still refused by repair: it must never be rewritten.

@@ -63,7 +63,8 @@ public enum JournalRepair {
         var bytes: [UInt8]
         var headerProblem: String?
         var created: Instant?
-        var flags: UInt8 = 0
+        /// nil: the damaged header's demo mark cannot be read; the admin says which it is.
+        var flags: UInt8? = 0
         /// A damaged header's UUID, kept when only the header needs rebuilding.
         var uuid: [UInt8]? = nil
     }
@@ -88,7 +89,7 @@ public enum JournalRepair {
             }
             guard follows else { throw .notAJournal(path: path, reason: problem.description) }
             let kept = Layout.fieldsAsWritten(bytes)
-            return Loaded(bytes: bytes, headerProblem: problem.description, created: kept?.created, flags: kept?.flags ?? 0, uuid: kept?.uuid)
+            return Loaded(bytes: bytes, headerProblem: problem.description, created: kept?.created, flags: kept?.flags, uuid: kept?.uuid)
         }
     }
 
@@ -124,7 +125,8 @@ public enum JournalRepair {
     /// Rewrites the journal with every valid record, renumbered without gaps, under a new file UUID
     /// (so snapshots of the old file are not trusted). Damaged ranges and the torn tail are written to
     /// files beside the log, and the whole original is kept as a backup. Nothing is deleted.
-    public static func repair(path: String) throws(JournalError) -> RepairReport {
+    /// `demo`: what the desk is when a damaged header's demo mark cannot be read (nil: refuse and ask).
+    public static func repair(path: String, demo: Bool? = nil) throws(JournalError) -> RepairReport {
         let lockFD = open(path, O_RDWR | O_CLOEXEC)
         guard lockFD >= 0 else { throw errno == ENOENT ? .missing(path: path) : .cannotOpen(path: path, errno: errno) }
         defer { close(lockFD) }
@@ -133,6 +135,10 @@ public enum JournalRepair {
 
         let loaded = try load(path)
         let bytes = loaded.bytes
+        let flags: UInt8
+        if let demo { flags = demo ? Layout.demoFlag : 0 } else if let known = loaded.flags { flags = known } else {
+            throw .refused(path: path, reason: "the damaged header's demo mark cannot be read: say which this desk is, `qdeck log repair --demo` (a demo: it never mails anyone) or `--real`")
+        }
         let stamp = WallClock.nowMillis
         let w = bytes.withUnsafeBytes { walk($0) }
         var aside: [(Int64, Int64, String)] = []
@@ -159,7 +165,7 @@ public enum JournalRepair {
             guard let first = w.frames.first, case .success(let f) = FrameParser.frame(b, at: first.offset, expectedSeq: nil) else { return nil }
             return Instant(ms: f.timestamp)
         }
-        out.bytes = Layout.header(uuid: uuid, created: loaded.created ?? min(firstEvent ?? Instant(ms: stamp), Instant(ms: stamp)), flags: loaded.flags)
+        out.bytes = Layout.header(uuid: uuid, created: loaded.created ?? min(firstEvent ?? Instant(ms: stamp), Instant(ms: stamp)), flags: flags)
         var seq: UInt64 = 0
         bytes.withUnsafeBytes { b in
             for (offset, _) in w.frames {

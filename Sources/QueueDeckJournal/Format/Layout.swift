@@ -3,8 +3,8 @@ import QueueDeckDomain
 /// The on-disk format (little-endian). See docs/JOURNAL.md.
 ///
 /// File header, 64 bytes: "QDECKJNL", u16 format version, u16 header size, 16-byte file UUID,
-/// i64 creation time (ms), u8 flags (bit 0: a demo desk, which never sends mail), zero padding,
-/// u32 CRC-32C of bytes 0..<60.
+/// i64 creation time (ms), u8 flags (bit 0: a demo desk, which never sends mail), the flags again
+/// (so that a repair can tell a damaged mark from a real one), zero padding, u32 CRC-32C of bytes 0..<60.
 ///
 /// Record: u32 marker, u32 payload length, u64 sequence, 11 bytes ticket ID, u8 event type,
 /// u32 ticket version after the event, i64 timestamp (ms), payload, u32 CRC-32C of all before it.
@@ -32,6 +32,7 @@ public enum Layout {
         w.bytes.append(contentsOf: uuid)
         w.i64(created.ms)
         w.u8(flags)
+        w.u8(flags)
         w.bytes.append(contentsOf: [UInt8](repeating: 0, count: 60 - w.bytes.count))
         w.u32(CRC32C.checksum(w.bytes))
         return w.bytes
@@ -50,12 +51,15 @@ public enum Layout {
         return .success((Array(b[12..<28]), Instant(ms: created), b[36]))
     }
 
-    /// A damaged header's fields as they stand (its magic still right): what a repair keeps, since
-    /// one flipped byte rarely touches them and records and snapshots are checked on their own.
-    static func fieldsAsWritten(_ b: [UInt8]) -> (uuid: [UInt8], created: Instant, flags: UInt8)? {
-        guard b.count >= headerSize, Array(b[0..<8]) == fileMagic else { return nil }
+    /// A damaged header's fields as they stand (records follow it, so it was a journal's): what a
+    /// repair keeps, since one flipped byte rarely touches them and records and snapshots are
+    /// checked on their own. The flags are nil when their two copies disagree: a damaged demo mark
+    /// must not be guessed (a demo would mail its invented customers, a real desk stop mailing).
+    static func fieldsAsWritten(_ b: [UInt8]) -> (uuid: [UInt8], created: Instant, flags: UInt8?)? {
+        guard b.count >= headerSize else { return nil }
         let created = b.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: Int64.self)) }
-        return (Array(b[12..<28]), Instant(ms: created), b[36])
+        let flagsKnown = b[36] == b[37] && b[36] & ~demoFlag == 0
+        return (Array(b[12..<28]), Instant(ms: created), flagsKnown ? b[36] : nil)
     }
 
     enum HeaderProblem: Error, CustomStringConvertible {

@@ -107,8 +107,10 @@ struct Log: ParsableCommand {
     struct Repair: DeskCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move damaged ranges aside and rewrite the journal from every valid record.",
-            discussion: "Nothing is deleted: the original is kept as JOURNAL.before-repair-TIME and each damaged range as JOURNAL.damaged-OFFSET-TIME. Needs the log.repair permission. Consoles must be restarted afterwards.")
+            discussion: "Nothing is deleted: the original is kept as JOURNAL.before-repair-TIME and each damaged range as JOURNAL.damaged-OFFSET-TIME. Needs the log.repair permission. Consoles must be restarted afterwards. A damaged header whose demo mark cannot be read is rebuilt only when told what the desk is: --demo or --real.")
         @OptionGroup var globals: GlobalOptions
+        @Flag(name: .long, help: "The desk is a demo (it never mails anyone): for a header whose mark is damaged.") var demo = false
+        @Flag(name: .long, help: "The desk is a real one (it mails its customers): for a header whose mark is damaged.") var real = false
         func execute() throws {
             let path = globals.journalPath()
             // Rules and agent only: the journal itself may be too damaged to open.
@@ -116,7 +118,8 @@ struct Log: ParsableCommand {
             guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }
             let before = try JournalRepair.verify(path: path)
             if before.isClean { emit("\(path): no damage; nothing to repair"); return }
-            let r = try JournalRepair.repair(path: path)
+            if demo && real { throw Failure(code: Exit.usage, message: "--demo and --real: one or the other") }
+            let r = try JournalRepair.repair(path: path, demo: demo ? true : real ? false : nil)
             for a in r.movedAside { emit("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
             emit("kept \(r.kept) records; original kept as \(r.backup)")
         }
