@@ -45,9 +45,10 @@ public enum ConfigLoader {
     }
 
     /// The rules from the defaults plus an optional team file.
-    public static func load(teamFile: String?) throws(ConfigErrors) -> DeskRules {
+    /// `desk`: the journal the rules are for; its owner (or root) must own the team file.
+    public static func load(teamFile: String?, desk: String? = nil) throws(ConfigErrors) -> DeskRules {
         guard let teamFile else { return try load(teamText: nil) }
-        switch YAMLSource.read(teamFile) {
+        switch YAMLSource.read(teamFile, desk: desk) {
         case .success(let text): return try load(teamText: text, file: teamFile)
         case .failure(let e): throw ConfigErrors(errors: [e])
         }

@@ -24,11 +24,11 @@ public enum KeyBindingsFile {
     }
 
     /// The settings of the team file (if given) and the user's file (if given), in that order.
-    public static func load(teamFile: String?, userFile: String?) throws(ConfigErrors) -> [KeyBindingSetting] {
+    public static func load(teamFile: String?, userFile: String?, desk: String? = nil) throws(ConfigErrors) -> [KeyBindingSetting] {
         var errors: [ConfigError] = []
         var texts: [(text: String, file: String)] = []
         for file in [teamFile, userFile].compactMap({ $0 }) {
-            switch YAMLSource.read(file) {
+            switch YAMLSource.read(file, desk: file == teamFile ? desk : nil) {
             case .success(let text): texts.append((text, file))
             case .failure(let e): errors.append(e)
             }

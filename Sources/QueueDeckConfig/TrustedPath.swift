@@ -4,9 +4,11 @@ import Foundation
 /// file decides roles, so one planted in a folder others can write (beside a journal in /tmp, in a
 /// HOME that fell back to /tmp) must not be read.
 public enum TrustedPath {
-    /// Nil when the file may be read: a regular file, not writable by others, owned by this user,
-    /// root, or the owner of its folder, in a folder that strangers cannot fill. Else why not.
-    public static func problem(file path: String) -> String? {
+    /// Nil when the file may be read: a regular file, not writable by others, in a folder that
+    /// strangers cannot fill, owned by root or, for the team file of an existing journal `desk`, by
+    /// the journal's owner (the file decides everyone's role: an agent's own file must not make them
+    /// administrator); with no journal, by this user or the owner of its folder. Else why not.
+    public static func problem(file path: String, desk: String? = nil) -> String? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }  // missing: reading it says so
         let kind = st.st_mode & S_IFMT
@@ -22,6 +24,13 @@ public enum TrustedPath {
         let owner = st.st_uid
         if dir.st_mode & 0o002 != 0 && dir.st_mode & S_ISVTX == 0 {
             return "its folder \(folder) is writable by anyone; keep configuration where strangers cannot replace it"
+        }
+        var journal = stat()
+        if let desk, stat(desk, &journal) == 0 {
+            if owner != 0 && owner != journal.st_uid {
+                return "owned by \(userName(owner)), not by root or the journal's owner (\(userName(journal.st_uid))); a team file decides everyone's role, so only they may provide it"
+            }
+            return nil
         }
         if owner != geteuid() && owner != 0 && owner != dir.st_uid {
             return "owned by \(userName(owner)), who is neither you, root, nor the owner of its folder; a stranger may have planted it"

@@ -12,9 +12,9 @@ enum YAMLSource {
     static let maxLevels = 10_000
 
     /// A team or key file's text, or why it is not read.
-    static func read(_ file: String) -> Result<String, ConfigError> {
+    static func read(_ file: String, desk: String? = nil) -> Result<String, ConfigError> {
         func refuse(_ why: String) -> Result<String, ConfigError> { .failure(ConfigError(file: file, line: 0, column: 0, message: why)) }
-        if let why = TrustedPath.problem(file: file) { return refuse("not read: \(why)") }
+        if let why = TrustedPath.problem(file: file, desk: desk) { return refuse("not read: \(why)") }
         guard let data = FileManager.default.contents(atPath: file) else { return refuse("cannot read the file") }
         guard data.count <= maxBytes else { return refuse("\(data.count) bytes; a configuration file may have at most \(maxBytes)") }
         guard let text = String(data: data, encoding: .utf8) else { return refuse("not UTF-8 text") }

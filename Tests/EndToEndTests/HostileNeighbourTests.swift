@@ -230,6 +230,30 @@ import Testing
         }
     }
 
+    /// The second review: an agent's own team file (QDECK_CONFIG) made them administrator of the
+    /// desk. A desk's team file must belong to root or the journal's owner.
+    @Test func anAgentsOwnTeamFileDoesNotMakeThemAdministrator() throws {
+        guard geteuid() == 0 else { return }  // runuser needs root; CI runs as root
+        let s = Scratch()
+        _ = try s.newTicket(subject: "Theirs")
+        chmod(s.dir, 0o755)
+        let own = s.dir + "/daemon"
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+        let team = own + "/my.yaml"
+        try "agents:\n  - { user: daemon, name: Me, role: administrator }\n  - { user: anna, name: Anna, role: agent }\n"
+            .write(toFile: team, atomically: true, encoding: .utf8)
+        chown(own, 1, 1)
+        chown(team, 1, 1)
+        let err = s.dir + "/err", code = s.dir + "/code"
+        shell("(runuser -u daemon -- env QDECK_CONFIG=\(team) QDECK_AGENT=anna \(Harness.binDir)/qdeck --journal \(s.journal) list 2>\(err) >/dev/null; echo $? >\(code))")
+        let status = (try? String(contentsOfFile: code, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(status == "78" && message.contains("not by root or the journal's owner"), "exit \(status ?? "?"): \(message)")
+        // Checking the same file on its own (no desk) is still allowed: it decides nothing.
+        shell("(runuser -u daemon -- \(Harness.binDir)/qdeck config check \(team) >/dev/null 2>&1; echo $? >\(code))")
+        #expect((try? String(contentsOfFile: code, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     /// Numbers from outside are range-checked: a chat time of 1e300 is a named, skipped line (it
     /// trapped the whole import), and a lock timeout of `inf` is a clear error, not a crash.
     @Test func numbersFromOutsideAreRangeChecked() throws {
@@ -342,7 +366,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: shared + "/team.yaml"))
         let r = try Harness.run("qdeck", ["--journal", journal, "list"])
         #expect(r.status == 78, "exit \(r.status)")
-        #expect(r.stderr.contains("team.yaml:0:0: not read: owned by nobody, who is neither you, root, nor the owner of its folder"), "\(r.stderr)")
+        #expect(r.stderr.contains("team.yaml:0:0: not read: owned by nobody, not by root or the journal's owner (root)"), "\(r.stderr)")
 
         // HOME unset: the default journal goes to the system's home for the user, never /tmp.
         let home = shell("env -u HOME -u XDG_DATA_HOME -u QDECK_JOURNAL \(Harness.binDir)/qdeck list 2>&1 | grep -q '/tmp/.local'")

@@ -22,7 +22,7 @@ struct Console: DeskCommand {
 /// The console's keys: the table, with the team file's `keys:` and then the user's keys.yaml.
 func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? = nil) throws -> KeyMap {
     let team = teamFile ?? ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment)
-    let settings = try KeyBindingsFile.load(teamFile: team, userFile: KeyBindingsFile.userPath(environment: g.environment))
+    let settings = try KeyBindingsFile.load(teamFile: team, userFile: KeyBindingsFile.userPath(environment: g.environment), desk: journalPath)
     do {
         return try KeyMap.agent.applying(settings.map { KeyRemap(action: $0.action, keys: $0.keys, place: $0.place, file: $0.file) })
     } catch {

@@ -43,7 +43,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// The desk rules: built-in defaults, overridden by the team file qdeck finds for this journal.
     func rules(journalPath: String) throws -> DeskRules {
-        try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: config, journalPath: journalPath, environment: environment))
+        try ConfigLoader.load(teamFile: ConfigLoader.teamFilePath(explicit: config, journalPath: journalPath, environment: environment),
+                              desk: journalPath)
     }
 
     /// Events between snapshots (QDECK_SNAPSHOT_EVERY; 0 never writes one).
