@@ -124,6 +124,10 @@ import Testing
         #expect(reply.stderr.contains("no email address"), "\(reply.stderr)")
         #expect(!FileManager.default.fileExists(atPath: log), "sendmail was run")
         #expect(try s.qdeck("show", String(id)).stdout.contains("is not one email address"))
+        // The second review: mail from the attacker too; one accept must not give the customer
+        // whichever address came first. Several senders: the agent names the one that is theirs.
+        let attacker = "From: Evil <e@evil.example>\nSubject: Re: [\(id)]\nMessage-ID: <evil3@x>\n\nsend it here\n"
+        _ = try s.qdeck("ingest", "mail", stdin: attacker)
         let stuck = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": sendmail, "QDECK_AGENT": "anna"])
         #expect(stuck.status == 75 && stuck.stdout.contains("to (no address)"), "\(stuck.status): \(stuck.stdout)")
         #expect(stuck.stderr.components(separatedBy: "outbox --retry").count == 2, "said once: \(stuck.stderr)")
@@ -131,7 +135,10 @@ import Testing
         // once an agent accepts it the customer has that address and the kept reply can go.
         let proper = "From: Mallory <mallory@example.org>\nSubject: Re: [\(id)]\nMessage-ID: <evil2@x>\n\nthis is my address\n"
         #expect(try s.qdeck("ingest", "mail", stdin: proper).stdout.contains("held on \(id)"))
-        #expect(try s.qdeck("accept", String(id)).status == 0)
+        let both = try s.qdeck("accept", String(id))
+        #expect(both.status == 64 && both.stderr.contains("mail from 2 senders waits (e@evil.example, mallory@example.org)"), "\(both.stderr)")
+        #expect(try s.qdeck("accept", String(id), "--from", "mallory@example.org").status == 0)
+        #expect(try s.qdeck("accept", String(id), "--dismiss").status == 0)
         #expect(try s.qdeck("show", String(id)).stdout.contains("customer Mallory <mallory@example.org>"))
         let retried = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": sendmail])
         #expect(retried.status == 0 && retried.stdout.contains("sent <qdeck."), "\(retried.stdout) \(retried.stderr)")
@@ -177,7 +184,7 @@ import Testing
         try t.keys("Enter")
         try t.waitFor("⚠ mail from Mallory <m@evil.example>, not this customer")
         try t.keys("A")
-        try t.waitFor("a Ilze's (accept, reopens) · d not Ilze's (dismiss) · k keep waiting")  // asked, not done unseen
+        try t.waitFor("a Mallory <m@evil.example> is Ilze's (accept) · d not Ilze's (dismiss) · k keep waiting")  // asked, not done unseen
         try t.keys("a")
         try t.waitFor("accepted")
         try t.keys("q")
@@ -191,7 +198,7 @@ import Testing
         _ = try s.qdeck("ingest", "mail", stdin: second)
         let dismissed = try s.qdeck("accept", id, "--dismiss")
         let version = (try s.json("show", id) as? [String: Any])?["version"] as? Int ?? 0
-        #expect(dismissed.status == 0 && dismissed.stdout == "\(id): 1 mail from Mallory <m@evil.example> dismissed (not the customer's); open, version \(version)\n", "\(dismissed.stdout)")
+        #expect(dismissed.status == 0 && dismissed.stdout == "\(id): 1 mail dismissed: not the customer's; \(id) is open, version \(version)\n", "\(dismissed.stdout)")
         #expect(!(try s.qdeck("show", id).stdout.contains("awaiting an agent")))
     }
 

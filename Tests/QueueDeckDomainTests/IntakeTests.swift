@@ -75,6 +75,21 @@ extension IntakeOutcome.Result {
         #expect(throws: DomainError.self) { _ = try desk.run(.acceptMail(id), at: TestDesk.at(11, 2)) }
     }
 
+    /// The second review: accepted on a closed ticket, a stranger's mail opened the linked ticket
+    /// as the customer's own first message.
+    @Test mutating func acceptedOnAClosedTicketTheMailKeepsItsSender() throws {
+        let id = try #require(mail(Self.arrival("<c1@ann>"), at: TestDesk.at(9)).result.created)
+        _ = try desk.run(.resolve(id), at: TestDesk.at(9, 5))
+        let later = TestDesk.at(9) + desk.rules.autoCloseAfter + .days(1)
+        let stranger = MailArrival(key: "mail:<z1@x>", messageID: "<z1@x>", from: Customer(name: "Zed", email: "z@x.example"),
+                                   author: "Zed <z@x.example>", authorAddress: "z@x.example", subject: "Re: [\(id)]", text: "mine")
+        #expect(mail(stranger, at: later).result == .awaiting(id))
+        let events = try desk.run(.acceptMail(id), at: later + .minutes(1))
+        let linked = try #require(events.first { if case .created = $0.kind { true } else { false } }?.ticket)
+        let entries = try #require(desk.state[linked]).entries.filter { $0.kind == .customer }
+        #expect(entries.map(\.author) == ["Zed <z@x.example>"] && entries.first?.body == "mine")
+    }
+
     /// The review: a new ticket's record showed the Reply-To address as the sender.
     @Test mutating func theRecordNamesWhoWroteAndWhereAnswersGo() throws {
         let m = MailArrival(key: "mail:<rt@x>", messageID: "<rt@x>", from: Customer(name: "Mal", email: "b@evil.example"),

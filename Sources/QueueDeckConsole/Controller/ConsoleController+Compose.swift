@@ -252,8 +252,8 @@ extension ConsoleController {
             say("kept as a draft; \(reopenHint(.reply, comp.ticket)) again")
         case .backToComposer(let comp):
             mode = .composer(comp)
-        case .acceptMail(let ids):
-            act(ids, verb: "accepted (the other sender's mail is the customer's)") { .acceptMail($0) }
+        case .acceptMail(let ids, let from):
+            act(ids, verb: "accepted (the other sender's mail is the customer's)") { .acceptMail($0, from: from) }
         case .dismissMail(let ids):
             act(ids, verb: "dismissed (the other sender's mail stays theirs)") { .dismissMail($0) }
         case .keepWaiting:

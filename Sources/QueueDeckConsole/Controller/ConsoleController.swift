@@ -455,12 +455,25 @@ public final class ConsoleController {
             let waiting = targets.flatMap { state.awaiting(on: $0) }
             guard !waiting.isEmpty else { say("no mail from another sender waits on \(targetLabel(targets))", error: true); return .none }
             // Said before it is done: whose mail, into whose ticket (an agent once accepted mail unseen).
-            let senders = Set(waiting.map(\.record.sender)).sorted().joined(separator: ", ")
             let owner = targets.count == 1 ? state[targets[0]].map { "\($0.customer.name)'s" } ?? "the customer's" : "each customer's"
-            mode = .choice(Choice(question: "\(waiting.count) mail\(waiting.count == 1 ? "" : "s") from \(senders), not the customer",
-                                  options: [("a", "\(owner) (accept, reopens)", .acceptMail(targets)),
-                                            ("d", "not \(owner) (dismiss)", .dismissMail(targets)),
-                                            ("k", "keep waiting", .keepWaiting)],
+            // Each sender named in its own option: the flash line is cut on a narrow screen, the
+            // options are what the agent reads. Several senders: accept one of them, or dismiss all.
+            var bySender: [(address: String, shown: String)] = []
+            for w in waiting {
+                let address = Customer.address(inMailbox: w.record.sender)
+                if !bySender.contains(where: { $0.address.lowercased() == address.lowercased() }) { bySender.append((address, w.record.sender)) }
+            }
+            var options: [(key: Character, label: String, answer: Choice.Answer)] = []
+            if bySender.count == 1 {
+                options.append(("a", "\(bySender[0].shown) is \(owner) (accept)", .acceptMail(targets, from: nil)))
+            } else {
+                for (i, s) in bySender.prefix(9).enumerated() {
+                    options.append((Character(String(i + 1)), "\(s.shown) is \(owner)", .acceptMail(targets, from: s.address)))
+                }
+            }
+            options.append(("d", "not \(owner) (dismiss\(bySender.count > 1 ? " all" : ""))", .dismissMail(targets)))
+            options.append(("k", "keep waiting", .keepWaiting))
+            mode = .choice(Choice(question: "\(waiting.count) mail\(waiting.count == 1 ? "" : "s") from another sender", options: options,
                                   onEscape: .keepWaiting))
         case .priority:
             guard let targets = permitted(.priority, "change the priority of") else { return .none }

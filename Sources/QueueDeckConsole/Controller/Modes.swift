@@ -60,7 +60,7 @@ public struct Choice: Sendable {
         case sendAnyway(PendingText), editAgain(PendingText), keepDraft(PendingText)
         case send(PendingText, seen: [TicketID: Int]), discardDraft(PendingText)
         case discardComposer(Composer), keepComposer(Composer), backToComposer(Composer)
-        case acceptMail([TicketID]), dismissMail([TicketID]), keepWaiting
+        case acceptMail([TicketID], from: String?), dismissMail([TicketID]), keepWaiting
     }
     public var question: String
     public var options: [(key: Character, label: String, answer: Answer)]

@@ -20,17 +20,18 @@ public enum Command: Sendable {
     /// Record a step of an email reply's hand-over to the mail system.
     case recordDelivery(TicketID, messageID: String, DeliveryStep)
     /// Take the mail other senders wrote into a ticket as the customer's (it reopens, as theirs would).
-    case acceptMail(TicketID)
+    /// `from`: the one sender's address to accept; needed when mail from several senders waits.
+    case acceptMail(TicketID, from: String? = nil)
     /// Leave the mail other senders wrote into a ticket as theirs: it stays in the conversation,
     /// changing nothing, and no longer waits.
-    case dismissMail(TicketID)
+    case dismissMail(TicketID, from: String? = nil)
 
     public var ticket: TicketID? {
         switch self {
         case .create, .setPresence: nil
         case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
-             .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t), .dismissMail(let t): t
+             .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t, _), .dismissMail(let t, _): t
         }
     }
 }
@@ -54,6 +55,18 @@ public enum Commands {
     static let working: [TicketStatus] = [.new, .open, .answered, .postponed]
     /// Why an email reply to a customer without an address stays in the outbox.
     public static let longestPostponement = Millis.days(365)
+
+    /// Strangers' mail waiting on a ticket, from one sender's address or from all.
+    static func waiting(on id: TicketID, from: String?, state: DeskState) throws(DomainError) -> [AwaitingMail] {
+        let all = state.awaiting(on: id)
+        guard !all.isEmpty else { throw .nothingToDo(ticket: id, reason: "has no mail from another sender waiting") }
+        guard let from else { return all }
+        let chosen = all.filter { Customer.address(inMailbox: $0.record.sender).lowercased() == from.lowercased() }
+        guard !chosen.isEmpty else {
+            throw .invalidValue(field: "from", value: from, reason: "no waiting mail is from it; from: \(Set(all.map(\.record.sender)).sorted().joined(separator: ", "))")
+        }
+        return chosen
+    }
     /// The most text one reply, note or recorded message holds (as much as intake keeps of a mail).
     public static let maxTextBytes = 1 << 20
     public static let noAddress = "the customer has no email address that can be used: not sent; it is kept and goes once they have one (when mail from them arrives from a valid address, accept it: qdeck accept ID, then qdeck outbox --retry)"
@@ -143,10 +156,14 @@ public enum Commands {
                 return Decision(events: [event(newID, .created(o), actor: "customer")], expectedVersions: [newID: 0])
             }
             return one(.customerMessage(body: body))
-        case .acceptMail:
+        case .acceptMail(_, let from):
             try need(.inbound)
-            let waiting = state.awaiting(on: id)
-            guard !waiting.isEmpty else { throw .nothingToDo(ticket: id, reason: "has no mail from another sender waiting") }
+            let waiting = try Commands.waiting(on: id, from: from, state: state)
+            // One customer, one address: when several senders wrote, the agent says whose mail is theirs.
+            let senders = Set(waiting.map { Customer.address(inMailbox: $0.record.sender).lowercased() })
+            if from == nil && senders.count > 1 {
+                throw .invalidValue(field: "from", value: "", reason: "mail from \(senders.count) senders waits (\(senders.sorted().joined(separator: ", "))): accept one sender's, naming it")
+            }
             var events: [Event] = []
             var into = id
             var expected: [TicketID: UInt32] = [id: t.version]
@@ -160,19 +177,20 @@ public enum Commands {
                 if status == .closed && into == id {
                     // After closing, as the customer's own mail would: a new ticket linked to this one.
                     into = freshID(state, ctx)
-                    let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
+                    // Opened empty, then the mail under its real sender (not credited to the customer).
+                    let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: "",
                                           priority: t.priority, department: t.department, linkedFrom: id)
                     events.append(event(into, .created(o), actor: author))
+                    events.append(event(into, .customerMessage(body: body), actor: author))
                     expected[into] = 0
                 } else {
                     events.append(event(into, .customerMessage(body: body), actor: author))
                 }
             }
             return Decision(events: events, expectedVersions: expected)
-        case .dismissMail:
+        case .dismissMail(_, let from):
             try need(.inbound)
-            let waiting = state.awaiting(on: id)
-            guard !waiting.isEmpty else { throw .nothingToDo(ticket: id, reason: "has no mail from another sender waiting") }
+            let waiting = try Commands.waiting(on: id, from: from, state: state)
             let events = waiting.map { w in
                 event(id, .intake(IntakeRecord(key: "accepted:" + w.record.key, kind: .accepted,
                                                summary: "dismissed by \(user): the mail from \(w.record.sender) is not the customer's")))

@@ -133,16 +133,22 @@ struct Accept: DeskCommand {
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var target: TicketTarget
     @Flag(name: .long, help: "Leave the mail as the other sender's: it stops waiting and changes nothing.") var dismiss = false
+    @Option(name: .long, help: ArgumentHelp("Only the mail from this address (needed to accept when several senders wrote).", valueName: "address"))
+    var from: String?
 
     func execute() throws {
         let session = try DeskSession(globals, writable: true)
         let id = try parseTicketID(target.id)
-        let senders = session.state.awaiting(on: id).map(\.record.sender)
-        _ = try session.run(dismiss ? .dismissMail(id) : .acceptMail(id), ifVersion: target.ifVersion)
-        let t = try session.state.ticket(id)
+        let stored = try session.run(dismiss ? .dismissMail(id, from: from) : .acceptMail(id, from: from), ifVersion: target.ifVersion)
+        let senders = stored.compactMap { e -> String? in
+            if case .intake(let r) = e.event.kind, r.kind == .accepted { return r.summary } else { return nil }
+        }
+        // Accepted on a closed ticket, the mail starts a new one linked to it: that is the one to name.
+        let into = stored.last { if case .customerMessage = $0.event.kind { true } else { false } }?.event.ticket ?? id
+        let t = try session.state.ticket(into)
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
-        let what = "\(senders.count) mail\(senders.count == 1 ? "" : "s") from \(Set(senders).sorted().joined(separator: ", "))"
-        emit("\(id): \(what) \(dismiss ? "dismissed (not the customer's)" : "accepted as the customer's"); \(status.rawValue), version \(t.version)")
+        let place = into == id ? "" : " into the new ticket \(into) (\(id) was closed)"
+        emit("\(id): \(senders.count) mail\(senders.count == 1 ? "" : "s") \(dismiss ? "dismissed: not the customer's" : "accepted as the customer's")\(place); \(into) is \(status.rawValue), version \(t.version)")
     }
 }
 
