@@ -308,6 +308,24 @@ func shell(_ command: String) -> Int32 {
         #expect((try? String(contentsOfFile: log, encoding: .utf8)) == "sent\n", "sent more than once")
     }
 
+    /// The second review: a sendmail that read the whole reply and then overran its time limit was
+    /// recorded as failed, and a plain retry sent the reply again; its child kept running.
+    @Test func aTimeoutAfterTheWholeMessageIsUnknownNotFailed() throws {
+        let s = Scratch()
+        let id = try s.newTicket()
+        let log = s.dir + "/sent.log", nap = "31.\(getpid() % 97 + 1)"
+        let slow = s.dir + "/slow.sh"
+        FileManager.default.createFile(atPath: slow, contents: Data("#!/bin/sh\ncat >/dev/null\necho read >> \(log)\nsleep \(nap)\n".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        let r = try s.qdeck("reply", id, "--body", "hello", env: ["QDECK_SENDMAIL": slow, "QDECK_SENDMAIL_TIMEOUT": "2"])
+        #expect(r.stderr.contains("outcome unknown"), "\(r.stderr)")
+        #expect(try s.qdeck("outbox").stdout.contains("UNKNOWN"))
+        let retry = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": slow, "QDECK_SENDMAIL_TIMEOUT": "2"])
+        #expect(retry.status == 75, "\(retry.status): \(retry.stdout)")
+        #expect((try? String(contentsOfFile: log, encoding: .utf8)) == "read\n", "handed over twice")
+        #expect(shell("ps -eo args | grep -qx 'sleep \(nap)'") != 0, "the sendmail's child outlived the timeout")
+    }
+
     @Test func summariesAndCodesSayWhatHappened() throws {
         let s = Scratch()
         let id = try s.newTicket()

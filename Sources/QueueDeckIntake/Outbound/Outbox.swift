@@ -69,7 +69,8 @@ public struct Outbox {
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
             if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lock) {
-                try record(m, .failed(error), guarded: false)
+                // Unknown stays "handing over": shown UNKNOWN, retried only with --unknown.
+                if !error.hasPrefix(Sendmail.unknownOutcome) { try record(m, .failed(error), guarded: false) }
                 results.append(.failed(m.messageID, error))
             } else {
                 try record(m, .sent, guarded: false)

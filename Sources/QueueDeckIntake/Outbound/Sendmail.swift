@@ -42,6 +42,9 @@ public struct Sendmail: Sendable {
         return copy
     }
 
+    /// How a hand-over whose outcome cannot be known begins (the outbox leaves it UNKNOWN).
+    public static let unknownOutcome = "outcome unknown"
+
     /// nil when handed over; else why not, worded for the outbox. `sharing`: an open file whose
     /// lock sendmail holds too, for as long as it runs (the outbox lock: a hand-over whose qdeck
     /// was killed still shows "in progress" while its sendmail lives, and is not sent twice).
@@ -66,7 +69,9 @@ public struct Sendmail: Sendable {
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)
         posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group: a timeout kills sendmail and whatever it started, not the script alone.
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         let argv = command.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
@@ -109,12 +114,16 @@ public struct Sendmail: Sendable {
             }
             if waitpid(pid, &status, WNOHANG) == pid { closeInput(); break }
             if monotonicSeconds() > deadline {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 waitpid(pid, &status, 0)
                 closeInput()
                 close(errPipe[0])
-                return "\(program) did not finish within \(timeoutSeconds) s"
-                    + (written < message.count ? " (it read \(written) of \(message.count) bytes)" : "") + "; killed"
+                // Once it read the whole message it may have queued it: not a failure to retry, an
+                // outcome nobody knows (retried only when asked, never sent twice by itself).
+                if written == message.count {
+                    return Self.unknownOutcome + ": \(program) read the whole message but did not finish within \(timeoutSeconds) s; killed"
+                }
+                return "\(program) did not finish within \(timeoutSeconds) s (it read \(written) of \(message.count) bytes); killed"
             }
         }
         close(errPipe[0])

@@ -9,7 +9,7 @@ struct OutboxCommand: DeskCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
         abstract: "Email replies not yet handed to the mail system, with why; --retry sends them (ticket.reply).",
-        discussion: "Replies go to $QDECK_SENDMAIL (default: /usr/sbin/sendmail -oi -t). A reply whose hand-over was interrupted (outcome unknown) is retried only with --unknown, so that nothing is sent twice by accident.")
+        discussion: "Replies go to $QDECK_SENDMAIL (default: /usr/sbin/sendmail -oi, with -f the desk's address and the customer's address after --). --retry exits 75 while any reply stays unsent. A reply whose hand-over was interrupted (outcome unknown) is retried only with --unknown, so that nothing is sent twice by accident.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .long, help: "Try to send every queued or failed reply now.") var retry = false
     @Flag(name: .long, help: "With --retry: also replies whose earlier hand-over never reported back.") var unknown = false
@@ -20,7 +20,7 @@ struct OutboxCommand: DeskCommand {
         if retry {
             let results = try sendReplies(globals, desk: desk, only: nil, unknown: unknown)
             if results.isEmpty { emit("outbox empty: nothing to send") }
-            stillWaiting = results.filter { if case .failed = $0 { true } else { false } }.count
+            stillWaiting = results.filter { if case .sent = $0 { false } else { true } }.count
         }
         try desk.refresh()
         let box = desk.state.outbox
