@@ -152,6 +152,12 @@ import Testing
         let sent = try String(contentsOfFile: log, encoding: .utf8)
         #expect(sent.contains("ARGS: -f support@example.com -- ilze@inbox.lv") || sent.contains("-- ilze@inbox.lv\n"), "\(sent)")
         #expect(!sent.contains(" -t"))
+        // The second review: a Reply-To chose the customer (a stranger became a VIP). The writer is the customer.
+        let vip = "From: Evil <e2@evil.example>\nReply-To: vip@corp.example\nSubject: Priority please\nMessage-ID: <vip1@x>\n\nurgent\n"
+        _ = try s.qdeck("ingest", "mail", stdin: vip)
+        let vipID = try #require(try s.qdeck("list", "Priority please", "--json").stdout.split(separator: "\"").first { $0.count == 13 && $0.filter { $0 == "-" }.count == 2 })
+        let shown = try s.qdeck("show", String(vipID)).stdout
+        #expect(shown.contains("customer Evil <e2@evil.example>") && shown.contains("asks for answers at vip@corp.example; not used"), "\(shown)")
         // The CLI refuses the same smuggling by hand.
         let byHand = try s.qdeck("new", "email", "--customer", "M <a@x.com,b@evil.com>", "--subject", "x")
         #expect(byHand.status == 64 && byHand.stderr.contains("one address only"), "\(byHand.stderr)")

@@ -13,6 +13,8 @@ public struct MailArrival: Sendable {
     /// compared); what decides whether the writer is the ticket's customer.
     public var author: String
     public var authorAddress: String
+    /// The Reply-To address as written (shown, not obeyed, when it differs from the writer's).
+    public var replyTo: String
     public var subject: String
     public var text: String
     /// "invoice.pdf (application/pdf, 34 kB)", one per attachment.
@@ -30,7 +32,7 @@ public struct MailArrival: Sendable {
     /// The intake queue named by the MTA alias (`--queue`).
     public var queue: String?
 
-    public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, author: String? = nil, authorAddress: String? = nil,
+    public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, author: String? = nil, authorAddress: String? = nil, replyTo: String = "",
                 subject: String, text: String, attachments: [String] = [],
                 threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
                 problems: [String] = [], raw: String = "", queue: String? = nil) {
@@ -39,6 +41,7 @@ public struct MailArrival: Sendable {
         self.messageID = messageID
         self.from = from
         self.authorAddress = authorAddress ?? from?.email ?? ""
+        self.replyTo = replyTo
         self.author = author ?? from.map { c in c.email.map { c.name == $0 || c.name.isEmpty ? $0 : "\(c.name) <\($0)>" } ?? c.name } ?? "unknown sender"
         self.subject = subject
         self.text = text
@@ -76,6 +79,7 @@ extension Intake {
         // Who wrote it (From), and where answers go when that differs (Reply-To): never the reverse.
         var from = "from \(m.author)"
         if let to = m.from?.email, !to.isEmpty, to.lowercased() != m.authorAddress.lowercased() { from += " (answers to \(to))" }
+        else if !m.replyTo.isEmpty, m.replyTo.lowercased() != m.authorAddress.lowercased() { from += " (asks for answers at \(m.replyTo); not used: answers go to the writer)" }
         details.append(from)
         if let mid = m.messageID { details.append(mid) }
         if !m.attachments.isEmpty { details.append("attachments: " + m.attachments.joined(separator: ", ")) }

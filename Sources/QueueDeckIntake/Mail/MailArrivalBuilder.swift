@@ -12,8 +12,9 @@ public enum MailArrivalBuilder {
         let content = Array(((m.from?.address ?? "") + "\n" + m.subject + "\n" + m.text).utf8)
         let key = "mail:" + (m.messageID.map { $0 + "|" + Digest.hex(content) } ?? "sha:" + Digest.hex(raw))
         var from: Customer?
-        // Reply-To wins over From for where the customer wants answers; the name comes from From.
-        if let f = [m.replyTo, m.from].compactMap({ $0 }).first(where: { !$0.address.isEmpty }) {
+        // The writer (From) is the customer: a Reply-To may not choose who the customer is (it once
+        // made a stranger a VIP) nor where their answers go. It is only used when From has no address.
+        if let f = [m.from, m.replyTo].compactMap({ $0 }).first(where: { !$0.address.isEmpty }) {
             let name = (m.from?.name).flatMap { $0.isEmpty ? nil : $0 } ?? f.name
             from = Customer(name: name.isEmpty ? f.address : name, email: f.address)
         } else if let f = m.from, !f.name.isEmpty {
@@ -38,7 +39,7 @@ public enum MailArrivalBuilder {
         let author = m.from.map { f in f.address.isEmpty ? (f.name.isEmpty ? "unknown sender" : f.name) : (f.name.isEmpty ? f.address : "\(f.name) <\(f.address)>") }
         return MailArrival(key: key, legacyKey: m.messageID.map { "mail:" + $0 }, messageID: m.messageID, from: from,
                            author: author ?? from.map { $0.email ?? $0.name } ?? "unknown sender",
-                           authorAddress: m.from?.address ?? from?.email ?? "", subject: m.subject, text: text, attachments: attachments,
+                           authorAddress: m.from?.address ?? from?.email ?? "", replyTo: m.replyTo?.address ?? "", subject: m.subject, text: text, attachments: attachments,
                            threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
                            problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
                            queue: queue)
