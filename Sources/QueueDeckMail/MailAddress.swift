@@ -67,6 +67,10 @@ public struct MailAddress: Hashable, Sendable {
         var (plain, _) = stripComments(text)
         plain = plain.trimmingLineWhitespace()
         if plain.isEmpty { return nil }
+        // Two words are not one address (`a@x.com b@y.com` once read as a@x.comb@y.com).
+        if let sep = AddrSpec.separator(Array(plain.utf8)) {
+            return MailAddress(name: "", address: "", problem: "'\(shown(plain))' is not one mailbox: it holds \(sep) outside quotes")
+        }
         return checked(name: "", address: cleanAddress(plain))
     }
 

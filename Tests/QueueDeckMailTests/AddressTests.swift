@@ -44,7 +44,7 @@ import Testing
     @Test func quotedLocalPartsKeepTheirSpacesAndLooseFormsAreRefused() {
         #expect(MailAddress.list("\"john smith\"@example.com").map(\.address) == ["\"john smith\"@example.com"])
         #expect(MailAddress.list("J <\"Smith, J\"@example.com>").map(\.address) == ["\"Smith, J\"@example.com"])
-        for loose in ["M <a@x.com> b@evil.com", "M <a@x.com", "M <a@x.com> <b@evil.com>"] {
+        for loose in ["M <a@x.com> b@evil.com", "M <a@x.com", "M <a@x.com> <b@evil.com>", "a@x.com b@y.com"] {
             let box = MailAddress.list(loose).first
             #expect(box?.address == "" && box?.problem?.contains("is not one mailbox") == true, "\(loose): \(String(describing: box))")
         }

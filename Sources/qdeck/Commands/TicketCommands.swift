@@ -44,8 +44,9 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
         emit("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
     }
-    if session.journal.isDemo, stored.contains(where: { if case .agentReply = $0.event.kind { session.state[$0.event.ticket]?.channel == .email } else { false } }) {
-        emit("demo desk: the reply is stored, never mailed (its customers are invented)")
+    if !session.rules.intake.sendReplies, stored.contains(where: { if case .agentReply = $0.event.kind { session.state[$0.event.ticket]?.channel == .email } else { false } }) {
+        emit(session.journal.isDemo ? "demo desk: the reply is stored, never mailed (its customers are invented)"
+                                    : "the reply is stored, not mailed: this desk sends no mail (intake.send_replies: false)")
     }
     // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
     let queued = queuedReplies(stored)
