@@ -230,6 +230,18 @@ func shell(_ command: String) -> Int32 {
 
 /// Issue 13, "wrong output and messages": each one as a user met it.
 @Suite struct WrongOutputTests {
+    /// `qdeck reply` handing over to `sendmail` while the test goes on.
+    static func replyInBackground(_ s: Scratch, _ id: String, _ body: String, sendmail: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", s.journal, "reply", id, "--body", body]
+        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "anna", "QDECK_SENDMAIL": sendmail]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// A chat time of "2h" once became 1970 and the year 9999 was taken: only absolute times
     /// from a year before the desk to a day ahead are stored; the rest are named and skipped.
     @Test func chatTimesOutsideTheDesksLifeAreNamed() throws {
@@ -260,13 +272,7 @@ func shell(_ command: String) -> Int32 {
         let id = try s.newTicket()
         let slow = s.dir + "/slow.sh"
         FileManager.default.createFile(atPath: slow, contents: Data("#!/bin/sh\ncat >/dev/null\nsleep 4\n".utf8), attributes: [.posixPermissions: 0o755])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
-        p.arguments = ["--journal", s.journal, "reply", id, "--body", "slowly"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "anna", "QDECK_SENDMAIL": slow]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.replyInBackground(s, id, "slowly", sendmail: slow)
         defer { p.waitUntilExit() }
         #expect(try Harness.eventually(within: 3) { try s.qdeck("outbox").stdout.contains("in progress (hand-over started") })
         let listing = try s.qdeck("outbox").stdout
@@ -288,13 +294,7 @@ func shell(_ command: String) -> Int32 {
         let go = s.dir + "/go"  // the sendmail finishes only when the test says so
         FileManager.default.createFile(atPath: slow, contents: Data("#!/bin/sh\ncat >/dev/null\nwhile [ ! -e \(go) ]; do sleep 0.1; done\necho sent >> \(log)\n".utf8),
                                        attributes: [.posixPermissions: 0o755])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
-        p.arguments = ["--journal", s.journal, "reply", id, "--body", "once only"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "anna", "QDECK_SENDMAIL": slow]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.replyInBackground(s, id, "once only", sendmail: slow)
         #expect(try Harness.eventually(within: 3) { try s.qdeck("outbox").stdout.contains("in progress") })
         kill(p.processIdentifier, SIGKILL)
         // Not waited for here: Foundation waits for a pipe its sendmail inherited, released at the end.

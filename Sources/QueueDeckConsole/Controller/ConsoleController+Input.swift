@@ -71,7 +71,7 @@ extension ConsoleController {
         switch keyMap.binding(named: parts[0])?.action {
         case .assign?: options = desk.rules.agents.filter { $0.may(.reply) }.map(\.user) + desk.rules.departments.map(\.name) + ["none"]
         case .sort?: options = QueueOrder.allCases.map(\.rawValue)
-        case .queue?: options = ["all", "email", "call", "chat"]
+        case .queue?: options = ConsoleController.queues.map { $0?.rawValue ?? "all" }
         case .priority?: options = Priority.allCases.map(\.name)
         case .canned?: options = desk.cannedResponses.map(\.name)
         case .presence?: options = Presence.allCases.map(\.rawValue)

@@ -88,6 +88,8 @@ public final class ConsoleController {
         return detailOpen ? selectedTicket : nil
     }
     public var queue: Channel? { list.channel }
+    /// The queues the console cycles through: all, then each channel (from `Channel.allCases`).
+    static let queues: [Channel?] = [nil] + Channel.allCases.map { $0 }
     public var order: QueueOrder { list.order }
     public var filterText: String { list.filter.source }
 
@@ -379,13 +381,14 @@ public final class ConsoleController {
         case .halfDown: moveTo(cursor + max(1, pageSize / 2))
         case .halfUp: moveTo(cursor - max(1, pageSize / 2))
         case .nextQueue:
-            let all: [Channel?] = [nil, .email, .call, .chat]
-            setQueue(all[((all.firstIndex(of: list.channel) ?? 0) + 1) % 4])
+            let all = Self.queues
+            setQueue(all[((all.firstIndex(of: list.channel) ?? 0) + 1) % all.count])
         case .queue:
-            guard let a = arg?.lowercased(), let q = ["all": Channel?.none, "email": .email, "call": .call, "chat": .chat][a] else {
-                say("queue: all, email, call or chat", error: true); return .none
+            let names = Self.queues.map { $0?.rawValue ?? "all" }
+            guard let a = arg?.lowercased(), let i = names.firstIndex(of: a) else {
+                say("queue: " + names.joined(separator: ", "), error: true); return .none
             }
-            setQueue(q)
+            setQueue(Self.queues[i])
         case .open:
             if let s = selected { openDetail(s) }
         case .filter:
