@@ -25,10 +25,12 @@ let package = Package(
         .target(name: "QueueDeckText", dependencies: ["CQueueDeckWidth"]),
         // glibc's wcwidth in a UTF-8 locale, whatever the process locale is.
         .target(name: "CQueueDeckWidth"),
+        // The stop-signal flag: a C handler is what is async-signal-safe.
+        .target(name: "CQueueDeckSignals"),
         // The ncursesw C module: module map plus a small shim header.
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
-        .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW"]),
+        .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW", "CQueueDeckSignals"]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC"], swiftSettings: fastRelease),
         // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
         .target(name: "CQueueDeckCRC"),
@@ -52,7 +54,7 @@ let package = Package(
             name: "qdeck",
             dependencies: [
                 "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole", "QueueDeckIntake",
-                "QueueDeckMail", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "QueueDeckMail", "CQueueDeckSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
         .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),
+        .testTarget(name: "QueueDeckIntakeTests", dependencies: ["QueueDeckIntake", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "qdeck-fuzz", "QueueDeckJournal", "QueueDeckDomain"]),

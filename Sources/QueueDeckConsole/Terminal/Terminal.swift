@@ -1,4 +1,5 @@
 import CNCursesW
+import CQueueDeckSignals
 import Foundation
 
 public struct TerminalError: Error, CustomStringConvertible {
@@ -218,30 +219,22 @@ public final class Terminal {
     // MARK: Signals
 
     /// The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0.
-    public static var pendingSignal: Int32 { signalBox.value }
+    public static var pendingSignal: Int32 { qdeck_pending_signal() }
 
     /// Forgets a signal that was handled as a key (Ctrl-C cancelling a text input).
-    public static func clearSignal() { signalBox.value = 0 }
+    public static func clearSignal() { qdeck_set_pending_signal(0) }
 
     /// The terminal went away (hung up, closed) without a SIGHUP reaching us — as when it closed
     /// while the editor had the foreground: stop as if it had.
-    static func hungUp() { signalBox.value = SIGHUP }
+    static func hungUp() { qdeck_set_pending_signal(SIGHUP) }
 
     private static func installSignalHandlers() {
-        for s in [SIGINT, SIGTERM, SIGHUP] {
-            signal(s) { sig in signalBox.value = sig }
-        }
-        // A parent may have left these blocked (the mask survives exec); without them Ctrl-C,
-        // SIGTERM, resizes and Ctrl-Z would never reach us.
+        let stops = [SIGINT, SIGTERM, SIGHUP]
+        qdeck_catch_signals(stops, Int32(stops.count))
+        // Without these unblocked, resizes and Ctrl-Z would never reach us either.
         var set = sigset_t()
         sigemptyset(&set)
-        for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&set, s) }
+        for s in [SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&set, s) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
-
-/// Set from a signal handler, read by the main loop.
-final class SignalBox: @unchecked Sendable {
-    var value: Int32 = 0
-}
-let signalBox = SignalBox()

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import QueueDeckMail
+import QueueDeckText
+
+struct IngestChat: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Read a chat system's JSON-lines transcript stream (a file, or - for standard input as it arrives).",
+        discussion: "The line format is in README.md (Chat transcripts). Reading the same lines again adds nothing.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The transcript file, or - for standard input.") var file: String
+
+    func execute() throws {
+        let desk = try intakeDesk(globals, needs: .intake)
+        let handle: FileHandle
+        if file == "-" { handle = .standardInput } else {
+            guard let h = FileHandle(forReadingAtPath: file) else { throw Failure(code: Exit.noInput, message: "\(file): cannot read") }
+            handle = h
+        }
+        let name = file == "-" ? "<stdin>" : file
+        let now = try globals.now()
+        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
+        var tally: [String: Int] = [:]
+        func handleLine(_ bytes: ArraySlice<UInt8>, _ lineNumber: Int, _ offset: Int64) throws {
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+            do {
+                let line = try ChatTranscriptLine.parse(Substring(text), file: name, lineNumber: lineNumber, offset: offset, window: window)
+                let o = try desk.ingest { state, newID in Intake.chat(line, state: state, rules: desk.rules, newID: newID) }
+                tally[resultName(o), default: 0] += 1
+            } catch let e as IntakeInputError {
+                tally["unreadable lines", default: 0] += 1
+                printError("qdeck: \(e) (line skipped)")
+            } catch JournalError.eventTooLarge(_, let bytes, let limit) {
+                // One oversized line must not stop the stream: named, skipped, the rest read.
+                tally["unreadable lines", default: 0] += 1
+                printError("qdeck: \(name):\(lineNumber) (byte \(offset)): the message is \(bytes) bytes, over the journal's limit of \(limit) (line skipped)")
+            }
+        }
+        var lines = LineSplitter()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            try lines.feed(chunk, handleLine)
+        }
+        try lines.finish(handleLine)
+        emit(tally.isEmpty ? "nothing new" : tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+    }
+
+    func resultName(_ o: IntakeOutcome) -> String {
+        switch o.result {
+        case .created, .linked: "chats started"
+        case .threaded: "chat events"
+        case .duplicate: "duplicates"
+        case .attached, .held, .awaiting, .ignored: "ignored"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import QueueDeckMail
+import QueueDeckText
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring customers' email, calls and chats into the desk.",
+        subcommands: [IngestMail.self, IngestMaildir.self, IngestMbox.self, IngestQueueLog.self, IngestChat.self, IngestHeld.self])
+}
+
+/// The journal opened for intake (created if missing: a mail server may deliver before anyone ran
+/// qdeck), by a user with `needs` (nil: anyone on the roster, to read).
+func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
+    try g.checkDefaultDataFolder()
+    let path = g.journalPath()
+    let rules = try g.rules(journalPath: path)
+    // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
+    let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
+    // Before the journal is opened or created: a stranger may not make one either.
+    let actor: Agent
+    do {
+        actor = try g.actingAgent(rules)
+    } catch DomainError.unknownAgent(let user) where needs == .intake {
+        guard rootItself else { throw DomainError.notPermitted(user: user, permission: .intake) }
+        actor = Agent(user: user, name: user, role: .intake)
+    }
+    if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
+    let journal = try FileJournal(path: path, create: true, writable: true)
+    var deskRules = rules
+    if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
+    let desk = try IntakeDesk(journal: journal, rules: deskRules)
+    desk.snapshots = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
+    desk.snapshots?.consider(desk.state)
+    // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
+    // a busy journal inside it, so the message is deferred (75) rather than the delivery killed.
+    if let text = g.environment["QDECK_LOCK_TIMEOUT"], !text.isEmpty {
+        // From outside: range-checked (inf or 1e308 once trapped on the way to a deadline).
+        guard let t = Double(text), t.isFinite, t >= 0.1, t <= 3600 else {
+            throw Failure(code: Exit.config, message: "QDECK_LOCK_TIMEOUT '\(text.prefix(40))': seconds from 0.1 to 3600")
+        }
+        desk.lockTimeoutSeconds = t
+        journal.lockTimeoutSeconds = t
+    }
+    return desk
+}
+
+func describe(_ o: IntakeOutcome) -> String {
+    let flag = o.flagged ? " (flagged: unreadable parts)" : ""
+    switch o.result {
+    case .created(let t): return "new ticket \(t)" + flag
+    case .threaded(let t): return "added to \(t)" + flag
+    case .linked(let t, let from): return "new ticket \(t), continuing closed \(from)" + flag
+    case .attached(let t): return "automatic message attached to \(t) (no status change)"
+    case .awaiting(let t): return "held on \(t): the sender is not its customer; nothing changes until an agent accepts it (qdeck accept \(t))" + flag
+    case .held: return "automatic message matching no ticket: held apart (qdeck ingest held)"
+    case .duplicate(let t): return "already stored" + (t == .desk ? " (held)" : " in \(t)") + "; nothing added"
+    case .ignored(let why): return "ignored: \(why)"
+    }
+}

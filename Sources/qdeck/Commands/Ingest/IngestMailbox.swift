@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import QueueDeckMail
+import QueueDeckText
+
+/// A progress bar on standard error while a long import runs (only on a terminal).
+struct ProgressBar {
+    let total: Int
+    let terminal = isatty(2) == 1
+    var lastDraw = 0.0
+
+    mutating func draw(_ done: Int) {
+        guard terminal else { return }
+        let now = Date().timeIntervalSince1970
+        guard now - lastDraw > 0.1 || done == total else { return }
+        lastDraw = now
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)".utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Shared by maildir and mbox: group-committed import with a progress bar and a summary.
+func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> [UInt8]], names: [String], datesFromHeaders: Bool) throws {
+    let desk = try intakeDesk(g, needs: .intake)
+    let now = try g.now()
+    var tally = ImportTally()
+    var bar = ProgressBar(total: messages.count)
+    var arrivals: [(MailArrival, Instant)] = []
+    arrivals.reserveCapacity(messages.count)
+    for (i, load) in messages.enumerated() {
+        do {
+            let raw = try load()
+            let m = MailArrivalBuilder.arrival(raw, queue: queue)
+            // An imported inbox keeps its history: each message at its Date (never in the future).
+            let date = datesFromHeaders ? (MailParser.parse(raw).date.map { Instant(ms: min($0, now.ms)) } ?? now) : now
+            arrivals.append((m, date))
+        } catch {
+            tally.failed += 1
+            printError("qdeck: \(names[i]): \(describeFailure(error).1) (skipped)")
+        }
+    }
+    arrivals.sort { $0.1 < $1.1 }
+    try desk.ingestBatch(arrivals, decide: { item, state, newID in
+        Intake.mail(item.0, state: state, now: item.1, rules: desk.rules, newID: newID)
+    }, progress: { n, o in
+        tally.count(o)
+        bar.draw(n + 1)
+    })
+    emit(tally.summary)
+}
+
+struct IngestMaildir: DeskCommand {
+    static let configuration = CommandConfiguration(commandName: "maildir", abstract: "Import a Maildir (cur/ and new/): an existing shared inbox.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The Maildir folder.") var dir: String
+    @Option(name: .long, help: "The intake queue for new tickets.") var queue: String?
+
+    func execute() throws {
+        var files: [String] = []
+        var sawSubfolder = false
+        for sub in ["cur", "new"] {
+            let folder = dir + "/" + sub
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            sawSubfolder = true
+            files += names.filter { !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+        }
+        guard sawSubfolder else { throw Failure(code: Exit.noInput, message: "\(dir): not a Maildir (no cur/ or new/ folder)") }
+        // A link in new/ (to /etc/shadow, say) is not followed: skipped and reported, never imported.
+        let loads = files.map { f in { () throws -> [UInt8] in try GuardedFile.readAll(f) } }
+        try importMessages(globals, queue: queue, messages: loads, names: files, datesFromHeaders: true)
+    }
+}
+
+struct IngestMbox: DeskCommand {
+    static let configuration = CommandConfiguration(commandName: "mbox", abstract: "Import an mbox file: an existing shared inbox.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The mbox file.") var file: String
+    @Option(name: .long, help: "The intake queue for new tickets.") var queue: String?
+
+    func execute() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw Failure(code: Exit.noInput, message: "\(file): cannot read") }
+        let bytes = [UInt8](data)
+        let ranges = Mbox.messages(bytes)
+        let loads = ranges.map { r in { () throws -> [UInt8] in Mbox.unquote(bytes[r]) } }
+        try importMessages(globals, queue: queue, messages: loads, names: ranges.map { "\(file) (byte \($0.lowerBound))" }, datesFromHeaders: true)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import QueueDeckConfig
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import QueueDeckMail
+import QueueDeckText
+import CQueueDeckSignals
+
+struct IngestQueueLog: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue-log",
+        abstract: "Read an Asterisk queue_log: calls waiting, answered, completed and abandoned; agent pauses.",
+        discussion: "With --follow, keeps reading lines as Asterisk writes them (rotation included). Where it stopped is kept in FILE.qdeck-offset beside the journal, so a restart resumes without duplicates.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "The queue_log file.") var file: String
+    @Flag(name: .long, help: "Keep following the file.") var follow = false
+    @Option(name: .long, help: ArgumentHelp("Where to keep the read position (default: beside the journal).", valueName: "file")) var state: String?
+
+    func execute() throws {
+        let desk = try intakeDesk(globals, needs: .intake)
+        let statePath = state ?? desk.journal.path + "." + ConfigLoader.fileName(of: file) + ".offset"
+        let tail = try LogTail(path: file, statePath: statePath)
+        tail.journalPath = desk.journal.path
+        // A parent's blocked signals survive exec: unblock the ones that stop the follower.
+        let stops = [SIGTERM, SIGINT]
+        qdeck_catch_signals(stops, Int32(stops.count))
+        var counts: [String: Int] = [:]
+        var bad = 0
+        repeat {
+            let lines = try tail.readLines()
+            var calls: [CallEvent] = []
+            for l in lines where !l.text.isEmpty {
+                do {
+                    calls.append(try QueueLogLine.parse(l.text, file: file, lineNumber: l.number, offset: l.offset))
+                } catch {
+                    bad += 1
+                    printError("qdeck: \(error) (line skipped)")
+                }
+            }
+            if !calls.isEmpty {
+                try desk.ingestBatch(calls, batchSize: 256, decide: { c, state, newID in
+                    Intake.call(c, state: state, rules: desk.rules, newID: newID)
+                }, progress: { _, o in
+                    let k: String = switch o.result {
+                    case .created: "calls"
+                    case .duplicate: "duplicates"
+                    case .ignored(let why) where why == "presence": "presence changes"
+                    case .ignored: "ignored"
+                    default: "call events"
+                    }
+                    counts[k, default: 0] += 1
+                    if follow { emit(describe(o)) }
+                })
+            }
+            if !lines.isEmpty { try tail.commit() }
+            if follow { usleep(100_000) }
+        } while follow && qdeck_pending_signal() == 0
+        if bad > 0 { counts["unreadable lines", default: 0] += bad }
+        emit(counts.isEmpty ? "nothing new" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+    }
+}
