@@ -17,7 +17,7 @@ public enum ConfigLoader {
     public static func teamFilePath(explicit: String?, journalPath: String, environment env: [String: String]) -> String? {
         if let explicit { return explicit }
         if let e = env["QDECK_CONFIG"], !e.isEmpty { return e }
-        let beside = folder(of: journalPath) + "/team.yaml"
+        let beside = FilePath.folder(of: journalPath) + "/team.yaml"
         if FileManager.default.fileExists(atPath: beside) { return beside }
         let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (homeDirectory(env) + "/.config")
         let user = xdg + "/qdeck/team.yaml"
@@ -30,18 +30,6 @@ public enum ConfigLoader {
         if let h = env["HOME"], h.hasPrefix("/") { return h }
         if let pw = getpwuid(geteuid()), let d = pw.pointee.pw_dir { return String(cString: d) }
         return "/nonexistent"
-    }
-
-    /// The folder a file is in ("." for a bare file name). Plain string work: Foundation's
-    /// `deletingLastPathComponent` traps on some short relative paths (seen with "j").
-    public static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// A file's name without its folder.
-    public static func fileName(of path: String) -> String {
-        path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     }
 
     /// The rules from the defaults plus an optional team file.

@@ -1,4 +1,5 @@
 import Foundation
+import QueueDeckDomain
 
 /// Whether a configuration file or folder can be trusted on a host shared with strangers: a team
 /// file decides roles, so one planted in a folder others can write (beside a journal in /tmp, in a
@@ -18,7 +19,7 @@ public enum TrustedPath {
         }
         guard st.st_mode & S_IFMT == S_IFREG else { return "not a regular file" }
         if st.st_mode & 0o002 != 0 { return "writable by anyone (mode \(String(st.st_mode & 0o777, radix: 8))); make it not writable by others" }
-        let folder = ConfigLoader.folder(of: path)
+        let folder = FilePath.folder(of: path)
         var dir = stat()
         guard stat(folder, &dir) == 0 else { return nil }
         let owner = st.st_uid

@@ -40,7 +40,7 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         self.path = path
         self.createFlags = demo ? Layout.demoFlag : 0
         self.writable = writable || create
-        if let kind = Sys.networkFileSystem(at: parentDirectory(path)) { throw .networkFileSystem(path: path, kind: kind) }
+        if let kind = Sys.networkFileSystem(at: FilePath.folder(of: path)) { throw .networkFileSystem(path: path, kind: kind) }
         let fd: Int32
         switch Sys.openRegular(path, flags: self.writable ? (O_RDWR | O_APPEND) : O_RDONLY, create: create) {
         case .success(let opened): fd = opened.fd

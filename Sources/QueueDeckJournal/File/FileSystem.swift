@@ -1,3 +1,4 @@
+import QueueDeckDomain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,7 +83,7 @@ enum Sys {
 
     /// Syncs a directory so a rename or create in it is durable.
     static func syncDirectory(of path: String) {
-        let dir = parentDirectory(path)
+        let dir = FilePath.folder(of: path)
         let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { _ = fsync(fd); close(fd) }
     }
@@ -153,18 +154,6 @@ extension String {
     func replacingOccurrences(of a: String, with b: String) -> String {
         split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
     }
-}
-
-/// The folder part of a path ("." for a bare name).
-func parentDirectory(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
-/// The last part of a path.
-func fileName(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return path }
-    return String(path[path.index(after: slash)...])
 }
 
 /// The names in a folder, without . and ..

@@ -1,3 +1,4 @@
+import QueueDeckDomain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,7 +53,7 @@ public enum GuardedFile {
     /// whose owner and group it takes (for root).
     public static func writeWhole(_ path: String, _ text: String, mode: mode_t = 0o660, durable: Bool = true,
                                   like journal: String? = nil) throws(JournalError) {
-        var template = Array((parentDirectory(path) + "/." + fileName(path) + ".XXXXXX").utf8CString)
+        var template = Array((FilePath.folder(of: path) + "/." + FilePath.name(of: path) + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file", errno: errno) }
         let temp = String(cString: template)

@@ -1,3 +1,4 @@
+import QueueDeckDomain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,7 @@ public final class JournalFollower: @unchecked Sendable {
             let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF | IN_DELETE_SELF)
             if inotify_add_watch(fd, path, mask) < 0 {
                 // Watch the directory instead: the file may not exist yet.
-                _ = inotify_add_watch(fd, parentDirectory(path), UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO))
+                _ = inotify_add_watch(fd, FilePath.folder(of: path), UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO))
             }
         }
         inotifyFD = fd

@@ -40,8 +40,8 @@ public enum SnapshotFile {
 
     /// The journal's snapshots, newest first.
     public static func list(journal: String) -> [Found] {
-        let dir = parentDirectory(journal)
-        let prefix = fileName(journal) + ".snapshot-"
+        let dir = FilePath.folder(of: journal)
+        let prefix = FilePath.name(of: journal) + ".snapshot-"
         return directoryEntries(dir).compactMap { name -> Found? in
             guard name.hasPrefix(prefix), let seq = UInt64(name.dropFirst(prefix.count)) else { return nil }
             return Found(path: dir + "/" + name, seq: seq)
@@ -126,8 +126,8 @@ public enum SnapshotFile {
             let ours = (try? readHeader(found.path)).map { $0.position.uuid == uuid && $0.build == BuildIdentity.current } ?? false
             if ours && keeping < kept { keeping += 1 } else { unlink(found.path) }
         }
-        let dir = parentDirectory(journal)
-        let prefix = fileName(journal) + ".snapshot-tmp-"
+        let dir = FilePath.folder(of: journal)
+        let prefix = FilePath.name(of: journal) + ".snapshot-tmp-"
         for name in directoryEntries(dir) where name.hasPrefix(prefix) {
             var st = stat()
             let p = dir + "/" + name

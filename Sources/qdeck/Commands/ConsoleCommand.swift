@@ -58,7 +58,7 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
         do {
             let journal = try FileJournal(path: path, writable: true)
             let intake = try IntakeDesk(journal: journal, rules: rules, state: state, at: position)
-            let outbox = Outbox(desk: intake, sendmail: Sendmail(environment: env), actor: user, clock: clock)
+            let outbox = makeOutbox(intake, environment: env, user: user, clock: clock)
             for r in try outbox.deliver(only: ids) {
                 if case .failed(let id, let why) = r { notices.post("reply \(id) kept in the outbox: \(why)") }
             }

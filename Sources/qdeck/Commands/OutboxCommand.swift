@@ -45,11 +45,16 @@ struct OutboxCommand: DeskCommand {
     }
 }
 
+/// The one way an outbox is made (the CLI's and the console's): the environment's sendmail, the
+/// acting user, and the clock that honours QDECK_NOW.
+func makeOutbox(_ desk: IntakeDesk, environment: [String: String], user: String, clock: @escaping @Sendable () -> Instant) -> Outbox {
+    Outbox(desk: desk, sendmail: Sendmail(environment: environment), actor: user, clock: clock)
+}
+
 /// Hands replies to sendmail and prints what happened, one line each.
 @discardableResult
 func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unknown: Bool = false) throws -> [Outbox.Result] {
-    let outbox = Outbox(desk: desk, sendmail: Sendmail(environment: g.environment), actor: g.actingUser,
-                        clock: { (try? g.now()) ?? Instant(seconds: Date().timeIntervalSince1970) })
+    let outbox = makeOutbox(desk, environment: g.environment, user: g.actingUser, clock: clockFromEnvironment(try g.now()))
     let results = try outbox.deliver(only: only, unknown: unknown)
     for r in results {
         switch r {

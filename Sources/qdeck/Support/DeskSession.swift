@@ -35,7 +35,7 @@ final class DeskSession: @unchecked Sendable {
         }
         now = moment ?? clockNow
         if create {
-            let dir = ConfigLoader.folder(of: journalPath)
+            let dir = FilePath.folder(of: journalPath)
             if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
                 do {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,

@@ -34,7 +34,7 @@ struct GlobalOptions: ParsableArguments {
     /// it: a desk must not live where a stranger can swap its files.
     func checkDefaultDataFolder() throws {
         guard journal == nil, (environment["QDECK_JOURNAL"] ?? "").isEmpty else { return }
-        for folder in [ConfigLoader.folder(of: dataHome), dataHome] {
+        for folder in [FilePath.folder(of: dataHome), dataHome] {
             if let why = TrustedPath.problem(folder: folder) {
                 throw Failure(code: Exit.cantCreate, message: "\(folder): \(why); the default journal is not kept there (use --journal)")
             }

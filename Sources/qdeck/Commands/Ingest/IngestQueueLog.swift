@@ -20,7 +20,7 @@ struct IngestQueueLog: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
-        let statePath = state ?? desk.journal.path + "." + ConfigLoader.fileName(of: file) + ".offset"
+        let statePath = state ?? desk.journal.path + "." + FilePath.name(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
         tail.journalPath = desk.journal.path
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
