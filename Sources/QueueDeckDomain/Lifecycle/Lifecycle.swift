@@ -26,7 +26,9 @@ enum Lifecycle {
             t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .abandoned(reason: reason)))
         case .customerMessage(let body):
             // An accepted stranger's message keeps its real sender (actor `from:Name <address>`).
-            let author = e.actor.hasPrefix(Self.senderPrefix) ? String(e.actor.dropFirst(Self.senderPrefix.count)) : t.customer.name
+            // Compared as bytes: this runs for every customer message of a million-event replay.
+            let fromSender = e.actor.utf8.starts(with: Self.senderPrefix.utf8)
+            let author = fromSender ? String(e.actor.dropFirst(Self.senderPrefix.count)) : t.customer.name
             t.entries.append(ConversationEntry(kind: .customer, author: author, at: e.at, body: body))
             t.countMessage()
             t.customerChars += body.utf8.count
@@ -36,7 +38,7 @@ enum Lifecycle {
             case .answered, .postponed, .resolved, .closed:
                 t.postponedUntil = nil
                 t.resolvedAt = nil
-                setStatus(&t, .open, at: e.at, actor: e.actor.hasPrefix(Self.senderPrefix) ? author : e.actor, why: .customerWrote)
+                setStatus(&t, .open, at: e.at, actor: fromSender ? author : e.actor, why: .customerWrote)
             case .new, .open:
                 break
             }
