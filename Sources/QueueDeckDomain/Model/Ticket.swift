@@ -228,7 +228,7 @@ public struct Ticket: Hashable, Sendable {
     /// their events.
     package final class Storage: @unchecked Sendable {
         var fields: Fields
-        package init(_ fields: Fields) { self.fields = fields }
+        package init(_ fields: consuming Fields) { self.fields = fields }
         func copy() -> Storage { Storage(fields) }
     }
 
