@@ -213,3 +213,23 @@ import Testing
         #expect((t["subject"] as! String).contains("\u{1B}]0;PWNED\u{07}"))
     }
 }
+
+/// A command a newcomer cannot find in the README might as well not exist: every subcommand that
+/// `qdeck --help` lists has a row in the README's command table (the compiler cannot keep that list).
+@Suite struct CommandTableTests {
+    @Test func everySubcommandIsInTheReadme() throws {
+        let help = try Harness.run("qdeck", ["--help"]).stdout
+        let names = help.split(separator: "\n").drop { !$0.hasPrefix("SUBCOMMANDS") }.dropFirst()
+            .compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else { return nil }
+                return String(word)
+            }
+        #expect(names.count >= 20, "\(names)")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOfFile: root.appendingPathComponent("README.md").path, encoding: .utf8)
+        let table = readme.split(separator: "\n").filter { $0.hasPrefix("| `qdeck ") }.joined(separator: "\n")
+        for name in names where name != "See" {
+            #expect(table.contains("`qdeck \(name)") || table.contains(", `qdeck \(name)"), "qdeck \(name) is not in the README's command table")
+        }
+    }
+}
