@@ -212,7 +212,7 @@ import Testing
     /// journal, its locks, positions, snapshots, bytes moved aside, backups) is open to others.
     @Test func nothingQdeckCreatesIsOpenToOthers() throws {
         let s = Scratch()
-        let q = "umask 000; QDECK_SNAPSHOT_EVERY=1 QDECK_AGENT=%@ \(Harness.binDir)/qdeck --journal \(s.journal)"
+        let q = "umask 000; QDECK_SENDMAIL=/bin/true QDECK_SNAPSHOT_EVERY=1 QDECK_AGENT=%@ \(Harness.binDir)/qdeck --journal \(s.journal)"
         func run(_ agent: String, _ args: String, stdin: String = "/dev/null") {
             shell("(" + String(format: q, agent) + " \(args) <\(stdin) >/dev/null 2>&1)")
         }
