@@ -19,6 +19,8 @@ grep -v "^$alias:" /etc/aliases > /etc/aliases.qdeck-tmp || true
 printf '%s: "|%s"\n' "$alias" "$command" >> /etc/aliases.qdeck-tmp
 mv /etc/aliases.qdeck-tmp /etc/aliases
 newaliases
+# Mail left queued by earlier runs (replies that had nowhere to go) would reach this run's sink.
+postsuper -d ALL >/dev/null 2>&1 || true
 if postfix status >/dev/null 2>&1; then postfix reload >/dev/null 2>&1; else postfix start >/dev/null 2>&1; fi
 # Wait until it accepts connections on port 25.
 for _ in $(seq 1 100); do

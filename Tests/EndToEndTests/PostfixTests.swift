@@ -31,9 +31,11 @@ import Testing
     }
 
     /// The headers of the one message in a Maildir, once it has arrived.
-    static func sunk(_ maildir: String) -> String? {
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: maildir + "/new"), let f = files.first else { return nil }
-        return try? String(contentsOfFile: maildir + "/new/" + f, encoding: .utf8)
+    /// The message the sink received for `ticket` (other mail may pass through the machine's Postfix).
+    static func sunk(_ maildir: String, ticket: String) -> String? {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: maildir + "/new") else { return nil }
+        return files.sorted().lazy.compactMap { try? String(contentsOfFile: maildir + "/new/" + $0, encoding: .utf8) }
+            .first { $0.contains("X-QueueDeck-Ticket: \(ticket)") }
     }
 
     static func ticket(_ journal: String, _ id: String) throws -> [String: Any] {
@@ -94,7 +96,7 @@ import Testing
                                     env: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi"])  // Postfix's own, as qdeck runs it by default
         #expect(reply.status == 0 && reply.stdout.contains("sent <qdeck."), "\(reply.stdout) \(reply.stderr)")
         var message = ""
-        #expect(Harness.eventually(within: 20) { message = Self.sunk(dir + "/sink") ?? ""; return !message.isEmpty }, "the reply reached the SMTP sink")
+        #expect(Harness.eventually(within: 20) { message = Self.sunk(dir + "/sink", ticket: id) ?? ""; return !message.isEmpty }, "the reply reached the SMTP sink")
         let headers = message.components(separatedBy: "\n\n").first ?? ""
         #expect(headers.contains("From: \"Desk Support\" <\(alias)@desk.test>"))
         #expect(headers.contains("To: =?utf-8?b?") && headers.contains("<anne@example.org>"))
