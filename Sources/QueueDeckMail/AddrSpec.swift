@@ -47,6 +47,11 @@ public enum AddrSpec {
 
     public static func isValid(_ s: String) -> Bool { problem(s) == nil }
 
+    /// Address text fit for a problem report: at most 80 characters, controls as `?`.
+    public static func excerpt(_ s: String) -> String {
+        String(s.unicodeScalars.prefix(80).map { isControl($0) ? "?" : Character($0) })
+    }
+
     /// The first character outside quotes that separates addresses or words in a header.
     static func separator(_ bytes: [UInt8]) -> String? {
         var inQuote = false, escaped = false

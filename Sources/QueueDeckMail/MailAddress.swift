@@ -18,13 +18,9 @@ public struct MailAddress: Hashable, Sendable {
     /// A mailbox holding exactly one valid address, or an empty one saying why not.
     static func checked(name: String, address: String) -> MailAddress {
         guard !address.isEmpty, let why = AddrSpec.problem(address) else { return MailAddress(name: name, address: address) }
-        return MailAddress(name: name, address: "", problem: "'\(shown(address))' is not one email address: \(why)")
+        return MailAddress(name: name, address: "", problem: "'\(AddrSpec.excerpt(address))' is not one email address: \(why)")
     }
 
-    /// Header text fit for a problem report: at most 80 characters, controls as `?`.
-    static func shown(_ s: String) -> String {
-        String(s.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) })
-    }
 
     /// Every mailbox in an address-list header, in order.
     public static func list(_ raw: String?) -> [MailAddress] {
@@ -55,11 +51,11 @@ public struct MailAddress: Hashable, Sendable {
             // One `<address>`, closed, with nothing but comments after it: anything else may hide a
             // second recipient (`M <a@x> b@evil`) or a name that is really an address.
             guard let gt = afterLt.firstIndex(of: ">") else {
-                return MailAddress(name: phrase, address: "", problem: "'\(shown(text))' is not one mailbox: no closing >")
+                return MailAddress(name: phrase, address: "", problem: "'\(AddrSpec.excerpt(text))' is not one mailbox: no closing >")
             }
             let trailing = stripComments(String(afterLt[afterLt.index(after: gt)...])).0.trimmingLineWhitespace()
             guard topLevel("<", in: text).count == 1, trailing.isEmpty else {
-                return MailAddress(name: phrase, address: "", problem: "'\(shown(text))' is not one mailbox: more than one address")
+                return MailAddress(name: phrase, address: "", problem: "'\(AddrSpec.excerpt(text))' is not one mailbox: more than one address")
             }
             return checked(name: phrase, address: cleanAddress(String(afterLt[..<gt])))
         }
@@ -69,7 +65,7 @@ public struct MailAddress: Hashable, Sendable {
         if plain.isEmpty { return nil }
         // Two words are not one address (`a@x.com b@y.com` once read as a@x.comb@y.com).
         if let sep = AddrSpec.separator(Array(plain.utf8)) {
-            return MailAddress(name: "", address: "", problem: "'\(shown(plain))' is not one mailbox: it holds \(sep) outside quotes")
+            return MailAddress(name: "", address: "", problem: "'\(AddrSpec.excerpt(plain))' is not one mailbox: it holds \(sep) outside quotes")
         }
         return checked(name: "", address: cleanAddress(plain))
     }

@@ -153,6 +153,7 @@ public enum ConsoleView {
             return
         }
         let ctx = c.context
+        let awaiting = c.awaitingMail  // once per frame, not per row
         for i in 0..<l.listHeight {
             let index = c.scrollTop + i
             guard index < c.rows.count, let t = c.state[c.rows[index]] else { break }
@@ -164,7 +165,7 @@ public enum ConsoleView {
                 let w = col.width - 1
                 switch col.field {
                 case .mark:
-                    let mark = c.marked.contains(t.id) ? "◆" : c.awaitingMail.contains(t.id) ? "⚠" : c.unread.contains(t.id) ? "•" : " "
+                    let mark = c.marked.contains(t.id) ? "◆" : awaiting.contains(t.id) ? "⚠" : c.unread.contains(t.id) ? "•" : " "
                     g.put(mark, row: row, col: x, width: w, style: Style(bold: true))
                 case .channel: g.put(glyph(t.channel), row: row, col: x, width: w)
                 case .id: g.put(t.id.description, row: row, col: x, width: w)

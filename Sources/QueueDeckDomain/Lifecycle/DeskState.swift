@@ -115,6 +115,11 @@ public struct DeskState: Sendable, Equatable {
         }
     }
 
+    /// Where a reply goes: the address it was queued to, else (queued to nobody) the customer's now.
+    public func recipient(of m: OutgoingMail) -> String {
+        m.to.isEmpty ? (self[m.ticket]?.customer.email ?? "") : m.to
+    }
+
     /// The outbox: replies not (known to be) handed over, oldest first.
     public var outbox: [OutgoingMail] {
         outgoing.values.filter(\.inOutbox).sorted { ($0.queuedAt, $0.messageID) < ($1.queuedAt, $1.messageID) }

@@ -63,7 +63,7 @@ public enum ChatTranscriptLine {
             let email = (m["email"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             // One mailbox per customer, whatever channel brought them (a comma once smuggled two in).
             if let email, let why = AddrSpec.problem(email) {
-                throw fail("visitor.email", "'\(String(email.unicodeScalars.prefix(80).map { AddrSpec.isControl($0) ? "?" : Character($0) }))' is not one email address: \(why)")
+                throw fail("visitor.email", "'\(AddrSpec.excerpt(email))' is not one email address: \(why)")
             }
             let phone = (m["phone"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             visitor = Customer(name: name.isEmpty ? email ?? phone ?? "chat visitor" : name, email: email, phone: phone)

@@ -42,7 +42,7 @@ public struct Outbox {
         for m in desk.state.outbox where ids?.contains(m.messageID) ?? true {
             // Queued to nobody (the customer had no address): the customer's address now, or still
             // undeliverable, said without another attempt.
-            let address = m.to.isEmpty ? (desk.state[m.ticket]?.customer.email ?? "") : m.to
+            let address = desk.state.recipient(of: m)
             if address.isEmpty {
                 results.append(.failed(m.messageID, Commands.noAddress))
                 continue
@@ -68,13 +68,16 @@ public struct Outbox {
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
-            if let error = sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lock) {
-                // Unknown stays "handing over": shown UNKNOWN, retried only with --unknown.
-                if !error.hasPrefix(Sendmail.unknownOutcome) { try record(m, .failed(error), guarded: false) }
-                results.append(.failed(m.messageID, error))
-            } else {
+            switch sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lock) {
+            case .taken:
                 try record(m, .sent, guarded: false)
                 results.append(.sent(m.messageID))
+            case .refused(let error):
+                try record(m, .failed(error), guarded: false)
+                results.append(.failed(m.messageID, error))
+            case .unknown(let why):
+                // Left "handing over": shown UNKNOWN, retried only with --unknown.
+                results.append(.failed(m.messageID, why))
             }
         }
         return results

@@ -42,16 +42,21 @@ public struct Sendmail: Sendable {
         return copy
     }
 
-    /// How a hand-over whose outcome cannot be known begins (the outbox leaves it UNKNOWN).
-    public static let unknownOutcome = "outcome unknown"
+    /// What became of a hand-over. `unknown`: sendmail read the whole message and was stopped before
+    /// saying whether it took it (it may have queued it: never sent again by itself).
+    public enum HandOver: Sendable, Equatable {
+        case taken
+        case refused(String)
+        case unknown(String)
+    }
 
-    /// nil when handed over; else why not, worded for the outbox. `sharing`: an open file whose
-    /// lock sendmail holds too, for as long as it runs (the outbox lock: a hand-over whose qdeck
-    /// was killed still shows "in progress" while its sendmail lives, and is not sent twice).
-    public func send(_ message: [UInt8], sharing lock: Int32? = nil) -> String? {
-        guard let program = command.first else { return "no sendmail command" }
+    /// `sharing`: an open file whose lock sendmail holds too, for as long as it runs (the outbox lock:
+    /// a hand-over whose qdeck was killed still shows "in progress" while its sendmail lives, and is
+    /// not sent twice).
+    public func send(_ message: [UInt8], sharing lock: Int32? = nil) -> HandOver {
+        guard let program = command.first else { return .refused("no sendmail command") }
         var inPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&errPipe) == 0 else { return "cannot make a pipe: \(String(cString: strerror(errno)))" }
+        guard pipe(&inPipe) == 0, pipe(&errPipe) == 0 else { return .refused("cannot make a pipe: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -82,7 +87,7 @@ public struct Sendmail: Sendable {
         close(inPipe[0]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(errPipe[0])
-            return "cannot run \(program): \(String(cString: strerror(rc)))"
+            return .refused("cannot run \(program): \(String(cString: strerror(rc)))")
         }
         // Write the message and read what sendmail says in one loop under one deadline: a sendmail
         // that never reads its input must not hang the hand-over once the pipe is full (it did), and
@@ -121,9 +126,9 @@ public struct Sendmail: Sendable {
                 // Once it read the whole message it may have queued it: not a failure to retry, an
                 // outcome nobody knows (retried only when asked, never sent twice by itself).
                 if written == message.count {
-                    return Self.unknownOutcome + ": \(program) read the whole message but did not finish within \(timeoutSeconds) s; killed"
+                    return .unknown("outcome unknown: \(program) read the whole message but did not finish within \(timeoutSeconds) s; killed")
                 }
-                return "\(program) did not finish within \(timeoutSeconds) s (it read \(written) of \(message.count) bytes); killed"
+                return .refused("\(program) did not finish within \(timeoutSeconds) s (it read \(written) of \(message.count) bytes); killed")
             }
         }
         close(errPipe[0])
@@ -131,10 +136,10 @@ public struct Sendmail: Sendable {
         let exited = (status & 0x7F) == 0
         let code = (status >> 8) & 0xFF
         if exited && code == 0 {
-            return written == message.count ? nil : "\(program) exited before reading the whole message"
+            return written == message.count ? .taken : .refused("\(program) exited before reading the whole message")
         }
         let how = exited ? "exited with status \(code)" : "was killed by signal \(status & 0x7F)"
-        return "\(program) \(how)" + (said.isEmpty ? "" : ": " + String(said.prefix(300)))
+        return .refused("\(program) \(how)" + (said.isEmpty ? "" : ": " + String(said.prefix(300))))
     }
 }
 

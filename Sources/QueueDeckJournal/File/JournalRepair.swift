@@ -95,8 +95,11 @@ public enum JournalRepair {
 
     public static func verify(path: String) throws(JournalError) -> VerifyReport {
         let loaded = try load(path)
+        return report(path, loaded, loaded.bytes.withUnsafeBytes { walk($0) })
+    }
+
+    static func report(_ path: String, _ loaded: Loaded, _ w: Walk) -> VerifyReport {
         let bytes = loaded.bytes
-        let w = bytes.withUnsafeBytes { walk($0) }
         let uuid = (try? FileJournal(path: path, writable: false).uuidString) ?? ""
         let validEnd = w.frames.last.map { Int64($0.offset + $0.size) } ?? Int64(Layout.headerSize)
         var damage = w.damage.map { (offset: Int64($0.offset), reason: $0.reason, resumesAt: Int64($0.resumesAt)) }
@@ -110,16 +113,16 @@ public enum JournalRepair {
     /// Every whole, checksummed record in file order, whatever the header says and past damage in
     /// the middle (for `log dump`); the report says what was passed over.
     public static func salvage(path: String, from: Int64 = 0, _ each: (StoredEvent) -> Void) throws(JournalError) -> VerifyReport {
-        let report = try verify(path: path)
-        let bytes = try load(path).bytes
-        bytes.withUnsafeBytes { b in
-            for (offset, _) in walk(b).frames where offset >= from {
+        let loaded = try load(path)  // read once: the report and the records come from the same bytes
+        return loaded.bytes.withUnsafeBytes { b in
+            let w = walk(b)
+            for (offset, _) in w.frames where offset >= from {
                 guard case .success(let f) = FrameParser.frame(b, at: offset, expectedSeq: nil),
                       let e = FrameParser.event(f, in: b) else { continue }
                 each(e)
             }
+            return report(path, loaded, w)
         }
-        return report
     }
 
     /// Rewrites the journal with every valid record, renumbered without gaps, under a new file UUID

@@ -35,7 +35,8 @@ struct OutboxCommand: DeskCommand {
             case .failed(let e): "failed: \(e)"
             case .sent: "sent"
             }
-            let to = m.to.isEmpty ? (desk.state[m.ticket]?.customer.email).map { ScreenText.line($0) } ?? "(no address)" : ScreenText.line(m.to)
+            let address = desk.state.recipient(of: m)
+            let to = address.isEmpty ? "(no address)" : ScreenText.line(address)
             emit("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(to)  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
         }
         // A script retrying the outbox learns that some replies did not go: try again later (75).

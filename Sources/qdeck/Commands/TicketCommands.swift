@@ -141,15 +141,13 @@ struct Accept: DeskCommand {
         let session = try DeskSession(globals, writable: true)
         let id = try parseTicketID(target.id)
         let stored = try session.run(dismiss ? .dismissMail(id, from: from) : .acceptMail(id, from: from), ifVersion: target.ifVersion)
-        let senders = stored.compactMap { e -> String? in
-            if case .intake(let r) = e.event.kind, r.kind == .accepted { return r.summary } else { return nil }
-        }
+        let settled = stored.filter { if case .intake(let r) = $0.event.kind { r.kind == .accepted } else { false } }.count
         // Accepted on a closed ticket, the mail starts a new one linked to it: that is the one to name.
         let into = stored.last { if case .customerMessage = $0.event.kind { true } else { false } }?.event.ticket ?? id
         let t = try session.state.ticket(into)
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
         let place = into == id ? "" : " into the new ticket \(into) (\(id) was closed)"
-        emit("\(id): \(senders.count) mail\(senders.count == 1 ? "" : "s") \(dismiss ? "dismissed: not the customer's" : "accepted as the customer's")\(place); \(into) is \(status.rawValue), version \(t.version)")
+        emit("\(id): \(settled) mail\(settled == 1 ? "" : "s") \(dismiss ? "dismissed: not the customer's" : "accepted as the customer's")\(place); \(into) is \(status.rawValue), version \(t.version)")
     }
 }
 
