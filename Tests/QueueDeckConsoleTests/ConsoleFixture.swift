@@ -18,7 +18,7 @@ final class ConsoleFixture {
         Agent(user: "customer", name: "customer", role: Role(name: "intake", permissions: [.create, .inbound])),
     ]
 
-    init(user: String = "anna", keyMap: KeyMap = .agent) {
+    init(user: String = "anna", keyMap: KeyMap<ConsoleAction> = .agent) {
         dir = NSTemporaryDirectory() + "qdeck-console-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         path = dir + "/desk.journal"
@@ -33,7 +33,7 @@ final class ConsoleFixture {
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-    func open(user: String, keyMap: KeyMap = .agent) {
+    func open(user: String, keyMap: KeyMap<ConsoleAction> = .agent) {
         let j = try! FileJournal(path: path)
         var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
         state.apply(try! j.readNew())

@@ -11,7 +11,7 @@ public final class ConsoleApp {
     /// Ring the terminal bell for new work (`QDECK_BELL=off` silences it).
     let bellOn: Bool
 
-    public init(desk: ConsoleDesk, keyMap: KeyMap = .agent, noColor: Bool, bell: Bool = true) throws {
+    public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent, noColor: Bool, bell: Bool = true) throws {
         terminal = try Terminal(noColor: noColor)
         controller = ConsoleController(desk: desk, keyMap: keyMap)
         follower = JournalFollower(path: desk.journalPath)

@@ -301,7 +301,7 @@ extension ConsoleController {
             case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
                  .command, .back, .mark, .unmark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
                  .canned, .presence, .accept, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
-                 .conversationEnd, .layout, .pause:
+                 .conversationEnd:
                 break  // not composer keys
             }
         } else if case .char(let ch) = key {

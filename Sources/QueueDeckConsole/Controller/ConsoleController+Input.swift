@@ -58,7 +58,7 @@ extension ConsoleController {
     }
 
     /// What Tab offers for the command line as typed: command names, then each command's arguments.
-    public static func completions(_ text: String, keyMap: KeyMap, desk: ConsoleDesk) -> [String] {
+    public static func completions(_ text: String, keyMap: KeyMap<ConsoleAction>, desk: ConsoleDesk) -> [String] {
         let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         if parts.count <= 1 {
             var names: [String] = []

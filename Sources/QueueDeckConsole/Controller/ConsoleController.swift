@@ -7,7 +7,7 @@ import QueueDeckJournal
 /// modes live in the extensions beside this file.
 public final class ConsoleController {
     public let desk: ConsoleDesk
-    public let keyMap: KeyMap
+    public let keyMap: KeyMap<ConsoleAction>
     public internal(set) var context: ViewContext
     public internal(set) var list = QueueList()
     public internal(set) var cursor = 0
@@ -45,7 +45,7 @@ public final class ConsoleController {
     /// Rows the list shows; set by the view from the layout.
     public private(set) var pageSize = 20
 
-    public init(desk: ConsoleDesk, keyMap: KeyMap = .agent) {
+    public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent) {
         self.desk = desk
         self.keyMap = keyMap
         context = ViewContext(now: desk.clock(), me: desk.actor.user, rules: desk.rules)
@@ -343,7 +343,7 @@ public final class ConsoleController {
         case .composer(let c): return composerKey(key, c)
         case .choice(let c): return choiceKey(key, c)
         }
-        let key1 = { (a: Action) in self.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? ":\(a.rawValue)" }
+        let key1 = { (a: ConsoleAction) in self.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? ":\(a.rawValue)" }
         if case .paste = key {
             say("a paste is text: open a reply (\(key1(.reply))), the filter (\(key1(.filter))) or the command line (\(key1(.command))) first", error: true)
             return .none
@@ -364,7 +364,7 @@ public final class ConsoleController {
     }
 
     /// Runs an action from a key (argument nil) or the command line (argument given).
-    public func run(_ action: Action, argument: String?) -> Outcome {
+    public func run(_ action: ConsoleAction, argument: String?) -> Outcome {
         guard keyMap.contains(action) else {
             say("\(action.rawValue) is not available here", error: true)
             return .none
@@ -515,8 +515,6 @@ public final class ConsoleController {
         case .send, .newLine, .insertCanned, .leave, .cursorLeft, .cursorRight, .cursorUp, .cursorDown, .lineStart, .lineEnd,
              .deleteBack, .deleteForward, .deleteWord, .deleteLine:
             break  // the composer's keys: handled in its mode
-        case .layout, .pause:
-            break  // the wall's keys: never in the console's map (guarded above)
         }
         return .none
     }

@@ -1,6 +1,11 @@
 /// Every console action is a named command. This one table gives the keys, the help overlay and the
 /// command line (`:name args`); a read-only key map (the wall) simply leaves the mutating ones out.
-public enum Action: String, CaseIterable, Sendable {
+/// What a key can do on a screen: named for the command line and the `keys:` file, listed whole so
+/// each screen's switch over its actions is exhaustive.
+public protocol ScreenAction: RawRepresentable<String>, Hashable, CaseIterable, Sendable {}
+
+/// The agent console's actions.
+public enum ConsoleAction: String, ScreenAction {
     case down, up, top, bottom, pageDown = "page-down", pageUp = "page-up", halfDown = "half-down", halfUp = "half-up"
     case nextQueue = "next-queue", queue
     case open, filter, sort, help, messages, command, back, mark, unmark, redraw
@@ -15,13 +20,11 @@ public enum Action: String, CaseIterable, Sendable {
     case cursorLeft = "cursor-left", cursorRight = "cursor-right", cursorUp = "cursor-up", cursorDown = "cursor-down"
     case lineStart = "line-start", lineEnd = "line-end"
     case deleteBack = "delete-back", deleteForward = "delete-forward", deleteWord = "delete-word", deleteLine = "delete-line"
-    // The wall's.
-    case layout, pause
 }
 
-/// Which screen a binding belongs to.
-public enum Surface: Sendable {
-    case console, wall, both
+/// The wall's actions: none of them changes a ticket.
+public enum WallAction: String, ScreenAction {
+    case layout, pause, help, redraw, back
 }
 
 /// Where a key works: the queue (and everywhere outside a text field), the detail pane while a
@@ -38,7 +41,7 @@ public enum Scope: String, Sendable, CaseIterable {
     }
 }
 
-public struct Binding: Sendable {
+public struct Binding<Action: ScreenAction>: Sendable {
     public var action: Action
     public var keys: [Key]
     public var summary: String
@@ -46,25 +49,60 @@ public struct Binding: Sendable {
     public var arguments: String?
     /// Changes tickets: absent from a read-only key map.
     public var mutating: Bool
-    public var surface: Surface = .console
     public var scope: Scope = .queue
 
     /// Runs from the command line too (`:name`); a text field's keys do not.
     public var onCommandLine: Bool { scope != .composer }
 }
 
-public struct KeyMap: Sendable {
-    public let bindings: [Binding]
+/// A screen's keys: one table gives the key map, the help overlay and the command line.
+public struct KeyMap<Action: ScreenAction>: Sendable {
+    public let bindings: [Binding<Action>]
 
-    public init(bindings: [Binding]) { self.bindings = bindings }
+    public init(bindings: [Binding<Action>]) { self.bindings = bindings }
 
-    /// The agent console's keys.
-    public static let agent = KeyMap(bindings: table.filter { $0.surface != .wall })
-    /// The wall's keys: the same table, its own entries, nothing that changes tickets.
-    public static let wall = KeyMap(bindings: table.filter { $0.surface != .console }).readOnly
+    /// The same table without anything that changes tickets.
+    public var readOnly: KeyMap { KeyMap(bindings: bindings.filter { !$0.mutating }) }
 
-    /// Every key of every screen, in help order.
-    static let table: [Binding] = [
+    /// The binding of a key in a scope; the detail pane's keys win over the queue's while it is open.
+    public func binding(for key: Key, in scope: Scope = .queue) -> Binding<Action>? {
+        if scope == .detail, let b = bindings.first(where: { $0.scope == .detail && $0.keys.contains(key) }) { return b }
+        let wanted: Scope = scope == .composer ? .composer : .queue
+        return bindings.first { $0.scope == wanted && $0.keys.contains(key) }
+    }
+
+    public func binding(named name: String) -> Binding<Action>? {
+        let n = name.lowercased()
+        let aliases = ["reassign": "assign", "quit": "back", "q": "back", "tags": "tag", "prio": "priority"]
+        return bindings.first { $0.onCommandLine && $0.action.rawValue == (aliases[n] ?? n) }
+    }
+    public func contains(_ a: Action) -> Bool { bindings.contains { $0.action == a } }
+
+    /// The keys of an action as help shows them.
+    public func keys(of a: Action) -> String {
+        bindings.first { $0.action == a }?.keys.map(\.description).joined(separator: " ") ?? ""
+    }
+
+    /// The same table with some actions on other keys (the user's `keys:` file). An action named
+    /// gets exactly the keys given; any other action of the same scope loses those keys.
+    public func remapped(_ overrides: [(action: Action, keys: [Key])]) -> KeyMap {
+        var out = bindings
+        for o in overrides {
+            let scopes = Set(out.filter { $0.action == o.action }.map(\.scope))
+            for i in out.indices {
+                if out[i].action == o.action { out[i].keys = o.keys }
+                else if scopes.contains(out[i].scope) {
+                    out[i].keys.removeAll { o.keys.contains($0) }
+                }
+            }
+        }
+        return KeyMap(bindings: out)
+    }
+}
+
+extension KeyMap where Action == ConsoleAction {
+    /// The agent console's keys, in help order.
+    public static let agent = KeyMap(bindings: [
         Binding(action: .down, keys: [.char("j"), .down], summary: "move down", mutating: false),
         Binding(action: .up, keys: [.char("k"), .up], summary: "move up", mutating: false),
         Binding(action: .top, keys: [.char("g"), .home], summary: "first ticket", mutating: false),
@@ -95,14 +133,11 @@ public struct KeyMap: Sendable {
         Binding(action: .tag, keys: [.char("t")], summary: "add and remove tags (+tag -tag)", arguments: "+TAG -TAG", mutating: true),
         Binding(action: .canned, keys: [], summary: "reply with a canned response ({first_name} etc. filled)", arguments: "NAME", mutating: true),
         Binding(action: .presence, keys: [], summary: "set your availability (the wall shows it)", arguments: "available|away|offline", mutating: true),
-        Binding(action: .layout, keys: [.char("l"), .tab], summary: "next board layout: overview, channels, agents, backlog", mutating: false, surface: .wall),
-        Binding(action: .pause, keys: [.char("p"), .char(" ")], summary: "pause / resume (live updates or replay)", mutating: false, surface: .wall),
-        Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false, surface: .both),
+        Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false),
         Binding(action: .messages, keys: [.char("M")], summary: "the last messages in full (the flash line cuts long ones)", mutating: false),
         Binding(action: .command, keys: [.char(":")], summary: "command line (Tab completes)", mutating: false),
-        Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false, surface: .both),
-        Binding(action: .back, keys: [.char("q")], summary: "back: close the ticket; quit from the queue", arguments: nil, mutating: false, surface: .console),
-        Binding(action: .back, keys: [.char("q")], summary: "quit", arguments: nil, mutating: false, surface: .wall),
+        Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false),
+        Binding(action: .back, keys: [.char("q")], summary: "back: close the ticket; quit from the queue", mutating: false),
 
         Binding(action: .scrollDown, keys: [.pageDown, .ctrl("f")], summary: "scroll the conversation a page down", mutating: false, scope: .detail),
         Binding(action: .scrollUp, keys: [.pageUp, .ctrl("b")], summary: "scroll the conversation a page up", mutating: false, scope: .detail),
@@ -127,43 +162,16 @@ public struct KeyMap: Sendable {
         Binding(action: .deleteForward, keys: [.delete], summary: "delete the character under the cursor", mutating: false, scope: .composer),
         Binding(action: .deleteWord, keys: [.ctrl("w")], summary: "delete the word before the cursor", mutating: false, scope: .composer),
         Binding(action: .deleteLine, keys: [.ctrl("u")], summary: "delete to the start of the line", mutating: false, scope: .composer),
-    ]
+    ])
+}
 
-    /// The same table without anything that changes tickets.
-    public var readOnly: KeyMap { KeyMap(bindings: bindings.filter { !$0.mutating }) }
-
-    /// The binding of a key in a scope; the detail pane's keys win over the queue's while it is open.
-    public func binding(for key: Key, in scope: Scope = .queue) -> Binding? {
-        if scope == .detail, let b = bindings.first(where: { $0.scope == .detail && $0.keys.contains(key) }) { return b }
-        let wanted: Scope = scope == .composer ? .composer : .queue
-        return bindings.first { $0.scope == wanted && $0.keys.contains(key) }
-    }
-
-    public func binding(named name: String) -> Binding? {
-        let n = name.lowercased()
-        let aliases = ["reassign": "assign", "quit": "back", "q": "back", "tags": "tag", "prio": "priority"]
-        return bindings.first { $0.onCommandLine && $0.action.rawValue == (aliases[n] ?? n) }
-    }
-    public func contains(_ a: Action) -> Bool { bindings.contains { $0.action == a } }
-
-    /// The keys of an action as help shows them.
-    public func keys(of a: Action) -> String {
-        bindings.first { $0.action == a }?.keys.map(\.description).joined(separator: " ") ?? ""
-    }
-
-    /// The same table with some actions on other keys (the user's `keys:` file). An action named
-    /// gets exactly the keys given; any other action of the same scope loses those keys.
-    public func remapped(_ overrides: [(action: Action, keys: [Key])]) -> KeyMap {
-        var out = bindings
-        for o in overrides {
-            let scopes = Set(out.filter { $0.action == o.action }.map(\.scope))
-            for i in out.indices {
-                if out[i].action == o.action { out[i].keys = o.keys }
-                else if scopes.contains(out[i].scope) {
-                    out[i].keys.removeAll { o.keys.contains($0) }
-                }
-            }
-        }
-        return KeyMap(bindings: out)
-    }
+extension KeyMap where Action == WallAction {
+    /// The wall's keys: read-only, so nothing there changes a ticket.
+    public static let wall = KeyMap(bindings: [
+        Binding(action: .layout, keys: [.char("l"), .tab], summary: "next board layout: overview, channels, agents, backlog", mutating: false),
+        Binding(action: .pause, keys: [.char("p"), .char(" ")], summary: "pause / resume (live updates or replay)", mutating: false),
+        Binding(action: .help, keys: [.char("?")], summary: "this help", mutating: false),
+        Binding(action: .redraw, keys: [.ctrl("l")], summary: "redraw the screen", mutating: false),
+        Binding(action: .back, keys: [.char("q")], summary: "quit", mutating: false),
+    ])
 }

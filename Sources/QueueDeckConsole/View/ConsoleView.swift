@@ -33,7 +33,7 @@ public enum ConsoleView {
         case .help(let scroll): help(&g, c, scroll: scroll)
         case .messages(let scroll): messages(&g, c, scroll: scroll)
         case .picker(let p): picker(&g, p)
-        default: break
+        case .normal, .filter, .command, .prompt, .composer, .choice: break  // drawn in the bottom lines
         }
         return g
     }
@@ -282,7 +282,7 @@ public enum ConsoleView {
         }
         if overflow {
             let above = first, below = max(0, text.body.count - first - bodyHeight)
-            let keys = [Action.scrollUp, .scrollDown, .previousMessage, .nextMessage].map { c.keyMap.keys(of: $0).split(separator: " ").first.map(String.init) ?? "" }
+            let keys = [ConsoleAction.scrollUp, .scrollDown, .previousMessage, .nextMessage].map { c.keyMap.keys(of: $0).split(separator: " ").first.map(String.init) ?? "" }
             let where_ = (above > 0 ? "↑ \(above) more" : "top") + " · " + (below > 0 ? "↓ \(below) more" : "end")
             g.put("── \(where_) · \(keys[0]) \(keys[1]) scroll · \(keys[2]) \(keys[3]) messages ──", row: top + pinned + bodyHeight, col: d.col, width: width, style: dimStyle)
         }
@@ -318,7 +318,7 @@ public enum ConsoleView {
             flashLine(&g, c, row: flashRow)
         }
 
-        var hints: [(Action, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
+        var hints: [(ConsoleAction, String)] = [(.help, "help"), (.back, "quit"), (.down, "move"), (.open, "open"), (.filter, "filter"),
                                          (.sort, "sort"), (.reply, "reply"), (.assign, "assign"), (.postpone, "postpone"), (.resolve, "resolve")]
         if case .composer = c.mode {
             hints = [(.send, "send"), (.newLine, "new line"), (.insertCanned, "canned"), (.deleteWord, "delete word"), (.leave, "leave")]
@@ -358,7 +358,7 @@ public enum ConsoleView {
     /// The chat composer: a frame line (whose reply, the keys, or a notice where the agent is
     /// looking), then the text soft-wrapped, scrolled to keep the cursor in view.
     static func composer(_ g: inout Grid, _ c: ConsoleController, _ comp: Composer, row: Int, lines: Int) {
-        let k = { (a: Action) in c.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? "" }
+        let k = { (a: ConsoleAction) in c.keyMap.keys(of: a).split(separator: " ").first.map(String.init) ?? "" }
         if let n = comp.notice {
             g.fill(row: row, col: 0, height: 1, width: g.cols, style: Style(color: .yellow, reverse: true))
             g.put("── \(n) ──", row: row, col: 0, style: Style(color: .yellow, bold: true, reverse: true))
@@ -407,7 +407,7 @@ public enum ConsoleView {
     /// command-line form where there is a command line; grouped by where the keys work.
     /// Returns how many lines show at once and how many there are.
     @discardableResult
-    static func keyHelp(_ g: inout Grid, _ keyMap: KeyMap, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) -> (visible: Int, total: Int) {
+    static func keyHelp<Action: ScreenAction>(_ g: inout Grid, _ keyMap: KeyMap<Action>, title: String, commandLine: Bool, notes: [String], width: Int, scroll: Int = 0) -> (visible: Int, total: Int) {
         var lines: [(String, Style)] = []
         let inner = min(g.cols - 2, width) - 4  // the box's text width
         for scope in Scope.allCases {

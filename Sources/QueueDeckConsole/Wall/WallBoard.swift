@@ -18,7 +18,7 @@ public final class WallBoard {
     public let rules: DeskRules
     public let scope: MetricsScope
     public let mode: WallMode
-    public let keyMap: KeyMap
+    public let keyMap: KeyMap<WallAction>
     public private(set) var state: DeskState
     public private(set) var now: Instant
     public private(set) var metrics: DeskMetrics
@@ -35,7 +35,7 @@ public final class WallBoard {
     private var seriesAt: Instant
 
     public init(rules: DeskRules, scope: MetricsScope, state: DeskState, now: Instant, mode: WallMode,
-                pending: [StoredEvent] = [], keyMap: KeyMap = .wall) {
+                pending: [StoredEvent] = [], keyMap: KeyMap<WallAction> = .wall) {
         self.rules = rules
         self.scope = scope
         self.state = state
@@ -97,7 +97,6 @@ public final class WallBoard {
             layout = all[(all.firstIndex(of: layout)! + 1) % all.count]
         case .pause: paused.toggle()
         case .redraw: return .redraw
-        default: break
         }
         return .none
     }

@@ -81,7 +81,9 @@ public struct DeskState: Sendable, Equatable {
             case .intake(let r):
                 intakeKeys[r.key] = .desk
                 held.append(HeldRecord(at: e.at, record: r))
-            default: skippedEvents += 1
+            case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
+                 .tagged, .claimed, .abandoned, .delivery, .unknown:
+                skippedEvents += 1  // only presence and held intake records belong to the desk itself
             }
             return
         }
@@ -101,7 +103,9 @@ public struct DeskState: Sendable, Equatable {
             noteAwaiting(r, ticket: e.ticket, at: e.at)
             if r.kind == .accepted { giveAddress(r.sender, to: index) }
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
-        default: break
+        case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
+             .tagged, .claimed, .abandoned, .presence, .unknown:
+            break  // no desk-wide index to keep
         }
         // Mutate in place: no copy of the ticket, one hash lookup.
         if Lifecycle.apply(e, to: &all[index], autoCloseAfter: autoCloseAfter) {

@@ -108,7 +108,7 @@ enum Lifecycle {
             if let r = t.resolvedAt, r + autoCloseAfter <= now {
                 setStatus(&t, .closed, at: r + autoCloseAfter, actor: "system", why: .quietPeriodOver)
             }
-        default:
+        case .new, .answered, .open, .closed:
             break
         }
     }

@@ -403,7 +403,7 @@ public struct Ticket: Hashable, Sendable {
         case .resolved:
             if let r = resolvedAt, r + autoCloseAfter <= now { return .closed }
             return .resolved
-        default:
+        case .new, .answered, .open, .closed:
             return stored
         }
     }

@@ -20,7 +20,7 @@ struct Console: DeskCommand {
 }
 
 /// The console's keys: the table, with the team file's `keys:` and then the user's keys.yaml.
-func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? = nil) throws -> KeyMap {
+func consoleKeyMap(_ g: GlobalOptions, journalPath: String, teamFile: String?? = nil) throws -> KeyMap<ConsoleAction> {
     let team = teamFile ?? ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment)
     let settings = try KeyBindingsFile.load(teamFile: team, userFile: KeyBindingsFile.userPath(environment: g.environment), desk: journalPath)
     do {
@@ -35,7 +35,7 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     // A mistake in the key files must not keep an agent from working: the default keys, and the
     // mistakes said on the flash line (`config check` still refuses them).
     var keyProblems: [String] = []
-    let keyMap: KeyMap
+    let keyMap: KeyMap<ConsoleAction>
     do { keyMap = try consoleKeyMap(globals, journalPath: session.journalPath) } catch {
         let lines = describeFailure(error).1.split(separator: "\n").map(String.init)
         keyProblems = lines.count > 1 && lines[0].hasSuffix(":") ? Array(lines.dropFirst()) : lines
