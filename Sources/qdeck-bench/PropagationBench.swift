@@ -64,7 +64,7 @@ enum PropagationBench {
         let journal = try! FileJournal(path: path, writable: false)
         var state = DeskState(autoCloseAfter: .days(4))
         state.apply(try! journal.readNew())
-        let follower = JournalFollower(path: path, pollFallbackMillis: 100)
+        let follower = FileFollower(path: path, pollFallbackMillis: 100)
         var seen = 0
         var out = ""
         while seen < n {

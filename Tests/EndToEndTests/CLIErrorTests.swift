@@ -216,6 +216,28 @@ import Testing
         #expect(refused.stderr.contains("'mallory' is not an agent"))
         #expect(try Harness.run("qdeck", ["--journal", s.journal, "new", "email", "--customer", "x", "--subject", "y"], env: ["QDECK_AGENT": "alice"]).status == 0)
     }
+
+    /// A journal address of a backend this build lacks is refused before anything is made: it was
+    /// once taken for a relative path, and a folder `postgresql:` appeared with a journal in it.
+    @Test func aDatabaseAddressIsRefusedNotTakenForAPath() throws {
+        let s = Scratch()
+        let address = "postgresql://anna:s3cret@db.example/desk"
+        let commands: [(args: [String], env: [String: String], stdin: String?)] = [
+            (["--journal", address, "new", "email", "--customer", "C <c@example.com>", "--subject", "s"], [:], nil),
+            (["list"], ["QDECK_JOURNAL": address], nil),
+            (["--journal", address, "ingest", "mail"], [:], "From: c@example.com\nSubject: s\n\nbody\n"),
+            (["--journal", address, "log", "verify"], [:], nil),
+            (["--journal", address, "demo", "--no-console"], [:], nil),
+        ]
+        for c in commands {
+            let r = try Harness.run("qdeck", c.args, env: c.env, stdin: c.stdin, in: s.dir)
+            // A mail delivery is deferred (75), never bounced, while the admin fixes the address.
+            #expect(r.status == (c.args.contains("mail") ? 75 : 64), "\(c.args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("no 'postgresql://' journals"), "\(c.args): \(r.stderr)")
+            #expect(!r.stderr.contains("s3cret"), "\(c.args): the password was repeated")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).isEmpty)
+    }
 }
 
 @discardableResult

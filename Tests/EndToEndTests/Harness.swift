@@ -26,9 +26,11 @@ enum Harness {
         var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
     }
 
-    static func run(_ program: String = "qdeck", _ args: [String], env: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    static func run(_ program: String = "qdeck", _ args: [String], env: [String: String] = [:], stdin: String? = nil,
+                    in folder: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binDir + "/" + program)
+        if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
         p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment["QDECK_JOURNAL"] = nil

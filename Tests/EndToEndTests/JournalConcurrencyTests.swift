@@ -89,7 +89,7 @@ import Testing
         let s = Scratch()
         _ = try s.newTicket(subject: "first")
         let journal = try FileJournal(path: s.journal, writable: false)
-        let follower = JournalFollower(path: s.journal, pollFallbackMillis: 5_000)
+        let follower = FileFollower(path: s.journal, pollFallbackMillis: 5_000)
         #expect(try journal.readNew().count == 1)
         let started = Date()
         let child = Process()

@@ -7,14 +7,14 @@ import QueueDeckJournal
 public final class ConsoleApp {
     public let controller: ConsoleController
     let terminal: Terminal
-    let follower: JournalFollower
+    let follower: any JournalFollower
     /// Ring the terminal bell for new work (`QDECK_BELL=off` silences it).
     let bellOn: Bool
 
     public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent, noColor: Bool, bell: Bool = true) throws {
         terminal = try Terminal(noColor: noColor)
         controller = ConsoleController(desk: desk, keyMap: keyMap)
-        follower = JournalFollower(path: desk.journalPath)
+        follower = desk.journal.follower()
         bellOn = bell
     }
 

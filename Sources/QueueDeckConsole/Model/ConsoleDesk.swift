@@ -4,7 +4,7 @@ import QueueDeckJournal
 
 /// What the console works on: the journal, the rules, the acting agent and the folded state.
 public final class ConsoleDesk {
-    public let journal: any EventJournal
+    public let journal: any DeskJournal
     public let journalPath: String
     public let rules: DeskRules
     public let actor: Agent
@@ -24,7 +24,7 @@ public final class ConsoleDesk {
     /// Where this agent's unsent replies and notes are kept (nil: not kept, as in some tests).
     public var drafts: DraftStore?
 
-    public init(journal: any EventJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
+    public init(journal: any DeskJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
                 clock: @escaping () -> Instant) {
         self.journal = journal
         self.journalPath = journalPath
@@ -42,7 +42,7 @@ public final class ConsoleDesk {
         state.apply(events)
         snapshots?.consider(state)
         if !queuedReplies.isEmpty {
-            handOver?(queuedReplies, state, (journal as? FileJournal)?.position)
+            handOver?(queuedReplies, state, journal.position)
             queuedReplies = []
         }
         return (events, before)

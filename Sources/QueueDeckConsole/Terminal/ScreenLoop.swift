@@ -8,7 +8,7 @@ struct ScreenLoop {
     enum Step { case none, quit, redraw }
 
     let terminal: Terminal
-    let follower: JournalFollower?
+    let follower: (any JournalFollower)?
 
     /// `handle` a key; `update` after the keys (follow the journal, move the clock); `render` the
     /// screen; `idle` does a slice of background work and says whether more is left (then the loop

@@ -8,8 +8,8 @@ import QueueDeckJournal
 public final class WallApp {
     public let board: WallBoard
     let terminal: Terminal
-    let journal: (any EventJournal)?
-    let follower: JournalFollower?
+    let journal: (any DeskJournal)?
+    let follower: (any JournalFollower)?
     let clock: () -> Instant
     let glyphs: WallGlyphs
 
@@ -18,12 +18,12 @@ public final class WallApp {
     static let tickInterval = 2.0
 
     /// `journal` is followed in live mode only.
-    public init(board: WallBoard, journal: (any EventJournal)?, journalPath: String, clock: @escaping () -> Instant,
+    public init(board: WallBoard, journal: (any DeskJournal)?, clock: @escaping () -> Instant,
                 noColor: Bool, ascii: Bool) throws {
         terminal = try Terminal(noColor: noColor)
         self.board = board
         self.journal = board.mode == .live ? journal : nil
-        follower = board.mode == .live ? JournalFollower(path: journalPath) : nil
+        follower = board.mode == .live ? journal?.follower() : nil
         self.clock = clock
         glyphs = ascii ? .ascii : .unicode
     }

@@ -33,10 +33,9 @@ public struct Outbox {
     public func deliver(only ids: Set<String>? = nil, unknown: Bool = false) throws -> [Result] {
         // Hand-overs running now (another process holds the lock) are in progress, not unknown:
         // never retried, even with --unknown.
-        let othersSending = Self.handOverRunning(journal: desk.journal.path)
-        let lock = try GuardedFile.open(Self.lockPath(desk.journal.path), flags: O_RDWR, create: true, like: desk.journal.path)
-        defer { close(lock) }
-        flock(lock, LOCK_SH)
+        let othersSending = desk.journal.handOverRunning
+        let lease = try desk.journal.holdOutbox()
+        defer { withExtendedLifetime(lease) {} }  // held until every outcome is recorded
         try desk.refresh()
         var results: [Result] = []
         for m in desk.state.outbox where ids?.contains(m.messageID) ?? true {
@@ -68,7 +67,7 @@ public struct Outbox {
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock())
-            switch sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lock) {
+            switch sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lease.inheritable) {
             case .taken:
                 try record(m, .sent, guarded: false)
                 results.append(.sent(m.messageID))
@@ -81,20 +80,6 @@ public struct Outbox {
             }
         }
         return results
-    }
-
-    /// Every process handing replies over holds a shared lock on this file for as long as it runs.
-    static func lockPath(_ journal: String) -> String { journal + ".outbox-lock" }
-
-    /// Whether some process is handing replies over right now: the lock cannot be taken alone.
-    public static func handOverRunning(journal: String) -> Bool {
-        guard let fd = try? GuardedFile.open(lockPath(journal), flags: O_RDONLY, create: false) else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return false
-        }
-        return errno == EWOULDBLOCK
     }
 
     /// Appends a delivery step. `guarded`: decided against the current state and the ticket's
@@ -113,6 +98,6 @@ public struct Outbox {
                 continue
             }
         }
-        throw JournalError.lockTimeout(path: desk.journal.path, seconds: 0)
+        throw JournalError.lockTimeout(path: desk.journal.name, seconds: 0)
     }
 }

@@ -1,18 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QueueDeckDomain
 import QueueDeckJournal
 
 /// The journal as intake writes it. Intake processes (mail deliveries, importers, followers)
-/// take a lock beside the journal around read–decide–append, so a duplicate delivery racing the
+/// hold the journal's intake lock around read–decide–append, so a duplicate delivery racing the
 /// first is seen as a duplicate; agents' appends are guarded by ticket versions as usual.
 public final class IntakeDesk {
-    public let journal: FileJournal
+    public let journal: any DeskJournal
     public private(set) var state: DeskState
     public var rules: DeskRules
-    let lockPath: String
-    var lockFD: Int32 = -1
     public var lockTimeoutSeconds: Double = 10
     public var newID: () -> TicketID = Fresh.ticketID
 
@@ -21,16 +16,16 @@ public final class IntakeDesk {
 
     /// Loads the desk from the newest snapshot and the journal after it (a mail delivery is one
     /// short process: it must not replay a year of history).
-    public convenience init(journal: FileJournal, rules: DeskRules) throws(JournalError) {
-        let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter)
+    public convenience init(journal: any DeskJournal, rules: DeskRules) throws(JournalError) {
+        let load = try journal.loadDesk(autoCloseAfter: rules.autoCloseAfter, useSnapshots: true)
         self.init(journal: journal, rules: rules, state: load.state)
         snapshotSeq = load.snapshot?.seq ?? 0
     }
 
     /// The desk as another open of the same journal has it (the console's, at its position):
     /// nothing replayed when the journal still holds that place; else loaded as usual.
-    public convenience init(journal: FileJournal, rules: DeskRules, state: DeskState, at position: JournalPosition?) throws(JournalError) {
-        if let position, DeskLoader.resume(journal, at: position, state: state) {
+    public convenience init(journal: any DeskJournal, rules: DeskRules, state: DeskState, at position: JournalPosition?) throws(JournalError) {
+        if let position, journal.resume(at: position, state: state) {
             self.init(journal: journal, rules: rules, state: state)
         } else {
             try self.init(journal: journal, rules: rules)
@@ -41,14 +36,11 @@ public final class IntakeDesk {
     public private(set) var snapshotSeq: UInt64 = 0
 
     /// With a desk already folded from this journal (a command that has just read it): no second replay.
-    public init(journal: FileJournal, rules: DeskRules, state: DeskState) {
+    public init(journal: any DeskJournal, rules: DeskRules, state: DeskState) {
         self.journal = journal
         self.rules = rules
-        lockPath = journal.path + ".intake-lock"
         self.state = state
     }
-
-    deinit { if lockFD >= 0 { close(lockFD) } }
 
     /// Decides against the current journal and appends, under the intake lock. A stale ticket
     /// (an agent changed it meanwhile) is re-read and decided again.
@@ -68,7 +60,7 @@ public final class IntakeDesk {
                     continue
                 }
             }
-            throw .lockTimeout(path: journal.path, seconds: lockTimeoutSeconds)
+            throw .lockTimeout(path: journal.name, seconds: lockTimeoutSeconds)
         }
     }
 
@@ -124,11 +116,6 @@ public final class IntakeDesk {
     public func refresh() throws(JournalError) { state.apply(try journal.readNew()) }
 
     func withIntakeLock<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
-        if lockFD < 0 {
-            // Shared by the MTA's user and the agents through the journal's group (0660, as the
-            // journal); never through a link or a stranger's file (a planted link once got chmodded).
-            lockFD = try GuardedFile.open(lockPath, flags: O_RDWR, create: true, like: journal.path)
-        }
-        return try FileLock.withExclusive(fd: lockFD, path: lockPath, timeoutSeconds: lockTimeoutSeconds, body)
+        try journal.withIntakeLock(timeoutSeconds: lockTimeoutSeconds, body)
     }
 }

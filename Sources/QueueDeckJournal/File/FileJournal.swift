@@ -9,7 +9,7 @@ import Glibc
 /// log) or refuse on damage in the middle; check expected ticket versions; one `write()` for the
 /// whole batch; `fdatasync`; unlock; only then acknowledge.
 /// Read: from our own offset to the end, whole valid records only; a reader never truncates.
-public final class FileJournal: EventJournal, @unchecked Sendable {
+public final class FileJournal: DeskJournal, @unchecked Sendable {
     public let path: String
     public let writable: Bool
     public private(set) var uuid: [UInt8] = []
@@ -34,6 +34,8 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
     private var pending: [StoredEvent] = []
     private var broken: JournalError?
     public var lockTimeoutSeconds: Double = 10
+    /// The intake lock beside the journal, opened at the first intake (FileJournal+Desk.swift).
+    var intakeLockFD: Int32 = -1
 
     /// Opens (and with `create`, creates) a journal. Read-only opens never write to the file.
     public init(path: String, create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) {
@@ -65,7 +67,10 @@ public final class FileJournal: EventJournal, @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        if intakeLockFD >= 0 { close(intakeLockFD) }
+    }
 
     private func readHeader(initialise: Bool) throws(JournalError) {
         let size = Sys.fileSize(fd) ?? 0

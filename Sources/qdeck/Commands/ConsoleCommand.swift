@@ -51,12 +51,12 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     // Email replies go to sendmail off the key loop, from the console's own desk at its position
     // (nothing is loaded again); the outcome reaches every screen through the journal (the
     // ticket's history says sent, or why not), and a hand-over that cannot start is said.
-    let path = session.journalPath, rules = session.rules, user = session.actor.user
+    let location = session.location, rules = session.rules, user = session.actor.user
     let clock = clockFromEnvironment(session.now)
     let notices = desk.notices
     let courier = ReplyCourier { ids, state, position in
         do {
-            let journal = try FileJournal(path: path, writable: true)
+            let journal = try location.open(writable: true)
             let intake = try IntakeDesk(journal: journal, rules: rules, state: state, at: position)
             let outbox = makeOutbox(intake, environment: env, user: user, clock: clock)
             for r in try outbox.deliver(only: ids) {

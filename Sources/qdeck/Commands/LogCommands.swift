@@ -13,7 +13,7 @@ struct Log: ParsableCommand {
             discussion: "Also says which snapshot start-up would use, and why any other is passed over (a snapshot never affects the exit status).")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let path = globals.journalPath()
+            let path = try globals.journalFile()
             let r = try JournalRepair.verify(path: path)
             defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
             emit("\(r.path): file \(r.uuid.isEmpty ? "(unknown: header damaged)" : r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
@@ -54,7 +54,7 @@ struct Log: ParsableCommand {
             discussion: "A journal with a damaged header or damaged ranges is still read: every whole record is printed, the damage is named on standard error, and the exit status is 65.")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let path = globals.journalPath()
+            let path = try globals.journalFile()
             let printer = DumpPrinter()
             guard let error = Self.read(path, into: printer) else { return printer.flush() }
             // Read on past what the header or the damage hides: every whole record not yet printed.
@@ -112,7 +112,7 @@ struct Log: ParsableCommand {
         @Flag(name: .long, help: "The desk is a demo (it never mails anyone): for a header whose mark is damaged.") var demo = false
         @Flag(name: .long, help: "The desk is a real one (it mails its customers): for a header whose mark is damaged.") var real = false
         func execute() throws {
-            let path = globals.journalPath()
+            let path = try globals.journalFile()
             // Rules and agent only: the journal itself may be too damaged to open.
             let actor = try globals.actingAgent(globals.rules(journalPath: path))
             guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }

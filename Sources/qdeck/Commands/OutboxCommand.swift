@@ -26,7 +26,7 @@ struct OutboxCommand: DeskCommand {
         let box = desk.state.outbox
         guard !box.isEmpty else { if !retry { emit("outbox empty") }; return }
         emit("\(box.count) in the outbox:")
-        let running = Outbox.handOverRunning(journal: desk.journal.path)
+        let running = desk.journal.handOverRunning
         for m in box {
             let state: String = switch m.step {
             case .queued: "queued"

@@ -37,7 +37,7 @@ struct Wall: DeskCommand {
         let plain = ascii || !(env["QDECK_ASCII"] ?? "").isEmpty || term.hasPrefix("vt") || term == "dumb"
         let wallClock = clockFromEnvironment(try globals.now())
         do {
-            let app = try WallApp(board: wall, journal: session.journal, journalPath: session.journalPath, clock: wallClock,
+            let app = try WallApp(board: wall, journal: session.journal, clock: wallClock,
                                   noColor: noColor, ascii: plain)
             app.run()
         } catch let e as TerminalError {

@@ -20,7 +20,7 @@ struct Demo: DeskCommand {
     func execute() throws {
         guard tickets > 0, days > 0 else { throw Failure(code: Exit.usage, message: "--tickets and --days must be positive") }
         let explicit = globals.journal != nil || !(globals.environment["QDECK_JOURNAL"] ?? "").isEmpty
-        let path = globals.journalPath(default: "demo.journal")
+        let path = try globals.journalFile(default: "demo.journal")
         if FileManager.default.fileExists(atPath: path) {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if explicit && size > 0 && !force {

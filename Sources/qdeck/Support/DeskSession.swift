@@ -7,9 +7,10 @@ import QueueDeckJournal
 /// Used by one thread at a time (the live demo hands its own session to its thread).
 final class DeskSession: @unchecked Sendable {
     let journalPath: String
+    let location: JournalLocation
     var rules: DeskRules
     let actor: Agent
-    let journal: FileJournal
+    let journal: any DeskJournal
     private(set) var state: DeskState
     /// With `asOf` and `keepLater`: the journal's events after that moment, in journal order (replay).
     private(set) var laterEvents: [StoredEvent] = []
@@ -25,6 +26,7 @@ final class DeskSession: @unchecked Sendable {
          keepLater: Bool = false, fullReplay: Bool = false, demo: Bool = false) throws {
         try g.checkDefaultDataFolder()
         journalPath = g.journalPath(default: journalName)
+        location = try g.journalLocation(default: journalName)
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules
         actor = try g.actingAgent(rules)
@@ -34,7 +36,7 @@ final class DeskSession: @unchecked Sendable {
             throw Failure(code: Exit.usage, message: "--at \(asOf!): \(moment.isoUTC) is in the future; time travel goes back only")
         }
         now = moment ?? clockNow
-        if create {
+        if create, case .file = location {
             let dir = FilePath.folder(of: journalPath)
             if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
                 do {
@@ -45,7 +47,7 @@ final class DeskSession: @unchecked Sendable {
                 }
             }
         }
-        journal = try FileJournal(path: journalPath, create: create, writable: writable, demo: demo)
+        journal = try location.open(create: create, writable: writable, demo: demo)
         // A demo desk's customers are invented: whatever command runs on it, nothing is mailed.
         if journal.isDemo { self.rules.intake.sendReplies = false }
         // Folded as they are read: a million events are never all in memory at once.
@@ -60,16 +62,16 @@ final class DeskSession: @unchecked Sendable {
             DeskSession.keptToExit.append(self)
             return
         }
-        let load = try DeskLoader.load(journal, autoCloseAfter: rules.autoCloseAfter, useSnapshots: !fullReplay)
+        let load = try journal.loadDesk(autoCloseAfter: rules.autoCloseAfter, useSnapshots: !fullReplay)
         state = load.state
         for problem in load.passedOver { if case .invalid = problem { printError("qdeck: note: \(problem); replaying the journal instead") } }
         // A full replay asked for to compare leaves the snapshots as they are.
-        let keeper = SnapshotKeeper(journal: journal, every: fullReplay ? 0 : g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
-        keeper.onFailure = { e in
+        let keeper = journal.snapshotKeeper(every: fullReplay ? 0 : g.snapshotEvery, coveredSeq: load.snapshot?.seq ?? 0)
+        keeper?.onFailure = { e in
             if case .io(_, _, let code) = e, code == EACCES || code == EROFS { return }  // a reader without write access
             printError("qdeck: note: \(e)")
         }
-        keeper.consider(state)
+        keeper?.consider(state)
         snapshots = keeper
         DeskSession.keptToExit.append(self)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QueueDeckConfig
+import QueueDeckJournal
 import QueueDeckDomain
 
 /// `--replay` on the commands that load the desk (stats, list, console): ignore snapshots.
@@ -28,6 +29,23 @@ struct GlobalOptions: ParsableArguments {
         if let journal { return journal }
         if let j = environment["QDECK_JOURNAL"], !j.isEmpty { return j }
         return dataHome + "/" + name
+    }
+
+    /// Where the journal is: a file path (the default), or an address this build does not keep
+    /// journals at, refused before anything is created.
+    func journalLocation(default name: String = "desk.journal") throws -> JournalLocation {
+        do { return try JournalLocation(journalPath(default: name)) } catch {
+            throw Failure(code: Exit.usage, message: "\(error)")
+        }
+    }
+
+    /// The journal's file, for the commands that work on the file itself: `log verify`, `dump` and
+    /// `repair` read it byte by byte, the demo makes and replaces one. Another backend says here
+    /// what these commands do with it.
+    func journalFile(default name: String = "desk.journal") throws -> String {
+        switch try journalLocation(default: name) {
+        case .file(let path): path
+        }
     }
 
     /// The default data folder, refused when it is not this user's (or root's) or anyone may write

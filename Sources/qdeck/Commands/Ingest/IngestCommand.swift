@@ -18,6 +18,7 @@ struct Ingest: ParsableCommand {
 func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     try g.checkDefaultDataFolder()
     let path = g.journalPath()
+    let location = try g.journalLocation()
     let rules = try g.rules(journalPath: path)
     // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
     let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
@@ -30,11 +31,11 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
         actor = Agent(user: user, name: user, role: .intake)
     }
     if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
-    let journal = try FileJournal(path: path, create: true, writable: true)
+    let journal = try location.open(create: true, writable: true)
     var deskRules = rules
     if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
     let desk = try IntakeDesk(journal: journal, rules: deskRules)
-    desk.snapshots = SnapshotKeeper(journal: journal, every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
+    desk.snapshots = journal.snapshotKeeper(every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
     desk.snapshots?.consider(desk.state)
     // A mail server's pipe has its own time limit: QDECK_LOCK_TIMEOUT (seconds) keeps the wait for
     // a busy journal inside it, so the message is deferred (75) rather than the delivery killed.

@@ -20,9 +20,9 @@ struct IngestQueueLog: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
-        let statePath = state ?? desk.journal.path + "." + FilePath.name(of: file) + ".offset"
+        let statePath = state ?? desk.journal.companionPath + "." + FilePath.name(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
-        tail.journalPath = desk.journal.path
+        tail.journalPath = desk.journal.companionPath
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))

@@ -6,7 +6,7 @@ import Glibc
 /// Wakes a reader when the journal file changes: inotify as the hint (Dispatch has no file-system
 /// source on Linux), with a poll timeout as the fallback for a lost wake-up. The reader then reads
 /// from its own offset with `readNew()`.
-public final class JournalFollower: @unchecked Sendable {
+public final class FileFollower: JournalFollower, @unchecked Sendable {
     private let inotifyFD: Int32
     public let pollFallbackMillis: Int32
 

@@ -1,0 +1,71 @@
+import QueueDeckDomain
+
+/// A journal a whole desk is kept in, whatever holds it: the events (`EventJournal`) and what the
+/// command line, the console, the wall and intake need around them. Every program holds one of
+/// these and never asks which backend it is; `JournalLocation.open` is the one place that knows.
+/// docs/ARCHITECTURE.md says what a new backend must give.
+public protocol DeskJournal: EventJournal {
+    /// How messages name it: the file's path, or the database's address.
+    var name: String { get }
+    /// Where this desk's local companion files are named after (a queue_log read position, a key
+    /// file beside the journal): the journal file itself, or a local path chosen for a backend
+    /// without one.
+    var companionPath: String { get }
+    /// Marked as a demo desk when created: its customers are invented, nothing is ever mailed.
+    var isDemo: Bool { get }
+    /// When the desk began (intake refuses chat times long before it).
+    var created: Instant? { get }
+    /// How long appends and intake wait for a busy journal before giving up.
+    var lockTimeoutSeconds: Double { get set }
+
+    /// Events stored since the last read, one at a time (a million are never all in memory).
+    func readNew(_ each: (StoredEvent) -> Void) throws(JournalError)
+    /// Where the events handed out so far end: another open of the same journal resumes there.
+    /// Nil while some appended events are not yet handed out.
+    var position: JournalPosition? { get }
+    /// Starts reading after `position`, where `state` was folded (by a snapshot or another open);
+    /// false leaves the journal to be read from the start.
+    func resume(at position: JournalPosition, state: DeskState) -> Bool
+    /// The desk as stored: from the newest usable snapshot and what came after it, or by replaying
+    /// everything; a snapshot that does not fit is passed over (and listed), never trusted.
+    func loadDesk(autoCloseAfter: Millis, useSnapshots: Bool) throws(JournalError) -> DeskLoad
+    /// Keeps snapshots as events accumulate (nil: this backend keeps none, or `every` is 0).
+    func snapshotKeeper(every: Int, coveredSeq: UInt64) -> SnapshotKeeper?
+
+    /// Runs `body` as the only intake process of the desk (mail deliveries, importers, followers),
+    /// so that a duplicate delivery racing the first is seen as a duplicate.
+    func withIntakeLock<T>(timeoutSeconds: Double, _ body: () throws(JournalError) -> T) throws(JournalError) -> T
+    /// Marks this process as handing replies to the mail system until the lease is released
+    /// (its sendmail keeps the mark while it runs), so that no other process retries them meanwhile.
+    func holdOutbox() throws(JournalError) -> OutboxLease
+    /// Whether some process holds an outbox lease right now.
+    var handOverRunning: Bool { get }
+    /// Wakes a reader when events arrive (the console's and the wall's loops poll its descriptor).
+    func follower() -> any JournalFollower
+}
+
+/// A process's mark that it is handing replies over; released when dropped.
+public final class OutboxLease {
+    /// A descriptor the mail program inherits, so the mark outlives us while it runs (nil: none).
+    public let inheritable: Int32?
+    private let release: () -> Void
+
+    public init(inheritable: Int32?, release: @escaping () -> Void) {
+        self.inheritable = inheritable
+        self.release = release
+    }
+
+    deinit { release() }
+}
+
+/// Wakes a reader when the journal changed: a descriptor for a caller's own poll() set, and a wait.
+/// Wake-ups are hints: the reader then reads from its own place with `readNew()`.
+public protocol JournalFollower: AnyObject {
+    /// Readable when something changed (-1: none; the caller polls on a timeout instead).
+    var fileDescriptor: Int32 { get }
+    /// Waits until something changes or `timeoutMillis` passes (nil: the backend's fallback poll).
+    /// True when woken by a change.
+    @discardableResult func wait(timeoutMillis: Int32?) -> Bool
+    /// Empties the wake-ups already queued.
+    func drain()
+}

@@ -1,0 +1,60 @@
+/// Where a desk's journal is, as `--journal`, `QDECK_JOURNAL` or the team file names it. The one
+/// switch over backends: a new backend is a case here, and the compiler finds every place that
+/// must learn it (docs/ARCHITECTURE.md).
+public enum JournalLocation: Equatable, Sendable {
+    /// The embedded default: one append-only file on this host.
+    case file(path: String)
+
+    /// Reads a location: a path, or an address with a scheme this build keeps journals in.
+    public init(_ text: String) throws(JournalLocationError) {
+        if let scheme = Self.scheme(of: text) { throw .unsupported(text: text, scheme: scheme) }
+        self = .file(path: text)
+    }
+
+    /// The backends, listed: the journal contract tests run against each one.
+    public enum Kind: String, CaseIterable, Sendable {
+        case file
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .file: .file
+        }
+    }
+
+    /// How messages name it.
+    public var name: String {
+        switch self {
+        case .file(let path): path
+        }
+    }
+
+    /// Opens the journal (with `create`, creating it; `demo` marks a journal this open creates).
+    public func open(create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) -> any DeskJournal {
+        switch self {
+        case .file(let path): try FileJournal(path: path, create: create, writable: writable, demo: demo)
+        }
+    }
+
+    /// `postgresql://…` and the like: letters, digits, `+ - .`, then `://` (a path never needs it).
+    static func scheme(of text: String) -> String? {
+        guard let r = text.range(of: "://") else { return nil }
+        let s = text[..<r.lowerBound]
+        guard let first = s.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
+              s.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        else { return nil }
+        return String(s)
+    }
+}
+
+public enum JournalLocationError: Error, Equatable, CustomStringConvertible {
+    case unsupported(text: String, scheme: String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(_, let scheme):
+            // The address itself is not repeated: it may carry a password.
+            "--journal: this qdeck keeps its journal in a file; it has no '\(scheme)://' journals"
+        }
+    }
+}

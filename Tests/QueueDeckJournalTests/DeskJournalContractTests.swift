@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import QueueDeckDomain
+@testable import QueueDeckJournal
+
+extension JournalLocation.Kind {
+    /// A fresh, empty journal of this kind for one test. Exhaustive: a new backend does not
+    /// compile until the contract below runs against it.
+    func fresh(in dir: TempDir) -> JournalLocation {
+        switch self {
+        case .file: .file(path: dir.file("desk.journal"))
+        }
+    }
+}
+
+/// What every journal backend promises the desk (docs/ARCHITECTURE.md, "a journal backend"): the
+/// console, the wall, the command line and intake hold `any DeskJournal` and rely on each of these.
+@Suite struct DeskJournalContractTests {
+    static let t = Sample.id(1)
+    static func created(_ at: Instant = Sample.base) -> Event {
+        Event(ticket: t, at: at, actor: "customer", kind: .created(TicketOpening(channel: .email, customer: Customer(name: "C"), subject: "s")))
+    }
+    static func reply(_ n: Int, by actor: String = "anna") -> Event {
+        Event(ticket: t, at: Sample.base + Millis(n * 1000), actor: actor, kind: .agentReply(body: "reply \(n)"))
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func everyOpenSeesEveryAppendInOrderWithGaplessSequence(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true), b = try at.open()
+        let stored = try a.append([Self.created(), Self.reply(1)], expecting: [Self.t: 0])
+        #expect(stored.map(\.seq) == [1, 2] && stored.map(\.version) == [1, 2])
+        try b.append([Self.reply(2, by: "bob")], expecting: [Self.t: 2])
+        #expect(try a.readNew().map(\.seq) == [1, 2, 3])  // its own appends too, in order
+        #expect(try b.readNew().map(\.event) == [Self.created(), Self.reply(1), Self.reply(2, by: "bob")])
+        #expect(a.version(of: Self.t) == 3 && b.version(of: Self.t) == 3)
+        #expect(try a.readNew().isEmpty)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func aStaleAppendIsRefusedNamingWhoChangedTheTicketAndStoresNothing(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true), b = try at.open()
+        try a.append([Self.created()], expecting: [Self.t: 0])
+        _ = try b.readNew()
+        try a.append([Self.reply(5)], expecting: [Self.t: 1])
+        let e = #expect(throws: JournalError.self) { try b.append([Self.reply(6, by: "bob")], expecting: [Self.t: 1]) }
+        guard case .stale(let ticket, let expected, let actual, let by, let when) = try #require(e) else { Issue.record("\(String(describing: e))"); return }
+        #expect(ticket == Self.t && expected == 1 && actual == 2 && by == "anna" && when == Sample.base + 5000)
+        #expect(throws: JournalError.self) { try b.append([Self.created()], expecting: [Self.t: 0]) }  // created twice
+        #expect(try at.open(writable: false).readNew().count == 2)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func anotherOpenResumesAtAPositionAndStillChecksVersions(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true)
+        try a.append([Self.created(), Self.reply(1)], expecting: [Self.t: 0])
+        var state = DeskState(autoCloseAfter: .days(7))
+        state.apply(try a.readNew())
+        let position = try #require(a.position)
+        try a.append([Self.reply(2)], expecting: [Self.t: 2])
+
+        let c = try at.open()
+        #expect(c.resume(at: position, state: state))
+        #expect(try c.readNew().map(\.seq) == [3])  // only what came after the position
+        #expect(throws: JournalError.self) { try c.append([Self.reply(3)], expecting: [Self.t: 2]) }
+        try c.append([Self.reply(3)], expecting: [Self.t: 3])
+
+        // A position from another journal is not resumed at: that open reads from the start.
+        let otherDir = TempDir()
+        let other = try kind.fresh(in: otherDir).open(create: true)
+        try other.append([Self.created()], expecting: [:])
+        _ = try other.readNew()
+        let d = try at.open()
+        #expect(!d.resume(at: try #require(other.position), state: DeskState(autoCloseAfter: .days(7))))
+        #expect(try d.readNew().count == 4)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func aLoadedDeskIsTheFoldOfEveryEventWithOrWithoutSnapshots(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true)
+        let events = Sample.events(tickets: 30)
+        for e in events { try a.append([e], expecting: [:]) }
+        var folded = DeskState(autoCloseAfter: .days(7))
+        folded.apply(try a.readNew())
+        a.snapshotKeeper(every: 1, coveredSeq: 0)?.consider(folded)
+        SnapshotKeeper.waitForAll()
+        for useSnapshots in [true, false] {
+            let load = try at.open(writable: false).loadDesk(autoCloseAfter: .days(7), useSnapshots: useSnapshots)
+            #expect(load.state == folded, "useSnapshots: \(useSnapshots)")
+            #expect(load.passedOver.isEmpty)
+        }
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func oneIntakeProcessAtATime(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        nonisolated(unsafe) let a = try at.open(create: true)
+        let b = try at.open()
+        let holding = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? a.withIntakeLock(timeoutSeconds: 5) { () throws(JournalError) in
+                holding.signal()
+                done.wait()
+            }
+        }
+        holding.wait()
+        #expect(throws: JournalError.self) { try b.withIntakeLock(timeoutSeconds: 0.3) {} }
+        done.signal()
+        var ran = false
+        try b.withIntakeLock(timeoutSeconds: 5) { ran = true }
+        #expect(ran)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func anOutboxLeaseShowsAHandOverRunningUntilReleased(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true), b = try at.open()
+        #expect(!b.handOverRunning)
+        var lease: OutboxLease? = try a.holdOutbox()
+        #expect(b.handOverRunning)
+        var second: OutboxLease? = try b.holdOutbox()  // several processes may hand over at once
+        lease = nil
+        #expect(lease == nil && second != nil && b.handOverRunning)
+        second = nil
+        #expect(second == nil && !b.handOverRunning)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func aFollowerWakesWhenAnotherOpenAppends(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true), b = try at.open()
+        let follower = b.follower()
+        follower.drain()
+        try a.append([Self.created()], expecting: [:])
+        #expect(follower.wait(timeoutMillis: 10_000))
+        #expect(try b.readNew().count == 1)
+    }
+
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func aDemoDeskStaysMarkedForEveryOpen(kind: JournalLocation.Kind) throws {
+        let dirs = (TempDir(), TempDir())
+        let demo = kind.fresh(in: dirs.0), real = kind.fresh(in: dirs.1)
+        let d = try demo.open(create: true, demo: true), r = try real.open(create: true)
+        #expect(d.isDemo && !r.isDemo)
+        #expect(try demo.open(writable: false).isDemo && !(try real.open(writable: false).isDemo))
+        #expect(d.created != nil)
+    }
+
+    @Test func anAddressOfABackendThisBuildLacksIsRefusedWithoutRepeatingIt() throws {
+        #expect(throws: JournalLocationError.unsupported(text: "postgresql://anna:s3cret@db/desk", scheme: "postgresql")) {
+            try JournalLocation("postgresql://anna:s3cret@db/desk")
+        }
+        let e = JournalLocationError.unsupported(text: "postgresql://anna:s3cret@db/desk", scheme: "postgresql")
+        #expect(!e.description.contains("s3cret"))
+        #expect(try JournalLocation("/srv/desk/desk.journal") == .file(path: "/srv/desk/desk.journal"))
+        #expect(try JournalLocation("./a:b/desk.journal") == .file(path: "./a:b/desk.journal"))
+    }
+}
