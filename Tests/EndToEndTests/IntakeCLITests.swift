@@ -235,6 +235,50 @@ import Testing
         #expect(bad.stdout.contains("1 calls"))
     }
 
+    /// Caller ID names (`log-caller-id-name = yes`), a caller matched to the customer who mailed,
+    /// and a rotation while no follower ran: the rest of `queue_log.1` is read before the new file.
+    @Test func queueLogCallerNamesContactsAndRotationWhileStopped() throws {
+        let s = Scratch()
+        let log = s.dir + "/queue_log"
+        let mailed = try s.newTicket(customer: "Ilze Bērziņa <ilze@inbox.lv>", extra: ["--phone", "+371 2000 0000", "--group", "vip"])
+        let t = 1_795_996_800  // 2026-11-24 06:00 UTC
+        func enter(_ n: Int, _ number: String, _ name: String?) -> String {
+            "\(t + n)|\(t).\(n)|support|NONE|ENTERQUEUE||\(number)|1" + (name.map { "|" + $0 } ?? "")
+        }
+        try (enter(1, "0037120000000", "ILZE MOBILE") + "\n" + enter(2, "+37126000000", "SIA A_B Serviss") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(try s.qdeck("ingest", "queue-log", log, env: Self.now).status == 0)
+        // Stopped; Asterisk writes two more lines, then the log rotates and a new file begins.
+        let h = try #require(FileHandle(forWritingAtPath: log))
+        h.seekToEndOfFile()
+        h.write(Data((enter(3, "+37126000003", "Pēteris Kalniņš") + "\n" + enter(4, "+37126000004", nil) + "\n").utf8))
+        try h.close()
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try (enter(5, "+37126000005", "Новый файл") + "\n").write(toFile: log, atomically: false, encoding: .utf8)
+        let restart = try s.qdeck("ingest", "queue-log", log, env: Self.now)
+        #expect(restart.status == 0 && restart.stdout.contains("3 calls"), "\(restart.stdout) \(restart.stderr)")
+        #expect(!restart.stderr.contains("warning"), "\(restart.stderr)")
+        let calls = try Self.tickets(s).filter { $0["channel"] as? String == "call" }
+        let names = Set(calls.compactMap { ($0["customer"] as? [String: Any])?["name"] as? String })
+        #expect(names == ["Ilze Bērziņa", "SIA A_B Serviss", "Pēteris Kalniņš", "+37126000004", "Новый файл"], "\(names)")
+        // Ilze's call is on her card, beside the ticket she mailed: one contact, both tickets.
+        let ilze = try #require(calls.first { ($0["customer"] as? [String: Any])?["name"] as? String == "Ilze Bērziņa" })
+        #expect((ilze["customer"] as? [String: Any])?["email"] as? String == "ilze@inbox.lv")
+        let card = try s.qdeck("show", ilze["id"] as! String, env: Self.now)
+        #expect(card.stdout.contains(mailed), "\(card.stdout)")
+        // Rotated again while stopped, and the old file compressed away: said, not silently lost.
+        try FileManager.default.removeItem(atPath: log + ".1")
+        let h2 = try #require(FileHandle(forWritingAtPath: log))
+        h2.seekToEndOfFile()
+        h2.write(Data((enter(6, "+37126000006", "Lost") + "\n").utf8))
+        try h2.close()
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1.gz-gone")
+        try FileManager.default.removeItem(atPath: log + ".1.gz-gone")
+        try (enter(7, "+37126000007", "After") + "\n").write(toFile: log, atomically: false, encoding: .utf8)
+        let gap = try s.qdeck("ingest", "queue-log", log, env: Self.now)
+        #expect(gap.status == 0 && gap.stdout.contains("1 calls"), "\(gap.stdout)")
+        #expect(gap.stderr.contains("was rotated while qdeck was stopped") && gap.stderr.contains("were not read"), "\(gap.stderr)")
+    }
+
     @Test func chatTranscriptsWaitAnswerAndMiss() throws {
         let s = Scratch()
         let file = s.dir + "/chat.jsonl"

@@ -253,6 +253,56 @@ extension IntakeOutcome.Result {
         #expect(call("\(t + 5)|4242.1|support|NONE|CONNECT|1|2|3").result == .ignored("CONNECT for call 4242.1, which never entered a queue here"))
     }
 
+    /// `log-caller-id-name = yes`: ENTERQUEUE's fourth field is the caller's name (UTF-8, `|` made `_`).
+    @Test mutating func theCallerIDNameFieldNamesTheCaller() throws {
+        let t = TestDesk.at(9).ms / 1000
+        let named = try #require(call("\(t)|2000.1|support|NONE|ENTERQUEUE||+37120000001|1|Jānis Bērziņš").result.created)
+        #expect(desk.state[named]!.customer.name == "Jānis Bērziņš" && desk.state[named]!.customer.phone == "+37120000001")
+        #expect(desk.state[named]!.subject == "Call from Jānis Bērziņš (+37120000001)")
+        nextID += 1
+        let piped = try #require(call("\(t)|2000.2|support|NONE|ENTERQUEUE||+37120000002|1|SIA A_B Serviss").result.created)
+        #expect(desk.state[piped]!.customer.name == "SIA A_B Serviss")
+        nextID += 1
+        // The older three-field form, and an empty name field: the number (or the caller ID's name).
+        let old = try #require(call("\(t)|2000.3|support|NONE|ENTERQUEUE||+37120000003|1").result.created)
+        #expect(desk.state[old]!.customer.name == "+37120000003" && desk.state[old]!.subject == "Call from +37120000003")
+        nextID += 1
+        let blank = try #require(call("\(t)|2000.4|support|NONE|ENTERQUEUE||\"Anne\" <+37120000004>|1|").result.created)
+        #expect(desk.state[blank]!.customer.name == "Anne")
+        nextID += 1
+        // A hostile name is kept as data (the screen sanitises it), at most 200 characters.
+        let long = try #require(call("\(t)|2000.5|support|NONE|ENTERQUEUE||+37120000005|1|\u{1B}[2J" + String(repeating: "x", count: 500)).result.created)
+        #expect(desk.state[long]!.customer.name.count == 200)
+    }
+
+    /// A customer who mailed (with a phone number on the card) and then calls gets one card.
+    @Test mutating func aCallerIsMatchedToTheContactWhoMailedByNumber() throws {
+        let mailed = TestDesk.ids[nextID]
+        apply(IntakeOutcome(result: .created(mailed), decision: Decision(events: [Event(ticket: mailed, at: TestDesk.at(8), actor: "customer", kind: .created(TicketOpening(
+            channel: .email, customer: Customer(name: "Ilze Bērziņa", email: "ilze@inbox.lv", phone: "+371 2000-0000", groups: ["vip"]), subject: "Invoice")))],
+            expectedVersions: [:])))
+        nextID += 1
+        let t = TestDesk.at(9).ms / 1000
+        let called = try #require(call("\(t)|2100.1|support|NONE|ENTERQUEUE||0037120000000|1|ILZE MOBILE").result.created)
+        let c = desk.state[called]!.customer
+        #expect(c.email == "ilze@inbox.lv" && c.groups == ["vip"] && c.name == "Ilze Bērziņa")
+        #expect(desk.state.otherTickets(of: desk.state[called]!) == [mailed])
+        #expect(desk.state[called]!.subject == "Call from Ilze Bērziņa (0037120000000)")
+        nextID += 1
+        // Another number is another person.
+        let stranger = try #require(call("\(t)|2100.2|support|NONE|ENTERQUEUE||+37129999999|1|Ilze").result.created)
+        #expect(desk.state[stranger]!.customer.email == nil && desk.state.otherTickets(of: desk.state[stranger]!).isEmpty)
+    }
+
+    @Test func phoneNumbersMatchByTheirDigits() {
+        #expect(Customer.phoneKey("+371 2000-0000") == "37120000000")
+        #expect(Customer.phoneKey("0037120000000") == "37120000000")
+        #expect(Customer.phoneKey("(371) 20000000") == "37120000000")
+        #expect(Customer.phoneKey("1001") == nil)
+        #expect(Customer.phoneKey("anonymous") == nil)
+        #expect(Customer.phoneKey("٣٧١٢٠٠٠٠٠٠٠") == nil, "only ASCII digits: other scripts' digits are not dialled")
+    }
+
     @Test func callerIDsDecode() {
         #expect(Intake.callerID("\"Jānis Bērziņš\" <+37120000000>") == ("Jānis Bērziņš", "+37120000000"))
         #expect(Intake.callerID("+371 2000 0000") == (nil, "+371 2000 0000"))

@@ -46,6 +46,14 @@ extension Intake {
         return (t, nil)
     }
 
+    /// ENTERQUEUE's caller ID name field: nil when absent, blank or a placeholder. At most 200
+    /// characters (it is a name, and it comes from the caller's network).
+    static func callerName(_ raw: String) -> String? {
+        let t = raw.trimmingWhitespace()
+        guard !t.isEmpty, !["unknown", "anonymous", "<unknown>"].contains(t.lowercased()) else { return nil }
+        return String(t.prefix(200))
+    }
+
     static func clock(_ seconds: Int?) -> String {
         guard let s = seconds, s >= 0 else { return "?" }
         return s >= 3600 ? "\(s / 3600):\(pad(s / 60 % 60)):\(pad(s % 60))" : "\(s / 60):\(pad(s % 60))"
@@ -80,11 +88,15 @@ extension Intake {
         guard callEvents.contains(c.event) else { return .nothing(.ignored(c.event)) }
 
         if c.event == "ENTERQUEUE" && state.aliases[alias] == nil {
-            let (name, number) = callerID(c.field(1))
+            // url|number|position[|name]: the name with `log-caller-id-name = yes` in queues.conf.
+            let (idName, number) = callerID(c.field(1))
+            let name = callerName(c.field(3)) ?? idName
             let caller = Customer(name: name ?? number ?? "unknown caller", phone: number)
             let customer = caller.phone == nil ? caller : known(caller, in: state)
             let id = freshID(state, newID)
-            let o = TicketOpening(channel: .call, customer: customer, subject: "Call from \(name ?? number ?? "an unknown number")",
+            let who = customer.name == number || customer.name.isEmpty ? nil : customer.name
+            let o = TicketOpening(channel: .call, customer: customer,
+                                  subject: "Call from " + (who.map { name in number.map { "\(name) (\($0))" } ?? name } ?? number ?? "an unknown number"),
                                   department: rules.department(forQueue: c.queue))
             let position = c.field(2).isEmpty ? "" : " at position \(c.field(2))"
             let r = IntakeRecord(key: c.key, kind: .call, summary: "☎ waiting in queue \(c.queue)\(position)", aliases: [alias])

@@ -36,9 +36,11 @@ public struct IntakeOutcome: Sendable {
 
 /// The one place intake decides: pure functions of a delivery and the desk state.
 public enum Intake {
-    /// The existing customer with this contact key (their groups and phone kept), else `fresh`.
+    /// The existing customer with this contact key, or else with this phone number (a caller who
+    /// mailed before: one card, both tickets), their groups and address kept; else `fresh`.
     static func known(_ fresh: Customer, in state: DeskState) -> Customer {
-        guard let id = state.ticketsByContact[fresh.contactKey]?.last, let t = state[id] else { return fresh }
+        let byPhone = { fresh.phoneKey.flatMap { state.ticketsByPhone[$0]?.last } }
+        guard let id = state.ticketsByContact[fresh.contactKey]?.last ?? byPhone(), let t = state[id] else { return fresh }
         var c = t.customer
         if c.email == nil { c.email = fresh.email }
         if c.phone == nil { c.phone = fresh.phone }

@@ -8,6 +8,9 @@ public struct DeskState: Sendable, Equatable {
     public private(set) var lastSeq: UInt64 = 0
     /// Tickets of each customer (by contact key), oldest first: the customer card's "other tickets".
     public private(set) var ticketsByContact: [String: [TicketID]] = [:]
+    /// Tickets by the customer's phone number (`Customer.phoneKey`): a caller is matched to the
+    /// contact who mailed before. Derived from the tickets (a snapshot need not keep it).
+    public private(set) var ticketsByPhone: [String: [TicketID]] = [:]
     /// Events that could not be applied (unknown type, or a ticket lost to a repaired range).
     public private(set) var skippedEvents: Int = 0
     /// Each agent's last presence event.
@@ -40,7 +43,10 @@ public struct DeskState: Sendable, Equatable {
         self.autoCloseAfter = autoCloseAfter
         all = tickets
         positions.reserveCapacity(tickets.count)
-        for (i, t) in tickets.enumerated() { positions[t.id] = i }
+        for (i, t) in tickets.enumerated() {
+            positions[t.id] = i
+            if let k = t.customer.phoneKey { ticketsByPhone[k, default: []].append(t.id) }
+        }
         self.lastSeq = lastSeq
         self.ticketsByContact = ticketsByContact
         self.skippedEvents = skippedEvents
@@ -93,6 +99,7 @@ public struct DeskState: Sendable, Equatable {
             positions[e.ticket] = all.count
             all.append(t)
             ticketsByContact[t.customer.contactKey, default: []].append(t.id)
+            if let k = t.customer.phoneKey { ticketsByPhone[k, default: []].append(t.id) }
             if let prev = opening.linkedFrom, let p = positions[prev] { all[p].linkedTo = e.ticket }
             return
         }

@@ -18,6 +18,17 @@ public struct Customer: Hashable, Sendable {
         if let phone, !phone.isEmpty { return "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
         return "name:" + name.lowercased()
     }
+
+    /// A phone number as its digits, for matching a caller to a contact: `+371 2000-0000`,
+    /// `00371 20000000` and `37120000000` are one number (a local `20000000` is not: no country
+    /// code to add is known). Nil under five digits: an extension, or no number at all.
+    public static func phoneKey(_ raw: String) -> String? {
+        var digits = raw.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init)
+        if raw.trimmingWhitespace().hasPrefix("00"), digits.count > 2 { digits.removeFirst(2) }
+        return digits.count >= 5 ? String(digits) : nil
+    }
+
+    public var phoneKey: String? { phone.flatMap(Self.phoneKey) }
 }
 
 extension Customer {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QueueDeckDomain
 import QueueDeckJournal
 
 /// Reads whole lines appended to a log file, following it across rotation (the file renamed and a
@@ -24,6 +25,10 @@ public final class LogTail {
         public var offset: Int64
     }
 
+    /// Set when the file read before was rotated away while nobody followed it and cannot be
+    /// found beside the new one (compressed, deleted): what was not read, for the admin.
+    public private(set) var gap: String?
+
     public init(path: String, statePath: String) throws(JournalError) {
         self.path = path
         self.statePath = statePath
@@ -42,10 +47,42 @@ public final class LogTail {
         offset = 0
         lineNumber = 0
         partial = []
-        guard resume, let saved = Self.readState(statePath), saved.inode == inode, saved.offset <= Int64(st.st_size) else { return }
+        guard resume, let saved = Self.readState(statePath) else { return }
+        if saved.inode != inode {
+            // Rotated while stopped: the rest of the old file first (`queue_log.1`, a dated name,
+            // whatever the rotation called it: found by its inode), then the new one from its start.
+            guard let (old, size) = Self.rotated(from: path, inode: saved.inode), saved.offset <= size else {
+                gap = "\(path) was rotated while qdeck was stopped and the file read before (inode \(saved.inode)) is no longer beside it "
+                    + "as a plain file: any lines it got after byte \(saved.offset) were not read; reading the new file from its start"
+                return
+            }
+            close(fd)
+            fd = old
+            inode = saved.inode
+        } else if saved.offset > Int64(st.st_size) {
+            return  // truncated in place: from the start
+        }
         offset = saved.offset
         lineNumber = saved.line
         lseek(fd, off_t(offset), SEEK_SET)
+    }
+
+    /// The regular file in `path`'s folder, named like it, with this inode (never through a link).
+    static func rotated(from path: String, inode: UInt64) -> (fd: Int32, size: Int64)? {
+        let folder = FilePath.folder(of: path), name = FilePath.name(of: path)
+        guard let dir = opendir(folder.isEmpty ? "." : folder) else { return nil }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard entryName != name, entryName.hasPrefix(name), UInt64(entry.pointee.d_ino) == inode else { continue }
+            let candidate = (folder.isEmpty ? "" : folder + "/") + entryName
+            let fd = Glibc.open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+            guard fd >= 0 else { continue }
+            var st = stat()
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, UInt64(st.st_ino) == inode { return (fd, Int64(st.st_size)) }
+            close(fd)
+        }
+        return nil
     }
 
     /// Lines completed since the last call. Detects rotation: a new file at the path is read from

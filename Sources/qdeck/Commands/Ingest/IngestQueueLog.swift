@@ -12,7 +12,7 @@ struct IngestQueueLog: DeskCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue-log",
         abstract: "Read an Asterisk queue_log: calls waiting, answered, completed and abandoned; agent pauses.",
-        discussion: "With --follow, keeps reading lines as Asterisk writes them (rotation included). Where it stopped is kept in FILE.qdeck-offset beside the journal, so a restart resumes without duplicates.")
+        discussion: "With --follow, keeps reading lines as Asterisk writes them (rotation included). Where it stopped is kept beside the journal (JOURNAL.FILE.offset), so a restart resumes without duplicates; if the file was rotated while stopped, the rest of the old one (found beside it by its inode, e.g. queue_log.1) is read first.")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "The queue_log file.") var file: String
     @Flag(name: .long, help: "Keep following the file.") var follow = false
@@ -23,6 +23,7 @@ struct IngestQueueLog: DeskCommand {
         let statePath = state ?? desk.journal.companionPath + "." + FilePath.name(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
         tail.journalPath = desk.journal.companionPath
+        if let gap = tail.gap { printError("qdeck: warning: \(gap)") }
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))
