@@ -8,9 +8,11 @@ public struct DeskState: Sendable, Equatable {
     public private(set) var lastSeq: UInt64 = 0
     /// Tickets of each customer (by contact key), oldest first: the customer card's "other tickets".
     public private(set) var ticketsByContact: [String: [TicketID]] = [:]
-    /// Tickets by the customer's phone number (`Customer.phoneKey`): a caller is matched to the
-    /// contact who mailed before. Derived from the tickets (a snapshot need not keep it).
-    public private(set) var ticketsByPhone: [String: [TicketID]] = [:]
+    /// The newest ticket of a customer with both an address and a phone number, by the number
+    /// (`Customer.phoneKey`): a caller is matched to the contact who mailed. (A customer with only a
+    /// number is found by its contact key.) Derived from the tickets, the same whatever the order
+    /// they were indexed in, so a snapshot need not keep it.
+    public private(set) var latestTicketByPhone: [String: TicketID] = [:]
     /// Events that could not be applied (unknown type, or a ticket lost to a repaired range).
     public private(set) var skippedEvents: Int = 0
     /// Each agent's last presence event.
@@ -45,7 +47,7 @@ public struct DeskState: Sendable, Equatable {
         positions.reserveCapacity(tickets.count)
         for (i, t) in tickets.enumerated() {
             positions[t.id] = i
-            if let k = t.customer.phoneKey { ticketsByPhone[k, default: []].append(t.id) }
+            indexPhone(t)
         }
         self.lastSeq = lastSeq
         self.ticketsByContact = ticketsByContact
@@ -99,7 +101,7 @@ public struct DeskState: Sendable, Equatable {
             positions[e.ticket] = all.count
             all.append(t)
             ticketsByContact[t.customer.contactKey, default: []].append(t.id)
-            if let k = t.customer.phoneKey { ticketsByPhone[k, default: []].append(t.id) }
+            indexPhone(t)
             if let prev = opening.linkedFrom, let p = positions[prev] { all[p].linkedTo = e.ticket }
             return
         }
@@ -155,6 +157,13 @@ public struct DeskState: Sendable, Equatable {
         if ticketsByContact[oldKey]?.isEmpty == true { ticketsByContact[oldKey] = nil }
         all[index].customer.email = address
         ticketsByContact[all[index].customer.contactKey, default: []].append(id)
+        indexPhone(all[index])
+    }
+
+    private mutating func indexPhone(_ t: Ticket) {
+        guard t.customer.phone != nil, !(t.customer.email ?? "").isEmpty, let k = t.customer.phoneKey else { return }
+        if let other = latestTicketByPhone[k], let o = positions[other], o > t.slot { return }
+        latestTicketByPhone[k] = t.id
     }
 
     /// Strangers' messages waiting on one ticket.

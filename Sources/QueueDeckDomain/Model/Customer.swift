@@ -15,7 +15,7 @@ public struct Customer: Hashable, Sendable {
     /// The key that links tickets of the same customer: address, else phone, else name.
     public var contactKey: String {
         if let email, !email.isEmpty { return email.lowercased() }
-        if let phone, !phone.isEmpty { return "tel:" + phone.filter { $0.isNumber || $0 == "+" } }
+        if let phone, !phone.isEmpty { return "tel:" + (Self.phoneKey(phone) ?? phone.filter { $0.isNumber || $0 == "+" }) }
         return "name:" + name.lowercased()
     }
 
@@ -23,9 +23,20 @@ public struct Customer: Hashable, Sendable {
     /// `00371 20000000` and `37120000000` are one number (a local `20000000` is not: no country
     /// code to add is known). Nil under five digits: an extension, or no number at all.
     public static func phoneKey(_ raw: String) -> String? {
-        var digits = raw.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init)
-        if raw.trimmingWhitespace().hasPrefix("00"), digits.count > 2 { digits.removeFirst(2) }
-        return digits.count >= 5 ? String(digits) : nil
+        // Bytes, not Characters: every ticket's contact key is made with this while a desk is folded.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
+        var leadingZeros = 0, sawOther = false
+        for b in raw.utf8 {
+            guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else {
+                if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") { sawOther = true }
+                continue
+            }
+            if b == UInt8(ascii: "0") && digits.count == leadingZeros && !sawOther && leadingZeros < 2 { leadingZeros += 1 }
+            digits.append(b)
+        }
+        if leadingZeros == 2, digits.count > 2 { digits.removeFirst(2) }  // 00: the international prefix
+        return digits.count >= 5 ? String(decoding: digits, as: UTF8.self) : nil
     }
 
     public var phoneKey: String? { phone.flatMap(Self.phoneKey) }
