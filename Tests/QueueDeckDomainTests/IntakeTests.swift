@@ -301,6 +301,12 @@ extension IntakeOutcome.Result {
         #expect(Customer.phoneKey("1001") == nil)
         #expect(Customer.phoneKey("anonymous") == nil)
         #expect(Customer.phoneKey("٣٧١٢٠٠٠٠٠٠٠") == nil, "only ASCII digits: other scripts' digits are not dialled")
+        #expect(Customer.phoneKey("0 2000 0000") == "020000000", "a single leading 0 is a digit")
+        #expect(Customer.phoneKey("000000") == nil, "00 is the prefix; four digits are too few")
+        #expect(Customer.phoneKey("0000000") == "00000")
+        #expect(Customer.phoneKey(String(repeating: "9", count: 18)) != nil && Customer.phoneKey(String(repeating: "9", count: 19)) == nil)
+        #expect(Customer.phoneNumber("+371 2000 0000") == Customer.phoneNumber("0037120000000"))
+        #expect(Customer.phoneNumber("020000000") != Customer.phoneNumber("20000000"))
     }
 
     @Test func callerIDsDecode() {

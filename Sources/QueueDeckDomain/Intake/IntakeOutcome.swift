@@ -39,7 +39,7 @@ public enum Intake {
     /// The existing customer with this contact key, or else with this phone number (a caller who
     /// mailed before: one card, both tickets), their groups and address kept; else `fresh`.
     static func known(_ fresh: Customer, in state: DeskState) -> Customer {
-        let byPhone = fresh.email == nil ? fresh.phoneKey.flatMap { state.latestTicketByPhone[$0] } : nil
+        let byPhone = fresh.email == nil ? fresh.phoneNumber.flatMap { state.latestTicketByPhone[$0] } : nil
         guard let id = byPhone ?? state.ticketsByContact[fresh.contactKey]?.last, let t = state[id] else { return fresh }
         var c = t.customer
         if c.email == nil { c.email = fresh.email }

@@ -9,10 +9,10 @@ public struct DeskState: Sendable, Equatable {
     /// Tickets of each customer (by contact key), oldest first: the customer card's "other tickets".
     public private(set) var ticketsByContact: [String: [TicketID]] = [:]
     /// The newest ticket of a customer with both an address and a phone number, by the number
-    /// (`Customer.phoneKey`): a caller is matched to the contact who mailed. (A customer with only a
+    /// (`Customer.phoneNumber`): a caller is matched to the contact who mailed. (A customer with only a
     /// number is found by its contact key.) Derived from the tickets, the same whatever the order
     /// they were indexed in, so a snapshot need not keep it.
-    public private(set) var latestTicketByPhone: [String: TicketID] = [:]
+    public private(set) var latestTicketByPhone: [UInt64: TicketID] = [:]
     /// Events that could not be applied (unknown type, or a ticket lost to a repaired range).
     public private(set) var skippedEvents: Int = 0
     /// Each agent's last presence event.
@@ -161,7 +161,8 @@ public struct DeskState: Sendable, Equatable {
     }
 
     private mutating func indexPhone(_ t: Ticket) {
-        guard t.customer.phone != nil, !(t.customer.email ?? "").isEmpty, let k = t.customer.phoneKey else { return }
+        let c = t.customer
+        guard let phone = c.phone, let address = c.email, !address.isEmpty, let k = Customer.phoneNumber(phone) else { return }
         if let other = latestTicketByPhone[k], let o = positions[other], o > t.slot { return }
         latestTicketByPhone[k] = t.id
     }

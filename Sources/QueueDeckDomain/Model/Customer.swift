@@ -21,25 +21,42 @@ public struct Customer: Hashable, Sendable {
 
     /// A phone number as its digits, for matching a caller to a contact: `+371 2000-0000`,
     /// `00371 20000000` and `37120000000` are one number (a local `20000000` is not: no country
-    /// code to add is known). Nil under five digits: an extension, or no number at all.
-    public static func phoneKey(_ raw: String) -> String? {
-        // Bytes, not Characters: every ticket's contact key is made with this while a desk is folded.
-        var digits: [UInt8] = []
-        digits.reserveCapacity(16)
-        var leadingZeros = 0, sawOther = false
-        for b in raw.utf8 {
-            guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else {
-                if b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") { sawOther = true }
-                continue
+    /// code to add is known). Nil under five digits (an extension, or no number) or over eighteen.
+    public static func phoneKey(_ raw: String) -> String? { phoneNumber(raw).map { String(String($0).dropFirst()) } }
+
+    /// The same digits as one number, a 1 in front so that leading zeros count: no string is made
+    /// (every ticket of a desk being loaded is indexed by it).
+    public static func phoneNumber(_ raw: String) -> UInt64? {
+        var text = raw
+        return text.withUTF8 { bytes -> UInt64? in
+            var value: UInt64 = 1, count = 0
+            var pendingZeros = 0, started = false, sawOther = false
+            for b in bytes {
+                let d = b &- 48
+                guard d < 10 else {
+                    if b != 32 && b != 9 { sawOther = true }
+                    continue
+                }
+                // 00 before anything else is the international prefix, not part of the number.
+                if !started && d == 0 && !sawOther {
+                    pendingZeros += 1
+                    if pendingZeros == 2 { started = true }
+                    continue
+                }
+                if !started {
+                    started = true
+                    if pendingZeros == 1 { value &*= 10; count += 1 }  // a single leading 0 is a digit
+                }
+                guard count < 18 else { return nil }
+                value = value &* 10 &+ UInt64(d)
+                count += 1
             }
-            if b == UInt8(ascii: "0") && digits.count == leadingZeros && !sawOther && leadingZeros < 2 { leadingZeros += 1 }
-            digits.append(b)
+            if !started && pendingZeros == 1 { value &*= 10; count += 1 }
+            return count >= 5 && count <= 18 ? value : nil
         }
-        if leadingZeros == 2, digits.count > 2 { digits.removeFirst(2) }  // 00: the international prefix
-        return digits.count >= 5 ? String(decoding: digits, as: UTF8.self) : nil
     }
 
-    public var phoneKey: String? { phone.flatMap(Self.phoneKey) }
+    public var phoneNumber: UInt64? { phone.flatMap(Self.phoneNumber) }
 }
 
 extension Customer {
