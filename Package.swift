@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: executable -> console/config -> journal -> domain.
+// Dependencies point one way: executable -> console / intake -> journal -> domain; config -> domain
+// (docs/ARCHITECTURE.md has the map).
 // The domain library is pure Swift (no I/O, no clock of its own).
 let fastRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 

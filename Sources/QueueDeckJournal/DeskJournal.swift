@@ -7,10 +7,6 @@ import QueueDeckDomain
 public protocol DeskJournal: EventJournal {
     /// How messages name it: the file's path, or the database's address.
     var name: String { get }
-    /// Where this desk's local companion files are named after (a queue_log read position, a key
-    /// file beside the journal): the journal file itself, or a local path chosen for a backend
-    /// without one.
-    var companionPath: String { get }
     /// Marked as a demo desk when created: its customers are invented, nothing is ever mailed.
     var isDemo: Bool { get }
     /// When the desk began (intake refuses chat times long before it).
@@ -29,8 +25,8 @@ public protocol DeskJournal: EventJournal {
     /// The desk as stored: from the newest usable snapshot and what came after it, or by replaying
     /// everything; a snapshot that does not fit is passed over (and listed), never trusted.
     func loadDesk(autoCloseAfter: Millis, useSnapshots: Bool) throws(JournalError) -> DeskLoad
-    /// Keeps snapshots as events accumulate (nil: this backend keeps none, or `every` is 0).
-    func snapshotKeeper(every: Int, coveredSeq: UInt64) -> SnapshotKeeper?
+    /// Keeps snapshots as events accumulate (nil: this backend keeps none).
+    func snapshotKeeper(every: Int, coveredSeq: UInt64) -> (any SnapshotKeeping)?
 
     /// Runs `body` as the only intake process of the desk (mail deliveries, importers, followers),
     /// so that a duplicate delivery racing the first is seen as a duplicate.

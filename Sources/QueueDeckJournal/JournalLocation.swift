@@ -1,3 +1,8 @@
+import QueueDeckDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a desk's journal is, as `--journal`, `QDECK_JOURNAL` or the team file names it. The one
 /// switch over backends: a new backend is a case here, and the compiler finds every place that
 /// must learn it (docs/ARCHITECTURE.md).
@@ -7,13 +12,48 @@ public enum JournalLocation: Equatable, Sendable {
 
     /// Reads a location: a path, or an address with a scheme this build keeps journals in.
     public init(_ text: String) throws(JournalLocationError) {
-        if let scheme = Self.scheme(of: text) { throw .unsupported(text: text, scheme: scheme) }
+        if let scheme = Self.scheme(of: text) {
+            throw .unsupported(text: text, scheme: scheme, known: Kind.allCases.map(\.form))
+        }
         self = .file(path: text)
+    }
+
+    /// Where this desk's local companion files are named after: the team file beside the journal
+    /// (and whose owner it must have), a queue_log read position. A backend without a file names a
+    /// local one here.
+    public var companionPath: String {
+        switch self {
+        case .file(let path): path
+        }
+    }
+
+    /// Makes the place the journal will be created in (a new desk): for a file, its folder (0770).
+    public func prepare() throws(JournalError) {
+        switch self {
+        case .file(let path):
+            let dir = FilePath.folder(of: path)
+            guard !dir.isEmpty else { return }
+            // Each missing folder on the way, 0770 (the desk's group shares it), never chmodded after.
+            var made = dir.hasPrefix("/") ? "" : "."
+            for part in dir.split(separator: "/") {
+                made += "/" + part
+                if mkdir(made, 0o770) != 0 && errno != EEXIST {
+                    throw .refused(path: dir, reason: "cannot create the journal's folder: \(errnoText(errno))")
+                }
+            }
+        }
     }
 
     /// The backends, listed: the journal contract tests run against each one.
     public enum Kind: String, CaseIterable, Sendable {
         case file
+
+        /// How `--journal` names one, for messages.
+        public var form: String {
+            switch self {
+            case .file: "a file path"
+            }
+        }
     }
 
     public var kind: Kind {
@@ -48,13 +88,13 @@ public enum JournalLocation: Equatable, Sendable {
 }
 
 public enum JournalLocationError: Error, Equatable, CustomStringConvertible {
-    case unsupported(text: String, scheme: String)
+    case unsupported(text: String, scheme: String, known: [String])
 
     public var description: String {
         switch self {
-        case .unsupported(_, let scheme):
+        case .unsupported(_, let scheme, let known):
             // The address itself is not repeated: it may carry a password.
-            "--journal: this qdeck keeps its journal in a file; it has no '\(scheme)://' journals"
+            "--journal: this qdeck has no '\(scheme)://' journals; a journal is \(known.joined(separator: " or "))"
         }
     }
 }

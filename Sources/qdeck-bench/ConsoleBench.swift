@@ -18,7 +18,7 @@ enum ConsoleBench {
         var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
         state.apply(try! j.readNew())
         var clock = now
-        let desk = ConsoleDesk(journal: j, journalPath: path, rules: rules, actor: rules.agents[0], state: state, clock: { clock })
+        let desk = ConsoleDesk(journal: j, rules: rules, actor: rules.agents[0], state: state, clock: { clock })
         let c = ConsoleController(desk: desk)
         var grid = ConsoleView.render(c, rows: 45, cols: 160)
         let startup = Double(nanos() - t0) / 1e6

@@ -37,7 +37,7 @@ final class ConsoleFixture {
         let j = try! FileJournal(path: path)
         var state = DeskState(autoCloseAfter: rules.autoCloseAfter)
         state.apply(try! j.readNew())
-        desk = ConsoleDesk(journal: j, journalPath: path, rules: rules, actor: rules.agent(user: user)!, state: state, clock: { [unowned self] in self.now })
+        desk = ConsoleDesk(journal: j, rules: rules, actor: rules.agent(user: user)!, state: state, clock: { [unowned self] in self.now })
         desk.drafts = try! DraftStore(directory: dir + "/drafts")
         controller = ConsoleController(desk: desk, keyMap: keyMap)
     }

@@ -13,6 +13,28 @@ import Testing
         for b in KeyMap.agent.bindings { for k in b.keys { #expect(Key(name: k.description) == k, "\(k.description)") } }
     }
 
+    /// A key is looked up by the first binding that has it: in the built-in tables no key may be
+    /// given to two actions of one place, or the second would never run. (`back` has one row per
+    /// wording, not per key.)
+    @Test func noBuiltInKeyDoesTwoThingsInOnePlace() {
+        func clashes<A>(_ map: KeyMap<A>) -> [String] {
+            var seen: [Scope: [Key: A]] = [:]
+            var out: [String] = []
+            for b in map.bindings {
+                for k in b.keys {
+                    if let other = seen[b.scope]?[k], other != b.action { out.append("\(k) in \(b.scope): \(other.rawValue) and \(b.action.rawValue)") }
+                    seen[b.scope, default: [:]][k] = b.action
+                }
+            }
+            return out
+        }
+        #expect(clashes(KeyMap.agent).isEmpty, "\(clashes(KeyMap.agent))")
+        #expect(clashes(KeyMap.wall).isEmpty, "\(clashes(KeyMap.wall))")
+        // The wall reads keys outside any ticket: a row in another place would never be reached.
+        #expect(KeyMap.wall.bindings.allSatisfy { $0.scope == .queue })
+        for b in KeyMap.wall.bindings { for k in b.keys { #expect(Key(name: k.description) == k, "\(k.description)") } }
+    }
+
     @Test func remapsMoveKeysAndHelpFollows() throws {
         let map = try KeyMap.agent.applying([
             KeyRemap(action: "reply", keys: ["R"], place: "keys.yaml:2:3"),

@@ -10,12 +10,16 @@ public final class ConsoleApp {
     let follower: any JournalFollower
     /// Ring the terminal bell for new work (`QDECK_BELL=off` silences it).
     let bellOn: Bool
+    /// The process environment, as the executable read it: which editor, and TMPDIR for its file.
+    let environment: [String: String]
 
-    public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent, noColor: Bool, bell: Bool = true) throws {
+    public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent, noColor: Bool, bell: Bool = true,
+                environment: [String: String]) throws {
         terminal = try Terminal(noColor: noColor)
         controller = ConsoleController(desk: desk, keyMap: keyMap)
         follower = desk.journal.follower()
         bellOn = bell
+        self.environment = environment
     }
 
     /// Runs until the agent quits or a signal asks us to stop; the terminal is restored either way.
@@ -61,12 +65,12 @@ public final class ConsoleApp {
     /// terminal to the editor in the foreground, and gives the controller what it left.
     func edit(_ r: EditRequest) {
         let file: PrivateTempFile
-        do { file = try PrivateTempFile(name: "\(r.kind.rawValue)-\(r.ticket.raw).txt", contents: r.file) } catch {
+        do { file = try PrivateTempFile(name: "\(r.kind.rawValue)-\(r.ticket.raw).txt", contents: r.file, tmpdir: environment["TMPDIR"]) } catch {
             controller.finishEdit(r, edited: nil, status: -1, problem: "\(error)")
             return
         }
         defer { file.remove() }
-        let (name, argv) = ConsoleApp.editorCommand(ProcessInfo.processInfo.environment, file: file.path)
+        let (name, argv) = ConsoleApp.editorCommand(environment, file: file.path)
         let before = file.modified()
         switch terminal.runInForeground(argv) {
         case .failure(let e):
@@ -90,8 +94,8 @@ struct PrivateTempFile {
     let folder: String
     let path: String
 
-    init(name: String, contents: String) throws {
-        let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+    init(name: String, contents: String, tmpdir: String?) throws {
+        let base = tmpdir.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/qdeck-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw DraftError(description: "\(base): cannot make a private folder for the editor: \(String(cString: strerror(errno)))")

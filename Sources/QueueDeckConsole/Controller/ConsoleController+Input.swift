@@ -88,7 +88,13 @@ extension ConsoleController {
             } else {
                 options = TicketFilter.fields.map { negation + $0 + ":" }
             }
-        default: options = []
+        case .down?, .up?, .top?, .bottom?, .pageDown?, .pageUp?, .halfDown?, .halfUp?, .nextQueue?, .open?, .help?,
+             .messages?, .command?, .back?, .mark?, .unmark?, .redraw?, .reply?, .note?, .claim?, .next?, .postpone?,
+             .resolve?, .reopen?, .tag?, .accept?, .scrollDown?, .scrollUp?, .lineDown?, .lineUp?, .previousMessage?,
+             .nextMessage?, .conversationStart?, .conversationEnd?, .send?, .newLine?, .insertCanned?, .leave?,
+             .cursorLeft?, .cursorRight?, .cursorUp?, .cursorDown?, .lineStart?, .lineEnd?, .deleteBack?,
+             .deleteForward?, .deleteWord?, .deleteLine?, nil:
+            options = []  // free text (a reply, a note, tags, a time), or no arguments at all
         }
         return options.filter { $0.lowercased().hasPrefix(word) }.map { head + $0 }
     }

@@ -5,7 +5,6 @@ import QueueDeckJournal
 /// What the console works on: the journal, the rules, the acting agent and the folded state.
 public final class ConsoleDesk {
     public let journal: any DeskJournal
-    public let journalPath: String
     public let rules: DeskRules
     public let actor: Agent
     public private(set) var state: DeskState
@@ -20,14 +19,13 @@ public final class ConsoleDesk {
     /// Problems met off the key loop (a hand-over that could not start), said on the next absorb.
     public let notices = NoticeBoard()
     /// Writes a snapshot in the background as events accumulate (the console runs for hours).
-    public var snapshots: SnapshotKeeper?
+    public var snapshots: (any SnapshotKeeping)?
     /// Where this agent's unsent replies and notes are kept (nil: not kept, as in some tests).
     public var drafts: DraftStore?
 
-    public init(journal: any DeskJournal, journalPath: String, rules: DeskRules, actor: Agent, state: DeskState,
+    public init(journal: any DeskJournal, rules: DeskRules, actor: Agent, state: DeskState,
                 clock: @escaping () -> Instant) {
         self.journal = journal
-        self.journalPath = journalPath
         self.rules = rules
         self.actor = actor
         self.state = state

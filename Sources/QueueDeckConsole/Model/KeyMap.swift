@@ -1,8 +1,10 @@
-/// Every console action is a named command. This one table gives the keys, the help overlay and the
-/// command line (`:name args`); a read-only key map (the wall) simply leaves the mutating ones out.
 /// What a key can do on a screen: named for the command line and the `keys:` file, listed whole so
-/// each screen's switch over its actions is exhaustive.
-public protocol ScreenAction: RawRepresentable<String>, Hashable, CaseIterable, Sendable {}
+/// each screen's switch over its actions is exhaustive. Each screen has one table of its actions
+/// (`KeyMap.agent`, `KeyMap.wall`), which gives the keys, the help overlay and the command line.
+public protocol ScreenAction: RawRepresentable<String>, Hashable, CaseIterable, Sendable {
+    /// Other names the command line takes for an action (`:quit` for back).
+    static var aliases: [String: Self] { get }
+}
 
 /// The agent console's actions.
 public enum ConsoleAction: String, ScreenAction {
@@ -22,9 +24,15 @@ public enum ConsoleAction: String, ScreenAction {
     case deleteBack = "delete-back", deleteForward = "delete-forward", deleteWord = "delete-word", deleteLine = "delete-line"
 }
 
+extension ConsoleAction {
+    public static let aliases: [String: ConsoleAction] = ["reassign": .assign, "quit": .back, "q": .back, "tags": .tag, "prio": .priority]
+}
+
 /// The wall's actions: none of them changes a ticket.
 public enum WallAction: String, ScreenAction {
     case layout, pause, help, redraw, back
+
+    public static let aliases: [String: WallAction] = ["quit": .back, "q": .back]
 }
 
 /// Where a key works: the queue (and everywhere outside a text field), the detail pane while a
@@ -73,8 +81,8 @@ public struct KeyMap<Action: ScreenAction>: Sendable {
 
     public func binding(named name: String) -> Binding<Action>? {
         let n = name.lowercased()
-        let aliases = ["reassign": "assign", "quit": "back", "q": "back", "tags": "tag", "prio": "priority"]
-        return bindings.first { $0.onCommandLine && $0.action.rawValue == (aliases[n] ?? n) }
+        let action = Action.aliases[n] ?? Action(rawValue: n)
+        return bindings.first { $0.onCommandLine && $0.action == action }
     }
     public func contains(_ a: Action) -> Bool { bindings.contains { $0.action == a } }
 

@@ -85,7 +85,7 @@ public final class WallBoard {
 
     public enum Outcome { case none, quit, redraw }
 
-    /// A key press. Only the wall's read-only key map is consulted: mutating keys do nothing.
+    /// A key press, looked up in the wall's own key table (none of its actions changes a ticket).
     public func handle(_ key: Key) -> Outcome {
         if showHelp { showHelp = false; return .none }
         guard let b = keyMap.binding(for: key) else { return .none }

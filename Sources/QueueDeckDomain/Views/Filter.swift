@@ -10,8 +10,7 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The filter language: `field:value[,value...]` terms and free words, all of which must match.
 /// A leading `-` negates a term. Free words match ID, subject, customer, tags and the first message,
-/// ignoring case and accents. Fields: channel, status, assignee (me, none, a user), dept, priority
-/// (with `>=`, `>`, `<=`, `<`), sla, tag, group.
+/// ignoring case and accents. The fields are `Field`'s cases (priority also takes `>=`, `>`, `<=`, `<`).
 public struct TicketFilter: Sendable, Equatable {
     enum Comparison: String, Sendable { case ge = ">=", gt = ">", le = "<=", lt = "<", eq = "=" }
     enum Assignee: Sendable, Equatable { case me, none, user(String) }
@@ -31,7 +30,8 @@ public struct TicketFilter: Sendable, Equatable {
         case group(Set<String>)
         case text(String)
     }
-    /// The `field:` words, in help order; the compiler keeps parsing, completion and help in step.
+    /// The `field:` words, in the order completion offers them; the compiler keeps parsing,
+    /// completion and matching in step (the README's filter table is kept by hand).
     enum Field: String, CaseIterable, Sendable {
         case channel, status, assignee, dept, priority, sla, tag, group
     }

@@ -12,7 +12,7 @@ public final class IntakeDesk {
     public var newID: () -> TicketID = Fresh.ticketID
 
     /// Writes snapshots as deliveries accumulate (an importer, a follower running all night).
-    public var snapshots: SnapshotKeeper?
+    public var snapshots: (any SnapshotKeeping)?
 
     /// Loads the desk from the newest snapshot and the journal after it (a mail delivery is one
     /// short process: it must not replay a year of history).

@@ -7,7 +7,6 @@ import Glibc
 /// locks as files beside it (0660 like the journal, never through a link: docs/JOURNAL.md).
 extension FileJournal {
     public var name: String { path }
-    public var companionPath: String { path }
 
     public func resume(at position: JournalPosition, state: DeskState) -> Bool {
         DeskLoader.resume(self, at: position, state: state)
@@ -17,7 +16,7 @@ extension FileJournal {
         try DeskLoader.load(self, autoCloseAfter: autoCloseAfter, useSnapshots: useSnapshots)
     }
 
-    public func snapshotKeeper(every: Int, coveredSeq: UInt64) -> SnapshotKeeper? {
+    public func snapshotKeeper(every: Int, coveredSeq: UInt64) -> (any SnapshotKeeping)? {
         SnapshotKeeper(journal: self, every: every, coveredSeq: coveredSeq)
     }
 

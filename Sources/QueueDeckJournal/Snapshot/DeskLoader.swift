@@ -7,6 +7,13 @@ public struct DeskLoad {
     public var snapshot: SnapshotFile.Found?
     public var replayedEvents: Int
     public var passedOver: [SnapshotError]
+
+    public init(state: DeskState, snapshot: SnapshotFile.Found?, replayedEvents: Int, passedOver: [SnapshotError]) {
+        self.state = state
+        self.snapshot = snapshot
+        self.replayedEvents = replayedEvents
+        self.passedOver = passedOver
+    }
 }
 
 /// Startup: the newest snapshot that matches the journal, then the journal's tail after it.

@@ -1,10 +1,17 @@
 import Dispatch
 import QueueDeckDomain
 
-/// Writes a snapshot in the background whenever enough events have been folded since the last
+/// Writes snapshots of a desk as events are folded: the owner calls `consider` after folding.
+public protocol SnapshotKeeping: AnyObject {
+    func consider(_ state: DeskState)
+    /// Told about a snapshot that could not be written (a full disk): never fatal.
+    var onFailure: (@Sendable (SnapshotError) -> Void)? { get set }
+}
+
+/// The file journal's snapshots: writes one in the background whenever enough events have been folded since the last
 /// one. The owner of the journal calls `consider` on its own thread after folding; encoding and
 /// writing happen on another, with a copy of the desk (copy-on-write: cheap).
-public final class SnapshotKeeper: @unchecked Sendable {
+public final class SnapshotKeeper: SnapshotKeeping, @unchecked Sendable {
     public let journal: FileJournal
     /// Events between snapshots; 0 never writes.
     public let every: Int

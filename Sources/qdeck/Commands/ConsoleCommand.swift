@@ -41,7 +41,7 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
         keyProblems = lines.count > 1 && lines[0].hasSuffix(":") ? Array(lines.dropFirst()) : lines
         keyMap = .agent
     }
-    let desk = ConsoleDesk(journal: session.journal, journalPath: session.journalPath, rules: session.rules, actor: session.actor,
+    let desk = ConsoleDesk(journal: session.journal, rules: session.rules, actor: session.actor,
                            state: session.state, clock: clockFromEnvironment(session.now))
     desk.snapshots = session.snapshots
     let env = ProcessInfo.processInfo.environment
@@ -71,7 +71,7 @@ func openConsole(_ session: DeskSession, _ globals: GlobalOptions) throws {
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     do {
         let bell = !["off", "0", "no", "false"].contains((env["QDECK_BELL"] ?? "").lowercased())
-        let app = try ConsoleApp(desk: desk, keyMap: keyMap, noColor: noColor, bell: bell)
+        let app = try ConsoleApp(desk: desk, keyMap: keyMap, noColor: noColor, bell: bell, environment: env)
         if !keyProblems.isEmpty {
             for p in keyProblems { app.controller.say(p, error: true, quiet: true) }
             app.controller.say("your key bindings have \(keyProblems.count) mistake\(keyProblems.count == 1 ? "" : "s"); the default keys are in use (M shows them)",

@@ -6,8 +6,7 @@ import QueueDeckDomain
 struct Wall: DeskCommand {
     static let configuration = CommandConfiguration(
         abstract: "The supervisor's wall screen: queue depth, SLA, agents and backlog in big digits, live.",
-        discussion: """
-        Read-only: keys are q (quit), ? (help), l or Tab (next layout), p or space (pause).
+        discussion: "Read-only. Keys: " + KeyMap.wall.bindings.map { b in b.keys.map(\.description).joined(separator: " or ") + " " + b.summary }.joined(separator: "; ") + ".\n" + """
         --at shows the desk as it stood at a moment; --replay FROM plays it back from then at --speed
         (60x: an hour a minute). Thresholds come from the team file's wall.thresholds section.
         NO_COLOR=1 draws without colour; --ascii (or QDECK_ASCII=1, or a vt100 terminal) without block characters.

@@ -16,7 +16,7 @@ final class DeskSession: @unchecked Sendable {
     private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
     /// Writes a snapshot in the background when enough events were replayed (not when time travelling).
-    private(set) var snapshots: SnapshotKeeper?
+    private(set) var snapshots: (any SnapshotKeeping)?
 
     /// Opens the journal (creating it and its folder when `create`) and loads the desk: the newest
     /// matching snapshot and the journal after it, or with `fullReplay` the whole journal. With
@@ -25,8 +25,8 @@ final class DeskSession: @unchecked Sendable {
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
          keepLater: Bool = false, fullReplay: Bool = false, demo: Bool = false) throws {
         try g.checkDefaultDataFolder()
-        journalPath = g.journalPath(default: journalName)
         location = try g.journalLocation(default: journalName)
+        journalPath = location.companionPath
         let rules = try g.rules(journalPath: journalPath)
         self.rules = rules
         actor = try g.actingAgent(rules)
@@ -36,17 +36,7 @@ final class DeskSession: @unchecked Sendable {
             throw Failure(code: Exit.usage, message: "--at \(asOf!): \(moment.isoUTC) is in the future; time travel goes back only")
         }
         now = moment ?? clockNow
-        if create, case .file = location {
-            let dir = FilePath.folder(of: journalPath)
-            if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
-                do {
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                            attributes: [.posixPermissions: 0o770])
-                } catch {
-                    throw Failure(code: Exit.cantCreate, message: "\(dir): cannot create the journal's folder: \(error.localizedDescription)")
-                }
-            }
-        }
+        if create { try location.prepare() }
         journal = try location.open(create: create, writable: writable, demo: demo)
         // A demo desk's customers are invented: whatever command runs on it, nothing is mailed.
         if journal.isDemo { self.rules.intake.sendReplies = false }

@@ -17,8 +17,8 @@ struct Ingest: ParsableCommand {
 /// qdeck), by a user with `needs` (nil: anyone on the roster, to read).
 func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     try g.checkDefaultDataFolder()
-    let path = g.journalPath()
     let location = try g.journalLocation()
+    let path = location.companionPath
     let rules = try g.rules(journalPath: path)
     // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
     let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake

@@ -20,9 +20,10 @@ struct IngestQueueLog: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
-        let statePath = state ?? desk.journal.companionPath + "." + FilePath.name(of: file) + ".offset"
+        let companion = try globals.journalLocation().companionPath
+        let statePath = state ?? companion + "." + FilePath.name(of: file) + ".offset"
         let tail = try LogTail(path: file, statePath: statePath)
-        tail.journalPath = desk.journal.companionPath
+        tail.journalPath = companion
         if let gap = tail.gap { printError("qdeck: warning: \(gap)") }
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         let stops = [SIGTERM, SIGINT]
