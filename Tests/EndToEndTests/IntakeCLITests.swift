@@ -279,6 +279,52 @@ import Testing
         #expect(gap.stderr.contains("was rotated while qdeck was stopped") && gap.stderr.contains("were not read"), "\(gap.stderr)")
     }
 
+    /// Self-service lines (README "Self-service") recorded once, bad lines named and skipped, and the
+    /// deflection ratio in `stats` against a hand-worked count that includes users who also opened tickets.
+    @Test func selfServiceIsRecordedOnceAndGivesTheDeflectionRatio() throws {
+        let s = Scratch()
+        _ = try s.newTicket(customer: "Ilze Bērziņa <ilze@inbox.lv>")
+        _ = try s.newTicket(customer: "Bob <bob@example.org>")
+        let iso = ISO8601DateFormatter()
+        let t = iso.string(from: Date().addingTimeInterval(-300))
+        let feed = s.dir + "/help-centre.jsonl"
+        let lines = [
+            #"{"at":"\#(t)","who":"ILZE@inbox.lv","what":"article","subject":"Paroles maiņa","id":"kb-1"}"#,
+            #"{"at":"\#(t)","who":"carol@example.org","what":"bot","subject":"Where is my order? \u001b[2J"}"#,
+            #"{"at":"\#(t)","who":"carol@example.org","what":"article","subject":"Shipping","id":"kb-3"}"#,
+            #"{"at":"\#(t)","who":"v-7781","what":"article","id":"kb-4"}"#,
+            #"{"at":"2h","who":"x","what":"article"}"#,
+            #"{"at":"\#(t)","who":"x","what":"video"}"#,
+            #"{"at":"\#(t)","what":"article"}"#,
+            "not json",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: feed, atomically: true, encoding: .utf8)
+        let first = try s.qdeck("ingest", "self-service", feed)
+        #expect(first.status == 0 && first.stdout.contains("4 self-service interactions recorded, 0 duplicates, 4 unreadable lines skipped"), "\(first.stdout)")
+        #expect(first.stderr.contains("help-centre.jsonl:5 (byte ") && first.stderr.contains("at: '2h' is not an ISO 8601 time"), "\(first.stderr)")
+        #expect(first.stderr.contains(":6 (byte ") && first.stderr.contains("what: 'video' is not one of article, bot"))
+        #expect(first.stderr.contains(":7 (byte ") && first.stderr.contains("who: missing"))
+        // Again, from standard input: nothing twice.
+        let again = try s.qdeck("ingest", "self-service", "-", stdin: lines.joined(separator: "\n"))
+        #expect(again.stdout.contains("0 self-service interactions recorded, 4 duplicates"), "\(again.stdout)")
+        // Only the intake role stores arrivals.
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "ingest", "self-service", feed], env: ["QDECK_AGENT": "anna"]).status == 77)
+
+        // 4 interactions; users: ilze (read and mailed: once), carol, v-7781, bob (mailed) = 4.
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(try s.qdeck("stats", "--since", "1h", "--json").stdout.utf8)) as? [String: Any])
+        let d = try #require(stats["deflection"] as? [String: Any])
+        #expect(d["interactions"] as? Int == 4 && d["selfServiceUsers"] as? Int == 3 && d["ticketUsers"] as? Int == 2 && d["users"] as? Int == 4, "\(d)")
+        #expect(d["ratio"] as? Double == 1.0 && (d["definition"] as? String)?.contains("self-service interactions / users") == true)
+        let text = try s.qdeck("stats", "--since", "1h")
+        #expect(text.stdout.contains("deflection: 1.00 (4 self-service interactions by 3 users; 4 users in all, 2 of them opened tickets)"), "\(text.stdout)")
+        // A period before any of it: no users, no ratio.
+        let before = try #require(try JSONSerialization.jsonObject(with: Data(try s.qdeck("stats", "--at", "20m", "--since", "10m", "--json").stdout.utf8)) as? [String: Any])
+        #expect((before["deflection"] as? [String: Any])?["users"] as? Int == 0)
+        // The dump shows the records, hostile text escaped.
+        let dump = try s.qdeck("log", "dump")
+        #expect(dump.stdout.contains(#""type":"self-service""#) && dump.stdout.contains(#"\u001b[2J"#), "\(dump.stdout.suffix(400))")
+    }
+
     @Test func chatTranscriptsWaitAnswerAndMiss() throws {
         let s = Scratch()
         let file = s.dir + "/chat.jsonl"

@@ -33,6 +33,28 @@ import Testing
         #expect(g[r, c + 13].style.color == .yellow)
     }
 
+    /// The backlog board carries the deflection ratio (README, Metrics): self-service against everyone
+    /// who reached the desk today.
+    @Test(arguments: [(24, 80), (60, 200)])
+    func theBacklogBoardShowsDeflection(rows: Int, cols: Int) {
+        let f = ConsoleFixture()
+        for i in 0..<3 { f.ticket(.email, subject: "mail \(i)", minutesAgo: Int64(5 + i)) }
+        var state = DeskState(autoCloseAfter: f.rules.autoCloseAfter)
+        state.apply(try! FileJournal(path: f.path).readNew())
+        for (n, who) in ["a@x.example", "b@x.example", "a@x.example", "v-1", "v-2", "v-3"].enumerated() {
+            state.apply(StoredEvent(seq: 0, version: 0, event: Event(ticket: .desk, at: f.now - .minutes(3), actor: "system",
+                                                                     kind: .selfService(SelfServiceRecord(key: "ss:\(n)", user: who, kind: .article, subject: "FAQ")))))
+        }
+        let b = WallBoard(rules: f.rules, scope: .all, state: state, now: f.now, mode: .live, pending: [])
+        _ = b.handle(.char("l")); _ = b.handle(.char("l")); _ = b.handle(.char("l"))
+        #expect(b.layout == .backlog)
+        let g = WallView.render(b, rows: rows, cols: cols, glyphs: .unicode)
+        // 6 interactions by 5 users; the fixture's tickets add their customers (one contact here).
+        let d = b.metrics.deflection
+        #expect(d.interactions == 6 && d.selfServiceUsers == 5)
+        #expect(g.find("deflection " + String(format: "%.2f", d.ratio!)) != nil, "\(g.text)")
+    }
+
     @Test func digitsGrowWithTheTerminal() {
         let small = BigDigits.scale("12", width: 24, height: 6)!
         let large = BigDigits.scale("12", width: 120, height: 40)!

@@ -55,6 +55,10 @@ enum Sample {
             }
         case .delivery:
             return [DeliveryStep.queued(to: "a@b"), .handing, .sent, .failed("sendmail: 75 ☹")].map { e(.delivery(messageID: "<qdeck.x@y>", $0)) }
+        case .selfService:
+            return SelfServiceRecord.Kind.allCases.map { k in
+                e(.selfService(SelfServiceRecord(key: "ss:\(k.rawValue)-1", user: "Ilze@Inbox.lv", kind: k, subject: "Paroles maiņa \u{1B}[2J ☹")), "system", on: .desk)
+            }
         case .unknown: return []  // never written by this build: read from a newer journal only (its own test)
         }
     }

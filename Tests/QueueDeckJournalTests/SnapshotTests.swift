@@ -31,6 +31,11 @@ import Testing
         out.append(Event(ticket: Sample.id(5), at: at + 6, actor: "from:Mallory <m@evil.example>", kind: .customerMessage(body: "text 0")))
         out.append(Event(ticket: Sample.id(8), at: at + 7, actor: "x", kind: .unknown(type: 99, payload: [1, 2, 3])))
         out.append(Event(ticket: Sample.id(9999), at: at + 8, actor: "y", kind: .note(body: "ticket lost to a repair")))
+        // Self-service for the deflection ratio (one line delivered twice: kept once).
+        for (n, who) in ["Ilze@Inbox.lv", "v-77", "Ilze@Inbox.lv", "v-77"].enumerated() {
+            out.append(Event(ticket: .desk, at: at + 9, actor: "system", kind: .selfService(SelfServiceRecord(
+                key: "ss:\(min(n, 2))", user: who, kind: n % 2 == 0 ? .article : .bot, subject: "FAQ \(n)"))))
+        }
         return out
     }
 
@@ -80,8 +85,9 @@ import Testing
             }
         }
         // Sample.id(0) is the desk's own ID: its four events are skipped too.
-        #expect(s.skippedEvents == 6)
-        #expect(!s.outgoing.isEmpty && !s.held.isEmpty && !s.presence.isEmpty && s.deskVersion == 6)
+        #expect(s.skippedEvents == 7)  // and the self-service line delivered twice
+        #expect(!s.outgoing.isEmpty && !s.held.isEmpty && !s.presence.isEmpty && s.deskVersion == 10)
+        #expect(s.selfService.map(\.user) == ["ilze@inbox.lv", "visitor:v-77", "ilze@inbox.lv"])
         #expect(s.awaiting.map(\.record.key) == ["mail:<s2@evil>"] && s.awaiting.first?.record.sender == "Mallory <m@evil.example>")
     }
 

@@ -161,7 +161,7 @@ public final class ConsoleController {
         if case .composer(var c) = mode,
            let e = events.last(where: { $0.event.ticket == c.ticket && $0.event.actor != me }) {
             switch e.event.kind {
-            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .unknown: break
+            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .unknown: break
             case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
                 c.notice = "\(c.ticket): \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it meanwhile; Enter still sends"
                 mode = .composer(c)
@@ -199,7 +199,7 @@ public final class ConsoleController {
                 unread.insert(t.id)
                 say("⚠ mail from \(r.sender) into \(t.id), not its customer: it waits for an agent (A)", quiet: true)
             case .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
-                 .claimed, .abandoned, .presence, .intake, .delivery, .unknown:
+                 .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .unknown:
                 break
             }
         }
@@ -215,7 +215,7 @@ public final class ConsoleController {
         case .intake: return "intake recorded something on \(e.ticket)"
         case .delivery: return "mail hand-over on \(e.ticket)"
         case .created, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
-             .presence, .unknown:
+             .presence, .selfService, .unknown:
             return "\(e.actor) \(describe(e.kind)) \(e.ticket) just now"
         }
     }
@@ -237,6 +237,7 @@ public final class ConsoleController {
         case .presence: "changed availability on"
         case .intake: "— intake recorded on"
         case .delivery: "— mail hand-over on"
+        case .selfService: "— a customer helped themselves on"
         case .unknown: "changed"
         }
     }

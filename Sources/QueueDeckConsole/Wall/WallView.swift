@@ -230,6 +230,14 @@ public enum WallView {
         let ages = m.ageBuckets.map { "\($0.label) \($0.count)" }.joined(separator: "  ")
         g.put("age  " + ages, row: y, col: r.col + 1, width: r.width - 1)
         y += 1
+        if b.layout == .backlog, y < r.row + r.height {
+            // Self-service against everyone who reached the desk today (README, Metrics).
+            let d = m.deflection
+            let ratio = d.ratio.map { String(format: "%.2f", $0) } ?? "-"
+            g.put("deflection \(ratio)  · self-service \(d.interactions) by \(d.selfServiceUsers) users · \(d.users) users today, \(d.ticketUsers) opened tickets",
+                  row: y, col: r.col + 1, width: r.width - 1)
+            y += 1
+        }
         let sparkW = max(0, r.width - 26)
         for (label, series) in [("8h", b.trend.backlogHours), ("7d", b.trend.backlogDays)] where y < r.row + r.height {
             let lo = series.min() ?? 0, hi = series.max() ?? 0

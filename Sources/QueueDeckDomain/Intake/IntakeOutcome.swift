@@ -13,6 +13,8 @@ public struct IntakeOutcome: Sendable {
         case awaiting(TicketID)
         /// An automatic message that matched no ticket, kept apart.
         case held
+        /// Stored for the desk's figures, no ticket (a self-service interaction).
+        case recorded
         /// Seen before (same key): nothing appended.
         case duplicate(TicketID)
         /// Understood and deliberately not recorded (an event type with no meaning for the desk).
@@ -29,7 +31,7 @@ public struct IntakeOutcome: Sendable {
         switch result {
         case .created(let t), .threaded(let t), .attached(let t), .awaiting(let t), .duplicate(let t): t
         case .linked(let t, _): t
-        case .held, .ignored: nil
+        case .held, .recorded, .ignored: nil
         }
     }
 }

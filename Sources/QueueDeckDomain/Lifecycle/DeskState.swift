@@ -30,6 +30,8 @@ public struct DeskState: Sendable, Equatable {
     public private(set) var held: [HeldRecord] = []
     /// Strangers' mail on tickets, oldest first, until an agent accepts it.
     public private(set) var awaiting: [AwaitingMail] = []
+    /// Self-service interactions in journal order: when, and who (`SelfServiceRecord.userKey`).
+    public private(set) var selfService: [SelfServiceUse] = []
     /// The journal's version of the desk's own events (presence, held mail), as of the last one.
     public private(set) var deskVersion: UInt32 = 0
     /// The quiet period after which resolved tickets close; fixed for a fold.
@@ -41,7 +43,7 @@ public struct DeskState: Sendable, Equatable {
     package init(autoCloseAfter: Millis, tickets: [Ticket], lastSeq: UInt64, ticketsByContact: [String: [TicketID]],
                  skippedEvents: Int, presence: [String: PresenceRecord], intakeKeys: [String: TicketID],
                  aliases: [String: TicketID], mailThreads: [TicketID: [String]], outgoing: [String: OutgoingMail],
-                 held: [HeldRecord], awaiting: [AwaitingMail], deskVersion: UInt32) {
+                 held: [HeldRecord], awaiting: [AwaitingMail], selfService: [SelfServiceUse], deskVersion: UInt32) {
         self.autoCloseAfter = autoCloseAfter
         all = tickets
         positions.reserveCapacity(tickets.count)
@@ -58,6 +60,7 @@ public struct DeskState: Sendable, Equatable {
         self.mailThreads = mailThreads
         self.outgoing = outgoing
         self.held = held
+        self.selfService = selfService
         self.awaiting = awaiting
         self.deskVersion = deskVersion
     }
@@ -89,6 +92,10 @@ public struct DeskState: Sendable, Equatable {
             case .intake(let r):
                 intakeKeys[r.key] = .desk
                 held.append(HeldRecord(at: e.at, record: r))
+            case .selfService(let r):
+                guard intakeKeys[r.key] == nil else { skippedEvents += 1; return }
+                intakeKeys[r.key] = .desk
+                selfService.append(SelfServiceUse(at: e.at, user: r.userKey))
             case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
                  .tagged, .claimed, .abandoned, .delivery, .unknown:
                 skippedEvents += 1  // only presence and held intake records belong to the desk itself
@@ -113,7 +120,7 @@ public struct DeskState: Sendable, Equatable {
             if r.kind == .accepted { giveAddress(r.sender, to: index) }
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
         case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-             .tagged, .claimed, .abandoned, .presence, .unknown:
+             .tagged, .claimed, .abandoned, .presence, .selfService, .unknown:
             break  // no desk-wide index to keep
         }
         // Mutate in place: no copy of the ticket, one hash lookup.

@@ -8,8 +8,8 @@ enum Lifecycle {
     static func apply(_ e: Event, to t: inout Ticket, autoCloseAfter: Millis) -> Bool {
         settle(&t, at: e.at, autoCloseAfter: autoCloseAfter)
         switch e.kind {
-        case .created, .unknown, .presence:
-            return false
+        case .created, .unknown, .presence, .selfService:
+            return false  // not about a ticket
         case .intake(let r):
             // A record never changes the status: an auto-reply must not reopen, a call record
             // comes with the events that do.

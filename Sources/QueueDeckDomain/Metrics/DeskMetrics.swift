@@ -88,6 +88,7 @@ public struct DeskMetrics: Sendable {
     public var resolution: DurationFigure
     public var slaCompliance: Compliance
     public var agents: [AgentLoad]
+    public var deflection: Deflection
 
     static let bucketLimits: [(String, Millis?)] = [
         ("<1h", .hours(1)), ("1-4h", .hours(4)), ("4-24h", .hours(24)), ("1-3d", .days(3)), ("3-7d", .days(7)), (">7d", nil),
@@ -111,8 +112,11 @@ public struct DeskMetrics: Sendable {
         let recent = now - Availability.activeWindow
         let inPeriod = { (t: Instant) in t >= periodStart && t <= now }
 
+        var ticketUsers: Set<String> = []
         for t in state.all {
             if t.updatedAt >= recent { active.formUnion(t.actors(since: recent)) }
+            // Desk-wide, whatever the scope: self-service belongs to no department or channel.
+            if inPeriod(t.createdAt) { ticketUsers.insert(t.customer.contactKey) }
             guard scope.admits(t) else { continue }
             let slot = t.channel.ordinal
             if inPeriod(t.createdAt) { created += 1 }
@@ -184,7 +188,8 @@ public struct DeskMetrics: Sendable {
         return DeskMetrics(now: now, periodStart: periodStart, channels: channels, scope: scope, backlog: backlog,
                            createdInPeriod: created, resolvedInPeriod: resolved, ageBuckets: buckets,
                            firstResponse: DurationFigure(firstResponses), resolution: DurationFigure(resolutions),
-                           slaCompliance: compliance, agents: agents.values.sorted { $0.agent < $1.agent })
+                           slaCompliance: compliance, agents: agents.values.sorted { $0.agent < $1.agent },
+                           deflection: Deflection(state.selfService, ticketUsers: ticketUsers, in: periodStart...max(periodStart, now)))
     }
 
     /// How many agents in scope are in each state.

@@ -46,6 +46,9 @@ public enum EventKind: Hashable, Sendable {
     case intake(IntakeRecord)
     /// A step in handing an email reply to the mail system (the outbox).
     case delivery(messageID: String, DeliveryStep)
+    /// A customer helped themselves (read a knowledge-base article, accepted a bot's answer): no
+    /// ticket, counted for the deflection ratio. On `TicketID.desk`.
+    case selfService(SelfServiceRecord)
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -53,7 +56,8 @@ public enum EventKind: Hashable, Sendable {
     /// compile until it has a name, a codec, a fold and a fixture.
     public enum Name: String, CaseIterable, Sendable {
         case created, customerMessage = "customer-message", agentReply = "agent-reply", note, reassigned, postponed
-        case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery, unknown
+        case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery
+        case selfService = "self-service", unknown
     }
 
     public var kindName: Name {
@@ -73,6 +77,7 @@ public enum EventKind: Hashable, Sendable {
         case .presence: .presence
         case .intake: .intake
         case .delivery: .delivery
+        case .selfService: .selfService
         case .unknown: .unknown
         }
     }

@@ -15,7 +15,7 @@ public struct ImportTally: Sendable, Equatable {
         case .attached, .held: automatic += 1
         case .awaiting: awaiting += 1
         case .duplicate: duplicates += 1
-        case .ignored: ignored += 1
+        case .ignored, .recorded: ignored += 1  // mail never yields a record without a ticket
         }
         if o.flagged { flagged += 1 }
     }

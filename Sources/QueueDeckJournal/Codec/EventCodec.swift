@@ -20,6 +20,7 @@ public enum EventCodec {
         case .presence: 13
         case .intake: 14
         case .delivery: 15
+        case .selfService: 16
         case .unknown(let t, _): t
         }
     }
@@ -60,6 +61,11 @@ public enum EventCodec {
         case .delivery(let id, let step):
             w.string(id)
             ValueCoding.deliveryStep(step, &w)
+        case .selfService(let r):
+            w.string(r.key)
+            w.string(r.user)
+            w.u8(selfServiceCode(r.kind))
+            w.string(r.subject)
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -102,12 +108,27 @@ public enum EventCodec {
             case 15:
                 let id = try r.string("messageID")
                 kind = .delivery(messageID: id, try ValueCoding.deliveryStep(&r))
+            case 16:
+                let key = try r.string("key"), user = try r.string("user")
+                guard let k = selfServiceKind(try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
+                kind = .selfService(SelfServiceRecord(key: key, user: user, kind: k, subject: try r.string("subject")))
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)
         } catch {
             return Event(ticket: ticket, at: at, actor: "?", kind: .unknown(type: type, payload: Array(payload)))
         }
+    }
+
+    static func selfServiceCode(_ k: SelfServiceRecord.Kind) -> UInt8 {
+        switch k {
+        case .article: 1
+        case .bot: 2
+        }
+    }
+
+    static func selfServiceKind(_ code: UInt8) -> SelfServiceRecord.Kind? {
+        SelfServiceRecord.Kind.allCases.first { selfServiceCode($0) == code }
     }
 
     static func channelCode(_ c: Channel) -> UInt8 {

@@ -342,6 +342,11 @@ package enum SnapshotCodec {
             w.i64(a.at.ms)
             ValueCoding.intakeRecord(a.record, &w)
         }
+        w.varint(UInt64(s.selfService.count))
+        for u in s.selfService {
+            w.i64(u.at.ms)
+            w.string(u.user)
+        }
     }
 
     /// Everything but the tickets, returned as the step that completes the desk once they are decoded.
@@ -389,11 +394,17 @@ package enum SnapshotCodec {
         for _ in 0..<(try r.count("awaiting")) {
             awaiting.append(AwaitingMail(ticket: try r.ticketID("awaiting.ticket"), at: Instant(ms: try r.i64("awaiting.at")), record: try ValueCoding.intakeRecord(&r)))
         }
+        let uses = try r.count("selfService")
+        var selfService: [SelfServiceUse] = []
+        selfService.reserveCapacity(uses)
+        for _ in 0..<uses {
+            selfService.append(SelfServiceUse(at: Instant(ms: try r.i64("selfService.at")), user: try r.string("selfService.user")))
+        }
         guard r.atEnd else { throw r.failure("end of snapshot") }
         return { tickets in
             DeskState(autoCloseAfter: autoCloseAfter, tickets: tickets, lastSeq: lastSeq, ticketsByContact: byContact,
                       skippedEvents: skipped, presence: presence, intakeKeys: intakeKeys, aliases: aliases, mailThreads: threads,
-                      outgoing: outgoing, held: held, awaiting: awaiting, deskVersion: deskVersion)
+                      outgoing: outgoing, held: held, awaiting: awaiting, selfService: selfService, deskVersion: deskVersion)
         }
     }
 

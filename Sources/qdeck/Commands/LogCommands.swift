@@ -134,7 +134,7 @@ struct DumpLine: Encodable {
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
         case agent, reason, until, added, removed, typeCode, payloadBytes, presence
-        case key, kind, summary, aliases, messageID, step, to, error
+        case key, kind, summary, aliases, messageID, step, to, error, user
     }
 
     func encode(to encoder: Encoder) throws {
@@ -184,6 +184,11 @@ struct DumpLine: Encodable {
             try c.encode(step.name, forKey: .step)
             if case .queued(let to) = step { try c.encode(to, forKey: .to) }
             if case .failed(let err) = step { try c.encode(err, forKey: .error) }
+        case .selfService(let r):
+            try c.encode(r.key, forKey: .key)
+            try c.encode(r.user, forKey: .user)
+            try c.encode(r.kind.rawValue, forKey: .kind)
+            try c.encode(r.subject, forKey: .subject)
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)

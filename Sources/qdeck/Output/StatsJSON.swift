@@ -71,6 +71,14 @@ struct StatsJSON: Encodable {
         var offline: Int
         var list: [AgentJSON]
     }
+    struct DeflectionJSON: Encodable {
+        var definition: String
+        var interactions: Int
+        var selfServiceUsers: Int
+        var ticketUsers: Int
+        var users: Int
+        var ratio: Nullable<Double>
+    }
     struct ScopeJSON: Encodable {
         var department: Nullable<String>
         var channel: Nullable<String>
@@ -86,6 +94,7 @@ struct StatsJSON: Encodable {
     var resolution: Figure
     var slaCompliance: ComplianceJSON
     var agents: AgentsJSON
+    var deflection: DeflectionJSON
 
     init(_ m: DeskMetrics, trend: DeskTrend, timeTravel: Bool) {
         at = m.now.isoUTC
@@ -110,6 +119,9 @@ struct StatsJSON: Encodable {
         agents = AgentsJSON(available: m.agentCount(.available), busy: m.agentCount(.busy), away: m.agentCount(.away), offline: m.agentCount(.offline),
                             list: m.agents.map { AgentJSON(agent: $0.agent, availability: $0.availability.rawValue, assigned: $0.assigned,
                                                            waiting: $0.waiting, resolved: $0.resolved, replies: $0.replies) })
+        let d = m.deflection
+        deflection = DeflectionJSON(definition: Deflection.definition, interactions: d.interactions, selfServiceUsers: d.selfServiceUsers,
+                                    ticketUsers: d.ticketUsers, users: d.users, ratio: Nullable(d.ratio))
     }
 
     static func word(_ d: TrendDirection) -> String {
@@ -138,6 +150,9 @@ struct StatsJSON: Encodable {
         out.append("first response: \(firstResponse.count) · median \(secs(firstResponse.medianSeconds.value)) · mean \(secs(firstResponse.meanSeconds.value))")
         out.append("resolution: \(resolution.count) · median \(secs(resolution.medianSeconds.value)) · mean \(secs(resolution.meanSeconds.value))")
         out.append("SLA compliance: \(pct(slaCompliance.percent.value)) (\(slaCompliance.met) of \(slaCompliance.total))")
+        out.append("deflection: " + (deflection.ratio.value.map { String(format: "%.2f", $0) } ?? "-")
+                   + " (\(deflection.interactions) self-service interactions by \(deflection.selfServiceUsers) users; "
+                   + "\(deflection.users) users in all, \(deflection.ticketUsers) of them opened tickets) = \(Deflection.definition)")
         out.append("")
         out.append("agents: \(agents.available) available · \(agents.busy) busy · \(agents.away) away · \(agents.offline) offline")
         out.append(row([("AGENT", 14), ("STATE", 11), ("ASSIGNED", 10), ("WAITING", 9), ("RESOLVED", 10), ("REPLIES", 8)]))

@@ -17,18 +17,10 @@ struct IngestChat: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
-        let handle: FileHandle
-        if file == "-" { handle = .standardInput } else {
-            guard let h = FileHandle(forReadingAtPath: file) else { throw Failure(code: Exit.noInput, message: "\(file): cannot read") }
-            handle = h
-        }
-        let name = file == "-" ? "<stdin>" : file
         let now = try globals.now()
         let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
         var tally: [String: Int] = [:]
-        func handleLine(_ bytes: ArraySlice<UInt8>, _ lineNumber: Int, _ offset: Int64) throws {
-            let text = String(decoding: bytes, as: UTF8.self)
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        try readJSONLines(file) { text, name, lineNumber, offset in
             do {
                 let line = try ChatTranscriptLine.parse(Substring(text), file: name, lineNumber: lineNumber, offset: offset, window: window)
                 let o = try desk.ingest { state, newID in Intake.chat(line, state: state, rules: desk.rules, newID: newID) }
@@ -42,13 +34,6 @@ struct IngestChat: DeskCommand {
                 printError("qdeck: \(name):\(lineNumber) (byte \(offset)): the message is \(bytes) bytes, over the journal's limit of \(limit) (line skipped)")
             }
         }
-        var lines = LineSplitter()
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            try lines.feed(chunk, handleLine)
-        }
-        try lines.finish(handleLine)
         emit(tally.isEmpty ? "nothing new" : tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     }
 
@@ -57,7 +42,7 @@ struct IngestChat: DeskCommand {
         case .created, .linked: "chats started"
         case .threaded: "chat events"
         case .duplicate: "duplicates"
-        case .attached, .held, .awaiting, .ignored: "ignored"
+        case .attached, .held, .awaiting, .recorded, .ignored: "ignored"
         }
     }
 }

@@ -10,7 +10,7 @@ import QueueDeckText
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bring customers' email, calls and chats into the desk.",
-        subcommands: [IngestMail.self, IngestMaildir.self, IngestMbox.self, IngestQueueLog.self, IngestChat.self, IngestHeld.self])
+        subcommands: [IngestMail.self, IngestMaildir.self, IngestMbox.self, IngestQueueLog.self, IngestChat.self, IngestSelfService.self, IngestHeld.self])
 }
 
 /// The journal opened for intake (created if missing: a mail server may deliver before anyone ran
@@ -59,6 +59,7 @@ func describe(_ o: IntakeOutcome) -> String {
     case .attached(let t): return "automatic message attached to \(t) (no status change)"
     case .awaiting(let t): return "held on \(t): the sender is not its customer; nothing changes until an agent accepts it (qdeck accept \(t))" + flag
     case .held: return "automatic message matching no ticket: held apart (qdeck ingest held)"
+    case .recorded: return "recorded (no ticket)"
     case .duplicate(let t): return "already stored" + (t == .desk ? " (held)" : " in \(t)") + "; nothing added"
     case .ignored(let why): return "ignored: \(why)"
     }
