@@ -354,7 +354,7 @@ func shell(_ command: String) -> Int32 {
         // A queue_log of nothing but a bad line: the summary does not start with ", ".
         try "garbage\n".write(toFile: s.dir + "/queue_log", atomically: true, encoding: .utf8)
         let ql = try s.qdeck("ingest", "queue-log", s.dir + "/queue_log")
-        #expect(ql.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1 unreadable lines", "\(ql.stdout)")
+        #expect(ql.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1 unreadable line", "\(ql.stdout)")
         // Errors are worded, never Swift's picture of a value.
         for args in [["ingest", "maildir", s.dir + "/nowhere"], ["ingest", "mbox", s.dir + "/nowhere"], ["ingest", "chat", s.dir + "/nowhere"]] {
             let r = try Harness.run("qdeck", ["--journal", s.journal] + args, env: ["QDECK_AGENT": "nobody"])

@@ -99,7 +99,10 @@ extension Intake {
                                   subject: "Call from " + (who.map { name in number.map { "\(name) (\($0))" } ?? name } ?? number ?? "an unknown number"),
                                   department: rules.department(forQueue: c.queue))
             let position = c.field(2).isEmpty ? "" : " at position \(c.field(2))"
-            let r = IntakeRecord(key: c.key, kind: .call, summary: "☎ waiting in queue \(c.queue)\(position)", aliases: [alias])
+            // The card is the contact's; what the caller's line said is kept beside it, so an agent
+            // sees that someone else may be calling from that number.
+            let said = name.map { $0 != customer.name ? " · caller ID: \($0)" : "" } ?? ""
+            let r = IntakeRecord(key: c.key, kind: .call, summary: "☎ waiting in queue \(c.queue)\(position)\(said)", aliases: [alias])
             return IntakeOutcome(result: .created(id), decision: Decision(
                 events: [event(id, c.at, "customer", .created(o)), event(id, c.at, "system", .intake(r))], expectedVersions: [id: 0]))
         }

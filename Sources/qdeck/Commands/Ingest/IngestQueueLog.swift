@@ -22,9 +22,16 @@ struct IngestQueueLog: DeskCommand {
         let desk = try intakeDesk(globals, needs: .intake)
         let companion = try globals.journalLocation().companionPath
         let statePath = state ?? companion + "." + FilePath.name(of: file) + ".offset"
+        // A missing or odd file is the input's fault (66), said as such, not a journal's.
+        var st = stat()
+        if lstat(file, &st) != 0 { throw Failure(code: Exit.noInput, message: "\(file): no such file (the queue_log to read)") }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw Failure(code: Exit.noInput, message: "\(file): not a regular file; give the queue_log file itself") }
         let tail = try LogTail(path: file, statePath: statePath)
         tail.journalPath = companion
         if let gap = tail.gap { printError("qdeck: warning: \(gap)") }
+        let now = try globals.now()
+        // Times from a year before the desk began to a day ahead: epoch 100 is a broken line, not 1970.
+        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))
@@ -35,7 +42,7 @@ struct IngestQueueLog: DeskCommand {
             var calls: [CallEvent] = []
             for l in lines where !l.text.isEmpty {
                 do {
-                    calls.append(try QueueLogLine.parse(l.text, file: file, lineNumber: l.number, offset: l.offset))
+                    calls.append(try QueueLogLine.parse(l.text, file: l.file, lineNumber: l.number, offset: l.offset, window: window))
                 } catch {
                     bad += 1
                     printError("qdeck: \(error) (line skipped)")
@@ -46,11 +53,11 @@ struct IngestQueueLog: DeskCommand {
                     Intake.call(c, state: state, rules: desk.rules, newID: newID)
                 }, progress: { _, o in
                     let k: String = switch o.result {
-                    case .created: "calls"
-                    case .duplicate: "duplicates"
-                    case .ignored(let why) where why == "presence": "presence changes"
-                    case .ignored: "ignored"
-                    default: "call events"
+                    case .created: "call"
+                    case .duplicate: "duplicate"
+                    case .ignored(let why) where why == "presence": "presence change"
+                    case .ignored: "ignored line"
+                    default: "call event"
                     }
                     counts[k, default: 0] += 1
                     if follow { emit(describe(o)) }
@@ -59,7 +66,7 @@ struct IngestQueueLog: DeskCommand {
             if !lines.isEmpty { try tail.commit() }
             if follow { usleep(100_000) }
         } while follow && qdeck_pending_signal() == 0
-        if bad > 0 { counts["unreadable lines", default: 0] += bad }
-        emit(counts.isEmpty ? "nothing new" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        if bad > 0 { counts["unreadable line", default: 0] += bad }
+        emit(counts.isEmpty ? "nothing new" : counts.sorted { $0.key < $1.key }.map { countPhrase($0.value, $0.key) }.joined(separator: ", "))
     }
 }
