@@ -12,6 +12,9 @@ command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 # Intake tests: a real Postfix on loopback, and Python's own email test corpus.
 [ -x /usr/sbin/postfix ] || needed+=(postfix)
 [ -d /usr/lib/python3.11/test/test_email/data ] || needed+=(libpython3.11-testsuite)
+# Hosted mailboxes: a real Dovecot IMAP server on loopback, and mbsync (isync) pulling from it.
+[ -x /usr/sbin/dovecot ] || needed+=(dovecot-imapd)
+command -v mbsync >/dev/null 2>&1 || needed+=(isync)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -6,6 +6,7 @@ import QueueDeckIntake
 import QueueDeckJournal
 import QueueDeckMail
 import QueueDeckText
+import CQueueDeckSignals
 
 /// A progress bar on standard error while a long import runs (only on a terminal).
 struct ProgressBar {
@@ -57,12 +58,16 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
 }
 
 struct IngestMaildir: DeskCommand {
-    static let configuration = CommandConfiguration(commandName: "maildir", abstract: "Import a Maildir (cur/ and new/): an existing shared inbox.")
+    static let configuration = CommandConfiguration(
+        commandName: "maildir", abstract: "Import a Maildir (cur/ and new/): an existing shared inbox; with --watch, follow one a fetcher fills.",
+        discussion: "With --watch: each new message (in new/, or in cur/ without qdeck's mark) is stored in the journal, then moved to cur/ marked seen and stored (flags S and q); a restart resumes without duplicates. README.md (Hosted mailboxes) has recipes for mbsync and getmail6.")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "The Maildir folder.") var dir: String
     @Option(name: .long, help: "The intake queue for new tickets.") var queue: String?
+    @Flag(name: .long, help: "Keep following the Maildir until stopped (SIGTERM, Ctrl-C).") var watch = false
 
     func execute() throws {
+        if watch { return try follow() }
         var files: [String] = []
         var sawSubfolder = false
         for sub in ["cur", "new"] {
@@ -75,6 +80,45 @@ struct IngestMaildir: DeskCommand {
         // A link in new/ (to /etc/shadow, say) is not followed: skipped and reported, never imported.
         let loads = files.map { f in { () throws -> [UInt8] in try GuardedFile.readAll(f) } }
         try importMessages(globals, queue: queue, messages: loads, names: files, datesFromHeaders: true)
+    }
+}
+
+extension IngestMaildir {
+    /// Stores what a fetcher delivers, as it arrives: in group commits, each message moved to
+    /// `cur/` only once the journal has it (durably), so a crash loses nothing and repeats nothing.
+    func follow() throws {
+        let desk = try intakeDesk(globals, needs: .intake)
+        let box: MaildirWatch
+        do { box = try MaildirWatch(folder: dir) } catch { throw Failure(code: Exit.noInput, message: "\(error)") }
+        let stops = [SIGTERM, SIGINT]
+        qdeck_catch_signals(stops, Int32(stops.count))
+        emit("following \(dir) (stop with Ctrl-C or SIGTERM)")
+        while qdeck_pending_signal() == 0 {
+            let waiting = box.waiting()
+            var start = 0
+            while start < waiting.count && qdeck_pending_signal() == 0 {
+                let batch = Array(waiting[start..<min(start + 256, waiting.count)])
+                start += batch.count
+                var arrivals: [(MailArrival, MaildirWatch.Message)] = []
+                for m in batch {
+                    do {
+                        arrivals.append((MailArrivalBuilder.arrival(try GuardedFile.readAll(m.path), queue: queue), m))
+                    } catch JournalError.cannotOpen(_, let e) where e == ENOENT {
+                        continue  // the fetcher removed it meanwhile
+                    } catch {
+                        // A link or a stranger's file is never read; moved aside as seen, so it is said once.
+                        printError("qdeck: \(m.path): \(describeFailure(error).1) (skipped, marked seen)")
+                        box.markStored(m)
+                    }
+                }
+                let now = try globals.now()
+                try desk.ingestBatch(arrivals, decide: { item, state, newID in
+                    Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
+                }, progress: { _, o in emit(describe(o)) })
+                for (_, m) in arrivals { box.markStored(m) }
+            }
+            box.wait()
+        }
     }
 }
 
