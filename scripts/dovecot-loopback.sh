@@ -6,6 +6,10 @@
 # usage: dovecot-loopback.sh DIR PORT
 set -euo pipefail
 dir=$1 port=$2
+if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+  echo "127.0.0.1:$port is taken by another program; choose another port" >&2
+  exit 1
+fi
 mkdir -p "$dir/run" "$dir/state" "$dir/home/support"
 chown nobody:nogroup "$dir/home/support"
 printf 'support:{PLAIN}secret::::::\n' > "$dir/passwd"
@@ -50,8 +54,8 @@ for fd in $(ls /proc/$$/fd); do
   if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
 done
 /usr/sbin/dovecot -c "$dir/dovecot.conf" </dev/null >/dev/null 2>&1
-for _ in $(seq 1 100); do
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then exit 0; fi
+for _ in $(seq 1 300); do
+  if [ -s "$dir/run/master.pid" ] && (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then exit 0; fi
   sleep 0.1
 done
 echo "dovecot did not start listening on 127.0.0.1:$port" >&2

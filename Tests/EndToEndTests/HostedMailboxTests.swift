@@ -48,7 +48,9 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/mbsync"), "mbsync is missing: scripts/setup.sh installs isync")
         let s = Scratch()
         let server = s.dir + "/imap"
-        let port = 14_000 + Int(getpid() % 1000)
+        // A port no other program holds now (the kernel's choice).
+        let (_, free) = try Self.sh(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
+        let port = try #require(Int(free.trimmingCharacters(in: .whitespacesAndNewlines)))
         let (started, log) = try Self.sh(["bash", Self.root + "/scripts/dovecot-loopback.sh", server, String(port)])
         try #require(started == 0, "dovecot: \(log)")
         // Read now: the scratch folder (and the pid file in it) may be gone by the time the test ends.

@@ -416,6 +416,20 @@ import Testing
         // A period before any of it: no users, no ratio.
         let before = try #require(try JSONSerialization.jsonObject(with: Data(try s.qdeck("stats", "--at", "20m", "--since", "10m", "--json").stdout.utf8)) as? [String: Any])
         #expect((before["deflection"] as? [String: Any])?["users"] as? Int == 0)
+        // A folder is refused (it once crashed the reader); a line that is not UTF-8, one over 2 MiB
+        // (never held in memory whole), fractions of a second, and the same line with CRLF.
+        let folder = try s.qdeck("ingest", "self-service", s.dir)
+        #expect(folder.status == 66 && folder.stderr.contains("a folder, not a file of JSON lines"), "\(folder.stderr)")
+        var odd = Data(#"{"at":"\#(t)","who":"a"#.utf8) + Data([0xFF]) + Data(#"@example.org","what":"article","id":"kb-9"}"#.utf8) + Data("\n".utf8)
+        odd += Data(("{\"at\":\"" + t + "\",\"who\":\"big@example.org\",\"what\":\"article\",\"subject\":\"" + String(repeating: "x", count: 3 << 20) + "\"}\n").utf8)
+        let fraction = iso.string(from: Date().addingTimeInterval(-200)).replacingOccurrences(of: "Z", with: ".123Z")
+        odd += Data((#"{"at":"\#(fraction)","who":"dana@example.org","what":"bot","subject":"CRLF"}"# + "\r\n").utf8)
+        odd += Data((#"{"at":"\#(fraction)","who":"dana@example.org","what":"bot","subject":"CRLF"}"# + "\n").utf8)
+        try odd.write(to: URL(fileURLWithPath: s.dir + "/odd.jsonl"))
+        let oddRun = try s.qdeck("ingest", "self-service", s.dir + "/odd.jsonl")
+        #expect(oddRun.stdout.contains("1 self-service interaction recorded, 1 duplicate, 2 unreadable lines skipped"), "\(oddRun.stdout) \(oddRun.stderr)")
+        #expect(oddRun.stderr.contains("odd.jsonl:1 (byte 0): line: not UTF-8 text"), "\(oddRun.stderr)")
+        #expect(oddRun.stderr.contains("odd.jsonl:2 (byte ") && oddRun.stderr.contains("a line may have"), "\(oddRun.stderr)")
         // The dump shows the records, hostile text escaped.
         let dump = try s.qdeck("log", "dump")
         #expect(dump.stdout.contains(#""type":"self-service""#) && dump.stdout.contains(#"\u001b[2J"#), "\(dump.stdout.suffix(400))")

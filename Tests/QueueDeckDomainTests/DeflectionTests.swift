@@ -38,6 +38,23 @@ import Testing
         #expect(empty.deflection.users == 0 && empty.deflection.ratio == nil)
     }
 
+    /// A customer known by an address and a number is one user, whichever they gave the help centre,
+    /// and however the number is written (a supervisor's hand count once found two such people
+    /// counted twice).
+    @Test func anAddressAndANumberOfOnePersonAreOneUser() {
+        var d = TestDesk()
+        _ = d.create(.email, at: TestDesk.at(9), customer: Customer(name: "Jānis", email: "j@example.lv", phone: "(00371) 2000 0000"))
+        _ = d.create(.call, at: TestDesk.at(10), customer: Customer(name: "Jānis", phone: "+371 20000000"))
+        _ = d.create(.email, at: TestDesk.at(10), customer: Customer(name: "Carl", email: "carl@example.co.uk", phone: "+44 20 7946 0958"))
+        for (n, who) in ["+371.2000.0000", "00371 2000 0000", "J@EXAMPLE.LV", "(0044) 20 7946 0958"].enumerated() {
+            d.state.apply(Self.use(n, who, at: TestDesk.at(8, n)))
+        }
+        let ctx = ViewContext(now: TestDesk.at(12), me: "anna", rules: d.rules)
+        let m = DeskMetrics.compute(d.state, context: ctx, since: TestDesk.at(0))
+        // Jānis (two tickets, three self-service lines) and Carl: two people, four interactions.
+        #expect(m.deflection == Deflection(interactions: 4, selfServiceUsers: 2, ticketUsers: 2, users: 2))
+    }
+
     @Test func usersAreKeyedAsTicketCustomersAre() {
         #expect(SelfServiceRecord.userKey(" Ilze@Inbox.LV ") == Customer(name: "I", email: "ilze@inbox.lv").contactKey)
         #expect(SelfServiceRecord.userKey("+371 2600-0000") == Customer(name: "I", phone: "0037126000000").contactKey)

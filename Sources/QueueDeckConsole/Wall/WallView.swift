@@ -234,7 +234,9 @@ public enum WallView {
             // Self-service against everyone who reached the desk today (README, Metrics).
             let d = m.deflection
             let ratio = d.ratio.map { String(format: "%.2f", $0) } ?? "-"
-            g.put("deflection \(ratio)  · self-service \(d.interactions) by \(d.selfServiceUsers) users · \(d.users) users today, \(d.ticketUsers) opened tickets",
+            let wide = b.scope.department != nil || b.scope.channel != nil ? " (desk-wide)" : ""
+            let users = { (n: Int) in "\(n) user\(n == 1 ? "" : "s")" }
+            g.put("deflection \(ratio)\(wide)  · self-service \(d.interactions) by \(users(d.selfServiceUsers)) · \(users(d.users)) today, \(d.ticketUsers) opened tickets",
                   row: y, col: r.col + 1, width: r.width - 1)
             y += 1
         }

@@ -16,8 +16,8 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notPermitted(let u, .reassignAny):
             return "\(u) may only reassign or claim their own or unassigned tickets (another agent's needs permission \(Permission.reassignAny.rawValue))"
         case .notPermitted(let u, .intake):
-            return "\(u) may not store arriving mail, calls or chats (permission \(Permission.intake.rawValue)); "
-                + "if \(u) is the mail server's user, list it in the team file: - { user: \(u), name: Mail Server, role: intake }"
+            return "\(u) may not store arrivals: mail, calls, chats, self-service (permission \(Permission.intake.rawValue)); "
+                + "if \(u) is the user the mail server or an importer runs as, list it in the team file: - { user: \(u), name: Intake, role: intake }"
         case .notPermitted(let u, let p): return "\(u) may not do this: the role lacks permission \(p.rawValue)"
         case .invalidTransition(let t, let s, let a, let allowed):
             let list = allowed.map(\.rawValue).joined(separator: ", ")

@@ -24,15 +24,43 @@ public struct Deflection: Sendable, Equatable {
         self.users = users
     }
 
-    /// `ticketUsers`: the contact keys of the customers whose tickets were created in `period`.
-    public init(_ uses: [SelfServiceUse], ticketUsers: Set<String>, in period: ClosedRange<Instant>) {
-        var helped: Set<String> = []
+    /// `ticketUsers`: for each ticket created in `period`, its customer's keys (`identities(of:)`);
+    /// `addressOf`: the address of the customer a `tel:` key belongs to, if one has both. A person
+    /// known by an address and a number is one user, whichever of the two they gave.
+    public init(_ uses: [SelfServiceUse], ticketUsers: [[String]], in period: ClosedRange<Instant>,
+                addressOf: (String) -> String?) {
+        var parent: [String: String] = [:]
+        func root(_ k: String) -> String {
+            var r = k
+            while let p = parent[r], p != r { r = p }
+            return r
+        }
+        func join(_ a: String, _ b: String) {
+            let (ra, rb) = (root(a), root(b))
+            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+        }
+        func link(_ k: String) { if k.hasPrefix("tel:"), let address = addressOf(k) { join(k, address) } }
         var count = 0
+        var helpedKeys: [String] = []
         for u in uses where period.contains(u.at) {
             count += 1
-            helped.insert(u.user)
+            helpedKeys.append(u.user)
+            link(u.user)
         }
-        self.init(interactions: count, selfServiceUsers: helped.count, ticketUsers: ticketUsers.count,
-                  users: helped.union(ticketUsers).count)
+        for keys in ticketUsers {
+            for k in keys { link(k) }
+            for k in keys.dropFirst() { join(keys[0], k) }
+        }
+        let helped = Set(helpedKeys.map(root))
+        let opened = Set(ticketUsers.compactMap { $0.first.map(root) })
+        self.init(interactions: count, selfServiceUsers: helped.count, ticketUsers: opened.count, users: helped.union(opened).count)
+    }
+
+    /// The keys a ticket's customer is known by: their contact key, and their number too when they
+    /// also have an address.
+    public static func identities(of c: Customer) -> [String] {
+        var keys = [c.contactKey]
+        if let email = c.email, !email.isEmpty, let digits = c.phone.flatMap(Customer.phoneKey) { keys.append("tel:" + digits) }
+        return keys
     }
 }

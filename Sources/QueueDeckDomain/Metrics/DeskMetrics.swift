@@ -112,11 +112,11 @@ public struct DeskMetrics: Sendable {
         let recent = now - Availability.activeWindow
         let inPeriod = { (t: Instant) in t >= periodStart && t <= now }
 
-        var ticketUsers: Set<String> = []
+        var ticketUsers: [[String]] = []
         for t in state.all {
             if t.updatedAt >= recent { active.formUnion(t.actors(since: recent)) }
             // Desk-wide, whatever the scope: self-service belongs to no department or channel.
-            if inPeriod(t.createdAt) { ticketUsers.insert(t.customer.contactKey) }
+            if inPeriod(t.createdAt) { ticketUsers.append(Deflection.identities(of: t.customer)) }
             guard scope.admits(t) else { continue }
             let slot = t.channel.ordinal
             if inPeriod(t.createdAt) { created += 1 }
@@ -189,7 +189,10 @@ public struct DeskMetrics: Sendable {
                            createdInPeriod: created, resolvedInPeriod: resolved, ageBuckets: buckets,
                            firstResponse: DurationFigure(firstResponses), resolution: DurationFigure(resolutions),
                            slaCompliance: compliance, agents: agents.values.sorted { $0.agent < $1.agent },
-                           deflection: Deflection(state.selfService, ticketUsers: ticketUsers, in: periodStart...max(periodStart, now)))
+                           deflection: Deflection(state.selfService, ticketUsers: ticketUsers, in: periodStart...max(periodStart, now)) { key in
+                               Customer.phoneNumber(String(key.dropFirst(4))).flatMap { state.latestTicketByPhone[$0] }
+                                   .flatMap { state[$0]?.customer.email?.lowercased() }
+                           })
     }
 
     /// How many agents in scope are in each state.

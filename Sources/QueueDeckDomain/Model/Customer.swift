@@ -34,7 +34,8 @@ public struct Customer: Hashable, Sendable {
             for b in bytes {
                 let d = b &- 48
                 guard d < 10 else {
-                    if b != 32 && b != 9 { sawOther = true }
+                    // Spaces, brackets, dots and dashes group digits; anything else (a +) ends a 00 prefix's chance.
+                if ![32, 9, 40, 41, 46, 45].contains(b) { sawOther = true }
                     continue
                 }
                 // 00 before anything else is the international prefix, not part of the number.

@@ -29,7 +29,7 @@ public struct SelfServiceRecord: Hashable, Sendable {
     public static func userKey(_ user: String) -> String {
         let u = user.trimmingWhitespace()
         if u.contains("@") { return u.lowercased() }
-        if let digits = Customer.phoneKey(u), u.allSatisfy({ $0.isNumber || "+-() ".contains($0) }) { return "tel:" + digits }
+        if let digits = Customer.phoneKey(u), u.allSatisfy({ $0.isNumber || "+-(). ".contains($0) }) { return "tel:" + digits }
         return "visitor:" + u.lowercased()
     }
 }

@@ -40,12 +40,21 @@ public enum WhenParser {
                 zone = (rest[sign] == "-" ? -off : off) * 60
                 rest = String(rest[..<sign])
             }
+            // Fractions of a second (`09:00:00.123Z`, as JavaScript's toISOString writes): milliseconds kept.
+            var fraction: Int64 = 0
+            if let mark = rest.firstIndex(where: { $0 == "." || $0 == "," }) {
+                let digits = rest[rest.index(after: mark)...]
+                guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ ("0"..."9").contains($0) }),
+                      rest[..<mark].filter({ $0 == ":" }).count == 2 else { throw fail }
+                fraction = Int64(String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
+                rest = String(rest[..<mark])
+            }
             guard let (minute, seconds) = clock(rest) else { throw fail }
             if let zone {
                 let sec = Int64(date.dayNumber) * 86400 + Int64(minute * 60 + seconds) - Int64(zone)
-                return Instant(ms: sec * 1000)
+                return Instant(ms: sec * 1000 + fraction)
             }
-            return cal.instant(day: date.dayNumber, minute: minute) + .seconds(Int64(seconds))
+            return cal.instant(day: date.dayNumber, minute: minute) + .seconds(Int64(seconds)) + Millis(fraction)
         }
 
         var day: Int? = nil

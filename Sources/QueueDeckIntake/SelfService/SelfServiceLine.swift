@@ -8,7 +8,9 @@ public enum SelfServiceLine {
     public static func parse(_ line: Substring, file: String, lineNumber: Int, offset: Int64,
                              window: ClosedRange<Instant>) throws(IntakeInputError) -> (record: SelfServiceRecord, at: Instant) {
         let json = try JSONLine(line, file: file, lineNumber: lineNumber, offset: offset)
-        guard let who = try json.string("who")?.trimmingWhitespace(), !who.isEmpty else { throw json.fail("who", "missing") }
+        guard let given = try json.string("who") else { throw json.fail("who", "missing") }
+        let who = given.trimmingWhitespace()
+        guard !who.isEmpty else { throw json.fail("who", "empty; an address, a phone number or a visitor id") }
         guard who.count <= 320 else { throw json.fail("who", "\(who.count) characters; a user is at most 320 (an address, a number, a visitor id)") }
         guard who.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F && !(0x80..<0xA0).contains($0.value) }) else {
             throw json.fail("who", "holds control characters")
@@ -19,6 +21,7 @@ public enum SelfServiceLine {
         }
         let at = try json.time("at", window: window)
         let subject = try json.string("subject") ?? ""
+        guard subject.count <= 2000 else { throw json.fail("subject", "\(subject.count) characters; an article's title or a question is at most 2,000") }
         let key: String
         if let id = try json.string("id") {
             guard !id.isEmpty, id.utf8.count <= 200 else { throw json.fail("id", "must be 1 to 200 bytes") }

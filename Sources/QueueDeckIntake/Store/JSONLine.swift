@@ -15,7 +15,7 @@ struct JSONLine {
         self.lineNumber = lineNumber
         self.offset = offset
         do {
-            guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed) as? [String: Any] else {
                 throw IntakeInputError(file: file, line: lineNumber, offset: offset, field: "line", problem: "not a JSON object")
             }
             object = o
@@ -38,12 +38,17 @@ struct JSONLine {
         return s
     }
 
+    /// JSON's true and false, not the numbers 0 and 1 (which Foundation gives as NSNumbers too).
+    static func isBool(_ n: NSNumber) -> Bool {
+        String(cString: n.objCType) == "c"  // Foundation's boolean type code; 0 and 1 are numbers ("i", "q")
+    }
+
     /// `at`: ISO 8601 or Unix seconds, inside `window` (from a year before the journal was created
     /// to a day ahead): anything else is a mistake in the feed, never stored as 1970 or 9999.
     func time(_ k: String, window: ClosedRange<Instant>) throws(IntakeInputError) -> Instant {
         let at: Instant
         switch object[k] {
-        case let n as NSNumber where !(n is Bool):
+        case let n as NSNumber where !Self.isBool(n):
             // Unix seconds, range-checked before any conversion: 1e300 must be an error, not a trap.
             let seconds = n.doubleValue
             guard seconds.isFinite, seconds > 0, seconds < Self.latestSeconds else {
@@ -51,7 +56,7 @@ struct JSONLine {
             }
             at = Instant(ms: Int64(seconds * 1000))
         case let s as String:
-            guard let i = WhenParser.absolute(s), i.ms > 0 else {
+            guard let i = WhenParser.absolute(s) else {
                 throw fail(k, "'\(s.prefix(40))' is not an ISO 8601 time (2026-11-24T09:00:00Z) or Unix seconds")
             }
             at = i

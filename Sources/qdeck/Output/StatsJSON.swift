@@ -150,9 +150,10 @@ struct StatsJSON: Encodable {
         out.append("first response: \(firstResponse.count) · median \(secs(firstResponse.medianSeconds.value)) · mean \(secs(firstResponse.meanSeconds.value))")
         out.append("resolution: \(resolution.count) · median \(secs(resolution.medianSeconds.value)) · mean \(secs(resolution.meanSeconds.value))")
         out.append("SLA compliance: \(pct(slaCompliance.percent.value)) (\(slaCompliance.met) of \(slaCompliance.total))")
-        out.append("deflection: " + (deflection.ratio.value.map { String(format: "%.2f", $0) } ?? "-")
-                   + " (\(deflection.interactions) self-service interactions by \(deflection.selfServiceUsers) users; "
-                   + "\(deflection.users) users in all, \(deflection.ticketUsers) of them opened tickets) = \(Deflection.definition)")
+        let wide = scope.department.value != nil || scope.channel.value != nil ? ", desk-wide" : ""
+        out.append("deflection\(wide): " + (deflection.ratio.value.map { String(format: "%.2f", $0) } ?? "-")
+                   + " (\(countPhrase(deflection.interactions, "self-service interaction")) by \(countPhrase(deflection.selfServiceUsers, "user")); "
+                   + "\(countPhrase(deflection.users, "user")) in all, \(deflection.ticketUsers) of them opened tickets) = \(Deflection.definition)")
         out.append("")
         out.append("agents: \(agents.available) available · \(agents.busy) busy · \(agents.away) away · \(agents.offline) offline")
         out.append(row([("AGENT", 14), ("STATE", 11), ("ASSIGNED", 10), ("WAITING", 9), ("RESOLVED", 10), ("REPLIES", 8)]))

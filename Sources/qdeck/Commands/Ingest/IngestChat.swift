@@ -20,7 +20,7 @@ struct IngestChat: DeskCommand {
         let now = try globals.now()
         let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
         var tally: [String: Int] = [:]
-        try readJSONLines(file) { text, name, lineNumber, offset in
+        try readJSONLines(file, skipped: { tally["unreadable lines", default: 0] += 1 }) { text, name, lineNumber, offset in
             do {
                 let line = try ChatTranscriptLine.parse(Substring(text), file: name, lineNumber: lineNumber, offset: offset, window: window)
                 let o = try desk.ingest { state, newID in Intake.chat(line, state: state, rules: desk.rules, newID: newID) }
