@@ -24,6 +24,7 @@ case "replay": ReplayBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirect
 case "console": ConsoleBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 10_000)
+case "maildir-watch": MaildirWatchBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 200)
 case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
 case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
 case "replay-vs-python": ReplayVsPython.run(Array(args.dropFirst()))
@@ -35,6 +36,6 @@ case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 case "snapshot-writer": SnapshotWriterVictim.run(Array(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
+    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | maildir-watch [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)
 }
