@@ -41,7 +41,7 @@ enum MaildirWatchBench {
         }
         let sorted = latencies.sorted()
         print("maildir --watch: \(n) messages delivered one at a time into new/ → ticket read by a follower")
-        print("  median \(f1(percentile(sorted, 50))) ms, p99 \(f1(percentile(sorted, 99))) ms, max \(f1(sorted.last ?? 0)) ms")
+        print("  median \(f1(percentile(sorted, 0.5))) ms, p99 \(f1(percentile(sorted, 0.99))) ms, max \(f1(sorted.last ?? 0)) ms")
         // Baseline: the same files copied one at a time with cp (a process per file, as a fetcher's delivery).
         let copies = root + "/copies"
         try! FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
@@ -52,6 +52,6 @@ enum MaildirWatchBench {
             cp.append(Double(nanos() - t0) / 1e6)
         }
         let cps = cp.sorted()
-        print("baseline: cp of each file, one process each: median \(f1(percentile(cps, 50))) ms, p99 \(f1(percentile(cps, 99))) ms")
+        print("baseline: cp of each file, one process each: median \(f1(percentile(cps, 0.5))) ms, p99 \(f1(percentile(cps, 0.99))) ms")
     }
 }

@@ -72,6 +72,21 @@ enum Harness {
     }
 }
 
+/// Runs a program (found on PATH) to its end: its status and its output and errors together.
+func runToEnd(_ args: [String], env: [String: String] = [:]) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 /// A scratch desk: its own folder and journal.
 final class Scratch {
     let dir: String

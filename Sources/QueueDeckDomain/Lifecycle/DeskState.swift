@@ -49,7 +49,7 @@ public struct DeskState: Sendable, Equatable {
         positions.reserveCapacity(tickets.count)
         for (i, t) in tickets.enumerated() {
             positions[t.id] = i
-            indexPhone(t)
+            indexPhone(t, newest: true)  // in creation order: each is the newest so far
         }
         self.lastSeq = lastSeq
         self.ticketsByContact = ticketsByContact
@@ -108,7 +108,7 @@ public struct DeskState: Sendable, Equatable {
             positions[e.ticket] = all.count
             all.append(t)
             ticketsByContact[t.customer.contactKey, default: []].append(t.id)
-            indexPhone(t)
+            indexPhone(t, newest: true)
             if let prev = opening.linkedFrom, let p = positions[prev] { all[p].linkedTo = e.ticket }
             return
         }
@@ -167,10 +167,12 @@ public struct DeskState: Sendable, Equatable {
         indexPhone(all[index])
     }
 
-    private mutating func indexPhone(_ t: Ticket) {
+    /// `newest`: no ticket indexed so far is newer than `t` (it is being created, or tickets are
+    /// indexed in creation order), so no comparison is needed.
+    private mutating func indexPhone(_ t: Ticket, newest: Bool = false) {
         let c = t.customer
         guard let phone = c.phone, let address = c.email, !address.isEmpty, let k = Customer.phoneNumber(phone) else { return }
-        if let other = latestTicketByPhone[k], let o = positions[other], o > t.slot { return }
+        if !newest, let other = latestTicketByPhone[k], let o = positions[other], o > t.slot { return }
         latestTicketByPhone[k] = t.id
     }
 

@@ -27,34 +27,39 @@ public struct Customer: Hashable, Sendable {
     /// The same digits as one number, a 1 in front so that leading zeros count: no string is made
     /// (every ticket of a desk being loaded is indexed by it).
     public static func phoneNumber(_ raw: String) -> UInt64? {
-        var text = raw
-        return text.withUTF8 { bytes -> UInt64? in
-            var value: UInt64 = 1, count = 0
-            var pendingZeros = 0, started = false, sawOther = false
-            for b in bytes {
-                let d = b &- 48
-                guard d < 10 else {
-                    // Spaces, brackets, dots and dashes group digits; anything else (a +) ends a 00 prefix's chance.
-                if ![32, 9, 40, 41, 46, 45].contains(b) { sawOther = true }
-                    continue
+        // In place when the text is contiguous (a copy was 2% of loading a desk); else a copy.
+        raw.utf8.withContiguousStorageIfAvailable { phoneNumber(digitsIn: $0) } ?? phoneNumber(digitsIn: Array(raw.utf8))
+    }
+
+    static func phoneNumber(digitsIn bytes: some Collection<UInt8>) -> UInt64? {
+        var value: UInt64 = 1, count = 0
+        var pendingZeros = 0, started = false, sawOther = false
+        for b in bytes {
+            let d = b &- 48
+            guard d < 10 else {
+                // Spaces, brackets, dots and dashes group digits; anything else (a +) ends a 00 prefix's chance.
+                switch b {
+                case 32, 9, 40, 41, 46, 45: break
+                default: sawOther = true
                 }
-                // 00 before anything else is the international prefix, not part of the number.
-                if !started && d == 0 && !sawOther {
-                    pendingZeros += 1
-                    if pendingZeros == 2 { started = true }
-                    continue
-                }
-                if !started {
-                    started = true
-                    if pendingZeros == 1 { value &*= 10; count += 1 }  // a single leading 0 is a digit
-                }
-                guard count < 18 else { return nil }
-                value = value &* 10 &+ UInt64(d)
-                count += 1
+                continue
             }
-            if !started && pendingZeros == 1 { value &*= 10; count += 1 }
-            return count >= 5 && count <= 18 ? value : nil
+            // 00 before anything else is the international prefix, not part of the number.
+            if !started && d == 0 && !sawOther {
+                pendingZeros += 1
+                if pendingZeros == 2 { started = true }
+                continue
+            }
+            if !started {
+                started = true
+                if pendingZeros == 1 { value &*= 10; count += 1 }  // a single leading 0 is a digit
+            }
+            guard count < 18 else { return nil }
+            value = value &* 10 &+ UInt64(d)
+            count += 1
         }
+        if !started && pendingZeros == 1 { value &*= 10; count += 1 }
+        return count >= 5 && count <= 18 ? value : nil
     }
 
     public var phoneNumber: UInt64? { phone.flatMap(Self.phoneNumber) }

@@ -11,9 +11,9 @@ import QueueDeckJournal
 /// the server already) are taken too, unless they carry the mark.
 public final class MaildirWatch {
     public let folder: String
-    private var inotifyFD: Int32 = -1
-    /// How often the folders are listed again when no wake-up came (a lost one, or no inotify).
-    public var pollMillis: Int32 = 2000
+    /// Wakes on arrivals in new/ and cur/; the folders are listed again every 2 s without one (a
+    /// lost wake-up, or no inotify).
+    private let follower: FileFollower
 
     /// One message waiting to be stored: its file and the name it will have in `cur/`.
     public struct Message {
@@ -29,16 +29,8 @@ public final class MaildirWatch {
                 throw .refused(path: folder, reason: "not a Maildir (no \(sub)/ folder; a fetcher such as mbsync creates them)")
             }
         }
-        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        if fd >= 0 {
-            let mask = UInt32(IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE)
-            _ = inotify_add_watch(fd, folder + "/new", mask)
-            _ = inotify_add_watch(fd, folder + "/cur", mask)
-        }
-        inotifyFD = fd
+        follower = FileFollower(folders: [folder + "/new", folder + "/cur"], pollFallbackMillis: 2000)
     }
-
-    deinit { if inotifyFD >= 0 { close(inotifyFD) } }
 
     /// Messages waiting: everything in `new/`, and what is in `cur/` without qdeck's mark, oldest
     /// name first (Maildir names begin with the delivery time).
@@ -63,20 +55,9 @@ public final class MaildirWatch {
         _ = rename(m.path, m.done)
     }
 
-    /// Waits until a message may have arrived or the poll interval passes; true when woken.
+    /// Waits until a message may have arrived or the fallback interval passes; true when woken.
     @discardableResult
-    public func wait(timeoutMillis: Int32? = nil) -> Bool {
-        let timeout = timeoutMillis ?? pollMillis
-        guard inotifyFD >= 0 else {
-            usleep(UInt32(timeout) * 1000)
-            return false
-        }
-        var p = pollfd(fd: inotifyFD, events: Int16(POLLIN), revents: 0)
-        let r = poll(&p, 1, timeout)
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while buf.withUnsafeMutableBytes({ read(inotifyFD, $0.baseAddress!, $0.count) }) > 0 {}
-        return r > 0
-    }
+    public func wait() -> Bool { follower.wait() }
 
     /// The unique part of a Maildir name and its flags (`1733…M1P2.host:2,FS` → ("1733…M1P2.host", "FS")).
     static func split(_ name: String) -> (unique: String, flags: String) {

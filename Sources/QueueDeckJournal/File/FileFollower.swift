@@ -23,6 +23,14 @@ public final class FileFollower: JournalFollower, @unchecked Sendable {
         inotifyFD = fd
     }
 
+    /// Wakes when a file arrives in any of `folders` (created, moved in, written): a Maildir's new/ and cur/.
+    public init(folders: [String], pollFallbackMillis: Int32) {
+        self.pollFallbackMillis = pollFallbackMillis
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        if fd >= 0 { for f in folders { _ = inotify_add_watch(fd, f, UInt32(IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE)) } }
+        inotifyFD = fd
+    }
+
     deinit { if inotifyFD >= 0 { close(inotifyFD) } }
 
     /// The descriptor to include in a caller's own poll() set (the console's input loop).
