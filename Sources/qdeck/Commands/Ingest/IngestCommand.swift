@@ -9,7 +9,7 @@ import QueueDeckText
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Bring customers' email, calls and chats into the desk.",
+        abstract: "Bring customers' email, calls, chats and self-service into the desk.",
         subcommands: [IngestMail.self, IngestMaildir.self, IngestMbox.self, IngestQueueLog.self, IngestChat.self, IngestSelfService.self, IngestHeld.self])
 }
 
