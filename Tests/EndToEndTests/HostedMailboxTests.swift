@@ -120,6 +120,42 @@ import Testing
         withExtendedLifetime(s) {}
     }
 
+    /// A Maildir's new/ or cur/ swapped for a link while the watcher runs: nothing outside the
+    /// Maildir is read or moved (an admin's review had the watcher move a file out of another
+    /// folder into a ticket, and write mail into a folder cur/ was linked to).
+    @Test func foldersSwappedForLinksWhileWatchedAreNotFollowed() throws {
+        let s = Scratch()
+        let box = s.dir + "/Maildir", victim = s.dir + "/victim", victim2 = s.dir + "/victim2"
+        try Self.maildir(box)
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: victim2, withIntermediateDirectories: true)
+        try "root:x:0:0:root:/root:/bin/bash\n".write(toFile: victim + "/passwd", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        p.arguments = ["--journal", s.journal, "ingest", "maildir", box, "--watch"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "nobody", "QDECK_SENDMAIL": "/bin/true"]) { $1 }
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        usleep(500_000)
+        try FileManager.default.removeItem(atPath: box + "/new")
+        try FileManager.default.createSymbolicLink(atPath: box + "/new", withDestinationPath: victim)
+        // And cur/ pointing elsewhere, with a message arriving the proper way.
+        try FileManager.default.removeItem(atPath: box + "/cur")
+        try FileManager.default.createSymbolicLink(atPath: box + "/cur", withDestinationPath: victim2)
+        try "From: a@example.org\nSubject: hi\nMessage-ID: <l1@x>\n\nbody\n".write(toFile: victim + "/1733.M1P1.h", atomically: true, encoding: .utf8)
+        usleep(7_000_000)  // past the watcher's wait after finding new/ gone mid-swap
+        p.terminate()
+        p.waitUntilExit()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(FileManager.default.fileExists(atPath: victim + "/passwd"), "a file outside the Maildir was moved")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: victim2).isEmpty, "something was written through cur/'s link")
+        #expect(try Self.subjects(s).isEmpty)
+        #expect(said.contains("a symbolic link or not a folder"), "\(said)")
+    }
+
     /// `--watch` killed with SIGKILL in the middle of a batch: after a restart every message is a
     /// ticket exactly once, and every file has reached cur/.
     @Test func aWatcherKilledMidBatchLosesAndRepeatsNothing() throws {

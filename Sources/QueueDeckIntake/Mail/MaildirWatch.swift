@@ -11,53 +11,99 @@ import QueueDeckJournal
 /// the server already) are taken too, unless they carry the mark.
 public final class MaildirWatch {
     public let folder: String
-    /// Wakes on arrivals in new/ and cur/; the folders are listed again every 2 s without one (a
-    /// lost wake-up, or no inotify).
+    /// Wakes on arrivals in new/ and cur/; without a wake-up the folders are listed again each
+    /// minute (a lost one), or every 2 s where inotify is missing.
     private let follower: FileFollower
 
-    /// One message waiting to be stored: its file and the name it will have in `cur/`.
+    /// One message waiting to be stored: where it is, and the name it will have in `cur/`.
     public struct Message {
-        public var path: String
+        /// `new` or `cur`.
+        public var sub: String
+        public var name: String
         public var done: String
+        public var path: String
     }
 
     public init(folder: String) throws(JournalError) {
         self.folder = folder
         for sub in ["new", "cur", "tmp"] {
             var st = stat()
-            guard lstat(folder + "/" + sub, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw .refused(path: folder, reason: "not a Maildir (no \(sub)/ folder; a fetcher such as mbsync creates them)")
+            guard stat(folder + "/" + sub, &st) == 0 else {
+                throw .refused(path: folder, reason: "not a Maildir: no \(sub)/ folder (a fetcher such as mbsync creates them)")
             }
         }
         follower = FileFollower(folders: [folder + "/new", folder + "/cur"], pollFallbackMillis: 2000)
     }
 
+    /// A folder of the Maildir opened as itself, never through a link: a `new/` swapped for a link
+    /// to /etc while the watcher runs must not have /etc read and moved.
+    func open(_ sub: String) throws(JournalError) -> Int32 {
+        let fd = Glibc.open(folder + "/" + sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP || errno == ENOTDIR { throw .refused(path: folder + "/" + sub, reason: "a symbolic link or not a folder; a Maildir's folders are its own") }
+            throw .io(path: folder + "/" + sub, operation: "open the folder", errno: errno)
+        }
+        return fd
+    }
+
     /// Messages waiting: everything in `new/`, and what is in `cur/` without qdeck's mark, oldest
     /// name first (Maildir names begin with the delivery time).
-    public func waiting() -> [Message] {
+    public func waiting() throws(JournalError) -> [Message] {
         var out: [Message] = []
         for sub in ["new", "cur"] {
-            for name in Self.list(folder + "/" + sub) {
+            let fd = try open(sub)
+            defer { close(fd) }
+            for name in Self.list(fd) {
                 guard !name.hasPrefix(".") else { continue }
                 let (unique, flags) = Self.split(name)
                 if sub == "cur" && flags.contains("q") { continue }
-                out.append(Message(path: folder + "/" + sub + "/" + name,
-                                   done: folder + "/cur/" + unique + ":2," + Self.marked(flags)))
+                out.append(Message(sub: sub, name: name, done: unique + ":2," + Self.marked(flags), path: folder + "/" + sub + "/" + name))
             }
         }
-        return out.sorted { $0.path.split(separator: "/").last! < $1.path.split(separator: "/").last! }
+        return out.sorted { $0.name < $1.name }
     }
 
-    /// Moves a stored message to `cur/` with its flags plus seen and qdeck's mark. A message the
-    /// fetcher removed meanwhile is no error: it is stored.
-    public func markStored(_ m: Message) {
-        guard m.path != m.done else { return }
-        _ = rename(m.path, m.done)
+    /// The message's bytes, read from its folder as opened now (never through a link).
+    public func read(_ m: Message) throws(JournalError) -> [UInt8] {
+        let dir = try open(m.sub)
+        defer { close(dir) }
+        let fd = openat(dir, m.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw .refused(path: m.path, reason: "a symbolic link, not followed") }
+            throw .io(path: m.path, operation: "read the message", errno: errno)
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .refused(path: m.path, reason: "not a message file") }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
+            if n <= 0 { break }
+            got += n
+        }
+        return Array(bytes.prefix(got))
+    }
+
+    /// Moves a stored message to `cur/` with its flags plus seen and qdeck's mark, between the
+    /// folders as opened now. Nil when done (or the fetcher removed it meanwhile); else why not.
+    public func markStored(_ m: Message) -> String? {
+        guard m.sub != "cur" || m.name != m.done else { return nil }
+        do throws(JournalError) {
+            let from = try open(m.sub), to = try open("cur")
+            defer { close(from); close(to) }
+            if renameat(from, m.name, to, m.done) != 0 && errno != ENOENT {
+                return "stored, but cannot be moved to cur/: \(String(cString: strerror(errno))); the watcher must be able to write the Maildir"
+            }
+            return nil
+        } catch {
+            return "stored, but not moved to cur/: \(error)"
+        }
     }
 
     /// Waits until a message may have arrived or the fallback interval passes; true when woken.
     @discardableResult
-    public func wait() -> Bool { follower.wait() }
+    public func wait() -> Bool { follower.wait(timeoutMillis: follower.fileDescriptor >= 0 ? 60_000 : 2_000) }
 
     /// The unique part of a Maildir name and its flags (`1733…M1P2.host:2,FS` → ("1733…M1P2.host", "FS")).
     static func split(_ name: String) -> (unique: String, flags: String) {
@@ -72,8 +118,8 @@ public final class MaildirWatch {
         String(Set(flags + "Sq").sorted())
     }
 
-    static func list(_ dir: String) -> [String] {
-        guard let d = opendir(dir) else { return [] }
+    static func list(_ dirFD: Int32) -> [String] {
+        guard let d = fdopendir(dup(dirFD)) else { return [] }
         defer { closedir(d) }
         var out: [String] = []
         while let entry = readdir(d) {

@@ -90,32 +90,62 @@ extension IngestMaildir {
         let desk = try intakeDesk(globals, needs: .intake)
         let box: MaildirWatch
         do { box = try MaildirWatch(folder: dir) } catch { throw Failure(code: Exit.noInput, message: "\(error)") }
+        for sub in ["new", "cur"] where access(dir + "/" + sub, W_OK) != 0 {
+            printError("qdeck: warning: \(dir)/\(sub): not writable by this user; stored messages cannot be moved to cur/ (run the watcher as the fetcher's user)")
+        }
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))
         emit("following \(dir) (stop with Ctrl-C or SIGTERM)")
+        var said: Set<String> = []  // each problem with a file said once, not every pass
+        func sayOnce(_ m: MaildirWatch.Message, _ why: String) {
+            if said.insert(m.name + "\u{0}" + why).inserted { printError("qdeck: \(m.path): \(why)") }
+        }
         while qdeck_pending_signal() == 0 {
-            let waiting = box.waiting()
-            var start = 0
-            while start < waiting.count && qdeck_pending_signal() == 0 {
-                let batch = Array(waiting[start..<min(start + 256, waiting.count)])
-                start += batch.count
-                var arrivals: [(MailArrival, MaildirWatch.Message)] = []
-                for m in batch {
-                    do {
-                        arrivals.append((MailArrivalBuilder.arrival(try GuardedFile.readAll(m.path), queue: queue), m))
-                    } catch JournalError.cannotOpen(_, let e) where e == ENOENT {
-                        continue  // the fetcher removed it meanwhile
-                    } catch {
-                        // A link or a stranger's file is never read; moved aside as seen, so it is said once.
-                        printError("qdeck: \(m.path): \(describeFailure(error).1) (skipped, marked seen)")
-                        box.markStored(m)
+            do {
+                let waiting = try box.waiting()
+                var start = 0
+                while start < waiting.count && qdeck_pending_signal() == 0 {
+                    let batch = Array(waiting[start..<min(start + 256, waiting.count)])
+                    start += batch.count
+                    var arrivals: [(MailArrival, MaildirWatch.Message)] = []
+                    for m in batch {
+                        do {
+                            arrivals.append((MailArrivalBuilder.arrival(try box.read(m), queue: queue), m))
+                        } catch .io(_, _, let e) where e == ENOENT {
+                            continue  // the fetcher removed it meanwhile
+                        } catch .io(_, _, let e) where e == EACCES || e == EPERM {
+                            sayOnce(m, "cannot be read by this user (\(String(cString: strerror(e)))); left in place, taken once it can be")
+                        } catch {
+                            // A link, a folder, a device: never read; moved aside as seen, so it is said once.
+                            sayOnce(m, "\(describeFailure(error).1); skipped, marked seen")
+                            if let why = box.markStored(m) { sayOnce(m, why) }
+                        }
                     }
+                    let now = try globals.now()
+                    try desk.ingestBatch(arrivals, decide: { item, state, newID in
+                        Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
+                    }, progress: { _, o in emit(describe(o)) })
+                    for (_, m) in arrivals { if let why = box.markStored(m) { sayOnce(m, why) } }
                 }
-                let now = try globals.now()
-                try desk.ingestBatch(arrivals, decide: { item, state, newID in
-                    Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
-                }, progress: { _, o in emit(describe(o)) })
-                for (_, m) in arrivals { box.markStored(m) }
+            } catch JournalError.lockTimeout(let path, let seconds) {
+                // Waiting is the watcher's job: busy or full now is not a reason to stop following.
+                printError("qdeck: \(path): locked by another process for \(seconds) s; trying again in 5 s")
+                sleep(5)
+                continue
+            } catch JournalError.writeFailed(let path, let e) where e == ENOSPC || e == EFBIG {
+                printError("qdeck: \(path): \(String(cString: strerror(e))); nothing of this batch was stored; trying again in 30 s")
+                sleep(30)
+                continue
+            } catch let e as JournalError {
+                switch e {
+                case .refused, .io:  // the Maildir's folders gone, unreadable or swapped for links: said, waited out
+                    printError("qdeck: \(e); trying again in 5 s")
+                    sleep(5)
+                    continue
+                case .missing, .cannotOpen, .notAJournal, .damagedHeader, .networkFileSystem, .damaged, .stale, .lockTimeout,
+                     .writeFailed, .shortWrite, .syncFailed, .replaced, .eventTooLarge:
+                    throw e
+                }
             }
             box.wait()
         }
