@@ -18,7 +18,7 @@ struct IngestChat: DeskCommand {
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
         let now = try globals.now()
-        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
+        let window = deskLife(desk, now: now)
         var tally: [String: Int] = [:]
         try readJSONLines(file, skipped: { tally["unreadable lines", default: 0] += 1 }) { text, name, lineNumber, offset in
             do {

@@ -50,6 +50,12 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     return desk
 }
 
+/// The times a line from outside may carry: from a year before the desk's journal was created to a
+/// day ahead of now (anything else is a mistake in the feed, named, never stored as 1970 or 9999).
+func deskLife(_ desk: IntakeDesk, now: Instant) -> ClosedRange<Instant> {
+    ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
+}
+
 func describe(_ o: IntakeOutcome) -> String {
     let flag = o.flagged ? " (flagged: unreadable parts)" : ""
     switch o.result {

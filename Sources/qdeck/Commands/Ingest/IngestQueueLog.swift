@@ -31,7 +31,7 @@ struct IngestQueueLog: DeskCommand {
         if let gap = tail.gap { printError("qdeck: warning: \(gap)") }
         let now = try globals.now()
         // Times from a year before the desk began to a day ahead: epoch 100 is a broken line, not 1970.
-        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
+        let window = deskLife(desk, now: now)
         // A parent's blocked signals survive exec: unblock the ones that stop the follower.
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))

@@ -15,7 +15,7 @@ struct IngestSelfService: DeskCommand {
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
         let now = try globals.now()
-        let window = ((desk.journal.created ?? now) - .days(365))...(now + .days(1))
+        let window = deskLife(desk, now: now)
         var recorded = 0, duplicates = 0, unreadable = 0
         try readJSONLines(file, skipped: { unreadable += 1 }) { text, name, lineNumber, offset in
             do {
