@@ -38,6 +38,12 @@ import Testing
         #expect(r.stderr.contains("tomorrow 9:00"))
         #expect(try s.qdeck("priority", id, "extreme").status == 64)
         #expect(try s.qdeck("list", "chanel:chat").stderr.contains("column 1"))
+        // A period that starts after the moment shown is refused, not printed as zeros (a supervisor's review).
+        let future = try s.qdeck("stats", "--since", "2999-01-01")
+        #expect(future.status == 64 && future.stderr.contains("the period would be empty"), "\(future.stderr)")
+        let anHourAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3600))
+        #expect(try s.qdeck("stats", "--at", "2h", "--since", anHourAgo).status == 64, "a period starting after --at")
+        #expect(try s.qdeck("stats", "--at", "2h", "--since", "1h").status == 0, "an hour before the moment shown")
         #expect(try s.qdeck("list", "--sort", "random").status == 64)
         #expect(try s.qdeck("reassign", id, "--to", "nobody-we-know").status == 64)
         #expect(try s.qdeck("new", "fax", "--customer", "x", "--subject", "y").status == 64)

@@ -21,6 +21,10 @@ struct Stats: DeskCommand {
         let scope = try board.scope(session.rules)
         let cal = session.rules.calendar
         let start = try since.map { try parseMoment($0, option: "--since", now: session.now, calendar: cal) } ?? cal.startOfDay(session.now)
+        // A period that starts after the moment shown holds nothing: said, not printed as zeros.
+        if start > session.now {
+            throw Failure(code: Exit.usage, message: "--since \(since ?? ""): \(start.isoUTC) is after \(session.now.isoUTC), the moment shown; the period would be empty")
+        }
         let m = DeskMetrics.compute(session.state, context: session.viewContext(), since: start, scope: scope)
         let trend = DeskTrend.compute(session.state, now: session.now, autoCloseAfter: session.rules.autoCloseAfter, scope: scope)
         let out = StatsJSON(m, trend: trend, timeTravel: board.at != nil)
