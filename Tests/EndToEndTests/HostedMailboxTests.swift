@@ -12,13 +12,14 @@ import Testing
     }
 
     /// A `qdeck ingest maildir --watch` running in the background, as the intake user.
-    static func watcher(_ s: Scratch, _ maildir: String) throws -> Process {
+    /// `errors`: where its standard error goes (nowhere by default).
+    static func watcher(_ s: Scratch, _ maildir: String, errors: Pipe? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
         p.arguments = ["--journal", s.journal, "ingest", "maildir", maildir, "--watch"]
         p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "nobody", "QDECK_SENDMAIL": "/bin/true"]) { $1 }
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = errors ?? FileHandle.nullDevice
         try p.run()
         return p
     }
@@ -130,14 +131,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: victim2, withIntermediateDirectories: true)
         try "root:x:0:0:root:/root:/bin/bash\n".write(toFile: victim + "/passwd", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
-        p.arguments = ["--journal", s.journal, "ingest", "maildir", box, "--watch"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["QDECK_AGENT": "nobody", "QDECK_SENDMAIL": "/bin/true"]) { $1 }
         let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
+        let p = try Self.watcher(s, box, errors: err)
         defer { if p.isRunning { p.terminate() } }
         usleep(500_000)
         try FileManager.default.removeItem(atPath: box + "/new")

@@ -53,7 +53,7 @@ public final class MaildirWatch {
         for sub in ["new", "cur"] {
             let fd = try open(sub)
             defer { close(fd) }
-            for name in Self.list(fd) {
+            for name in directoryEntries(inFolder: fd) {
                 guard !name.hasPrefix(".") else { continue }
                 let (unique, flags) = Self.split(name)
                 if sub == "cur" && flags.contains("q") { continue }
@@ -67,22 +67,7 @@ public final class MaildirWatch {
     public func read(_ m: Message) throws(JournalError) -> [UInt8] {
         let dir = try open(m.sub)
         defer { close(dir) }
-        let fd = openat(dir, m.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw .refused(path: m.path, reason: "a symbolic link, not followed") }
-            throw .io(path: m.path, operation: "read the message", errno: errno)
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .refused(path: m.path, reason: "not a message file") }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
-            if n <= 0 { break }
-            got += n
-        }
-        return Array(bytes.prefix(got))
+        return try GuardedFile.readAll(m.name, in: dir, shownAs: m.path)
     }
 
     /// Moves a stored message to `cur/` with its flags plus seen and qdeck's mark, between the
@@ -116,16 +101,5 @@ public final class MaildirWatch {
     /// Flags with S (seen) and q (stored by qdeck) added, in ASCII order as Maildir asks.
     static func marked(_ flags: String) -> String {
         String(Set(flags + "Sq").sorted())
-    }
-
-    static func list(_ dirFD: Int32) -> [String] {
-        guard let d = fdopendir(dup(dirFD)) else { return [] }
-        defer { closedir(d) }
-        var out: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { out.append(name) }
-        }
-        return out
     }
 }

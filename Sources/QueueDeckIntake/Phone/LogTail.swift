@@ -62,21 +62,22 @@ public final class LogTail {
         if let r = retiring { close(r.source.fd) }
     }
 
-    /// The public offset of the live file's reading (tests, messages).
-    public var offset: Int64 { current?.offset ?? 0 }
-
     // MARK: Opening
 
     static func openRegular(_ path: String) throws(JournalError) -> (fd: Int32, inode: UInt64, size: Int64, modified: Double) {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
         guard fd >= 0 else {
-            throw errno == ENOENT ? .refused(path: path, reason: "no such file (the log to read)") : .cannotOpen(path: path, errno: errno)
+            switch errno {
+            case ENOENT: throw .refused(path: path, reason: "no such file (the queue_log to read)")
+            case ELOOP: throw .refused(path: path, reason: "not a regular file; give the queue_log file itself")
+            case let e: throw .io(path: path, operation: "open", errno: e)
+            }
         }
         var st = stat()
         fstat(fd, &st)
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .refused(path: path, reason: "not a regular file; give the log file itself")
+            throw .refused(path: path, reason: "not a regular file; give the queue_log file itself")
         }
         return (fd, UInt64(st.st_ino), Int64(st.st_size), Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
     }
@@ -150,15 +151,8 @@ public final class LogTail {
 
     static func siblings(of path: String) -> [String] {
         let folder = FilePath.folder(of: path), name = FilePath.name(of: path)
-        guard let dir = opendir(folder.isEmpty ? "." : folder) else { return [] }
-        defer { closedir(dir) }
-        var out: [String] = []
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            guard entryName != name, entryName.hasPrefix(name) else { continue }
-            out.append((folder.isEmpty ? "" : folder + "/") + entryName)
-        }
-        return out.sorted()
+        return directoryEntries(folder.isEmpty ? "." : folder).filter { $0 != name && $0.hasPrefix(name) }.sorted()
+            .map { (folder.isEmpty ? "" : folder + "/") + $0 }
     }
 
     /// gzip, bzip2, xz or zstd by their magic bytes: not lines to read.

@@ -37,16 +37,18 @@ enum Sys {
     /// (O_CREAT|O_EXCL) and says so: only a file qdeck created gets its mode set (never a stranger's,
     /// such as /dev/null given as the journal by root). `noFollow` refuses a symlink in the last
     /// component (files beside the journal, where a neighbour could plant one).
-    static func openRegular(_ path: String, flags: Int32, create: Bool = false, noFollow: Bool = false) -> Result<(fd: Int32, created: Bool), OpenFailure> {
+    /// `dir`: a folder's descriptor that a relative `path` is opened in (openat), never re-resolved by name.
+    static func openRegular(_ path: String, flags: Int32, create: Bool = false, noFollow: Bool = false,
+                            in dir: Int32 = AT_FDCWD) -> Result<(fd: Int32, created: Bool), OpenFailure> {
         let base = flags | O_CLOEXEC | O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0)
         var created = false
         var fd: Int32 = -1
         if create {
-            fd = open(path, base | O_CREAT | O_EXCL, 0o660)
+            fd = openat(dir, path, base | O_CREAT | O_EXCL, 0o660)
             if fd >= 0 { created = true } else if errno != EEXIST { return .failure(.errno(errno)) }
         }
         if fd < 0 {
-            fd = open(path, base)
+            fd = openat(dir, path, base)
             guard fd >= 0 else { return .failure(.errno(errno)) }
         }
         var st = stat()
@@ -157,8 +159,18 @@ extension String {
 }
 
 /// The names in a folder, without . and ..
-func directoryEntries(_ dir: String) -> [String] {
+public func directoryEntries(_ dir: String) -> [String] {
     guard let d = opendir(dir) else { return [] }
+    return entries(d)
+}
+
+/// The names in a folder already opened (its descriptor stays open), without . and ..
+public func directoryEntries(inFolder fd: Int32) -> [String] {
+    guard let d = fdopendir(dup(fd)) else { return [] }
+    return entries(d)
+}
+
+private func entries(_ d: OpaquePointer) -> [String] {
     defer { closedir(d) }
     var names: [String] = []
     while let e = readdir(d) {

@@ -33,8 +33,11 @@ public enum GuardedFile {
     }
 
     /// All of a regular file's bytes; a link (not followed), FIFO or device is refused by name.
-    public static func readAll(_ path: String) throws(JournalError) -> [UInt8] {
-        switch Sys.openRegular(path, flags: O_RDONLY, noFollow: true) {
+    /// `dir`: the folder `path` is named in (a Maildir's new/ as opened once, never re-resolved);
+    /// `shownAs`: the name messages give.
+    public static func readAll(_ name: String, in dir: Int32 = AT_FDCWD, shownAs shown: String? = nil) throws(JournalError) -> [UInt8] {
+        let path = shown ?? name
+        switch Sys.openRegular(name, flags: O_RDONLY, noFollow: true, in: dir) {
         case .success(let opened):
             defer { close(opened.fd) }
             guard let size = Sys.fileSize(opened.fd), let bytes = Sys.pread(opened.fd, from: 0, count: Int(size)) else {
@@ -43,7 +46,8 @@ public enum GuardedFile {
             return bytes
         case .failure(.errno(let e)):
             if e == ELOOP { throw .refused(path: path, reason: "a symbolic link, not followed") }
-            throw .cannotOpen(path: path, errno: e)
+            // Not "cannot open journal": this is a message or a feed.
+            throw .io(path: path, operation: "open", errno: e)
         case .failure(.notRegular(let what)): throw .refused(path: path, reason: "\(what), not a message file")
         }
     }

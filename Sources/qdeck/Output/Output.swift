@@ -15,3 +15,6 @@ func emitJSON(_ data: Data, terminator: String = "\n") {
     let text = String(decoding: data, as: UTF8.self)
     FileHandle.standardOutput.write(Data((ScreenText.inertJSON(text) + terminator).utf8))
 }
+
+/// "1 call", "3 calls".
+func countPhrase(_ n: Int, _ singular: String) -> String { "\(n) \(singular)\(n == 1 ? "" : "s")" }

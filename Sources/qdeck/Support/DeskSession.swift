@@ -6,8 +6,9 @@ import QueueDeckJournal
 /// One command's view of the desk: the rules, the acting agent, the journal and the folded state.
 /// Used by one thread at a time (the live demo hands its own session to its thread).
 final class DeskSession: @unchecked Sendable {
-    let journalPath: String
     let location: JournalLocation
+    /// Where the team file and the desk's other local files are looked for.
+    var journalPath: String { location.companionPath }
     var rules: DeskRules
     let actor: Agent
     let journal: any DeskJournal
@@ -26,8 +27,7 @@ final class DeskSession: @unchecked Sendable {
          keepLater: Bool = false, fullReplay: Bool = false, demo: Bool = false) throws {
         try g.checkDefaultDataFolder()
         location = try g.journalLocation(default: journalName)
-        journalPath = location.companionPath
-        let rules = try g.rules(journalPath: journalPath)
+        let rules = try g.rules(journalPath: location.companionPath)
         self.rules = rules
         actor = try g.actingAgent(rules)
         let clockNow = try g.now()

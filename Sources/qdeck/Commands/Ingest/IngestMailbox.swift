@@ -111,9 +111,9 @@ extension IngestMaildir {
                     for m in batch {
                         do {
                             arrivals.append((MailArrivalBuilder.arrival(try box.read(m), queue: queue), m))
-                        } catch .io(_, _, let e) where e == ENOENT {
+                        } catch .io(_, "open", let e) where e == ENOENT {
                             continue  // the fetcher removed it meanwhile
-                        } catch .io(_, _, let e) where e == EACCES || e == EPERM {
+                        } catch .io(_, "open", let e) where e == EACCES || e == EPERM {
                             sayOnce(m, "cannot be read by this user (\(String(cString: strerror(e)))); left in place, taken once it can be")
                         } catch {
                             // A link, a folder, a device: never read; moved aside as seen, so it is said once.

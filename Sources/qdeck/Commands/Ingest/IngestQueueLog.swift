@@ -18,15 +18,20 @@ struct IngestQueueLog: DeskCommand {
     @Flag(name: .long, help: "Keep following the file.") var follow = false
     @Option(name: .long, help: ArgumentHelp("Where to keep the read position (default: beside the journal).", valueName: "file")) var state: String?
 
+    /// A missing or odd file is the input's fault (66), said as such, not a journal's.
+    static func openLog(_ file: String, statePath: String) throws -> LogTail {
+        do {
+            return try LogTail(path: file, statePath: statePath)
+        } catch .refused(_, let why) {
+            throw Failure(code: Exit.noInput, message: "\(file): \(why)")
+        }
+    }
+
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
         let companion = try globals.journalLocation().companionPath
         let statePath = state ?? companion + "." + FilePath.name(of: file) + ".offset"
-        // A missing or odd file is the input's fault (66), said as such, not a journal's.
-        var st = stat()
-        if lstat(file, &st) != 0 { throw Failure(code: Exit.noInput, message: "\(file): no such file (the queue_log to read)") }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw Failure(code: Exit.noInput, message: "\(file): not a regular file; give the queue_log file itself") }
-        let tail = try LogTail(path: file, statePath: statePath)
+        let tail = try Self.openLog(file, statePath: statePath)
         tail.journalPath = companion
         if let gap = tail.gap { printError("qdeck: warning: \(gap)") }
         let now = try globals.now()
