@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SHA-256 for the attachment store (and, later, SCRAM for PostgreSQL through postgres-nio).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The replay's inner loop: dynamic exclusivity checks cost several percent of a million-event
@@ -31,8 +33,9 @@ let package = Package(
         // The ncursesw C module: module map plus a small shim header.
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
-        .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "CNCursesW", "CQueueDeckSignals"]),
-        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC"], swiftSettings: fastRelease),
+        .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "QueueDeckMail", "CNCursesW", "CQueueDeckSignals"]),
+        .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: fastRelease),
         // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
         .target(name: "CQueueDeckCRC"),
         // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.

@@ -124,15 +124,19 @@ struct RulesBuilder {
         return out
     }
 
-    /// `intake: { address, send_replies, queues: { QUEUE: DEPARTMENT } }`.
+    /// `intake: { address, send_replies, max_attachment_mb, queues: { QUEUE: DEPARTMENT } }`.
     mutating func intake(_ s: Located, departments: [Department]) -> IntakeSettings {
         var out = IntakeSettings()
-        guard let m = mapping(s.node, s.file, "intake", keys: ["address", "send_replies", "queues"]) else { return out }
+        guard let m = mapping(s.node, s.file, "intake", keys: ["address", "send_replies", "queues", "max_attachment_mb"]) else { return out }
         if let a = m["address"] {
             if let text = a.string, text.contains("@") { out.address = text } else { fail(a, s.file, "intake.address must be an email address, e.g. \"Support <support@example.com>\"") }
         }
         if let b = m["send_replies"] {
             if let v = b.bool { out.sendReplies = v } else { fail(b, s.file, "intake.send_replies must be true or false") }
+        }
+        if let n = m["max_attachment_mb"] {
+            if let v = n.int, (0...2048).contains(v) { out.maxAttachmentBytes = Int64(v) * 1_000_000 }
+            else { fail(n, s.file, "intake.max_attachment_mb must be a whole number of megabytes from 0 to 2048") }
         }
         if let q = m["queues"], case .mapping(let pairs) = q {
             for (k, v) in pairs {

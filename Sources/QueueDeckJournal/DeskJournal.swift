@@ -38,6 +38,8 @@ public protocol DeskJournal: EventJournal {
     var handOverRunning: Bool { get }
     /// Wakes a reader when events arrive (the console's and the wall's loops poll its descriptor).
     func follower() -> any JournalFollower
+    /// The files attached to messages and replies, stored once each by content.
+    var blobs: any BlobStore { get }
 }
 
 /// A process's mark that it is handing replies over; released when dropped.

@@ -6,6 +6,8 @@ public struct ParsedMail: Sendable {
         public var name: String
         public var type: String
         public var size: Int
+        /// The decoded bytes (transfer encoding undone).
+        public var bytes: [UInt8]
     }
 
     /// Mail no person wrote: loops and noise that must never reopen a ticket or be answered.
@@ -22,6 +24,7 @@ public struct ParsedMail: Sendable {
     public var from: MailAddress?
     public var replyTo: MailAddress?
     public var to: [MailAddress]
+    public var cc: [MailAddress]
     /// With angle brackets, as in the header (`<id@host>`); nil if absent.
     public var messageID: String?
     public var inReplyTo: [String]
@@ -115,6 +118,7 @@ public enum MailParser {
             from: from,
             replyTo: MailAddress.first(h["reply-to"]),
             to: MailAddress.list(h["to"]),
+            cc: MailAddress.list(h["cc"]),
             messageID: MailAddress.messageIDs(h["message-id"]).first,
             inReplyTo: MailAddress.messageIDs(h["in-reply-to"]),
             references: MailAddress.messageIDs(h["references"]),
@@ -164,9 +168,12 @@ public enum MailParser {
         guard path != chosen else { return }
         let isText = part.mainType == "text" && !part.isAttachment && part.filename == nil
         let isReportPart = part.contentType.hasPrefix("message/") && part.filename == nil
+        // A pointer to a file kept elsewhere (RFC 2046 §5.2.3): no bytes of its own to keep.
+        if part.contentType == "message/external-body" { return }
         if isText || isReportPart || path.isEmpty { return }
         let name = part.filename ?? "unnamed." + (part.subType.isEmpty ? "bin" : part.subType)
-        out.append(ParsedMail.Attachment(name: name, type: part.contentType, size: part.decodedBody.count))
+        let bytes = part.decodedBody
+        out.append(ParsedMail.Attachment(name: name, type: part.contentType, size: bytes.count, bytes: bytes))
     }
 
     /// Auto-replies and bounces, by the headers RFC 3834 and RFC 3464 define and what MTAs send.

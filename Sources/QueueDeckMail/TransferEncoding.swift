@@ -74,4 +74,28 @@ public enum TransferEncoding {
         }
         return out
     }
+
+    /// Base64 in lines of 76 characters, each ending in LF.
+    public static func base64Lines(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 57 * 77 + 80)
+        var i = 0
+        var column = 0
+        while i < bytes.count {
+            let n = min(3, bytes.count - i)
+            let b0 = UInt32(bytes[i]), b1 = n > 1 ? UInt32(bytes[i + 1]) : 0, b2 = n > 2 ? UInt32(bytes[i + 2]) : 0
+            let v = b0 << 16 | b1 << 8 | b2
+            out.append(alphabet[Int(v >> 18 & 63)])
+            out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(n > 1 ? alphabet[Int(v >> 6 & 63)] : 0x3D)
+            out.append(n > 2 ? alphabet[Int(v & 63)] : 0x3D)
+            i += 3
+            column += 4
+            if column == 76 { out.append(0x0A); column = 0 }
+        }
+        if column > 0 { out.append(0x0A) }
+        return out
+    }
+
 }

@@ -60,7 +60,7 @@ enum FuzzTargets {
     static func email(_ bytes: [UInt8]) {
         let m = MailParser.parse(bytes)
         _ = m.text.count + m.subject.count
-        let arrival = MailArrivalBuilder.arrival(bytes, queue: "support")
+        let arrival = try! MailArrivalBuilder.arrival(bytes, queue: "support")
         var state = DeskState(autoCloseAfter: .days(4))
         let o = Intake.mail(arrival, state: state, now: Instant(ms: 1_795_000_000_000), rules: DeskRules(), newID: { TicketID.random(using: &fuzzRNG) })
         for (i, e) in o.decision.events.enumerated() { state.apply(StoredEvent(seq: UInt64(i + 1), version: UInt32(i + 1), event: e)) }
@@ -122,7 +122,7 @@ enum FuzzTargets {
             precondition(box.address.hasPrefix("\"") || !box.address.contains { $0 == "," || $0 == " " }, "an address kept a separator")
         }
         _ = AddrSpec.problem(text)
-        _ = MailArrivalBuilder.arrival(Array("From: \(text)\nSubject: x\n\nbody\n".utf8), queue: nil)
+        _ = try! MailArrivalBuilder.arrival(Array("From: \(text)\nSubject: x\n\nbody\n".utf8), queue: nil)
     }
 }
 

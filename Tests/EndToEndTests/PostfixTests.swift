@@ -104,5 +104,48 @@ import Testing
             let t = try? Self.ticket(journal, id)
             return "\(t?["messages"] ?? "")".contains("It is out, thanks.") && t?["status"] as? String == "open"
         }, "the answer threaded into \(id) and reopened it")
+
+        // 4. Issue 15: a message with two Cc addresses; the reply, with two files, reaches all three
+        // through Postfix, byte for byte; the Cc'd person's answer threads in as theirs.
+        let withCc = "From: anne@example.org\r\nTo: \(alias)@desk.test\r\nCc: Boss <boss@example.org>, karlis@example.net\r\nSubject: Order 77\r\nMessage-ID: <cc-\(getpid())@example.org>\r\n\r\nWe all need the invoice.\r\n"
+        #expect(try Self.smtp(withCc, to: "\(alias)@desk.test").0 == 0)
+        var ccID = ""
+        #expect(Harness.eventually(within: 20) {
+            let r = try? Harness.run("qdeck", ["--journal", journal, "list", "--all", "--json"])
+            let list = (r.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [[String: Any]] }) ?? []
+            ccID = list.first { $0["subject"] as? String == "Order 77" }?["id"] as? String ?? ""
+            return !ccID.isEmpty
+        }, "the message with Cc reached the journal")
+        #expect(try Self.ticket(journal, ccID)["cc"] as? [String] == ["boss@example.org", "karlis@example.net"])
+        let files = [dir + "/invoice.pdf", dir + "/kvīts ārā.png"]
+        FileManager.default.createFile(atPath: files[0], contents: Data(Array("%PDF-1.4\n".utf8) + (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        FileManager.default.createFile(atPath: files[1], contents: Data([0x89, 0x50, 0x4E, 0x47] + (0..<9_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }))
+        let withFiles = try Harness.run("qdeck", ["--journal", journal, "reply", ccID, "--body", "Invoice and receipt attached.", "--attach", files[0], "--attach", files[1]],
+                                   env: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi"])
+        #expect(withFiles.status == 0 && withFiles.stdout.contains("sent <qdeck."), "\(withFiles.stdout) \(withFiles.stderr)")
+        var relayed = ""
+        #expect(Harness.eventually(within: 20) { relayed = Self.sunk(dir + "/sink", ticket: ccID) ?? ""; return !relayed.isEmpty }, "the reply with files reached the sink")
+        let check = try Self.sh(["python3", "-c", """
+        import sys, glob
+        from email import message_from_bytes, policy
+        for path in glob.glob(sys.argv[1] + '/new/*'):
+            m = message_from_bytes(open(path, 'rb').read(), policy=policy.default)
+            if m['X-QueueDeck-Ticket'] != sys.argv[2]: continue
+            print('rcpt', m['X-RcptTo'])
+            got = {p.get_filename(): p.get_payload(decode=True) for p in m.iter_attachments()}
+            for f in sys.argv[3:]:
+                print('same' if got.get(f.rsplit('/', 1)[1]) == open(f, 'rb').read() else 'DIFFERENT', f.rsplit('/', 1)[1])
+        """, dir + "/sink", ccID] + files)
+        #expect(check.0 == 0, "\(check.1)")
+        for address in ["anne@example.org", "boss@example.org", "karlis@example.net"] { #expect(check.1.contains(address), "\(address) in \(check.1)") }
+        #expect(check.1.contains("same invoice.pdf") && check.1.contains("same kvīts ārā.png"), "\(check.1)")
+        let replyID = try #require(relayed.split(separator: "\n").first { $0.hasPrefix("Message-ID: <qdeck.\(ccID).") }).dropFirst(12)
+        let fromBoss = "From: Boss <boss@example.org>\r\nTo: \(alias)@desk.test\r\nSubject: Re: Order 77\r\nMessage-ID: <boss-\(getpid())@example.org>\r\nIn-Reply-To: \(replyID)\r\n\r\nPaid today.\r\n"
+        #expect(try Self.smtp(fromBoss, to: "\(alias)@desk.test").0 == 0)
+        #expect(Harness.eventually(within: 20) {
+            let t = try? Self.ticket(journal, ccID)
+            let messages = t?["messages"] as? [[String: Any]] ?? []
+            return messages.contains { $0["body"] as? String == "Paid today." && $0["author"] as? String == "Boss <boss@example.org>" } && t?["status"] as? String == "open"
+        }, "the Cc'd person's mail threaded into \(ccID) as theirs")
     }
 }

@@ -94,8 +94,15 @@ import Testing
         let file = ReplyTemplate.file(text: quote, kind: .reply, tickets: [t], agent: f.desk.actor)
         #expect(file.contains("# Subject: Broken ␛[2J"))
         #expect(!file.contains("\u{1B}"))
-        #expect(ReplyTemplate.body(of: file) == "On 2026-11-24 14:05, Ilze Bērziņa wrote:\n> Body of Broken ␛[2J")
-        #expect(ReplyTemplate.body(of: "Thanks!\n\n" + file) == "Thanks!\n\n\n\nOn 2026-11-24 14:05, Ilze Bērziņa wrote:\n> Body of Broken ␛[2J")
+        // An email reply ends with the recipients and a line for files, just above the scissors.
+        let parts = ReplyTemplate.fields(of: ReplyTemplate.body(of: file))
+        #expect(parts.text == "On 2026-11-24 14:05, Ilze Bērziņa wrote:\n> Body of Broken ␛[2J")
+        #expect(parts.fields.map { "\($0.name)=\($0.value)" } == ["to=Ilze Bērziņa <\(t.customer.email!)>", "cc=", "attach="])
+        #expect(ReplyTemplate.fields(of: ReplyTemplate.body(of: "Thanks!\n\n" + file)).text == "Thanks!\n\n\n\nOn 2026-11-24 14:05, Ilze Bērziņa wrote:\n> Body of Broken ␛[2J")
+        // A draft that has them already is not given a second set.
+        #expect(ReplyTemplate.file(text: ReplyTemplate.body(of: file), kind: .reply, tickets: [t], agent: f.desk.actor).components(separatedBy: "\nTo: ").count == 2)
+        // A note has none.
+        #expect(!ReplyTemplate.file(text: "", kind: .note, tickets: [t], agent: f.desk.actor).contains("\nTo: "))
         #expect(ReplyTemplate.body(of: "  \n\n" + ReplyTemplate.scissors + "\nanything") == "")
         #expect(ReplyTemplate.body(of: "no scissors at all\n") == "no scissors at all")
     }

@@ -256,8 +256,8 @@ import Testing
         f.keys(.escape, .char(":"))
         f.type("s")
         f.keys(.tab)
-        #expect(f.controller.completionChoices == ["sort", "scroll-down", "scroll-up"])  // not the composer's "send"
-        #expect(f.screen(24, 120).text.contains("sort  scroll-down  scroll-up"))
+        #expect(f.controller.completionChoices == ["sort", "save", "scroll-down", "scroll-up"])  // not the composer's "send"
+        #expect(f.screen(24, 120).text.contains("sort  save  scroll-down  scroll-up"))
     }
 
     @Test func theSelectedRowStaysInViewWhenTheDetailOpensAt80x24() {

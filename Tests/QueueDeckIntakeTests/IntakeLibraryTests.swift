@@ -56,9 +56,9 @@ import Testing
 
 @Suite struct SendmailTests {
     @Test func theRecipientIsAnArgumentUnlessTheCommandReadsHeaders() {
-        let plain = Sendmail(environment: [:]).withEnvelopeSender("Desk <help@desk.example>").addressed(to: "-oQ/tmp@x.example")
+        let plain = Sendmail(environment: [:]).withEnvelopeSender("Desk <help@desk.example>").addressed(to: ["-oQ/tmp@x.example"])
         #expect(plain.command == ["/usr/sbin/sendmail", "-oi", "-f", "help@desk.example", "--", "-oQ/tmp@x.example"])
-        let headers = Sendmail(environment: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi -t"]).addressed(to: "a@x.example")
+        let headers = Sendmail(environment: ["QDECK_SENDMAIL": "/usr/sbin/sendmail -oi -t"]).addressed(to: ["a@x.example"])
         #expect(headers.command == ["/usr/sbin/sendmail", "-oi", "-t"])
         // A desk address that is not one mailbox is not passed as the envelope sender.
         #expect(Sendmail(environment: [:]).withEnvelopeSender("a@x.com,b@evil.com").command == ["/usr/sbin/sendmail", "-oi"])

@@ -182,6 +182,26 @@ extension JournalLocation.Kind {
         #expect(d.created != nil)
     }
 
+    /// Attachments: stored once by content, read back whole by every open, and a damaged or
+    /// missing one told apart from a sound one (what `log verify` and the outbox rely on).
+    @Test(arguments: JournalLocation.Kind.allCases)
+    func filesAreStoredOnceByContentAndCheckedWhenRead(kind: JournalLocation.Kind) throws {
+        let dir = TempDir()
+        let at = kind.fresh(in: dir)
+        let a = try at.open(create: true), b = try at.open(writable: false)
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let digest = try a.blobs.put(bytes)
+        #expect(digest == BlobDigest(of: bytes) && digest.hex.count == 64)
+        #expect(try a.blobs.put(bytes) == digest, "the same bytes again: the same name")
+        #expect(try b.blobs.get(digest) == bytes, "another open reads it")
+        #expect(b.blobs.check(digest) == .intact)
+        #expect(try a.blobs.get(a.blobs.put([])) == [], "an empty file is a file")
+        let unknown = BlobDigest(of: Array("never stored".utf8))
+        #expect(b.blobs.check(unknown) == .missing)
+        #expect(throws: JournalError.self) { try b.blobs.get(unknown) }
+        #expect(BlobDigest(hex: "../../etc/passwd") == nil && BlobDigest(hex: String(repeating: "A", count: 64)) == nil)
+    }
+
     @Test func anAddressOfABackendThisBuildLacksIsRefusedWithoutRepeatingIt() throws {
         #expect(throws: JournalLocationError.unsupported(text: "postgresql://anna:s3cret@db/desk", scheme: "postgresql", known: ["a file path"])) {
             try JournalLocation("postgresql://anna:s3cret@db/desk")

@@ -54,11 +54,16 @@ enum Sample {
                                        sender: k == .stranger || k == .accepted ? "M <m@x.example>" : "")), "system")
             }
         case .delivery:
-            return [DeliveryStep.queued(to: "a@b"), .handing, .sent, .failed("sendmail: 75 ☹")].map { e(.delivery(messageID: "<qdeck.x@y>", $0)) }
+            return [DeliveryStep.queued(to: "a@b"), .queued(to: "a@b", cc: ["c@d", "Ķ@e.example"]), .handing, .sent, .failed("sendmail: 75 ☹")].map { e(.delivery(messageID: "<qdeck.x@y>", $0)) }
         case .selfService:
             return SelfServiceRecord.Kind.allCases.map { k in
                 e(.selfService(SelfServiceRecord(key: "ss:\(k.rawValue)-1", user: "Ilze@Inbox.lv", kind: k, subject: "Paroles maiņa \u{1B}[2J ☹")), "system", on: .desk)
             }
+        case .attached:
+            return [e(.attached([AttachmentRef(name: "rēķins \u{1B}[2J.pdf", type: "application/pdf", size: 34_000, digest: String(repeating: "ab", count: 32)),
+                                 AttachmentRef(name: "huge.iso", type: "application/octet-stream", size: 30_000_000, digest: nil)]), "customer"),
+                    e(.attached([AttachmentRef(name: "a.png", type: "image/png", size: 0, digest: String(repeating: "0", count: 64))]))]
+        case .ccChanged: return [e(.ccChanged(["boss@example.com", "Ķ@x.example"]), "customer"), e(.ccChanged([]))]
         case .unknown: return []  // never written by this build: read from a newer journal only (its own test)
         }
     }

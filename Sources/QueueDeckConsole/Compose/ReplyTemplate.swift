@@ -1,3 +1,4 @@
+import Foundation
 import QueueDeckDomain
 import QueueDeckText
 
@@ -15,6 +16,29 @@ public enum ReplyTemplate {
         return "\n\nOn \(time(last.at)), \(ScreenText.line(last.author)) wrote:\n" + lines.map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n") + "\n"
     }
 
+    /// The names of the lines an email reply starts with, which the agent may edit.
+    static let fieldNames = ["to", "cc", "attach"]
+
+    /// The lines an email reply to one ticket ends with, just above the scissors line: who gets it
+    /// (the customer, the ticket's Cc list) and an empty `Attach:` line for files.
+    public static func recipientLines(_ t: Ticket) -> String {
+        let to = t.customer.email.map { e in t.customer.name.isEmpty || t.customer.name == e ? e : "\(ScreenText.line(t.customer.name).replacingQuotes()) <\(e)>" } ?? ""
+        return "To: \(ScreenText.line(to))\nCc: \(ScreenText.line(t.cc.joined(separator: ", ")))\nAttach: \n"
+    }
+
+    /// The edited reply's text and its `To:`, `Cc:` and `Attach:` lines (the lines it ends with,
+    /// as the template puts them). Several `Attach:` lines give several files.
+    public static func fields(of body: String) -> (fields: [(name: String, value: String)], text: String) {
+        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let l = lines.last, l.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        var fields: [(String, String)] = []
+        while let last = lines.last, let colon = last.firstIndex(of: ":"), fieldNames.contains(last[..<colon].lowercased()) {
+            fields.insert((last[..<colon].lowercased(), String(last[last.index(after: colon)...]).trimmingCharacters(in: .whitespaces)), at: 0)
+            lines.removeLast()
+        }
+        return (fields, lines.joined(separator: "\n").trimmingBlankLines())
+    }
+
     /// The whole file: `text` (a draft, or an empty reply with its quote), then the comment block.
     public static func file(text: String, kind: EditRequest.Kind, tickets: [Ticket], agent: Agent) -> String {
         var comment = [scissors]
@@ -23,6 +47,10 @@ public enum ReplyTemplate {
             let who = ScreenText.line(t.customer.name) + (t.customer.email.map { " <\(ScreenText.line($0))>" } ?? "")
             comment.append("# \(what) by \(agent.name) on \(t.id) (\(t.channel.rawValue)) for \(who)")
             comment.append("# Subject: \(ScreenText.line(t.subject))")
+            if kind == .reply && t.channel == .email {
+                comment.append("# To: and Cc: above say who gets it (comma-separated, one address each; Cc: empty for nobody).")
+                comment.append("# Attach: a file's path; one Attach: line per file.")
+            }
         } else {
             comment.append("# the same \(what) by \(agent.name) to \(tickets.count) tickets, each sent on its own:")
             for t in tickets.prefix(20) { comment.append("#   \(t.id) \(ScreenText.line(t.customer.name)): \(ScreenText.line(t.subject))") }
@@ -32,7 +60,11 @@ public enum ReplyTemplate {
         comment.append("# Everything from the scissors line down is removed before sending.")
         comment.append("# To send: save and quit. To cancel: quit without saving (:q! in vim), or save it empty.")
         comment.append("# Saved but not sent (the editor quit with an error, :cq in vim) stays a draft of this ticket.")
-        return text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n") + "\n" + comment.joined(separator: "\n") + "\n"
+        var lines = ""
+        if kind == .reply, tickets.count == 1, let t = tickets.first, t.channel == .email, fields(of: text).fields.isEmpty {
+            lines = "\n" + recipientLines(t)
+        }
+        return text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n") + lines + "\n" + comment.joined(separator: "\n") + "\n"
     }
 
     /// What an edited file says: everything above the scissors line, without trailing blank lines
@@ -46,6 +78,8 @@ public enum ReplyTemplate {
 }
 
 extension String {
+    func replacingQuotes() -> String { String(flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }) }
+
     func trimmingTrailingNewlines() -> String {
         var s = Substring(self)
         while let l = s.last, l == "\n" || l == "\r" || l == "\r\n" { s.removeLast() }

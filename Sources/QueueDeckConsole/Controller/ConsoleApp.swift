@@ -12,6 +12,8 @@ public final class ConsoleApp {
     let bellOn: Bool
     /// The process environment, as the executable read it: which editor, and TMPDIR for its file.
     let environment: [String: String]
+    /// Attachments opened this session, removed when the console quits.
+    var opened: [PrivateTempFile] = []
 
     public init(desk: ConsoleDesk, keyMap: KeyMap<ConsoleAction> = .agent, noColor: Bool, bell: Bool = true,
                 environment: [String: String]) throws {
@@ -33,6 +35,7 @@ public final class ConsoleApp {
                 case .quit: return .quit
                 case .redraw: return .redraw
                 case .edit(let request): edit(request); return .redraw
+                case .open(let request): open(request); return .redraw
                 }
             },
             update: {
@@ -51,7 +54,37 @@ public final class ConsoleApp {
                 return bellOn && controller.bellPending
             },
             interrupt: { controller.interrupt() },
-            finish: { controller.persistUnread(force: true) })
+            finish: {
+                controller.persistUnread(force: true)
+                for f in opened { f.remove() }
+            })
+    }
+
+    /// `$QDECK_OPEN`, else `xdg-open`, split by the shell like the editor; the file is "$1".
+    static func openerCommand(_ env: [String: String], file: String) -> (name: String, argv: [String]) {
+        let opener = env["QDECK_OPEN"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "xdg-open"
+        return (opener, ["/bin/sh", "-c", opener + " \"$1\"", "qdeck-open", file])
+    }
+
+    /// Writes the attachment to a private folder (0700, the file 0600) and hands the terminal to
+    /// the viewer. The copy stays until the console quits: a graphical viewer reads it after
+    /// xdg-open has returned.
+    func open(_ r: OpenRequest) {
+        let file: PrivateTempFile
+        do {
+            file = try PrivateTempFile(name: r.file.fileName, bytes: try controller.bytes(of: r.file), tmpdir: environment["TMPDIR"])
+        } catch {
+            controller.say("cannot open \(r.file.fileName): \(error)", error: true)
+            return
+        }
+        opened.append(file)
+        let (name, argv) = ConsoleApp.openerCommand(environment, file: file.path)
+        switch terminal.runInForeground(argv) {
+        case .failure(let e): controller.say("\(name) could not start: \(e)", error: true)
+        case .success(127): controller.say("\(name) was not found (exit 127): set $QDECK_OPEN to a viewer (e.g. less), or :save \(r.number) PATH", error: true)
+        case .success(0): controller.say("opened \(r.file.fileName) with \(name)")
+        case .success(let status): controller.say("\(name) exited with status \(status) for \(r.file.fileName); :save \(r.number) PATH keeps a copy", error: true)
+        }
     }
 
     /// The editor command: `$QDECK_EDITOR`, `$VISUAL`, `$EDITOR`, then `vi`; it may carry arguments
@@ -95,6 +128,10 @@ struct PrivateTempFile {
     let path: String
 
     init(name: String, contents: String, tmpdir: String?) throws {
+        try self.init(name: name, bytes: Array(contents.utf8), tmpdir: tmpdir)
+    }
+
+    init(name: String, bytes: [UInt8], tmpdir: String?) throws {
         let base = tmpdir.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/qdeck-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -104,7 +141,6 @@ struct PrivateTempFile {
         path = folder + "/" + name
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw DraftError(description: "\(path): cannot create: \(String(cString: strerror(errno)))") }
-        let bytes = Array(contents.utf8)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) }
         close(fd)
         guard n == bytes.count else { throw DraftError(description: "\(path): cannot write the reply template") }

@@ -169,9 +169,11 @@ extension ConsoleController {
             var attempts = 0
             while true {
                 guard let t = state[id] else { refused.append((id, "no such ticket")); break }
-                let body = Placeholders.fill(p.body, ticket: t, agent: desk.actor)
+                let (fields, text) = p.kind == .reply ? ReplyTemplate.fields(of: p.body) : ([], p.body)
+                let body = Placeholders.fill(text, ticket: t, agent: desk.actor)
                 do {
-                    let stored = try desk.perform(p.kind == .reply ? .reply(id, body: body) : .note(id, body: body), sawVersion: t.version)
+                    let extras = try replyExtras(fields, for: t)
+                    let stored = try desk.perform(p.kind == .reply ? .reply(id, body: body, extras) : .note(id, body: body), sawVersion: t.version)
                     mailed = mailed || stored.contains { if case .delivery(_, .queued) = $0.event.kind { true } else { false } }
                     if stored.contains(where: { if case .delivery(_, .failed) = $0.event.kind { true } else { false } }) {
                         undeliverable.append(id)
@@ -300,8 +302,8 @@ extension ConsoleController {
             case .deleteLine: c.field.deleteToLineStart()
             case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
                  .command, .back, .mark, .unmark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
-                 .canned, .presence, .accept, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage, .conversationStart,
-                 .conversationEnd:
+                 .canned, .presence, .accept, .attachment, .save, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage,
+                 .conversationStart, .conversationEnd:
                 break  // not composer keys
             }
         } else if case .char(let ch) = key {

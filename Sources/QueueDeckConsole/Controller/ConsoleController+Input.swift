@@ -90,7 +90,7 @@ extension ConsoleController {
             }
         case .down?, .up?, .top?, .bottom?, .pageDown?, .pageUp?, .halfDown?, .halfUp?, .nextQueue?, .open?, .help?,
              .messages?, .command?, .back?, .mark?, .unmark?, .redraw?, .reply?, .note?, .claim?, .next?, .postpone?,
-             .resolve?, .reopen?, .tag?, .accept?, .scrollDown?, .scrollUp?, .lineDown?, .lineUp?, .previousMessage?,
+             .resolve?, .reopen?, .tag?, .accept?, .attachment?, .save?, .scrollDown?, .scrollUp?, .lineDown?, .lineUp?, .previousMessage?,
              .nextMessage?, .conversationStart?, .conversationEnd?, .send?, .newLine?, .insertCanned?, .leave?,
              .cursorLeft?, .cursorRight?, .cursorUp?, .cursorDown?, .lineStart?, .lineEnd?, .deleteBack?,
              .deleteForward?, .deleteWord?, .deleteLine?, nil:
@@ -180,6 +180,8 @@ extension ConsoleController {
                 mode = .prompt(Prompt(purpose: .reason(to: choice), label: "Reason (optional, Enter to skip): ", targets: p.targets, seen: p.seen))
             case .priority:
                 if let pr = Priority(name: choice) { act(p.targets, verb: "set to \(pr.name)", seen: p.seen) { .setPriority($0, pr) } }
+            case .attachment(let id):
+                return openAttachment(id, Int(choice) ?? 0)
             case .canned(let into):
                 let text = desk.cannedResponses.first { $0.name == choice }?.text ?? ""
                 if var c = into {

@@ -161,7 +161,7 @@ public final class ConsoleController {
         if case .composer(var c) = mode,
            let e = events.last(where: { $0.event.ticket == c.ticket && $0.event.actor != me }) {
             switch e.event.kind {
-            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .unknown: break
+            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .attached, .ccChanged, .unknown: break
             case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
                 c.notice = "\(c.ticket): \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it meanwhile; Enter still sends"
                 mode = .composer(c)
@@ -199,7 +199,7 @@ public final class ConsoleController {
                 unread.insert(t.id)
                 say("⚠ mail from \(r.sender) into \(t.id), not its customer: it waits for an agent (A)", quiet: true)
             case .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
-                 .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .unknown:
+                 .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .unknown:
                 break
             }
         }
@@ -209,13 +209,16 @@ public final class ConsoleController {
     /// messages, whoever recorded them), then what.
     static func news(_ e: Event, customer: String) -> String {
         switch e.kind {
+        case .customerMessage where e.actor.hasPrefix("from:"):
+            return "\(e.actor.dropFirst(5)) (Cc) wrote on \(e.ticket) just now"
         case .customerMessage:
             return "\(customer) wrote on \(e.ticket) just now" + (["customer", "intake"].contains(e.actor) ? "" : " (recorded by \(e.actor))")
         case .abandoned: return "\(customer) left while waiting on \(e.ticket)"
         case .intake: return "intake recorded something on \(e.ticket)"
         case .delivery: return "mail hand-over on \(e.ticket)"
+        case .attached: return "files attached on \(e.ticket)"
         case .created, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
-             .presence, .selfService, .unknown:
+             .presence, .selfService, .ccChanged, .unknown:
             return "\(e.actor) \(describe(e.kind)) \(e.ticket) just now"
         }
     }
@@ -238,6 +241,8 @@ public final class ConsoleController {
         case .intake: "— intake recorded on"
         case .delivery: "— mail hand-over on"
         case .selfService: "— a customer helped themselves on"
+        case .attached: "attached files to"
+        case .ccChanged: "changed who is copied (Cc) on"
         case .unknown: "changed"
         }
     }
@@ -505,6 +510,16 @@ public final class ConsoleController {
             if hasArg { tag(targets, arg!) } else {
                 mode = .prompt(Prompt(purpose: .tags, label: "Tags of \(targetLabel(targets)) (+add -remove): ", targets: targets, seen: versions(targets)))
             }
+        case .attachment:
+            guard let t = detailTicket ?? selectedTicket else { return .none }
+            if hasArg { return openAttachment(t.id, Int(arg!.trimmingCharacters(in: .whitespaces)) ?? 0) }
+            if t.attachments.count == 1 { return openAttachment(t.id, 1) }
+            guard !t.attachments.isEmpty else { say("\(t.id) has no attachments", error: true); return .none }
+            let items = t.attachments.enumerated().map { Picker.Item(value: String($0.offset + 1), label: "\($0.offset + 1) \($0.element.file.summary)") }
+            mode = .picker(Picker(purpose: .attachment(t.id), title: "Open an attachment of \(t.id)", items: items, targets: [t.id]))
+        case .save:
+            guard let t = detailTicket ?? selectedTicket else { return .none }
+            saveAttachment(t, arg ?? "")
         case .scrollDown: page(.pageDown)
         case .scrollUp: page(.pageUp)
         case .lineDown: page(.lineDown)

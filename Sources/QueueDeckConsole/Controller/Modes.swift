@@ -13,7 +13,7 @@ public struct Prompt: Sendable {
 
 /// A list to choose from with type-ahead (reassign, priority, canned responses).
 public struct Picker: Sendable {
-    public enum Purpose: Sendable { case assign, priority, canned(into: Composer?) }
+    public enum Purpose: Sendable { case assign, priority, canned(into: Composer?), attachment(TicketID) }
     public struct Item: Sendable { public var value: String; public var label: String }
     public var purpose: Purpose
     public var title: String
@@ -87,6 +87,14 @@ public enum Outcome: Sendable, Equatable {
     case quit
     case redraw
     case edit(EditRequest)
+    case open(OpenRequest)
+}
+
+/// An attachment to show with the agent's viewer (curses suspended, as for the editor).
+public struct OpenRequest: Sendable, Equatable {
+    public var ticket: TicketID
+    public var number: Int
+    public var file: AttachmentRef
 }
 
 /// A reply or note to write in the editor: the file to start from and what the agent had seen.

@@ -224,12 +224,15 @@ public enum ConsoleView {
             var card = "Customer \(cu.name)\(groups)"
             if let e = cu.email { card += " ✉ \(e)" }
             if let p = cu.phone { card += " ☎ \(p)" }
+            if !t.cc.isEmpty { card += " · cc \(t.cc.count)" }
+            if !t.attachments.isEmpty { card += " · 📎 \(t.attachments.count)" }
             if !others.isEmpty { card += " · \(others.count) other ticket\(others.count == 1 ? "" : "s")" }
             d.body.append((ScreenText.line(card), headStyle))
         } else {
             add("Customer  \(cu.name)\(groups)", headStyle)
             if let e = cu.email { add("  ✉ \(e)") }
             if let p = cu.phone { add("  ☎ \(p)") }
+            if !t.cc.isEmpty { add("  cc " + t.cc.joined(separator: ", "), indent: "     ") }
             if !others.isEmpty {
                 add("other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "), indent: "  ")
             }
@@ -237,7 +240,7 @@ public enum ConsoleView {
             if let l = t.linkedTo { add("  continued in \(l)") }
         }
         add("── conversation (\(t.entries.count)) ──", dimStyle)
-        for e in t.entries {
+        for (index, e) in t.entries.enumerated() {
             let start = d.body.count
             d.messageStarts.append(start)
             switch e.kind {
@@ -245,6 +248,9 @@ public enum ConsoleView {
             case .reply: add("\(time(e.at, c))  reply by \(e.author)", Style(color: .cyan, bold: true)); add(e.body, indent: "  ")
             case .note: add("\(time(e.at, c))  INTERNAL NOTE by \(e.author)", Style(color: .magenta, bold: true)); add(e.body, noteStyle, indent: "┃ ")
             case .record: add("\(time(e.at, c))  \(e.body)", dimStyle)
+            }
+            for (n, a) in t.attachments.enumerated() where a.entry == index {
+                add("  📎 \(n + 1) \(a.file.summary)" + (a.file.isKept ? "  (o: open · :save \(n + 1) PATH)" : ""), Style(color: .yellow, bold: false))
             }
             d.newest = start..<d.body.count
         }

@@ -85,6 +85,8 @@ public struct IntakeSettings: Sendable, Hashable {
     public var address = "Support <support@localhost>"
     /// Hand email replies to the mail system. Off for demo desks.
     public var sendReplies = true
+    /// Attachments over this many bytes are listed but not kept (`intake.max_attachment_mb`).
+    public var maxAttachmentBytes: Int64 = 25_000_000
     /// Intake queue names (mail `--queue`, Asterisk queues, chat queues), lower case, to departments.
     public var queues: [String: String] = [:]
 

@@ -17,8 +17,10 @@ public struct MailArrival: Sendable {
     public var replyTo: String
     public var subject: String
     public var text: String
-    /// "invoice.pdf (application/pdf, 34 kB)", one per attachment.
-    public var attachments: [String]
+    /// The files that came with it (kept in the blob store unless over the desk's size limit).
+    public var attachments: [AttachmentRef]
+    /// The Cc header's addresses (the desk's own left out): who else the customer wants answered.
+    public var cc: [String]
     /// In-Reply-To first, then References newest first: where to look for the thread.
     public var threadIDs: [String]
     public var automatic: IntakeKind?
@@ -33,7 +35,7 @@ public struct MailArrival: Sendable {
     public var queue: String?
 
     public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, author: String? = nil, authorAddress: String? = nil, replyTo: String = "",
-                subject: String, text: String, attachments: [String] = [],
+                subject: String, text: String, attachments: [AttachmentRef] = [], cc: [String] = [],
                 threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
                 problems: [String] = [], raw: String = "", queue: String? = nil) {
         self.key = key
@@ -46,6 +48,7 @@ public struct MailArrival: Sendable {
         self.subject = subject
         self.text = text
         self.attachments = attachments
+        self.cc = cc
         self.threadIDs = threadIDs
         self.automatic = automatic
         self.bouncedIDs = bouncedIDs
@@ -61,6 +64,11 @@ extension Intake {
     static func isCustomer(_ m: MailArrival, of ticket: Ticket) -> Bool {
         guard let mine = ticket.customer.email, !mine.isEmpty, !m.authorAddress.isEmpty else { return false }
         return mine.lowercased() == m.authorAddress.lowercased()
+    }
+
+    /// Whether the author is on the ticket's Cc list: their mail threads in as theirs.
+    static func isCopied(_ m: MailArrival, on ticket: Ticket) -> Bool {
+        !m.authorAddress.isEmpty && ticket.cc.contains { $0.lowercased() == m.authorAddress.lowercased() }
     }
 
     /// Threads an email into the desk (README.md, "Intake and replies out"): the ticket ID in the subject, else
@@ -82,7 +90,8 @@ extension Intake {
         else if !m.replyTo.isEmpty, m.replyTo.lowercased() != m.authorAddress.lowercased() { from += " (asks for answers at \(m.replyTo); not used: answers go to the writer)" }
         details.append(from)
         if let mid = m.messageID { details.append(mid) }
-        if !m.attachments.isEmpty { details.append("attachments: " + m.attachments.joined(separator: ", ")) }
+        if !m.attachments.isEmpty { details.append("attachments: " + m.attachments.map(\.summary).joined(separator: ", ")) }
+        if !m.cc.isEmpty { details.append("cc: " + m.cc.joined(separator: ", ")) }
         if flagged { details.append("PROBLEMS: " + m.problems.joined(separator: "; ")) }
         let aliases = m.messageID.map { [$0] } ?? []
 
@@ -106,6 +115,21 @@ extension Intake {
         let subject = m.subject.trimmingWhitespace().isEmpty ? "(no subject)" : m.subject.trimmingWhitespace()
         let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: ["unreadable"], removed: [])) }
 
+        let files = { (id: TicketID, actor: String) in m.attachments.isEmpty ? [] : [event(id, now, actor, .attached(m.attachments))] }
+        // The customer's latest message says who else is in the conversation (reply-all).
+        let copies = { (id: TicketID, current: [String]) in
+            m.cc.isEmpty || m.cc == current ? [] : [event(id, now, "customer", .ccChanged(m.cc))]
+        }
+
+        // Someone on the ticket's Cc list: their mail is part of the conversation, as theirs.
+        if let t = target, let ticket = state[t], !isCustomer(m, of: ticket), isCopied(m, on: ticket),
+           ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) != .closed {
+            let actor = Lifecycle.senderPrefix + m.author
+            let events = [event(t, now, actor, .customerMessage(body: body))] + files(t, actor) + [event(t, now, "system", .intake(record))]
+                + (flagged && !ticket.tags.contains("unreadable") ? [flag(t)] : [])
+            return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
+        }
+
         // Someone other than the ticket's customer writing into it (a ticket ID in a subject is
         // easy to copy): shown as from its real sender, changing nothing until an agent accepts it.
         if let t = target, let ticket = state[t], !isCustomer(m, of: ticket) {
@@ -114,7 +138,9 @@ extension Intake {
                 + details.dropFirst()).joined(separator: " · ")
             let r = IntakeRecord(key: m.key, kind: .stranger, summary: summary, body: body + (flagged ? "\n── raw message ──\n" + m.raw : ""),
                                  sender: m.author)
-            return IntakeOutcome(result: .awaiting(t), decision: Decision(events: [event(t, now, "system", .intake(r))], expectedVersions: [:]),
+            // Their files come after the record, so they belong to it (not to the customer's last message).
+            let events = [event(t, now, "system", .intake(r))] + files(t, m.author)
+            return IntakeOutcome(result: .awaiting(t), decision: Decision(events: events, expectedVersions: m.attachments.isEmpty ? [:] : [t: ticket.version]),
                                  flagged: flagged)
         }
 
@@ -123,18 +149,19 @@ extension Intake {
                 let id = freshID(state, newID)
                 let o = TicketOpening(channel: .email, customer: ticket.customer, subject: ticket.subject, body: body,
                                       priority: ticket.priority, department: ticket.department, linkedFrom: t)
-                var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
+                var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
                 if flagged { events.append(flag(id)) }
                 return IntakeOutcome(result: .linked(id, from: t), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
             }
-            var events = [event(t, now, "customer", .customerMessage(body: body)), event(t, now, "system", .intake(record))]
+            var events = [event(t, now, "customer", .customerMessage(body: body))] + copies(t, ticket.cc) + files(t, "customer")
+                + [event(t, now, "system", .intake(record))]
             if flagged && !ticket.tags.contains("unreadable") { events.append(flag(t)) }
             return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
         }
         let id = freshID(state, newID)
         let o = TicketOpening(channel: .email, customer: customer, subject: subject, body: body,
                               department: rules.department(forQueue: m.queue))
-        var events = [event(id, now, "customer", .created(o)), event(id, now, "system", .intake(record))]
+        var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
         if flagged { events.append(flag(id)) }
         return IntakeOutcome(result: .created(id), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
     }

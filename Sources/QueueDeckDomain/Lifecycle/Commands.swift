@@ -2,7 +2,7 @@
 /// the events to append, or a typed error.
 public enum Command: Sendable {
     case create(TicketOpening, tags: [String] = [])
-    case reply(TicketID, body: String)
+    case reply(TicketID, body: String, ReplyExtras = ReplyExtras())
     case customerMessage(TicketID, body: String)
     case note(TicketID, body: String)
     /// `to` names an agent (user) or a department.
@@ -29,10 +29,24 @@ public enum Command: Sendable {
     public var ticket: TicketID? {
         switch self {
         case .create, .setPresence: nil
-        case .reply(let t, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
+        case .reply(let t, _, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
              .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t, _), .dismissMail(let t, _): t
         }
+    }
+}
+
+/// What a reply carries besides its text: files, and recipients other than the ticket's own
+/// (nil: the customer, and the ticket's Cc list). Addresses are checked by the caller (one mailbox each).
+public struct ReplyExtras: Sendable, Hashable {
+    public var attachments: [AttachmentRef]
+    public var to: String?
+    public var cc: [String]?
+
+    public init(attachments: [AttachmentRef] = [], to: String? = nil, cc: [String]? = nil) {
+        self.attachments = attachments
+        self.to = to
+        self.cc = cc
     }
 }
 
@@ -131,16 +145,22 @@ public enum Commands {
         switch command {
         case .create:
             fatalError("handled above")
-        case .reply(_, let body):
+        case .reply(_, let body, let extras):
             try need(.reply)
             try nonEmpty(body, "reply")
             try allow("reply to", working + [.resolved])
+            if t.channel != .email, extras != ReplyExtras() {
+                throw .invalidValue(field: "reply", value: t.channel.rawValue, reason: "files and recipients go with email replies only; this is a \(t.channel.rawValue) ticket")
+            }
             var d = one(.agentReply(body: body))
+            if !extras.attachments.isEmpty { d.events.append(event(id, .attached(extras.attachments))) }
+            let cc = extras.cc ?? t.cc
+            if cc != t.cc { d.events.append(event(id, .ccChanged(cc))) }
             // An email reply goes out through the mail system: queue it with the reply, atomically.
             if t.channel == .email, ctx.rules.intake.sendReplies {
                 let messageID = "<qdeck.\(id).\(t.version + 1).\(ctx.now.ms)@\(ctx.rules.intake.domain)>"
-                let to = t.customer.email ?? ""
-                d.events.append(event(id, .delivery(messageID: messageID, .queued(to: to))))
+                let to = extras.to ?? t.customer.email ?? ""
+                d.events.append(event(id, .delivery(messageID: messageID, .queued(to: to, cc: cc.filter { $0.lowercased() != to.lowercased() }))))
                 // No address: never "answered" in silence; the outbox keeps it, undeliverable, and says why.
                 if to.isEmpty { d.events.append(event(id, .delivery(messageID: messageID, .failed(Commands.noAddress)))) }
             }

@@ -97,7 +97,7 @@ public struct DeskState: Sendable, Equatable {
                 intakeKeys[r.key] = .desk
                 selfService.append(SelfServiceUse(at: e.at, user: r.userKey))
             case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-                 .tagged, .claimed, .abandoned, .delivery, .unknown:
+                 .tagged, .claimed, .abandoned, .delivery, .attached, .ccChanged, .unknown:
                 skippedEvents += 1  // only presence and held intake records belong to the desk itself
             }
             return
@@ -120,7 +120,7 @@ public struct DeskState: Sendable, Equatable {
             if r.kind == .accepted { giveAddress(r.sender, to: index) }
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
         case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-             .tagged, .claimed, .abandoned, .presence, .selfService, .unknown:
+             .tagged, .claimed, .abandoned, .presence, .selfService, .attached, .ccChanged, .unknown:
             break  // no desk-wide index to keep
         }
         // Mutate in place: no copy of the ticket, one hash lookup.
@@ -188,11 +188,13 @@ public struct DeskState: Sendable, Equatable {
     }
 
     private mutating func noteDelivery(_ id: String, _ step: DeliveryStep, ticket t: Ticket, at: Instant, actor: String) {
-        if case .queued(let to) = step {
+        if case .queued(let to, let cc) = step {
             // Written in the same batch as the reply, so the reply is the ticket's last entry.
-            let reply = t.entries.last { $0.kind == .reply }
-            outgoing[id] = OutgoingMail(messageID: id, ticket: t.id, to: to, body: reply?.body ?? "", author: reply?.author ?? actor,
-                                        queuedAt: at, step: step, stepAt: at, attempts: 0, lastError: nil)
+            let index = t.entries.lastIndex { $0.kind == .reply }
+            let reply = index.map { t.entries[$0] }
+            let files = t.attachments.filter { $0.entry == index }.map(\.file)
+            outgoing[id] = OutgoingMail(messageID: id, ticket: t.id, to: to, cc: cc, body: reply?.body ?? "", attachments: files,
+                                        author: reply?.author ?? actor, queuedAt: at, step: step, stepAt: at, attempts: 0, lastError: nil)
             if aliases[id] == nil { aliases[id] = t.id }
             mailThreads[t.id, default: []].append(id)
             return

@@ -57,6 +57,11 @@ enum Lifecycle {
             }
         case .note(let body):
             t.entries.append(ConversationEntry(kind: .note, author: e.actor, at: e.at, body: body))
+        case .ccChanged(let cc):
+            t.cc = cc
+        case .attached(let files):
+            let entry = max(0, t.entries.count - 1)
+            t.attachments += files.map { TicketAttachment(file: $0, from: e.actor, at: e.at, entry: entry) }
         case .reassigned(let agent, let department, let reason):
             t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .reassigned(
                 fromAgent: t.assignee, toAgent: agent, fromDepartment: t.department, toDepartment: department, reason: reason)))

@@ -49,6 +49,12 @@ public enum EventKind: Hashable, Sendable {
     /// A customer helped themselves (read a knowledge-base article, accepted a bot's answer): no
     /// ticket, counted for the deflection ratio. On `TicketID.desk`.
     case selfService(SelfServiceRecord)
+    /// Files that came with the message or reply just before it in the same append (the entry it
+    /// belongs to). The actor is who sent them: `customer`, an agent, or another sender's mailbox.
+    case attached([AttachmentRef])
+    /// Who else gets the ticket's mail (the Cc list): set from a customer's message, or by an agent
+    /// editing a reply's recipients. Replies go to the customer and these addresses.
+    case ccChanged([String])
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -57,7 +63,7 @@ public enum EventKind: Hashable, Sendable {
     public enum Name: String, CaseIterable, Sendable {
         case created, customerMessage = "customer-message", agentReply = "agent-reply", note, reassigned, postponed
         case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery
-        case selfService = "self-service", unknown
+        case selfService = "self-service", attached, ccChanged = "cc", unknown
     }
 
     public var kindName: Name {
@@ -78,6 +84,8 @@ public enum EventKind: Hashable, Sendable {
         case .intake: .intake
         case .delivery: .delivery
         case .selfService: .selfService
+        case .attached: .attached
+        case .ccChanged: .ccChanged
         case .unknown: .unknown
         }
     }

@@ -60,8 +60,8 @@ public struct IntakeRecord: Hashable, Sendable {
 
 /// The steps of handing an email reply to the mail system.
 public enum DeliveryStep: Hashable, Sendable {
-    /// The reply is to be sent to this address (written with the reply itself).
-    case queued(to: String)
+    /// The reply is to be sent to this address and copied to `cc` (written with the reply itself).
+    case queued(to: String, cc: [String] = [])
     /// A process is handing it over now; if nothing follows, the outcome is unknown.
     case handing
     case sent
@@ -82,7 +82,9 @@ public struct OutgoingMail: Hashable, Sendable {
     public var messageID: String
     public var ticket: TicketID
     public var to: String
+    public var cc: [String]
     public var body: String
+    public var attachments: [AttachmentRef]
     public var author: String
     public var queuedAt: Instant
     public var step: DeliveryStep
@@ -91,12 +93,14 @@ public struct OutgoingMail: Hashable, Sendable {
     /// The last failure, kept after a later step (shown in the outbox).
     public var lastError: String?
 
-    package init(messageID: String, ticket: TicketID, to: String, body: String, author: String, queuedAt: Instant,
-                 step: DeliveryStep, stepAt: Instant, attempts: Int, lastError: String?) {
+    package init(messageID: String, ticket: TicketID, to: String, cc: [String], body: String, attachments: [AttachmentRef], author: String,
+                 queuedAt: Instant, step: DeliveryStep, stepAt: Instant, attempts: Int, lastError: String?) {
         self.messageID = messageID
         self.ticket = ticket
         self.to = to
+        self.cc = cc
         self.body = body
+        self.attachments = attachments
         self.author = author
         self.queuedAt = queuedAt
         self.step = step

@@ -120,7 +120,7 @@ public struct HistoryEntry: Hashable, Sendable {
         case .abandoned(let reason): return "customer left while waiting" + (reason.isEmpty ? "" : " (\(reason))")
         case .delivery(let id, let step):
             switch step {
-            case .queued(let to): return "email reply \(id) queued to \(to)"
+            case .queued(let to, let cc): return "email reply \(id) queued to \(([to] + cc).joined(separator: ", "))"
             case .handing: return "email reply \(id) being handed to the mail system"
             case .sent: return "email reply \(id) handed to the mail system"
             case .failed(let e): return "email reply \(id) not sent: \(e) (kept in the outbox)"
@@ -190,8 +190,10 @@ public struct Ticket: Hashable, Sendable {
         package var messageCount: Int
         package var slot: Int
         package var abandonments: [Instant]
+        package var attachments: [TicketAttachment]
+        package var cc: [String]
 
-        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant]) {
+        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant], attachments: [TicketAttachment], cc: [String]) {
             self.id = id
             self.version = version
             self.channel = channel
@@ -221,6 +223,8 @@ public struct Ticket: Hashable, Sendable {
             self.messageCount = messageCount
             self.slot = slot
             self.abandonments = abandonments
+            self.attachments = attachments
+            self.cc = cc
         }
     }
 
@@ -363,6 +367,16 @@ public struct Ticket: Hashable, Sendable {
         get { storage.fields.abandonments }
         _modify { unique(); yield &storage.fields.abandonments }
     }
+    /// Who else gets the ticket's mail (Cc), as addresses.
+    public var cc: [String] {
+        get { storage.fields.cc }
+        _modify { unique(); yield &storage.fields.cc }
+    }
+    /// Files that came with messages and replies, in order (`qdeck attachment ID N` counts from 1).
+    public var attachments: [TicketAttachment] {
+        get { storage.fields.attachments }
+        _modify { unique(); yield &storage.fields.attachments }
+    }
 
     mutating func countMessage() {
         unique()
@@ -378,7 +392,7 @@ public struct Ticket: Hashable, Sendable {
             lastCustomerMessageAt: at, linkedFrom: o.linkedFrom, linkedTo: nil, entries: entries,
             history: [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))],
             runLog: [RunInterval(start: at, end: nil)], responses: [], customerChars: o.subject.utf8.count + o.body.utf8.count,
-            messageCount: entries.count, slot: slot, abandonments: []))
+            messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: []))
     }
 
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved

@@ -1,10 +1,14 @@
 import QueueDeckDomain
+import QueueDeckJournal
 import QueueDeckMail
 
 /// A parsed message in the domain's terms: the customer, the thread references, a key that makes
 /// a redelivery a duplicate.
 public enum MailArrivalBuilder {
-    public static func arrival(_ raw: [UInt8], queue: String?, envelopeSender: String? = nil) -> MailArrival {
+    /// `blobs`: where attachments are kept (nil: listed only); `limit`: bytes over which one is listed
+    /// but not kept; `desk`: the desk's own address, left out of the Cc list.
+    public static func arrival(_ raw: [UInt8], queue: String?, envelopeSender: String? = nil, blobs: (any BlobStore)? = nil,
+                               limit: Int64 = 25_000_000, desk: String = "") throws(JournalError) -> MailArrival {
         let m = MailParser.parse(raw)
         // Redeliveries are the same message (an MTA retrying sends the same bytes; another route adds
         // Received lines): same Message-ID, sender, subject and text. A reused Message-ID with other
@@ -22,7 +26,17 @@ public enum MailArrivalBuilder {
         } else if let s = envelopeSender ?? m.envelopeSender, AddrSpec.isValid(s) {
             from = Customer(name: s, email: s)
         }
-        let attachments = m.attachments.map { "\($0.name) (\($0.type), \(size($0.size)))" }
+        var attachments: [AttachmentRef] = []
+        for a in m.attachments {
+            let kept = Int64(a.size) <= limit ? try blobs?.put(a.bytes).hex : nil
+            attachments.append(AttachmentRef(name: a.name, type: a.type, size: Int64(a.size), digest: kept))
+        }
+        let deskAddress = MailAddress.first(desk)?.address.lowercased() ?? desk.lowercased()
+        var cc: [String] = []
+        for c in m.cc where AddrSpec.isValid(c.address) && c.address.lowercased() != deskAddress
+            && c.address.lowercased() != (m.from?.address.lowercased() ?? "") && !cc.contains(where: { $0.lowercased() == c.address.lowercased() }) {
+            cc.append(c.address)
+        }
         let automatic: IntakeKind? = switch m.automatic {
         case .autoReply: .autoReply
         case .bounce: .bounce
@@ -39,17 +53,13 @@ public enum MailArrivalBuilder {
         let author = m.from.map { f in f.address.isEmpty ? (f.name.isEmpty ? "unknown sender" : f.name) : (f.name.isEmpty ? f.address : "\(f.name) <\(f.address)>") }
         return MailArrival(key: key, legacyKey: m.messageID.map { "mail:" + $0 }, messageID: m.messageID, from: from,
                            author: author ?? from.map { $0.email ?? $0.name } ?? "unknown sender",
-                           authorAddress: m.from?.address ?? from?.email ?? "", replyTo: m.replyTo?.address ?? "", subject: m.subject, text: text, attachments: attachments,
+                           authorAddress: m.from?.address ?? from?.email ?? "", replyTo: m.replyTo?.address ?? "", subject: m.subject, text: text, attachments: attachments, cc: Array(cc.prefix(20)),
                            threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
                            problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
                            queue: queue)
     }
 
     static let textLimit = 1 << 20
-
-    static func size(_ n: Int) -> String {
-        n < 1024 ? "\(n) B" : n < 1024 * 1024 ? "\(n / 1024) kB" : "\(n / (1024 * 1024)) MB"
-    }
 }
 
 /// FNV-1a, 64 bits: the key of a message without a Message-ID (the same bytes twice are one message).

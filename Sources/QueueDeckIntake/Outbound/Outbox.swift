@@ -52,6 +52,18 @@ public struct Outbox {
                 results.append(.failed(m.messageID, "the customer's address is not one email address (\(why)): not sent (correct it, then qdeck outbox --retry)"))
                 continue
             }
+            if let bad = m.cc.first(where: { AddrSpec.problem($0) != nil }) {
+                results.append(.failed(m.messageID, "the Cc address \(bad) is not one email address: not sent (qdeck outbox --retry after correcting it)"))
+                continue
+            }
+            let files: [(AttachmentRef, [UInt8])]
+            switch Self.load(m.attachments, from: desk.journal.blobs) {
+            case .success(let loaded): files = loaded
+            case .failure(let why):
+                try record(m, .failed(why.description), guarded: false)
+                results.append(.failed(m.messageID, why.description))
+                continue
+            }
             if m.step == .handing {
                 guard !othersSending else { results.append(.skipped(m.messageID, "another process is handing it over now")); continue }
                 guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
@@ -66,8 +78,8 @@ public struct Outbox {
             guard var current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
-                                               from: desk.rules.intake.address, now: clock())
-            switch sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: address).send(message, sharing: lease.inheritable) {
+                                               from: desk.rules.intake.address, now: clock(), files: files)
+            switch sendmail.withEnvelopeSender(desk.rules.intake.address).addressed(to: [address] + m.cc).send(message, sharing: lease.inheritable) {
             case .taken:
                 try record(m, .sent, guarded: false)
                 results.append(.sent(m.messageID))
@@ -80,6 +92,20 @@ public struct Outbox {
             }
         }
         return results
+    }
+
+    /// The reply's files from the store; a file missing or damaged there is named, and the reply waits.
+    static func load(_ files: [AttachmentRef], from blobs: any BlobStore) -> Swift.Result<[(AttachmentRef, [UInt8])], AttachmentUnavailable> {
+        var out: [(AttachmentRef, [UInt8])] = []
+        for f in files {
+            guard let hex = f.digest, let digest = BlobDigest(hex: hex) else {
+                return .failure(AttachmentUnavailable("the attachment \(f.name) was not kept (over the size limit): not sent"))
+            }
+            do { out.append((f, try blobs.get(digest))) } catch {
+                return .failure(AttachmentUnavailable("the attachment \(f.name) cannot be read from the store (\(error)): not sent"))
+            }
+        }
+        return .success(out)
     }
 
     /// Appends a delivery step. `guarded`: decided against the current state and the ticket's
@@ -100,4 +126,10 @@ public struct Outbox {
         }
         throw JournalError.lockTimeout(path: desk.journal.name, seconds: 0)
     }
+}
+
+/// Why a reply's file cannot go out with it.
+struct AttachmentUnavailable: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
 }

@@ -32,13 +32,13 @@ public struct Sendmail: Sendable {
         return copy
     }
 
-    /// The one recipient as an argument after `--` (so it is never read as an option), unless the
-    /// command reads recipients from the headers itself (`-t`): then the To header, built from the
-    /// same checked address, is all there is.
-    public func addressed(to recipient: String) -> Sendmail {
+    /// The recipients (To, then Cc) as arguments after `--` (so none is read as an option), unless
+    /// the command reads recipients from the headers itself (`-t`): then the To and Cc headers, built
+    /// from the same checked addresses, are all there is.
+    public func addressed(to recipients: [String]) -> Sendmail {
         guard !command.dropFirst().contains("-t") else { return self }
         var copy = self
-        copy.command += ["--", recipient]
+        copy.command += ["--"] + recipients
         return copy
     }
 

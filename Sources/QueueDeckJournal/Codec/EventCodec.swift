@@ -21,6 +21,8 @@ public enum EventCodec {
         case .intake: 14
         case .delivery: 15
         case .selfService: 16
+        case .attached: 17
+        case .ccChanged: 18
         case .unknown(let t, _): t
         }
     }
@@ -66,6 +68,10 @@ public enum EventCodec {
             w.string(r.user)
             w.u8(selfServiceCode(r.kind))
             w.string(r.subject)
+        case .attached(let files):
+            ValueCoding.attachments(files, &w)
+        case .ccChanged(let cc):
+            w.strings(cc)
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -112,6 +118,8 @@ public enum EventCodec {
                 let key = try r.string("key"), user = try r.string("user")
                 guard let k = selfServiceKind(try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
                 kind = .selfService(SelfServiceRecord(key: key, user: user, kind: k, subject: try r.string("subject")))
+            case 17: kind = .attached(try ValueCoding.attachments(&r))
+            case 18: kind = .ccChanged(try r.strings("cc"))
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)

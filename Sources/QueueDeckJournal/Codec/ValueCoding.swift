@@ -4,6 +4,7 @@ import QueueDeckDomain
 /// from the snapshot's table) and bytes. The values both formats store are written once, here.
 protocol ValueWriter {
     mutating func u8(_ v: UInt8)
+    mutating func i64(_ v: Int64)
     mutating func string(_ s: String)
     mutating func optional(_ s: String?)
     mutating func strings(_ list: [String])
@@ -11,6 +12,7 @@ protocol ValueWriter {
 
 protocol ValueReader {
     mutating func u8(_ field: String) throws(DecodeFailure) -> UInt8
+    mutating func i64(_ field: String) throws(DecodeFailure) -> Int64
     mutating func string(_ field: String) throws(DecodeFailure) -> String
     mutating func optional(_ field: String) throws(DecodeFailure) -> String?
     mutating func strings(_ field: String) throws(DecodeFailure) -> [String]
@@ -61,9 +63,34 @@ enum ValueCoding {
         }
     }
 
+    static func attachments(_ list: [AttachmentRef], _ w: inout some ValueWriter) {
+        w.i64(Int64(list.count))
+        for a in list {
+            w.string(a.name)
+            w.string(a.type)
+            w.i64(a.size)
+            w.optional(a.digest)
+        }
+    }
+
+    static func attachments(_ r: inout some ValueReader) throws(DecodeFailure) -> [AttachmentRef] {
+        let n = try r.i64("attachments.count")
+        guard (0...100_000).contains(n) else { throw r.failure("attachments.count") }
+        var out: [AttachmentRef] = []
+        for _ in 0..<n {
+            let name = try r.string("attachment.name"), type = try r.string("attachment.type")
+            let size = try r.i64("attachment.size")
+            guard size >= 0 else { throw r.failure("attachment.size") }
+            out.append(AttachmentRef(name: name, type: type, size: size, digest: try r.optional("attachment.digest")))
+        }
+        return out
+    }
+
     static func deliveryStep(_ s: DeliveryStep, _ w: inout some ValueWriter) {
         switch s {
-        case .queued(let to): w.u8(1); w.string(to)
+        // Code 1 (no Cc) is what journals before Cc hold; 5 carries the list.
+        case .queued(let to, let cc) where cc.isEmpty: w.u8(1); w.string(to)
+        case .queued(let to, let cc): w.u8(5); w.string(to); w.strings(cc)
         case .handing: w.u8(2)
         case .sent: w.u8(3)
         case .failed(let e): w.u8(4); w.string(e)
@@ -76,6 +103,7 @@ enum ValueCoding {
         case 2: return .handing
         case 3: return .sent
         case 4: return .failed(try r.string("delivery.error"))
+        case 5: return .queued(to: try r.string("delivery.to"), cc: try r.strings("delivery.cc"))
         default: throw r.failure("delivery.step")
         }
     }

@@ -52,4 +52,6 @@ extension FileJournal {
     var outboxLockPath: String { path + ".outbox-lock" }
 
     public func follower() -> any JournalFollower { FileFollower(path: path) }
+
+    public var blobs: any BlobStore { FileBlobStore(journal: path) }
 }

@@ -72,4 +72,45 @@ public enum GuardedFile {
             throw .io(path: path, operation: "save", errno: e)
         }
     }
+
+    /// A file the user names to send (a reply's attachment): a link is followed (it is their own
+    /// choice of file), but only a regular file is read, and one over `limit` bytes is refused by size.
+    public static func readChosen(_ path: String, limit: Int64) throws(JournalError) -> [UInt8] {
+        switch Sys.openRegular(path, flags: O_RDONLY) {
+        case .success(let opened):
+            defer { close(opened.fd) }
+            guard let size = Sys.fileSize(opened.fd) else { throw .io(path: path, operation: "read", errno: errno) }
+            guard size <= limit else { throw .refused(path: path, reason: "\(size) bytes, over the desk's attachment limit of \(limit) bytes (intake.max_attachment_mb)") }
+            guard let bytes = Sys.pread(opened.fd, from: 0, count: Int(size)) else { throw .io(path: path, operation: "read", errno: errno) }
+            return bytes
+        case .failure(.errno(let e)): throw .io(path: path, operation: "open", errno: e)
+        case .failure(.notRegular(let what)): throw .refused(path: path, reason: "\(what), not a file to attach")
+        }
+    }
+
+    /// Writes `bytes` to a new file only this user may read (0600): never over an existing file,
+    /// never through a link (O_CREAT|O_EXCL|O_NOFOLLOW), synced. A save of an attachment.
+    public static func createPrivate(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let e = errno
+            if e == EEXIST { throw .refused(path: path, reason: "already exists; nothing was overwritten (choose another name)") }
+            throw .io(path: path, operation: "create", errno: e)
+        }
+        _ = fchmod(fd, 0o600)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, min(bytes.count - done, 1 << 20)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let e = n < 0 ? errno : ENOSPC
+                close(fd); unlink(path)
+                throw .writeFailed(path: path, errno: e)
+            }
+            done += n
+        }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced else { unlink(path); throw .syncFailed(path: path, errno: errno) }
+    }
 }

@@ -155,6 +155,14 @@ package enum SnapshotCodec {
         w.varint(UInt64(t.messageCount))
         w.varint(UInt64(t.abandonments.count))
         for a in t.abandonments { w.i64(a.ms) }
+        w.varint(UInt64(t.attachments.count))
+        for a in t.attachments {
+            ValueCoding.attachments([a.file], &w)
+            w.string(a.from)
+            w.i64(a.at.ms)
+            w.varint(UInt64(a.entry))
+        }
+        w.strings(t.cc)
     }
 
     private static func ticket(_ r: inout SnapshotReader, slot: Int, text: SharedText) throws(DecodeFailure) -> Ticket {
@@ -211,12 +219,20 @@ package enum SnapshotCodec {
         var abandonments: [Instant] = []
         let abandonCount = try r.count("abandonments")
         for _ in 0..<abandonCount { abandonments.append(Instant(ms: try r.i64("abandonment"))) }
+        var attachments: [TicketAttachment] = []
+        for _ in 0..<(try r.count("attachments")) {
+            guard let file = try ValueCoding.attachments(&r).first else { throw r.failure("attachment") }
+            attachments.append(TicketAttachment(file: file, from: try r.string("attachment.from"), at: Instant(ms: try r.i64("attachment.at")),
+                                                entry: try r.count64("attachment.entry")))
+        }
+        let cc = try r.strings("cc")
         let s = Ticket.Storage(Ticket.Fields(
             id: id, version: version, channel: channel, customer: cust, subject: subject, priority: priority, department: department,
             assignee: assignee, tags: tags, storedStatus: status, postponedUntil: postponed, resolvedAt: resolved, createdAt: created,
             updatedAt: updated, lastActor: lastActor, everAnswered: answered, firstResponseAt: firstResponse, waitingSince: waiting,
             lastCustomerMessageAt: lastCustomer, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history,
-            runLog: runLog, responses: responses, customerChars: chars, messageCount: messages, slot: slot, abandonments: abandonments))
+            runLog: runLog, responses: responses, customerChars: chars, messageCount: messages, slot: slot, abandonments: abandonments,
+            attachments: attachments, cc: cc))
         return Ticket(restoring: s)
     }
 
@@ -323,7 +339,9 @@ package enum SnapshotCodec {
             w.string(m.messageID)
             w.raw(m.ticket.rawBytes)
             w.string(m.to)
+            w.strings(m.cc)
             w.string(m.body)
+            ValueCoding.attachments(m.attachments, &w)
             w.string(m.author)
             w.i64(m.queuedAt.ms)
             ValueCoding.deliveryStep(m.step, &w)
@@ -380,7 +398,8 @@ package enum SnapshotCodec {
         var outgoing: [String: OutgoingMail] = [:]
         for _ in 0..<(try r.count("outgoing")) {
             let m = OutgoingMail(messageID: try r.string("outgoing.messageID"), ticket: try r.ticketID("outgoing.ticket"),
-                                 to: try r.string("outgoing.to"), body: try r.string("outgoing.body"), author: try r.string("outgoing.author"),
+                                 to: try r.string("outgoing.to"), cc: try r.strings("outgoing.cc"), body: try r.string("outgoing.body"),
+                                 attachments: try ValueCoding.attachments(&r), author: try r.string("outgoing.author"),
                                  queuedAt: Instant(ms: try r.i64("outgoing.queuedAt")), step: try ValueCoding.deliveryStep(&r),
                                  stepAt: Instant(ms: try r.i64("outgoing.stepAt")), attempts: try r.count64("outgoing.attempts"),
                                  lastError: try r.optional("outgoing.lastError"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QueueDeckDomain
 import QueueDeckJournal
+import QueueDeckText
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +24,45 @@ struct Log: ParsableCommand {
             if r.tornTail > 0 {
                 emit("torn tail: \(r.tornTail) bytes after byte \(r.validEnd) (a writer died mid-record; the next append cuts it and keeps the bytes beside the log)")
             }
+            let lostFiles = try checkAttachments(path: path)
             if !r.damage.isEmpty {
                 throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
             }
+            if lostFiles > 0 {
+                throw Failure(code: Exit.dataErr, message: "\(countPhrase(lostFiles, "attachment")) missing or damaged in the store (restore \(path).blobs from a backup)")
+            }
             emit(r.isClean ? "ok" : "ok (torn tail only)")
+        }
+
+        /// Every stored attachment the journal names, read and checked against its SHA-256: how many are
+        /// missing or damaged (each named).
+        func checkAttachments(path: String) throws -> Int {
+            guard let journal = try? FileJournal(path: path, writable: false) else { return 0 }
+            var named: [String: (TicketID, String)] = [:]
+            try? journal.readNew { e in
+                guard case .attached(let files) = e.event.kind else { return }
+                for f in files { if let d = f.digest { named[d] = named[d] ?? (e.event.ticket, f.name) } }
+            }
+            guard !named.isEmpty else { return 0 }
+            var bad = 0
+            for (hex, (ticket, name)) in named.sorted(by: { $0.key < $1.key }) {
+                guard let digest = BlobDigest(hex: hex) else {
+                    bad += 1
+                    emit("ATTACHMENT \(ScreenText.line(name)) on \(ticket): the journal names it by '\(ScreenText.line(hex))', not a SHA-256")
+                    continue
+                }
+                switch journal.blobs.check(digest) {
+                case .intact: break
+                case .missing:
+                    bad += 1
+                    emit("ATTACHMENT MISSING \(ScreenText.line(name)) on \(ticket): sha256 \(hex)")
+                case .damaged(let why):
+                    bad += 1
+                    emit("ATTACHMENT DAMAGED \(ScreenText.line(name)) on \(ticket): \(why)")
+                }
+            }
+            emit("attachments: \(countPhrase(named.count, "stored file")) checked, \(bad == 0 ? "all intact" : "\(bad) missing or damaged")")
+            return bad
         }
 
         func reportSnapshots(path: String, lastSeq: UInt64) {
@@ -134,7 +170,7 @@ struct DumpLine: Encodable {
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
         case agent, reason, until, added, removed, typeCode, payloadBytes, presence
-        case key, kind, summary, aliases, messageID, step, to, error, user
+        case key, kind, summary, aliases, messageID, step, to, cc, error, user, files
     }
 
     func encode(to encoder: Encoder) throws {
@@ -182,13 +218,20 @@ struct DumpLine: Encodable {
         case .delivery(let id, let step):
             try c.encode(id, forKey: .messageID)
             try c.encode(step.name, forKey: .step)
-            if case .queued(let to) = step { try c.encode(to, forKey: .to) }
+            if case .queued(let to, let cc) = step {
+                try c.encode(to, forKey: .to)
+                if !cc.isEmpty { try c.encode(cc, forKey: .cc) }
+            }
             if case .failed(let err) = step { try c.encode(err, forKey: .error) }
         case .selfService(let r):
             try c.encode(r.key, forKey: .key)
             try c.encode(r.user, forKey: .user)
             try c.encode(r.kind.rawValue, forKey: .kind)
             try c.encode(r.subject, forKey: .subject)
+        case .attached(let files):
+            try c.encode(files.map(AttachmentJSON.init), forKey: .files)
+        case .ccChanged(let cc):
+            try c.encode(cc, forKey: .cc)
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)

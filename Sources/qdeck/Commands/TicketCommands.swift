@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QueueDeckDomain
 import QueueDeckIntake
+import QueueDeckJournal
 import QueueDeckMail
 
 /// The ticket a mutating command acts on, and the version the agent saw.
@@ -56,11 +57,46 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
 }
 
 struct Reply: DeskCommand {
-    static let configuration = CommandConfiguration(abstract: "Reply to the customer (new/open → answered).")
+    static let configuration = CommandConfiguration(
+        abstract: "Reply to the customer (new/open → answered).",
+        discussion: "An email reply goes to the customer and the ticket's Cc list (reply-all). --to and --cc change that for this reply; a changed Cc list is kept on the ticket (--cc none empties it).")
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var target: TicketTarget
     @OptionGroup var body: BodyOptions
-    func execute() throws { try act(globals, target) { id, _ in .reply(id, body: try body.text()) } }
+    @Option(name: .long, help: ArgumentHelp("Send this file with the reply (repeat for more).", valueName: "file")) var attach: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Send to this address instead of the customer's.", valueName: "address")) var to: String?
+    @Option(name: .long, help: ArgumentHelp("Copy to these addresses instead of the ticket's Cc list (comma-separated, repeatable; none: nobody).", valueName: "addresses")) var cc: [String] = []
+
+    func execute() throws {
+        let text = try body.text()
+        try act(globals, target) { id, session in
+            .reply(id, body: text, try extras(session))
+        }
+    }
+
+    func extras(_ session: DeskSession) throws -> ReplyExtras {
+        var x = ReplyExtras()
+        if let to {
+            let list = try checked(Recipients.parse(to, field: "--to"))
+            guard list.count == 1 else { throw Failure(code: Exit.usage, message: "--to: give exactly one address") }
+            x.to = list[0]
+        }
+        if !cc.isEmpty { x.cc = try checked(Recipients.parse(cc.joined(separator: ","), field: "--cc")) }
+        for path in attach {
+            let bytes = try GuardedFile.readChosen(path, limit: session.rules.intake.maxAttachmentBytes)
+            let name = String(path.split(separator: "/").last ?? "attachment")
+            let digest = try session.journal.blobs.put(bytes)
+            x.attachments.append(AttachmentRef(name: name, type: MediaTypes.guess(fileName: name), size: Int64(bytes.count), digest: digest.hex))
+        }
+        return x
+    }
+
+    func checked(_ r: Result<[String], RecipientError>) throws -> [String] {
+        switch r {
+        case .success(let list): return list
+        case .failure(let e): throw Failure(code: Exit.usage, message: e.description)
+        }
+    }
 }
 
 struct Inbound: DeskCommand {

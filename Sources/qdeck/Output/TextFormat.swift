@@ -44,6 +44,7 @@ enum TextFormat {
         if let p = c.phone { who += " ☎ \(ScreenText.line(p))" }
         if !c.groups.isEmpty { who += " [\(c.groups.joined(separator: ", ").uppercased())]" }
         out.append("customer \(who)")
+        if !t.cc.isEmpty { out.append("cc " + ScreenText.line(t.cc.joined(separator: ", "))) }
         if !others.isEmpty { out.append("other tickets " + others.map(\.description).joined(separator: " ")) }
         if let l = t.linkedFrom { out.append("continues \(l)") }
         if let l = t.linkedTo { out.append("continued in \(l)") }
@@ -54,7 +55,7 @@ enum TextFormat {
         }
         out.append("")
         out.append("── conversation ──")
-        for e in t.entries {
+        for (index, e) in t.entries.enumerated() {
             let label = switch e.kind {
             case .note: "NOTE (internal) by"
             case .reply: "reply by"
@@ -63,6 +64,9 @@ enum TextFormat {
             }
             out.append("\(e.at.isoUTC)  \(label) \(ScreenText.line(e.author))")
             for line in ScreenText.lines(e.body) { out.append((e.kind == .note ? "  ┃ " : "    ") + line) }
+            for (n, a) in t.attachments.enumerated() where a.entry == index {
+                out.append("    📎 \(n + 1) \(ScreenText.line(a.file.summary))  (qdeck attachment \(t.id) \(n + 1) --save PATH)")
+            }
         }
         out.append("")
         out.append("── history ──")

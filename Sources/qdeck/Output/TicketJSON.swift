@@ -19,7 +19,7 @@ struct TicketJSON: Encodable {
         case id, version, channel, status, priority, assignee, department, subject, customer, tags, createdAt, updatedAt
         case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history, abandonedAt
         case state, dueAt, remainingSeconds, target
-        case kind, author, at, body, actor, change
+        case kind, author, at, body, actor, change, cc, attachments
     }
 
     func encode(to encoder: Encoder) throws {
@@ -42,6 +42,9 @@ struct TicketJSON: Encodable {
         try c.encode(t.linkedFrom?.description, forKey: .linkedFrom)
         try c.encode(t.linkedTo?.description, forKey: .linkedTo)
         try c.encode(t.abandonments.map(\.isoUTC), forKey: .abandonedAt)
+        try c.encode(t.cc, forKey: .cc)
+        try c.encode(t.attachments.enumerated().map { AttachmentJSON($0.element.file, number: $0.offset + 1, from: $0.element.from, at: $0.element.at) },
+                     forKey: .attachments)
         var s = c.nestedContainer(keyedBy: Key.self, forKey: .sla)
         try s.encode(sla.state.rawValue, forKey: .state)
         try s.encode(sla.dueAt?.isoUTC, forKey: .dueAt)
@@ -84,4 +87,29 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     emitJSON(try enc.encode(value))
+}
+
+/// An attachment as `show --json`, `attachment --json` and `log dump` print it.
+struct AttachmentJSON: Encodable {
+    let number: Int?
+    let name: String
+    let type: String
+    let size: Int64
+    let sha256: String?
+    let kept: Bool
+    let from: String?
+    let at: String?
+
+    init(_ a: AttachmentRef) { self.init(a, number: nil, from: nil, at: nil) }
+
+    init(_ a: AttachmentRef, number: Int?, from: String?, at: Instant?) {
+        self.number = number
+        name = a.name
+        type = a.type
+        size = a.size
+        sha256 = a.digest
+        kept = a.isKept
+        self.from = from
+        self.at = at?.isoUTC
+    }
 }

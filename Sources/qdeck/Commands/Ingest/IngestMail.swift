@@ -28,8 +28,9 @@ struct IngestMail: ParsableCommand {
             guard !raw.isEmpty else { throw Failure(code: Exit.dataErr, message: "empty message on standard input") }
             let env = globals.environment
             let q = queue ?? env["EXTENSION"].flatMap { $0.isEmpty ? nil : $0 }
-            let arrival = MailArrivalBuilder.arrival(raw, queue: q, envelopeSender: env["SENDER"])
             let desk = try intakeDesk(globals, needs: .intake)
+            let arrival = try MailArrivalBuilder.arrival(raw, queue: q, envelopeSender: env["SENDER"], blobs: desk.journal.blobs,
+                                                         limit: desk.rules.intake.maxAttachmentBytes, desk: desk.rules.intake.address)
             let now = try globals.now()
             let outcome = try desk.ingest { state, newID in
                 Intake.mail(arrival, state: state, now: now, rules: desk.rules, newID: newID)

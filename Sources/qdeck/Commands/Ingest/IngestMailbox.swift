@@ -38,7 +38,8 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
     for (i, load) in messages.enumerated() {
         do {
             let raw = try load()
-            let m = MailArrivalBuilder.arrival(raw, queue: queue)
+            let m = try MailArrivalBuilder.arrival(raw, queue: queue, blobs: desk.journal.blobs, limit: desk.rules.intake.maxAttachmentBytes,
+                                                   desk: desk.rules.intake.address)
             // An imported inbox keeps its history: each message at its Date (never in the future).
             let date = datesFromHeaders ? (MailParser.parse(raw).date.map { Instant(ms: min($0, now.ms)) } ?? now) : now
             arrivals.append((m, date))
@@ -108,11 +109,11 @@ extension IngestMaildir {
                     let batch = Array(waiting[start..<min(start + 256, waiting.count)])
                     start += batch.count
                     var arrivals: [(MailArrival, MaildirWatch.Message)] = []
-                    for m in batch {
+                    func read(_ m: MaildirWatch.Message) -> [UInt8]? {
                         do {
-                            arrivals.append((MailArrivalBuilder.arrival(try box.read(m), queue: queue), m))
+                            return try box.read(m)
                         } catch .io(_, "open", let e) where e == ENOENT {
-                            continue  // the fetcher removed it meanwhile
+                            return nil  // the fetcher removed it meanwhile
                         } catch .io(_, "open", let e) where e == EACCES || e == EPERM {
                             sayOnce(m, "cannot be read by this user (\(String(cString: strerror(e)))); left in place, taken once it can be")
                         } catch {
@@ -120,6 +121,13 @@ extension IngestMaildir {
                             sayOnce(m, "\(describeFailure(error).1); skipped, marked seen")
                             if let why = box.markStored(m) { sayOnce(m, why) }
                         }
+                        return nil
+                    }
+                    for m in batch {
+                        guard let raw = read(m) else { continue }
+                        // Keeping its attachments can fail as the journal can (a full disk): waited out below, never skipped.
+                        arrivals.append((try MailArrivalBuilder.arrival(raw, queue: queue, blobs: desk.journal.blobs,
+                                                                        limit: desk.rules.intake.maxAttachmentBytes, desk: desk.rules.intake.address), m))
                     }
                     let now = try globals.now()
                     try desk.ingestBatch(arrivals, decide: { item, state, newID in

@@ -1,0 +1,121 @@
+import QueueDeckDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Blobs beside a journal file: `<journal>.blobs/<first two hex digits>/<digest>`, folders 0770
+/// and files with the journal's group and mode (never readable by others). Every folder is opened
+/// as itself (O_NOFOLLOW|O_DIRECTORY) and checked, so a link or a neighbour's folder planted in its
+/// place is refused, never written through.
+public final class FileBlobStore: BlobStore {
+    public let folder: String
+    let journal: String
+
+    public init(journal: String) {
+        self.journal = journal
+        folder = journal + ".blobs"
+    }
+
+    public func put(_ bytes: [UInt8]) throws(JournalError) -> BlobDigest {
+        let digest = BlobDigest(of: bytes)
+        let top = try openFolder(folder, at: AT_FDCWD, name: folder, create: true)
+        defer { close(top) }
+        let shard = String(digest.hex.prefix(2))
+        let sub = try openFolder(shard, at: top, name: folder + "/" + shard, create: true)
+        defer { close(sub) }
+        let path = folder + "/" + shard + "/" + digest.hex
+        var st = stat()
+        if fstatat(sub, digest.hex, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+            // Already stored, and not something planted under its name.
+            guard st.st_mode & S_IFMT == S_IFREG else { throw .refused(path: path, reason: "not a regular file where qdeck keeps an attachment; remove it") }
+            if Int(st.st_size) == bytes.count { return digest }
+            _ = unlinkat(sub, digest.hex, 0)  // a torn copy: written again below
+        }
+        let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = openat(sub, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o660)
+        guard fd >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
+        _ = fchmod(fd, 0o660)
+        Sys.matchJournal(fd, journal: journal)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, min(bytes.count - done, 1 << 20)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let e = n < 0 ? errno : ENOSPC
+                close(fd); _ = unlinkat(sub, temp, 0)
+                throw .writeFailed(path: path, errno: e)
+            }
+            done += n
+        }
+        guard fsync(fd) == 0 else { let e = errno; close(fd); _ = unlinkat(sub, temp, 0); throw .syncFailed(path: path, errno: e) }
+        close(fd)
+        guard renameat(sub, temp, sub, digest.hex) == 0 else { let e = errno; _ = unlinkat(sub, temp, 0); throw .io(path: path, operation: "rename", errno: e) }
+        guard fsync(sub) == 0, fsync(top) == 0 else { throw .syncFailed(path: path, errno: errno) }
+        return digest
+    }
+
+    public func get(_ digest: BlobDigest) throws(JournalError) -> [UInt8] {
+        let shard = String(digest.hex.prefix(2))
+        let path = folder + "/" + shard + "/" + digest.hex
+        let top = try openFolder(folder, at: AT_FDCWD, name: folder, create: false)
+        defer { close(top) }
+        let sub = try openFolder(shard, at: top, name: folder + "/" + shard, create: false)
+        defer { close(sub) }
+        var st = stat()
+        if fstatat(sub, digest.hex, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT { throw Self.missing(path) }
+        let bytes = try GuardedFile.readAll(digest.hex, in: sub, shownAs: path)
+        guard BlobDigest(of: bytes) == digest else { throw .refused(path: path, reason: "damaged: its bytes no longer match their SHA-256") }
+        return bytes
+    }
+
+    public func check(_ digest: BlobDigest) -> BlobCheck {
+        do throws(JournalError) {
+            _ = try get(digest)
+            return .intact
+        } catch {
+            if case .refused(_, Self.missingReason) = error { return .missing }
+            return .damaged(error.description)
+        }
+    }
+
+    func path(of digest: BlobDigest) -> String { folder + "/" + digest.hex.prefix(2) + "/" + digest.hex }
+
+    static let missingReason = "missing: the attachment is not in the store"
+    static func missing(_ path: String) -> JournalError { .refused(path: path, reason: missingReason) }
+
+    /// A folder of the store, opened as itself. Created 0770 when missing (and `create`); one that is
+    /// a link, not a folder, open to others, or owned by someone other than this user or the
+    /// journal's owner is refused: its files would not be the desk's alone.
+    func openFolder(_ relative: String, at dir: Int32, name: String, create: Bool) throws(JournalError) -> Int32 {
+        var made = false
+        if create {
+            if mkdirat(dir, relative, 0o770) == 0 { made = true } else if errno != EEXIST { throw .io(path: name, operation: "create folder", errno: errno) }
+        }
+        let fd = openat(dir, relative, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw Self.missing(name) }
+            if e == ELOOP || e == ENOTDIR { throw .refused(path: name, reason: "not a folder (a link or a file) where qdeck keeps attachments; remove it") }
+            throw .io(path: name, operation: "open folder", errno: e)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw .io(path: name, operation: "stat", errno: e) }
+        if made {
+            _ = fchmod(fd, 0o770)
+            var j = stat()
+            if geteuid() == 0, stat(journal, &j) == 0, j.st_uid != 0 || j.st_gid != 0 { _ = fchown(fd, j.st_uid, j.st_gid) }
+            return fd
+        }
+        var j = stat()
+        let journalOwner = stat(journal, &j) == 0 ? j.st_uid : geteuid()
+        guard st.st_uid == geteuid() || st.st_uid == journalOwner || st.st_uid == 0 else {
+            close(fd)
+            throw .refused(path: name, reason: "belongs to user \(st.st_uid), not to the journal's owner; qdeck keeps no attachments there")
+        }
+        guard st.st_mode & 0o007 == 0 else {
+            close(fd)
+            throw .refused(path: name, reason: "open to other users (mode \(String(st.st_mode & 0o777, radix: 8))); qdeck keeps no attachments there (chmod o-rwx it)")
+        }
+        return fd
+    }
+}
