@@ -38,6 +38,9 @@ extension ConsoleController {
         if path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { path = home + path.dropFirst(1) }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { path += "/" + file.fileName }
+        // Never over an existing file; said first, so a narrow flash line still says it.
+        var st = stat()
+        if lstat(path, &st) == 0 { say("not saved, a file of that name exists: \(path)", error: true); return }
         do {
             try GuardedFile.createPrivate(path, try bytes(of: file))
             say("saved \(file.fileName) as \(path)")

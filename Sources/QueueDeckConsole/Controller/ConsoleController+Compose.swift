@@ -66,7 +66,9 @@ extension ConsoleController {
             return .none
         }
         let draft = loadDraft(first, kind)
-        var start = draft ?? ""
+        // A kept email reply carries its recipients' lines: the text grows, the lines stay below.
+        let (kept, draftText) = ReplyTemplate.fields(of: draft ?? "")
+        var start = draftText
         if let canned {
             let filled = targets.count == 1 ? Placeholders.fill(canned, ticket: ticket, agent: desk.actor) : canned
             start = start.isEmpty ? filled : start.trimmingBlankLines() + "\n\n" + filled
@@ -84,7 +86,7 @@ extension ConsoleController {
                 String(at.iso(offsetSeconds: calendar.utcOffset(at: at)).prefix(16)).replacingOccurrences(of: "T", with: " ")
             }
         }
-        let file = ReplyTemplate.file(text: start, kind: kind, tickets: targets.compactMap { state[$0] }, agent: desk.actor)
+        let file = ReplyTemplate.file(text: ReplyTemplate.joined(start, kept), kind: kind, tickets: targets.compactMap { state[$0] }, agent: desk.actor)
         return .edit(EditRequest(kind: kind, tickets: targets, file: file, seen: marks(targets), fromDraft: draft != nil,
                                  startsWithText: draft != nil || canned != nil))
     }
@@ -94,9 +96,12 @@ extension ConsoleController {
     public func finishEdit(_ r: EditRequest, edited: String?, status: Int32, saved: Bool = true, problem: String? = nil) {
         let body = edited.map(ReplyTemplate.body(of:)) ?? ""
         let started = ReplyTemplate.body(of: r.file)
+        // The text decides (the recipients' lines alone are nothing to send).
+        let text = ReplyTemplate.fields(of: body).text
+        let startedText = ReplyTemplate.fields(of: started).text
         let what = r.kind.rawValue
         let reopen = reopenHint(r.kind, r.ticket)
-        let written = saved && !body.isEmpty && body != started
+        let written = saved && !text.isEmpty && body != started
         if let problem {
             if written { saveDraft(body, r.tickets, r.kind) }
             say("\(problem); nothing sent" + (r.fromDraft || written ? "; your text is kept as a draft (\(reopen))" : ""), error: true)
@@ -114,7 +119,7 @@ extension ConsoleController {
         if !saved {
             // ZZ and :x write only a changed buffer: a draft or canned text left as it was is
             // ambiguous (send it? keep it?), so ask.
-            if r.startsWithText && !started.isEmpty {
+            if r.startsWithText && !startedText.isEmpty {
                 let p = PendingText(kind: r.kind, tickets: r.tickets, body: started)
                 mode = .choice(Choice(question: "The editor quit without saving this \(what) (\(targetLabel(r.tickets))).",
                                       options: [("s", "send it as it is", .send(p, seen: r.seen)), ("k", "keep as draft", .keepDraft(p)),
@@ -125,7 +130,7 @@ extension ConsoleController {
             say("not saved: nothing sent" + (r.fromDraft ? "; the draft is kept (\(reopen))" : ""))
             return
         }
-        if body.isEmpty {
+        if text.isEmpty {
             if r.fromDraft {
                 removeDraft(r.tickets, r.kind)
                 say("draft discarded: the \(what) was empty; nothing sent")
