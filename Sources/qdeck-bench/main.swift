@@ -9,6 +9,7 @@ import QueueDeckJournal
 ///   swift run -c release qdeck-bench console [DIR] [TICKETS]
 ///   swift run -c release qdeck-bench wall [DIR] [TICKETS]
 ///   swift build -c release && .build/release/qdeck-bench maildir [DIR] [N]   (imports with the qdeck beside it)
+///   swift run -c release qdeck-bench blobs [DIR] [MB]       (attachment store MB/s beside cp)
 ///   swift run -c release qdeck-bench propagation [DIR] [N]  (1 writer, 3 follower processes)
 ///   .build/release/qdeck-bench replay-vs-python JOURNAL      (e.g. after qdeck demo --events 1000000)
 ///   .build/release/qdeck-bench startup JOURNAL               (stats and console first frame, snapshot vs --replay)
@@ -25,6 +26,7 @@ case "console": ConsoleBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDire
 case "wall": WallBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), tickets: args.count > 2 ? Int(args[2])! : 100_000)
 case "maildir": MaildirBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 10_000)
 case "maildir-watch": MaildirWatchBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 200)
+case "blobs": BlobStoreBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), megabytes: args.count > 2 ? Int(args[2])! : 256)
 case "propagation": PropagationBench.run(dir: args.count > 1 ? args[1] : NSTemporaryDirectory(), n: args.count > 2 ? Int(args[2])! : 1000)
 case "propagation-follower": PropagationBench.follow(Array(args.dropFirst()))
 case "replay-vs-python": ReplayVsPython.run(Array(args.dropFirst()))
@@ -36,6 +38,6 @@ case "stress-writer": StressWriter.run(Array(args.dropFirst()))
 case "soak-writer": SoakWriter.run(Array(args.dropFirst()))
 case "snapshot-writer": SnapshotWriterVictim.run(Array(args.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | maildir-watch [DIR] [N] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
+    FileHandle.standardError.write(Data("usage: qdeck-bench all [DIR] | append [DIR] [N] | replay [DIR] [EVENTS] | console [DIR] [TICKETS] | wall [DIR] [TICKETS] | maildir [DIR] [N] | maildir-watch [DIR] [N] | blobs [DIR] [MB] | propagation [DIR] [N] | replay-vs-python JOURNAL | startup JOURNAL | crash-suite [DIR] [--long] | stress-writer JOURNAL WRITER START COUNT | soak-writer JOURNAL EVENTS BATCH\n".utf8))
     exit(64)
 }

@@ -64,6 +64,13 @@ enum Sample {
                                  AttachmentRef(name: "huge.iso", type: "application/octet-stream", size: 30_000_000, digest: nil)]), "customer"),
                     e(.attached([AttachmentRef(name: "a.png", type: "image/png", size: 0, digest: String(repeating: "0", count: 64))]))]
         case .ccChanged: return [e(.ccChanged(["boss@example.com", "Ķ@x.example"]), "customer"), e(.ccChanged([]))]
+        case .contactEdited:
+            return [e(.contactEdited(ContactEdit(key: "ilze@inbox.lv", card: ContactCard(name: "Ilze \u{1B}[2J Bērziņa", emails: ["Ilze@Inbox.lv"], phones: ["+371 2000 0001"], groups: ["vip"]),
+                                                 merged: ["tel:37120000002"])), on: .desk),
+                    e(.contactEdited(ContactEdit(key: "tel:37120000003", card: ContactCard(name: "N"))), on: .desk)]
+        case .customerUpdated:
+            return [e(.customerUpdated(Customer(name: "Ilze Bērziņa", email: "ilze@inbox.lv", phone: "+371 2000 0001", groups: ["vip"]))),
+                    e(.customerUpdated(Customer(name: "N")))]
         case .unknown: return []  // never written by this build: read from a newer journal only (its own test)
         }
     }

@@ -36,6 +36,18 @@ import Testing
             out.append(Event(ticket: .desk, at: at + 9, actor: "system", kind: .selfService(SelfServiceRecord(
                 key: "ss:\(min(n, 2))", user: who, kind: n % 2 == 0 ? .article : .bot, subject: "FAQ \(n)"))))
         }
+        // Issue 15: files, a Cc list, a reply queued to it, contact edits and a customer card changed with them.
+        let pdf = AttachmentRef(name: "rēķins.pdf", type: "application/pdf", size: 34_000, digest: String(repeating: "ab", count: 32))
+        out.append(Event(ticket: t, at: at + 10, actor: "customer", kind: .ccChanged(["boss@example.org"])))
+        out.append(Event(ticket: t, at: at + 10, actor: "customer", kind: .attached([pdf, AttachmentRef(name: "big.iso", type: "x/y", size: 30_000_000, digest: nil)])))
+        out.append(Event(ticket: t, at: at + 11, actor: "anna", kind: .agentReply(body: "with a file")))
+        out.append(Event(ticket: t, at: at + 11, actor: "anna", kind: .attached([pdf])))
+        out.append(Event(ticket: t, at: at + 11, actor: "anna", kind: .delivery(messageID: "<r2@desk>", .queued(to: "e3@example.com", cc: ["boss@example.org"]))))
+        out.append(Event(ticket: .desk, at: at + 12, actor: "anna", kind: .contactEdited(ContactEdit(
+            key: "e3@example.com", card: ContactCard(name: "Ελένη", emails: ["e3@example.com"], phones: ["+371 2000 0003"], groups: ["vip"])))))
+        out.append(Event(ticket: .desk, at: at + 12, actor: "anna", kind: .contactEdited(ContactEdit(
+            key: "e3@example.com", card: ContactCard(name: "Ελένη", emails: ["e3@example.com", "e5@example.com"], groups: ["vip"]), merged: ["e5@example.com"]))))
+        out.append(Event(ticket: t, at: at + 12, actor: "anna", kind: .customerUpdated(Customer(name: "Ελένη", email: "e3@example.com", phone: "+371 2000 0003", groups: ["vip"]))))
         return out
     }
 
@@ -86,9 +98,13 @@ import Testing
         }
         // Sample.id(0) is the desk's own ID: its four events are skipped too.
         #expect(s.skippedEvents == 7)  // and the self-service line delivered twice
-        #expect(!s.outgoing.isEmpty && !s.held.isEmpty && !s.presence.isEmpty && s.deskVersion == 10)
+        #expect(!s.outgoing.isEmpty && !s.held.isEmpty && !s.presence.isEmpty && s.deskVersion == 12)
         #expect(s.selfService.map(\.user) == ["ilze@inbox.lv", "visitor:v-77", "ilze@inbox.lv"])
         #expect(s.awaiting.map(\.record.key) == ["mail:<s2@evil>"] && s.awaiting.first?.record.sender == "Mallory <m@evil.example>")
+        let t = try #require(s[Sample.id(3)])
+        #expect(t.cc == ["boss@example.org"] && t.attachments.count == 3 && t.customer.groups == ["vip"])
+        #expect(s.outgoing["<r2@desk>"]?.cc == ["boss@example.org"] && s.outgoing["<r2@desk>"]?.attachments.count == 1)
+        #expect(s.contactCard(for: "e5@example.com")?.name == "Ελένη" && s.contactCard(for: "tel:37120000003") == nil)
     }
 
     @Test func snapshotAndTailEqualAFullReplay() throws {

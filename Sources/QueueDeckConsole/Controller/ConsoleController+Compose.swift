@@ -307,7 +307,7 @@ extension ConsoleController {
             case .deleteLine: c.field.deleteToLineStart()
             case .down, .up, .top, .bottom, .pageDown, .pageUp, .halfDown, .halfUp, .nextQueue, .queue, .open, .filter, .sort, .help, .messages,
                  .command, .back, .mark, .unmark, .redraw, .reply, .note, .assign, .claim, .next, .postpone, .resolve, .reopen, .priority, .tag,
-                 .canned, .presence, .accept, .attachment, .save, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage,
+                 .canned, .presence, .accept, .attachment, .save, .contact, .scrollDown, .scrollUp, .lineDown, .lineUp, .previousMessage, .nextMessage,
                  .conversationStart, .conversationEnd:
                 break  // not composer keys
             }

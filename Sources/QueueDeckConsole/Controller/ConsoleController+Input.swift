@@ -75,6 +75,10 @@ extension ConsoleController {
         case .priority?: options = Priority.allCases.map(\.name)
         case .canned?: options = desk.cannedResponses.map(\.name)
         case .presence?: options = Presence.allCases.map(\.rawValue)
+        case .contact?:
+            // The field, then for groups the desk's groups with + or -.
+            options = parts.count == 2 ? ["group", "name", "phone", "email"]
+                : parts[1].lowercased() == "group" ? desk.rules.contactGroups.flatMap { ["+" + $0.name, "-" + $0.name] } : []
         case .filter?:
             // A field name (negated too: `-chan`), or a value of a field with a known set of values,
             // also after a comma (`status:open,an`).

@@ -161,7 +161,8 @@ public final class ConsoleController {
         if case .composer(var c) = mode,
            let e = events.last(where: { $0.event.ticket == c.ticket && $0.event.actor != me }) {
             switch e.event.kind {
-            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .attached, .ccChanged, .unknown: break
+            case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .attached, .ccChanged,
+                 .contactEdited, .customerUpdated, .unknown: break
             case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
                 c.notice = "\(c.ticket): \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it meanwhile; Enter still sends"
                 mode = .composer(c)
@@ -199,7 +200,8 @@ public final class ConsoleController {
                 unread.insert(t.id)
                 say("⚠ mail from \(r.sender) into \(t.id), not its customer: it waits for an agent (A)", quiet: true)
             case .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
-                 .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .unknown:
+                 .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .contactEdited,
+                 .customerUpdated, .unknown:
                 break
             }
         }
@@ -218,7 +220,7 @@ public final class ConsoleController {
         case .delivery: return "mail hand-over on \(e.ticket)"
         case .attached: return "files attached on \(e.ticket)"
         case .created, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
-             .presence, .selfService, .ccChanged, .unknown:
+             .presence, .selfService, .ccChanged, .contactEdited, .customerUpdated, .unknown:
             return "\(e.actor) \(describe(e.kind)) \(e.ticket) just now"
         }
     }
@@ -243,6 +245,8 @@ public final class ConsoleController {
         case .selfService: "— a customer helped themselves on"
         case .attached: "attached files to"
         case .ccChanged: "changed who is copied (Cc) on"
+        case .contactEdited: "edited a contact on"
+        case .customerUpdated: "updated the customer card of"
         case .unknown: "changed"
         }
     }
@@ -520,6 +524,9 @@ public final class ConsoleController {
         case .save:
             guard let t = detailTicket ?? selectedTicket else { return .none }
             saveAttachment(t, arg ?? "")
+        case .contact:
+            guard let t = detailTicket ?? selectedTicket else { return .none }
+            editContact(t, arg ?? "")
         case .scrollDown: page(.pageDown)
         case .scrollUp: page(.pageUp)
         case .lineDown: page(.lineDown)

@@ -12,7 +12,7 @@ public enum ConsoleAction: String, ScreenAction {
     case nextQueue = "next-queue", queue
     case open, filter, sort, help, messages, command, back, mark, unmark, redraw
     case reply, note, assign, claim, next, postpone, resolve, reopen, priority, tag, canned
-    case presence, accept, attachment, save
+    case presence, accept, attachment, save, contact
     // The detail pane's pager.
     case scrollDown = "scroll-down", scrollUp = "scroll-up", lineDown = "line-down", lineUp = "line-up"
     case previousMessage = "previous-message", nextMessage = "next-message"
@@ -138,6 +138,8 @@ extension KeyMap where Action == ConsoleAction {
         Binding(action: .reopen, keys: [.char("X")], summary: "reopen", mutating: true),
         Binding(action: .accept, keys: [.char("A")], summary: "mail another sender wrote into the ticket (⚠): accept it as the customer's, or dismiss it (asks)", mutating: true),
         Binding(action: .attachment, keys: [.char("o")], summary: "open an attachment ($QDECK_OPEN, else xdg-open; asks which)", arguments: "[N]", mutating: false),
+        Binding(action: .contact, keys: [], summary: "change the customer's contact card: group +vip -trial, name NAME, phone NUMBER, email ADDRESS (all their open tickets follow)",
+                arguments: "group|name|phone|email VALUE", mutating: true),
         Binding(action: .save, keys: [], summary: "save attachment N (to PATH, a folder, or here under its own name)", arguments: "N [PATH]", mutating: false),
         Binding(action: .priority, keys: [.char("P")], summary: "set priority", arguments: "low|normal|high|urgent", mutating: true),
         Binding(action: .tag, keys: [.char("t")], summary: "add and remove tags (+tag -tag)", arguments: "+TAG -TAG", mutating: true),

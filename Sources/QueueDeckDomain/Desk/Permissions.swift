@@ -21,6 +21,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     /// Store what arrives from outside (mail, calls, chats): customers' messages, and the agents'
     /// answers and pauses the phone and chat systems report. The mail server's user has it.
     case intake = "desk.intake"
+    /// Edit and merge contacts: fix a name, add an address or number, set a group such as VIP.
+    case contacts = "contact.edit"
 }
 
 public struct Role: Hashable, Sendable {
@@ -32,7 +34,7 @@ public struct Role: Hashable, Sendable {
     }
 
     public static let agent = Role(name: "agent", permissions: [
-        .create, .reply, .note, .claim, .reassignOwn, .postpone, .resolve, .reopen, .priority, .tag, .inbound,
+        .create, .reply, .note, .claim, .reassignOwn, .postpone, .resolve, .reopen, .priority, .tag, .inbound, .contacts,
     ])
     public static let supervisor = Role(name: "supervisor", permissions: agent.permissions.union([.reassignAny, .presenceOthers]))
     public static let administrator = Role(name: "administrator", permissions: Set(Permission.allCases))

@@ -42,11 +42,19 @@ public enum Intake {
     /// mailed before: one card, both tickets), their groups and address kept; else `fresh`.
     static func known(_ fresh: Customer, in state: DeskState) -> Customer {
         let byPhone = fresh.email == nil ? fresh.phoneNumber.flatMap { state.latestTicketByPhone[$0] } : nil
-        guard let id = byPhone ?? state.ticketsByContact[fresh.contactKey]?.last, let t = state[id] else { return fresh }
-        var c = t.customer
-        if c.email == nil { c.email = fresh.email }
-        if c.phone == nil { c.phone = fresh.phone }
-        if c.name.isEmpty || c.name == c.email || c.name == c.phone, !fresh.name.isEmpty { c.name = fresh.name }
+        var c = fresh
+        if let id = byPhone ?? state.ticketsByContact[fresh.contactKey]?.last, let t = state[id] {
+            c = t.customer
+            if c.email == nil { c.email = fresh.email }
+            if c.phone == nil { c.phone = fresh.phone }
+            if c.name.isEmpty || c.name == c.email || c.name == c.phone, !fresh.name.isEmpty { c.name = fresh.name }
+        }
+        // What agents set on the contact wins: its name and groups (a VIP's new mail is a VIP's).
+        guard !state.contactCards.isEmpty, let card = (fresh.identityKeys + c.identityKeys).lazy.compactMap({ state.contactCard(for: $0) }).first else { return c }
+        c.name = card.name
+        c.groups = card.groups
+        if c.phone == nil { c.phone = card.phones.first }
+        if c.email == nil { c.email = card.emails.first }
         return c
     }
 

@@ -25,10 +25,14 @@ public enum Command: Sendable {
     /// Leave the mail other senders wrote into a ticket as theirs: it stays in the conversation,
     /// changing nothing, and no longer waits.
     case dismissMail(TicketID, from: String? = nil)
+    /// Change a contact: its name, groups, addresses, numbers (README: Contacts).
+    case editContact(ContactChange)
+    /// Make two contacts one: the second's addresses, numbers and groups join the first's card.
+    case mergeContacts(into: String, from: String)
 
     public var ticket: TicketID? {
         switch self {
-        case .create, .setPresence: nil
+        case .create, .setPresence, .editContact, .mergeContacts: nil
         case .reply(let t, _, _), .customerMessage(let t, _), .note(let t, _), .reassign(let t, _, _), .postpone(let t, _),
              .resolve(let t), .reopen(let t), .setPriority(let t, _), .tag(let t, _, _), .claim(let t),
              .abandon(let t, _), .recordDelivery(let t, _, _), .acceptMail(let t, _), .dismissMail(let t, _): t
@@ -106,6 +110,10 @@ public enum Commands {
             opening.subject = opening.subject.trimmingWhitespace()
             try nonEmpty(opening.subject, "subject")
             guard !opening.customer.name.isEmpty else { throw .invalidValue(field: "customer", value: "", reason: "must not be empty") }
+            // A contact agents edited keeps its groups on every new ticket.
+            if let card = opening.customer.identityKeys.lazy.compactMap({ state.contactCard(for: $0) }).first {
+                for g in card.groups where !opening.customer.groups.contains(g) { opening.customer.groups.append(g) }
+            }
             if let d = opening.department {
                 guard let dept = ctx.rules.department(named: d) else { throw .unknownDepartment(d) }
                 opening.department = dept.name
@@ -115,6 +123,14 @@ public enum Commands {
             let clean = try cleanTags(tags)
             if !clean.isEmpty { events.append(event(id, .tagged(added: clean, removed: []))) }
             return Decision(events: events, expectedVersions: [id: 0])
+        }
+
+        switch command {
+        case .editContact(let change): return try ContactCommands.edit(change, state: state, context: ctx)
+        case .mergeContacts(let into, let from): return try ContactCommands.merge(into: into, from: from, state: state, context: ctx)
+        case .create, .reply, .customerMessage, .note, .reassign, .postpone, .resolve, .reopen, .setPriority, .tag, .claim, .abandon,
+             .setPresence, .recordDelivery, .acceptMail, .dismissMail:
+            break
         }
 
         if case .setPresence(let who, let presence) = command {
@@ -284,7 +300,7 @@ public enum Commands {
             try need(.inbound)
             try allow("mark as abandoned", [.new, .open])
             return one(.abandoned(reason: reason.trimmingWhitespace()))
-        case .setPresence:
+        case .setPresence, .editContact, .mergeContacts:
             fatalError("handled above")
         case .recordDelivery(_, let messageID, let step):
             guard let m = state.outgoing[messageID], m.ticket == id else {

@@ -32,6 +32,10 @@ public struct DeskState: Sendable, Equatable {
     public private(set) var awaiting: [AwaitingMail] = []
     /// Self-service interactions in journal order: when, and who (`SelfServiceRecord.userKey`).
     public private(set) var selfService: [SelfServiceUse] = []
+    /// Contact cards agents edited, by primary identity key (README: Contacts).
+    public private(set) var contactCards: [String: ContactCard] = [:]
+    /// Identity keys (addresses, `tel:` numbers) that belong to an edited card, to its primary key.
+    public private(set) var contactAliases: [String: String] = [:]
     /// The journal's version of the desk's own events (presence, held mail), as of the last one.
     public private(set) var deskVersion: UInt32 = 0
     /// The quiet period after which resolved tickets close; fixed for a fold.
@@ -43,7 +47,8 @@ public struct DeskState: Sendable, Equatable {
     package init(autoCloseAfter: Millis, tickets: [Ticket], lastSeq: UInt64, ticketsByContact: [String: [TicketID]],
                  skippedEvents: Int, presence: [String: PresenceRecord], intakeKeys: [String: TicketID],
                  aliases: [String: TicketID], mailThreads: [TicketID: [String]], outgoing: [String: OutgoingMail],
-                 held: [HeldRecord], awaiting: [AwaitingMail], selfService: [SelfServiceUse], deskVersion: UInt32) {
+                 held: [HeldRecord], awaiting: [AwaitingMail], selfService: [SelfServiceUse], deskVersion: UInt32,
+                 contactCards: [String: ContactCard], contactAliases: [String: String]) {
         self.autoCloseAfter = autoCloseAfter
         all = tickets
         positions.reserveCapacity(tickets.count)
@@ -63,6 +68,8 @@ public struct DeskState: Sendable, Equatable {
         self.selfService = selfService
         self.awaiting = awaiting
         self.deskVersion = deskVersion
+        self.contactCards = contactCards
+        self.contactAliases = contactAliases
     }
 
     public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }
@@ -92,12 +99,13 @@ public struct DeskState: Sendable, Equatable {
             case .intake(let r):
                 intakeKeys[r.key] = .desk
                 held.append(HeldRecord(at: e.at, record: r))
+            case .contactEdited(let edit): noteContact(edit)
             case .selfService(let r):
                 guard intakeKeys[r.key] == nil else { skippedEvents += 1; return }
                 intakeKeys[r.key] = .desk
                 selfService.append(SelfServiceUse(at: e.at, user: r.userKey))
             case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-                 .tagged, .claimed, .abandoned, .delivery, .attached, .ccChanged, .unknown:
+                 .tagged, .claimed, .abandoned, .delivery, .attached, .ccChanged, .customerUpdated, .unknown:
                 skippedEvents += 1  // only presence and held intake records belong to the desk itself
             }
             return
@@ -119,8 +127,9 @@ public struct DeskState: Sendable, Equatable {
             noteAwaiting(r, ticket: e.ticket, at: e.at)
             if r.kind == .accepted { giveAddress(r.sender, to: index) }
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
+        case .customerUpdated(let c): reindex(index, as: c)
         case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-             .tagged, .claimed, .abandoned, .presence, .selfService, .attached, .ccChanged, .unknown:
+             .tagged, .claimed, .abandoned, .presence, .selfService, .attached, .ccChanged, .contactEdited, .unknown:
             break  // no desk-wide index to keep
         }
         // Mutate in place: no copy of the ticket, one hash lookup.
@@ -165,6 +174,40 @@ public struct DeskState: Sendable, Equatable {
         all[index].customer.email = address
         ticketsByContact[all[index].customer.contactKey, default: []].append(id)
         indexPhone(all[index])
+    }
+
+    /// A ticket's customer card is about to change: its indexes follow (the card itself changes in
+    /// the lifecycle, with its history).
+    private mutating func reindex(_ index: Int, as c: Customer) {
+        let id = all[index].id
+        let oldKey = all[index].customer.contactKey
+        guard oldKey != c.contactKey || all[index].customer.phone != c.phone else { return }
+        ticketsByContact[oldKey]?.removeAll { $0 == id }
+        if ticketsByContact[oldKey]?.isEmpty == true { ticketsByContact[oldKey] = nil }
+        ticketsByContact[c.contactKey, default: []].append(id)
+        var t = all[index]
+        t.customer = c
+        indexPhone(t)
+    }
+
+    /// An edited card replaces the one under its key; merged cards' keys become its aliases.
+    private mutating func noteContact(_ edit: ContactEdit) {
+        for m in edit.merged where m != edit.key {
+            if let old = contactCards.removeValue(forKey: m) { for k in old.keys where k != edit.key { contactAliases[k] = edit.key } }
+            contactAliases[m] = edit.key
+        }
+        for (alias, primary) in contactAliases where edit.merged.contains(primary) { contactAliases[alias] = edit.key }
+        // The card is whole: an identity it no longer lists (and did not merge) is no longer its.
+        let keep = Set(edit.card.keys + edit.merged)
+        for (alias, primary) in contactAliases where primary == edit.key && !keep.contains(alias) { contactAliases[alias] = nil }
+        contactCards[edit.key] = edit.card
+        contactAliases[edit.key] = nil
+        for k in edit.card.keys where k != edit.key { contactAliases[k] = edit.key }
+    }
+
+    /// The edited card an identity key belongs to, if an agent edited it.
+    public func contactCard(for key: String) -> ContactCard? {
+        contactCards[contactAliases[key] ?? key]
     }
 
     /// `newest`: no ticket indexed so far is newer than `t` (it is being created, or tickets are

@@ -8,7 +8,7 @@ enum Lifecycle {
     static func apply(_ e: Event, to t: inout Ticket, autoCloseAfter: Millis) -> Bool {
         settle(&t, at: e.at, autoCloseAfter: autoCloseAfter)
         switch e.kind {
-        case .created, .unknown, .presence, .selfService:
+        case .created, .unknown, .presence, .selfService, .contactEdited:
             return false  // not about a ticket
         case .intake(let r):
             // A record never changes the status: an auto-reply must not reopen, a call record
@@ -59,6 +59,9 @@ enum Lifecycle {
             t.entries.append(ConversationEntry(kind: .note, author: e.actor, at: e.at, body: body))
         case .ccChanged(let cc):
             t.cc = cc
+        case .customerUpdated(let c):
+            t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .customer(from: t.customer, to: c)))
+            t.customer = c
         case .attached(let files):
             let entry = max(0, t.entries.count - 1)
             t.attachments += files.map { TicketAttachment(file: $0, from: e.actor, at: e.at, entry: entry) }

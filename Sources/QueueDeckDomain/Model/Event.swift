@@ -55,6 +55,12 @@ public enum EventKind: Hashable, Sendable {
     /// Who else gets the ticket's mail (the Cc list): set from a customer's message, or by an agent
     /// editing a reply's recipients. Replies go to the customer and these addresses.
     case ccChanged([String])
+    /// An agent edited a contact (name, groups, addresses, numbers) or merged two into one: the
+    /// directory's card from now on. On `TicketID.desk`.
+    case contactEdited(ContactEdit)
+    /// The ticket's customer card changed with its contact (a group such as VIP now applies to its
+    /// SLA and order; a fixed name). Its address stays the one the ticket writes to.
+    case customerUpdated(Customer)
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -63,7 +69,7 @@ public enum EventKind: Hashable, Sendable {
     public enum Name: String, CaseIterable, Sendable {
         case created, customerMessage = "customer-message", agentReply = "agent-reply", note, reassigned, postponed
         case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery
-        case selfService = "self-service", attached, ccChanged = "cc", unknown
+        case selfService = "self-service", attached, ccChanged = "cc", contactEdited = "contact", customerUpdated = "customer", unknown
     }
 
     public var kindName: Name {
@@ -86,6 +92,8 @@ public enum EventKind: Hashable, Sendable {
         case .selfService: .selfService
         case .attached: .attached
         case .ccChanged: .ccChanged
+        case .contactEdited: .contactEdited
+        case .customerUpdated: .customerUpdated
         case .unknown: .unknown
         }
     }

@@ -89,6 +89,7 @@ public struct HistoryEntry: Hashable, Sendable {
         case tags(added: [String], removed: [String])
         case abandoned(reason: String)
         indirect case delivery(messageID: String, step: DeliveryStep)
+        indirect case customer(from: Customer, to: Customer)
     }
 
     public enum StatusReason: Hashable, Sendable {
@@ -118,6 +119,14 @@ public struct HistoryEntry: Hashable, Sendable {
         case .priority(let a, let b): return "priority \(a.name) → \(b.name)"
         case .tags(let added, let removed): return "tags " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
         case .abandoned(let reason): return "customer left while waiting" + (reason.isEmpty ? "" : " (\(reason))")
+        case .customer(let a, let b):
+            var parts: [String] = []
+            if a.name != b.name { parts.append("name \(a.name) → \(b.name)") }
+            let added = b.groups.filter { !a.groups.contains($0) }, removed = a.groups.filter { !b.groups.contains($0) }
+            if !added.isEmpty || !removed.isEmpty { parts.append("groups " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")) }
+            if a.phone != b.phone { parts.append("phone \(b.phone ?? "none")") }
+            if a.email != b.email { parts.append("address \(b.email ?? "none")") }
+            return "customer card: " + (parts.isEmpty ? "unchanged" : parts.joined(separator: ", ")) + " (contact edited)"
         case .delivery(let id, let step):
             switch step {
             case .queued(let to, let cc): return "email reply \(id) queued to \(([to] + cc).joined(separator: ", "))"

@@ -23,6 +23,8 @@ public enum EventCodec {
         case .selfService: 16
         case .attached: 17
         case .ccChanged: 18
+        case .contactEdited: 19
+        case .customerUpdated: 20
         case .unknown(let t, _): t
         }
     }
@@ -72,6 +74,12 @@ public enum EventCodec {
             ValueCoding.attachments(files, &w)
         case .ccChanged(let cc):
             w.strings(cc)
+        case .contactEdited(let edit):
+            w.string(edit.key)
+            ValueCoding.contactCard(edit.card, &w)
+            w.strings(edit.merged)
+        case .customerUpdated(let c):
+            ValueCoding.customer(c, &w)
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -120,6 +128,10 @@ public enum EventCodec {
                 kind = .selfService(SelfServiceRecord(key: key, user: user, kind: k, subject: try r.string("subject")))
             case 17: kind = .attached(try ValueCoding.attachments(&r))
             case 18: kind = .ccChanged(try r.strings("cc"))
+            case 19:
+                let key = try r.string("contact.key")
+                kind = .contactEdited(ContactEdit(key: key, card: try ValueCoding.contactCard(&r), merged: try r.strings("contact.merged")))
+            case 20: kind = .customerUpdated(try ValueCoding.customer(&r))
             default: kind = .unknown(type: type, payload: Array(payload))
             }
             return Event(ticket: ticket, at: at, actor: actor, kind: kind)

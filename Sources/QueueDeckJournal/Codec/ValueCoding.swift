@@ -38,6 +38,18 @@ enum ValueCoding {
                  phone: try r.optional("customer.phone"), groups: try r.strings("customer.groups"))
     }
 
+    static func contactCard(_ c: ContactCard, _ w: inout some ValueWriter) {
+        w.string(c.name)
+        w.strings(c.emails)
+        w.strings(c.phones)
+        w.strings(c.groups)
+    }
+
+    static func contactCard(_ r: inout some ValueReader) throws(DecodeFailure) -> ContactCard {
+        ContactCard(name: try r.string("contact.name"), emails: try r.strings("contact.emails"), phones: try r.strings("contact.phones"),
+                    groups: try r.strings("contact.groups"))
+    }
+
     /// The sender comes last and only for the kinds that have one: records written before those
     /// kinds existed end after the aliases.
     static func intakeRecord(_ x: IntakeRecord, _ w: inout some ValueWriter) {

@@ -265,6 +265,8 @@ package enum SnapshotCodec {
             w.u8(7); w.string(reason)
         case .delivery(let id, let step):
             w.u8(8); w.string(id); ValueCoding.deliveryStep(step, &w)
+        case .customer(let a, let b):
+            w.u8(9); ValueCoding.customer(a, &w); ValueCoding.customer(b, &w)
         }
     }
 
@@ -304,6 +306,9 @@ package enum SnapshotCodec {
         case 6: change = .tags(added: try r.strings("history.added"), removed: try r.strings("history.removed"))
         case 7: change = .abandoned(reason: try r.string("history.reason"))
         case 8: change = .delivery(messageID: try r.string("history.messageID"), step: try ValueCoding.deliveryStep(&r))
+        case 9:
+            let a = try ValueCoding.customer(&r)
+            change = .customer(from: a, to: try ValueCoding.customer(&r))
         default: throw r.failure("history.change")
         }
         return HistoryEntry(at: at, actor: actor, change: change)
@@ -365,6 +370,16 @@ package enum SnapshotCodec {
             w.i64(u.at.ms)
             w.string(u.user)
         }
+        w.varint(UInt64(s.contactCards.count))
+        for (key, card) in s.contactCards.sorted(by: { $0.key < $1.key }) {
+            w.string(key)
+            ValueCoding.contactCard(card, &w)
+        }
+        w.varint(UInt64(s.contactAliases.count))
+        for (alias, key) in s.contactAliases.sorted(by: { $0.key < $1.key }) {
+            w.string(alias)
+            w.string(key)
+        }
     }
 
     /// Everything but the tickets, returned as the step that completes the desk once they are decoded.
@@ -419,11 +434,22 @@ package enum SnapshotCodec {
         for _ in 0..<uses {
             selfService.append(SelfServiceUse(at: Instant(ms: try r.i64("selfService.at")), user: try r.string("selfService.user")))
         }
+        var cards: [String: ContactCard] = [:]
+        for _ in 0..<(try r.count("contactCards")) {
+            let key = try r.string("contact.key")
+            cards[key] = try ValueCoding.contactCard(&r)
+        }
+        var contactAliases: [String: String] = [:]
+        for _ in 0..<(try r.count("contactAliases")) {
+            let alias = try r.string("contact.alias")
+            contactAliases[alias] = try r.string("contact.primary")
+        }
         guard r.atEnd else { throw r.failure("end of snapshot") }
         return { tickets in
             DeskState(autoCloseAfter: autoCloseAfter, tickets: tickets, lastSeq: lastSeq, ticketsByContact: byContact,
                       skippedEvents: skipped, presence: presence, intakeKeys: intakeKeys, aliases: aliases, mailThreads: threads,
-                      outgoing: outgoing, held: held, awaiting: awaiting, selfService: selfService, deskVersion: deskVersion)
+                      outgoing: outgoing, held: held, awaiting: awaiting, selfService: selfService, deskVersion: deskVersion,
+                      contactCards: cards, contactAliases: contactAliases)
         }
     }
 

@@ -170,7 +170,7 @@ struct DumpLine: Encodable {
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
         case agent, reason, until, added, removed, typeCode, payloadBytes, presence
-        case key, kind, summary, aliases, messageID, step, to, cc, error, user, files
+        case key, kind, summary, aliases, messageID, step, to, cc, error, user, files, contact, merged
     }
 
     func encode(to encoder: Encoder) throws {
@@ -232,6 +232,12 @@ struct DumpLine: Encodable {
             try c.encode(files.map(AttachmentJSON.init), forKey: .files)
         case .ccChanged(let cc):
             try c.encode(cc, forKey: .cc)
+        case .contactEdited(let edit):
+            try c.encode(edit.key, forKey: .key)
+            try c.encode(ContactJSON(key: edit.key, card: edit.card), forKey: .contact)
+            try c.encode(edit.merged, forKey: .merged)
+        case .customerUpdated(let customer):
+            try c.encode(CustomerJSON(customer), forKey: .customer)
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)
