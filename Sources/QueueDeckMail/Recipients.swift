@@ -6,10 +6,18 @@ public enum Recipients {
     public static func parse(_ text: String, field: String) -> Result<[String], RecipientError> {
         let trimmed = text.trimmingLineWhitespace()
         if trimmed.isEmpty || trimmed.lowercased() == "none" { return .success([]) }
+        // A line break or other control character could start a header of its own (`Bcc:`).
+        if trimmed.unicodeScalars.contains(where: AddrSpec.isControl) {
+            return .failure(RecipientError(field: field, item: trimmed, reason: "a line break or control character"))
+        }
         var out: [String] = []
         for item in MailAddress.splitTopLevel(trimmed) {
             let shown = item.trimmingLineWhitespace()
             if shown.isEmpty { continue }
+            // Group syntax (`team: a@x, b@y;`) names other mailboxes than it seems to (`a@b Bcc: x@evil`).
+            if MailAddress.firstTopLevel(":", in: shown) != nil {
+                return .failure(RecipientError(field: field, item: shown, reason: "a ':' outside quotes: one address per item, no groups"))
+            }
             let boxes = MailAddress.list(shown)
             guard boxes.count == 1, let box = boxes.first else {
                 return .failure(RecipientError(field: field, item: shown, reason: boxes.isEmpty ? "no address in it" : "more than one mailbox"))
@@ -27,7 +35,10 @@ public struct RecipientError: Error, CustomStringConvertible, Equatable {
     public var field: String
     public var item: String
     public var reason: String
-    public var description: String { "\(field): '\(AddrSpec.excerpt(item))' is not one email address (\(reason))" }
+    public var description: String {
+        // The mailbox parser's reasons quote the item already.
+        reason.hasPrefix("'") ? "\(field): \(reason)" : "\(field): '\(AddrSpec.excerpt(item))' is not one email address (\(reason))"
+    }
 }
 
 /// What a file's name says its content is, for files an agent attaches (the desk does not sniff bytes).

@@ -460,4 +460,33 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(owned(s.journal) == (uid, gid, 0o660))
     }
+
+    /// The setup README gives (a folder 2770 of the desk's group): what the mail server's user stores
+    /// in the attachment store, another member of the group reads. A review found the store's
+    /// folders dropping the inherited setgid bit, so the intake user's files took its own group and
+    /// the agents could open no attachment (and `log verify` called them damaged).
+    @Test func attachmentsStoredByTheIntakeUserAreReadByTheDesksGroup() throws {
+        guard geteuid() == 0 else { return }  // groupadd and runuser need root; CI runs as root
+        let group = "qdeck-e2e-desk"
+        #expect(shell("getent group \(group) >/dev/null || groupadd \(group); usermod -aG \(group) nobody && usermod -aG \(group) daemon") == 0)
+        let s = Scratch()
+        let desk = s.dir + "/desk"
+        #expect(shell("install -d -m 2770 -g \(group) \(desk)") == 0)
+        let journal = desk + "/desk.journal", mail = s.dir + "/mail.eml", out = s.dir + "/out"
+        try "From: a@example.org\nSubject: scan\nMessage-ID: <grp1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nsee\n--b\nContent-Type: application/pdf; name=scan.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b--\n"
+            .write(toFile: mail, atomically: true, encoding: .utf8)
+        chmod(mail, 0o644)
+        chmod(s.dir, 0o755)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        chmod(out, 0o777)
+        #expect(shell("runuser -u nobody -- \(Harness.binDir)/qdeck --journal \(journal) ingest mail < \(mail) > /dev/null") == 0)
+        let id = try #require(((try Harness.run("qdeck", ["--journal", journal, "list", "--json"]).stdout).split(separator: "\"").first { $0.count == 13 && $0.contains("-") }).map(String.init))
+        // daemon: in the group, not in the roster (a viewer), not the writer.
+        #expect(shell("runuser -u daemon -- \(Harness.binDir)/qdeck --journal \(journal) attachment \(id) 1 > \(out)/scan.pdf") == 0)
+        #expect(try String(contentsOfFile: out + "/scan.pdf", encoding: .utf8) == "%PDF-1.4\n")
+        #expect(shell("runuser -u daemon -- \(Harness.binDir)/qdeck --journal \(journal) log verify > \(out)/verify 2>&1") == 0,
+                "\((try? String(contentsOfFile: out + "/verify", encoding: .utf8)) ?? "")")
+        var st = stat()
+        #expect(stat(journal + ".blobs", &st) == 0 && st.st_mode & 0o7777 == 0o2770)
+    }
 }

@@ -27,6 +27,14 @@ import Testing
         #expect(r.unknownUserRole == .agent)
     }
 
+    /// The defaults' comment is where an admin writing a custom role looks up permission names; a
+    /// review found contact.edit missing there (and from the team-lead role).
+    @Test func theDefaultsNameEveryPermission() throws {
+        let comment = ConfigLoader.defaultsText.split(separator: "\n").filter { $0.hasPrefix("#") }.joined(separator: " ")
+        for p in Permission.allCases { #expect(comment.contains(p.rawValue), "\(p.rawValue) is not listed in defaults.yaml") }
+        #expect(try ConfigLoader.load(teamFile: nil).role(named: "team-lead")?.permissions.contains(.contacts) == true)
+    }
+
     @Test func teamFileReplacesWholeSections() throws {
         let path = write("""
         timezone: Europe/Riga

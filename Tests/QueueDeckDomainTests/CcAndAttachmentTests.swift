@@ -40,6 +40,9 @@ import Testing
         // The customer's next message says who is copied now.
         _ = intake.mail(Self.arrival("<m2@ann>", cc: ["boss@example.org"], thread: ["<m1@ann>"]), at: t0 + 180_000)
         #expect(intake.desk.state[id]!.cc == ["boss@example.org"])
+        // A message without Cc copies nobody from then on (as a review found, the list used to stay).
+        _ = intake.mail(Self.arrival("<m3@ann>", thread: ["<m1@ann>"]), at: t0 + 240_000)
+        #expect(intake.desk.state[id]!.cc == [])
     }
 
     @Test mutating func mailFromACopiedPersonThreadsAsTheirsAndAStrangersStillWaits() throws {

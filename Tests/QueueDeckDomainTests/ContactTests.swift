@@ -68,6 +68,17 @@ import Testing
         #expect(next.name == "Anne Kalniņa" && next.email == "anne@example.org")
     }
 
+    /// A review found a merge into an unedited card ("Unknown caller") losing the name an agent fixed.
+    @Test mutating func aMergeKeepsTheNameAnAgentFixed() throws {
+        let t0 = TestDesk.at(9)
+        _ = desk.create(at: t0, subject: "Mail", customer: Customer(name: "marta@example.lv", email: "marta@example.lv"))
+        _ = desk.create(.call, at: t0 + 1000, subject: "Call", customer: Customer(name: "Unknown caller", phone: "+371 2000 0002"))
+        _ = try desk.run(.editContact(ContactChange(contact: "marta@example.lv", name: "Marta Liepiņa")), at: t0 + 2000)
+        _ = try desk.run(.mergeContacts(into: "+371 2000 0002", from: "marta@example.lv"), at: t0 + 3000)
+        let e = try #require(ContactDirectory(desk.state).entry(for: "marta@example.lv"))
+        #expect(e.card.name == "Marta Liepiņa" && e.tickets.count == 2)
+    }
+
     @Test mutating func newMailFromAVIPContactIsAVIPs() throws {
         let t0 = TestDesk.at(9)
         _ = desk.create(at: t0, subject: "First", customer: Customer(name: "Ilze", email: "ilze@inbox.lv"))

@@ -52,3 +52,18 @@ import Testing
         #expect(m.problems.contains("From names 2 mailboxes; the first is taken as the sender"), "\(m.problems)")
     }
 }
+
+/// The addresses an agent types for a reply (`--cc`, the template's Cc: line).
+@Suite struct RecipientTests {
+    @Test func oneMailboxPerItemInOrderWithoutRepeats() throws {
+        #expect(try Recipients.parse("Boss <boss@example.org>, k@example.net, BOSS@example.org", field: "Cc").get() == ["boss@example.org", "k@example.net"])
+        #expect(try Recipients.parse("  none ", field: "Cc").get() == [] && (try Recipients.parse("", field: "Cc").get()) == [])
+    }
+
+    /// A review found `a@b.com Bcc: x@evil.com` read as a group, sending to x@evil.com alone.
+    @Test(arguments: ["a@b.com Bcc: x@evil.com", "a@b.com\nBcc: x@evil.com", "team: a@b.com, c@d.com;", "a@b.com c@d.com", "a@b.com;c@d.com", "<a@b.com", "just words"])
+    func anythingButOneMailboxPerItemIsRefusedNamingTheField(_ text: String) {
+        guard case .failure(let e) = Recipients.parse(text, field: "--cc") else { Issue.record("\(text) accepted"); return }
+        #expect(e.description.hasPrefix("--cc: "), "\(e)")
+    }
+}

@@ -35,6 +35,8 @@ extension ConsoleController {
         guard let first = words.first, let n = Int(first) else { say("save: give the attachment's number, then a path if you like (:save 1 ~/invoice.pdf)", error: true); return }
         guard let file = attachment(t.id, n) else { return }
         var path = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : file.fileName
+        // A path typed in quotes, as a shell would take it.
+        if path.count >= 2, let q = path.first, q == "\"" || q == "'", path.last == q { path = String(path.dropFirst().dropLast()) }
         if path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { path = home + path.dropFirst(1) }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { path += "/" + file.fileName }
@@ -110,6 +112,8 @@ extension ConsoleController {
             for g in value.split(separator: " ") {
                 let name = g.dropFirst().lowercased()
                 guard (g.hasPrefix("+") || g.hasPrefix("-")) && !name.isEmpty else { say("contact group: +NAME adds, -NAME removes", error: true); return }
+                change.addGroups.removeAll { $0 == name }
+                change.removeGroups.removeAll { $0 == name }
                 if g.hasPrefix("+") { change.addGroups.append(name) } else { change.removeGroups.append(name) }
             }
         case "name": change.name = value
@@ -128,7 +132,7 @@ extension ConsoleController {
             let updated = stored.filter { if case .customerUpdated = $0.event.kind { true } else { false } }.count
             let card = state[t.id]?.customer
             say("contact \(card?.name ?? t.customer.name) updated" + (card.map { $0.groups.isEmpty ? "" : " [" + $0.groups.joined(separator: ", ") + "]" } ?? "")
-                + "; \(updated) open ticket\(updated == 1 ? "" : "s") follow")
+                + "; " + (updated == 1 ? "1 open ticket follows" : "\(updated) open tickets follow"))
         } catch {
             say("\(error)", error: true)
         }

@@ -116,9 +116,10 @@ extension Intake {
         let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: ["unreadable"], removed: [])) }
 
         let files = { (id: TicketID, actor: String) in m.attachments.isEmpty ? [] : [event(id, now, actor, .attached(m.attachments))] }
-        // The customer's latest message says who else is in the conversation (reply-all).
+        // The customer's latest message says who else is in the conversation (reply-all): a message
+        // without Cc copies nobody from then on.
         let copies = { (id: TicketID, current: [String]) in
-            m.cc.isEmpty || m.cc == current ? [] : [event(id, now, "customer", .ccChanged(m.cc))]
+            m.cc == current ? [] : [event(id, now, "customer", .ccChanged(m.cc))]
         }
 
         // Someone on the ticket's Cc list: their mail is part of the conversation, as theirs.

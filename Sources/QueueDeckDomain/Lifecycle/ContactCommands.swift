@@ -60,6 +60,8 @@ enum ContactCommands {
         let a = try find(into, in: directory), b = try find(from, in: directory)
         guard a.key != b.key else { throw .nothingToDo(ticket: .desk, reason: "\(into) and \(from) are one contact already") }
         var card = a.card
+        // A name an agent fixed is kept over one the tickets only suggest ("Unknown caller").
+        if b.edited && !a.edited { card.name = b.card.name }
         for e in b.card.emails where !card.emails.contains(where: { $0.lowercased() == e.lowercased() }) { card.emails.append(e) }
         for p in b.card.phones where !card.phones.contains(where: { Customer.phoneKey($0) == Customer.phoneKey(p) }) { card.phones.append(p) }
         for g in b.card.groups where !card.groups.contains(g) { card.groups.append(g) }

@@ -29,7 +29,8 @@ public enum MailArrivalBuilder {
         var attachments: [AttachmentRef] = []
         for a in m.attachments {
             let kept = Int64(a.size) <= limit ? try blobs?.put(a.bytes).hex : nil
-            attachments.append(AttachmentRef(name: a.name, type: a.type, size: Int64(a.size), digest: kept))
+            // Names and types from outside are bounded: they are stored with every listing of the message.
+            attachments.append(AttachmentRef(name: String(a.name.prefix(255)), type: String(a.type.prefix(127)), size: Int64(a.size), digest: kept))
         }
         let deskAddress = MailAddress.first(desk)?.address.lowercased() ?? desk.lowercased()
         var cc: [String] = []

@@ -16,6 +16,8 @@ public protocol BlobStore {
 public enum BlobCheck: Equatable, Sendable {
     case intact
     case missing
+    /// There, but this user may not read it (the store's group or mode): not damage.
+    case unreadable(String)
     case damaged(String)
 }
 

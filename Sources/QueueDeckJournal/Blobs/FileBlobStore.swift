@@ -36,16 +36,10 @@ public final class FileBlobStore: BlobStore {
         guard fd >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
         _ = fchmod(fd, 0o660)
         Sys.matchJournal(fd, journal: journal)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, min(bytes.count - done, 1 << 20)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                let e = n < 0 ? errno : ENOSPC
-                close(fd); _ = unlinkat(sub, temp, 0)
-                throw .writeFailed(path: path, errno: e)
-            }
-            done += n
+        let failed = Sys.writeAll(fd, bytes)
+        if failed != 0 {
+            close(fd); _ = unlinkat(sub, temp, 0)
+            throw .writeFailed(path: path, errno: failed)
         }
         guard fsync(fd) == 0 else { let e = errno; close(fd); _ = unlinkat(sub, temp, 0); throw .syncFailed(path: path, errno: e) }
         close(fd)
@@ -74,6 +68,7 @@ public final class FileBlobStore: BlobStore {
             return .intact
         } catch {
             if case .refused(_, Self.missingReason) = error { return .missing }
+            if case .io(_, _, let e) = error, e == EACCES || e == EPERM { return .unreadable(error.description) }
             return .damaged(error.description)
         }
     }
@@ -101,9 +96,16 @@ public final class FileBlobStore: BlobStore {
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw .io(path: name, operation: "stat", errno: e) }
         if made {
-            _ = fchmod(fd, 0o770)
+            // The journal's group, kept by everything made inside (setgid), as README's `install -d -m 2770`
+            // does for the journal's folder: mail stored by the intake user is readable by the agents,
+            // and a file an agent sends by the intake user and the other agents. (A plain 0770 once
+            // dropped the setgid bit a folder inherited, and the mail server's files took its own group.)
             var j = stat()
-            if geteuid() == 0, stat(journal, &j) == 0, j.st_uid != 0 || j.st_gid != 0 { _ = fchown(fd, j.st_uid, j.st_gid) }
+            if stat(journal, &j) == 0 {
+                if geteuid() == 0, j.st_uid != 0 || j.st_gid != 0 { _ = fchown(fd, j.st_uid, j.st_gid) }
+                else if st.st_gid != j.st_gid { _ = fchown(fd, uid_t.max, j.st_gid) }  // allowed when this user is in the group
+            }
+            _ = fchmod(fd, 0o2770)
             return fd
         }
         var j = stat()

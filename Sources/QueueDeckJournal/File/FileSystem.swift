@@ -83,6 +83,19 @@ enum Sys {
         _ = fchmod(fd, keepMode ? (st.st_mode & 0o770) : ((st.st_mode & 0o770) | 0o660))
     }
 
+    /// Writes all of `bytes` (in pieces of at most 1 MiB, retrying interrupted writes): 0, or the errno
+    /// that stopped it (ENOSPC for a write that made no progress).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, min(bytes.count - done, 1 << 20)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n < 0 ? errno : ENOSPC }
+            done += n
+        }
+        return 0
+    }
+
     /// Syncs a directory so a rename or create in it is durable.
     static func syncDirectory(of path: String) {
         let dir = FilePath.folder(of: path)
@@ -99,13 +112,7 @@ enum Sys {
         defer { close(fd) }
         _ = fchmod(fd, 0o660)
         if let journal { matchJournal(fd, journal: journal, keepMode: keepMode) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
-            done += n
-        }
-        return fsync(fd) == 0
+        return writeAll(fd, bytes) == 0 && fsync(fd) == 0
     }
 
     /// File-system types on which appends, locks and inotify are not reliable.

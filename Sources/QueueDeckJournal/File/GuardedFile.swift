@@ -98,16 +98,10 @@ public enum GuardedFile {
             throw .io(path: path, operation: "create", errno: e)
         }
         _ = fchmod(fd, 0o600)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, min(bytes.count - done, 1 << 20)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                let e = n < 0 ? errno : ENOSPC
-                close(fd); unlink(path)
-                throw .writeFailed(path: path, errno: e)
-            }
-            done += n
+        let failed = Sys.writeAll(fd, bytes)
+        if failed != 0 {
+            close(fd); unlink(path)
+            throw .writeFailed(path: path, errno: failed)
         }
         let synced = fsync(fd) == 0
         close(fd)

@@ -21,11 +21,12 @@ struct ContactCommand: ParsableCommand {
         func execute() throws {
             let session = try DeskSession(globals, writable: false)
             let directory = ContactDirectory(session.state)
-            let words = filter.map { $0.lowercased() }
+            // Folded as the ticket filter folds: case and accents ignored (berzina finds Bērziņa).
+            let words = filter.map { TicketFilter.fold($0) }
             let shown = directory.entries.filter { e in
                 words.allSatisfy { w in
                     if w.hasPrefix("group:") { return e.card.groups.contains(String(w.dropFirst(6))) }
-                    let hay = ([e.card.name] + e.card.emails + e.card.phones).joined(separator: " ").lowercased()
+                    let hay = TicketFilter.fold(([e.card.name] + e.card.emails + e.card.phones).joined(separator: " "))
                     return hay.contains(w) || (Customer.phoneKey(w).map { k in e.card.phones.contains { Customer.phoneKey($0) == k } } ?? false)
                 }
             }
@@ -79,6 +80,9 @@ struct ContactCommand: ParsableCommand {
             for g in group {
                 let n = g.dropFirst().lowercased()
                 guard (g.hasPrefix("+") || g.hasPrefix("-")) && !n.isEmpty else { throw Failure(code: Exit.usage, message: "--group \(g): write +NAME to add or -NAME to remove") }
+                // In order: the last word on a group wins (`-vip` then `+vip` leaves it on).
+                change.addGroups.removeAll { $0 == n }
+                change.removeGroups.removeAll { $0 == n }
                 if g.hasPrefix("+") { change.addGroups.append(n) } else { change.removeGroups.append(n) }
             }
             for e in email {

@@ -29,7 +29,7 @@ struct Log: ParsableCommand {
                 throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
             }
             if lostFiles > 0 {
-                throw Failure(code: Exit.dataErr, message: "\(countPhrase(lostFiles, "attachment")) missing or damaged in the store (restore \(path).blobs from a backup)")
+                throw Failure(code: Exit.dataErr, message: "\(countPhrase(lostFiles, "attachment")) missing, damaged or unreadable in the store (each named above; restore a missing or damaged one from a backup of \(path).blobs)")
             }
             emit(r.isClean ? "ok" : "ok (torn tail only)")
         }
@@ -56,12 +56,15 @@ struct Log: ParsableCommand {
                 case .missing:
                     bad += 1
                     emit("ATTACHMENT MISSING \(ScreenText.line(name)) on \(ticket): sha256 \(hex)")
+                case .unreadable(let why):
+                    bad += 1
+                    emit("ATTACHMENT NOT READABLE by this user \(ScreenText.line(name)) on \(ticket): \(why) (the store's group: README, Attachments)")
                 case .damaged(let why):
                     bad += 1
                     emit("ATTACHMENT DAMAGED \(ScreenText.line(name)) on \(ticket): \(why)")
                 }
             }
-            emit("attachments: \(countPhrase(named.count, "stored file")) checked, \(bad == 0 ? "all intact" : "\(bad) missing or damaged")")
+            emit("attachments: \(countPhrase(named.count, "stored file")) checked, \(bad == 0 ? "all intact" : "\(bad) missing, damaged or unreadable")")
             return bad
         }
 

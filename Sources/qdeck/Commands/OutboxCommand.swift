@@ -36,7 +36,8 @@ struct OutboxCommand: DeskCommand {
             case .sent: "sent"
             }
             let address = desk.state.recipient(of: m)
-            let to = address.isEmpty ? "(no address)" : ScreenText.line(address)
+            let to = (address.isEmpty ? "(no address)" : ScreenText.line(address)) + (m.cc.isEmpty ? "" : " cc " + ScreenText.line(m.cc.joined(separator: ", ")))
+                + (m.attachments.isEmpty ? "" : " with \(countPhrase(m.attachments.count, "file"))")
             emit("\(m.ticket)  \(m.queuedAt.isoUTC)  to \(to)  \(m.messageID)  tries \(m.attempts)  \(ScreenText.line(state))")
         }
         // A script retrying the outbox learns that some replies did not go: try again later (75).

@@ -83,6 +83,7 @@ struct Reply: DeskCommand {
         }
         if !cc.isEmpty { x.cc = try checked(Recipients.parse(cc.joined(separator: ","), field: "--cc")) }
         for path in attach {
+            guard FileManager.default.fileExists(atPath: path) else { throw Failure(code: Exit.noInput, message: "\(path): no such file to attach") }
             let bytes = try GuardedFile.readChosen(path, limit: session.rules.intake.maxAttachmentBytes)
             let name = String(path.split(separator: "/").last ?? "attachment")
             let digest = try session.journal.blobs.put(bytes)

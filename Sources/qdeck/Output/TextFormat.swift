@@ -65,7 +65,7 @@ enum TextFormat {
             out.append("\(e.at.isoUTC)  \(label) \(ScreenText.line(e.author))")
             for line in ScreenText.lines(e.body) { out.append((e.kind == .note ? "  ┃ " : "    ") + line) }
             for (n, a) in t.attachments.enumerated() where a.entry == index {
-                out.append("    📎 \(n + 1) \(ScreenText.line(a.file.summary))  (qdeck attachment \(t.id) \(n + 1) --save PATH)")
+                out.append("    📎 \(n + 1) \(ScreenText.line(a.file.summary))" + (a.file.isKept ? "  (qdeck attachment \(t.id) \(n + 1) --save PATH)" : ""))
             }
         }
         out.append("")
