@@ -196,6 +196,10 @@ extension JournalLocation.Kind {
         #expect(try b.blobs.get(digest) == bytes, "another open reads it")
         #expect(b.blobs.check(digest) == .intact)
         #expect(try a.blobs.get(a.blobs.put([])) == [], "an empty file is a file")
+        // An import's many files: stored now, made durable together before the journal names them.
+        let later = try a.blobs.put(Array("batch".utf8), deferSync: true)
+        try a.blobs.syncDeferred()
+        #expect(try b.blobs.get(later) == Array("batch".utf8))
         let unknown = BlobDigest(of: Array("never stored".utf8))
         #expect(b.blobs.check(unknown) == .missing)
         #expect(throws: JournalError.self) { try b.blobs.get(unknown) }

@@ -6,9 +6,10 @@ import QueueDeckMail
 /// a redelivery a duplicate.
 public enum MailArrivalBuilder {
     /// `blobs`: where attachments are kept (nil: listed only); `limit`: bytes over which one is listed
-    /// but not kept; `desk`: the desk's own address, left out of the Cc list.
+    /// but not kept; `desk`: the desk's own address, left out of the Cc list; `deferSync`: an import
+    /// syncs the store once for a batch (`BlobStore.syncDeferred()` before appending).
     public static func arrival(_ raw: [UInt8], queue: String?, envelopeSender: String? = nil, blobs: (any BlobStore)? = nil,
-                               limit: Int64 = 25_000_000, desk: String = "") throws(JournalError) -> MailArrival {
+                               limit: Int64 = 25_000_000, desk: String = "", deferSync: Bool = false) throws(JournalError) -> MailArrival {
         let m = MailParser.parse(raw)
         // Redeliveries are the same message (an MTA retrying sends the same bytes; another route adds
         // Received lines): same Message-ID, sender, subject and text. A reused Message-ID with other
@@ -28,7 +29,7 @@ public enum MailArrivalBuilder {
         }
         var attachments: [AttachmentRef] = []
         for a in m.attachments {
-            let kept = Int64(a.size) <= limit ? try blobs?.put(a.bytes).hex : nil
+            let kept = Int64(a.size) <= limit ? try blobs?.put(a.bytes, deferSync: deferSync).hex : nil
             // Names and types from outside are bounded: they are stored with every listing of the message.
             attachments.append(AttachmentRef(name: String(a.name.prefix(255)), type: String(a.type.prefix(127)), size: Int64(a.size), digest: kept))
         }

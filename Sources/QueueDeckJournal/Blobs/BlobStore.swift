@@ -4,13 +4,22 @@ import QueueDeckDomain
 /// Where a journal keeps the files customers and agents attach: each stored once, named by the
 /// SHA-256 of its bytes, so a second copy costs nothing and a damaged one is told apart.
 /// docs/JOURNAL.md says how the file journal lays them out.
-public protocol BlobStore {
-    /// Stores `bytes` durably (synced before returning) and gives their digest; stored bytes are kept.
-    func put(_ bytes: [UInt8]) throws(JournalError) -> BlobDigest
+public protocol BlobStore: AnyObject {
+    /// Stores `bytes` and gives their digest; stored bytes are kept. Synced before returning, or with
+    /// `deferSync` (an import storing many) by the next `syncDeferred()`, which must run before
+    /// anything naming them is appended.
+    func put(_ bytes: [UInt8], deferSync: Bool) throws(JournalError) -> BlobDigest
+    /// Makes every deferred put durable (one sync for a whole batch).
+    func syncDeferred() throws(JournalError)
     /// The bytes stored under `digest`, checked against it.
     func get(_ digest: BlobDigest) throws(JournalError) -> [UInt8]
     /// Whether the bytes under `digest` are there and whole (`log verify`).
     func check(_ digest: BlobDigest) -> BlobCheck
+}
+
+extension BlobStore {
+    /// Stores `bytes` durably.
+    public func put(_ bytes: [UInt8]) throws(JournalError) -> BlobDigest { try put(bytes, deferSync: false) }
 }
 
 public enum BlobCheck: Equatable, Sendable {

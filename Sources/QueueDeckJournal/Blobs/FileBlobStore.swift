@@ -1,3 +1,4 @@
+import CQueueDeckCRC
 import QueueDeckDomain
 #if canImport(Glibc)
 import Glibc
@@ -11,12 +12,25 @@ public final class FileBlobStore: BlobStore {
     public let folder: String
     let journal: String
 
+    /// Puts written but not yet synced (`deferSync`).
+    private var pending = false
+
     public init(journal: String) {
         self.journal = journal
         folder = journal + ".blobs"
     }
 
-    public func put(_ bytes: [UInt8]) throws(JournalError) -> BlobDigest {
+    /// One syncfs for the store's file system: thousands of files an import stored cost one flush,
+    /// not three fsyncs each (an import of 10,000 messages was 4× slower with them).
+    public func syncDeferred() throws(JournalError) {
+        guard pending else { return }
+        let top = try openFolder(folder, at: AT_FDCWD, name: folder, create: true)
+        defer { close(top) }
+        guard qdeck_syncfs(top) == 0 else { throw .syncFailed(path: folder, errno: errno) }
+        pending = false
+    }
+
+    public func put(_ bytes: [UInt8], deferSync: Bool) throws(JournalError) -> BlobDigest {
         let digest = BlobDigest(of: bytes)
         let top = try openFolder(folder, at: AT_FDCWD, name: folder, create: true)
         defer { close(top) }
@@ -28,7 +42,9 @@ public final class FileBlobStore: BlobStore {
         if fstatat(sub, digest.hex, &st, AT_SYMLINK_NOFOLLOW) == 0 {
             // Already stored, and not something planted under its name.
             guard st.st_mode & S_IFMT == S_IFREG else { throw .refused(path: path, reason: "not a regular file where qdeck keeps an attachment; remove it") }
-            if Int(st.st_size) == bytes.count { return digest }
+            // The same bytes again: kept once. Checked, not trusted by size: a copy written by an import
+            // that crashed before its sync can have the right length and lost blocks.
+            if Int(st.st_size) == bytes.count, let kept = try? GuardedFile.readAll(digest.hex, in: sub, shownAs: path), kept == bytes { return digest }
             _ = unlinkat(sub, digest.hex, 0)  // a torn copy: written again below
         }
         let temp = ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -41,9 +57,10 @@ public final class FileBlobStore: BlobStore {
             close(fd); _ = unlinkat(sub, temp, 0)
             throw .writeFailed(path: path, errno: failed)
         }
-        guard fsync(fd) == 0 else { let e = errno; close(fd); _ = unlinkat(sub, temp, 0); throw .syncFailed(path: path, errno: e) }
+        guard deferSync || fsync(fd) == 0 else { let e = errno; close(fd); _ = unlinkat(sub, temp, 0); throw .syncFailed(path: path, errno: e) }
         close(fd)
         guard renameat(sub, temp, sub, digest.hex) == 0 else { let e = errno; _ = unlinkat(sub, temp, 0); throw .io(path: path, operation: "rename", errno: e) }
+        if deferSync { pending = true; return digest }
         guard fsync(sub) == 0, fsync(top) == 0 else { throw .syncFailed(path: path, errno: errno) }
         return digest
     }

@@ -53,5 +53,5 @@ extension FileJournal {
 
     public func follower() -> any JournalFollower { FileFollower(path: path) }
 
-    public var blobs: any BlobStore { FileBlobStore(journal: path) }
+    public var blobs: any BlobStore { blobStore }
 }

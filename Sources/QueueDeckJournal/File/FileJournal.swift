@@ -36,6 +36,8 @@ public final class FileJournal: DeskJournal, @unchecked Sendable {
     public var lockTimeoutSeconds: Double = 10
     /// The intake lock beside the journal, opened at the first intake (FileJournal+Desk.swift).
     var intakeLockFD: Int32 = -1
+    /// The attachment store beside it: one per open, so deferred syncs are remembered.
+    lazy var blobStore = FileBlobStore(journal: path)
 
     /// Opens (and with `create`, creates) a journal. Read-only opens never write to the file.
     public init(path: String, create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) {

@@ -39,7 +39,7 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
         do {
             let raw = try load()
             let m = try MailArrivalBuilder.arrival(raw, queue: queue, blobs: desk.journal.blobs, limit: desk.rules.intake.maxAttachmentBytes,
-                                                   desk: desk.rules.intake.address)
+                                                   desk: desk.rules.intake.address, deferSync: true)
             // An imported inbox keeps its history: each message at its Date (never in the future).
             let date = datesFromHeaders ? (MailParser.parse(raw).date.map { Instant(ms: min($0, now.ms)) } ?? now) : now
             arrivals.append((m, date))
@@ -49,6 +49,8 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
         }
     }
     arrivals.sort { $0.1 < $1.1 }
+    // Every attachment durable before any message naming it is (one sync for the whole import).
+    try desk.journal.blobs.syncDeferred()
     try desk.ingestBatch(arrivals, decide: { item, state, newID in
         Intake.mail(item.0, state: state, now: item.1, rules: desk.rules, newID: newID)
     }, progress: { n, o in
@@ -127,8 +129,10 @@ extension IngestMaildir {
                         guard let raw = read(m) else { continue }
                         // Keeping its attachments can fail as the journal can (a full disk): waited out below, never skipped.
                         arrivals.append((try MailArrivalBuilder.arrival(raw, queue: queue, blobs: desk.journal.blobs,
-                                                                        limit: desk.rules.intake.maxAttachmentBytes, desk: desk.rules.intake.address), m))
+                                                                        limit: desk.rules.intake.maxAttachmentBytes, desk: desk.rules.intake.address,
+                                                                        deferSync: true), m))
                     }
+                    try desk.journal.blobs.syncDeferred()
                     let now = try globals.now()
                     try desk.ingestBatch(arrivals, decide: { item, state, newID in
                         Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
