@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "QueueDeckMail", "CNCursesW", "CQueueDeckSignals"]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: fastRelease),
-        // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic), and syncfs.
+        // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
         .target(name: "CQueueDeckCRC"),
         // RFC 5322 / MIME parsing for intake: pure (no I/O), charsets through the C library's iconv.
         .target(name: "QueueDeckMail"),
