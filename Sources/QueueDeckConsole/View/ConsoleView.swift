@@ -232,7 +232,7 @@ public enum ConsoleView {
             add("Customer  \(cu.name)\(groups)", headStyle)
             if let e = cu.email { add("  ✉ \(e)") }
             if let p = cu.phone { add("  ☎ \(p)") }
-            if !t.cc.isEmpty { add("  cc " + t.cc.joined(separator: ", "), indent: "     ") }
+            if !t.cc.isEmpty { add("  cc " + t.cc.joined(separator: ", ")) }
             if !others.isEmpty {
                 add("other tickets: " + others.prefix(6).map { id in "\(id) \(c.state[id].map { ctx.status($0).rawValue } ?? "")" }.joined(separator: ", "), indent: "  ")
             }
