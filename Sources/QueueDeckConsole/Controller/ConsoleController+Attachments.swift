@@ -71,10 +71,7 @@ extension ConsoleController {
                 guard !value.isEmpty else { continue }
                 var path = value
                 if path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { path = home + path.dropFirst(1) }
-                let bytes = try GuardedFile.readChosen(path, limit: desk.rules.intake.maxAttachmentBytes)
-                let name = String(path.split(separator: "/").last ?? "attachment")
-                let digest = try desk.journal.blobs.put(bytes)
-                x.attachments.append(AttachmentRef(name: name, type: MediaTypes.guess(fileName: name), size: Int64(bytes.count), digest: digest.hex))
+                x.attachments.append(try desk.journal.blobs.storeFile(path, limit: desk.rules.intake.maxAttachmentBytes, typeOf: MediaTypes.guess))
             default:
                 continue
             }
@@ -109,12 +106,9 @@ extension ConsoleController {
         let value = words[1].trimmingCharacters(in: .whitespaces)
         switch words[0].lowercased() {
         case "group", "groups":
-            for g in value.split(separator: " ") {
-                let name = g.dropFirst().lowercased()
-                guard (g.hasPrefix("+") || g.hasPrefix("-")) && !name.isEmpty else { say("contact group: +NAME adds, -NAME removes", error: true); return }
-                change.addGroups.removeAll { $0 == name }
-                change.removeGroups.removeAll { $0 == name }
-                if g.hasPrefix("+") { change.addGroups.append(name) } else { change.removeGroups.append(name) }
+            for g in value.split(separator: " ") where !change.group(String(g)) {
+                say("contact group: +NAME adds, -NAME removes", error: true)
+                return
             }
         case "name": change.name = value
         case "phone": change.addPhones = [value]

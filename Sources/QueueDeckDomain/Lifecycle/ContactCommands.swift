@@ -19,6 +19,19 @@ public struct ContactChange: Sendable, Hashable {
     }
 }
 
+extension ContactChange {
+    /// Takes `+name` (add) or `-name` (remove), in order: the last word on a group wins (`-vip` then
+    /// `+vip` leaves it on). False for anything else.
+    public mutating func group(_ word: String) -> Bool {
+        let name = word.dropFirst().lowercased()
+        guard (word.hasPrefix("+") || word.hasPrefix("-")) && !name.isEmpty else { return false }
+        addGroups.removeAll { $0 == name }
+        removeGroups.removeAll { $0 == name }
+        if word.hasPrefix("+") { addGroups.append(name) } else { removeGroups.append(name) }
+        return true
+    }
+}
+
 /// Contact edits and merges: a card on the desk (the directory's), and the customer card of each
 /// of the contact's open tickets changed with it, so its groups apply to their SLA and order from
 /// now on and their history says so. Closed and resolved tickets keep the card they were worked with.

@@ -20,6 +20,14 @@ public protocol BlobStore: AnyObject {
 extension BlobStore {
     /// Stores `bytes` durably.
     public func put(_ bytes: [UInt8]) throws(JournalError) -> BlobDigest { try put(bytes, deferSync: false) }
+
+    /// A file the user chose to send (`reply --attach`, the console's `Attach:` line): read as this
+    /// user, refused over `limit` bytes, stored, and described by its name and the type `typeOf` gives.
+    public func storeFile(_ path: String, limit: Int64, typeOf: (String) -> String) throws(JournalError) -> AttachmentRef {
+        let bytes = try GuardedFile.readChosen(path, limit: limit)
+        let name = String(path.split(separator: "/").last ?? "attachment")
+        return AttachmentRef(name: name, type: typeOf(name), size: Int64(bytes.count), digest: try put(bytes).hex)
+    }
 }
 
 public enum BlobCheck: Equatable, Sendable {

@@ -77,13 +77,8 @@ struct ContactCommand: ParsableCommand {
 
         func execute() throws {
             var change = ContactChange(contact: contact, name: name)
-            for g in group {
-                let n = g.dropFirst().lowercased()
-                guard (g.hasPrefix("+") || g.hasPrefix("-")) && !n.isEmpty else { throw Failure(code: Exit.usage, message: "--group \(g): write +NAME to add or -NAME to remove") }
-                // In order: the last word on a group wins (`-vip` then `+vip` leaves it on).
-                change.addGroups.removeAll { $0 == n }
-                change.removeGroups.removeAll { $0 == n }
-                if g.hasPrefix("+") { change.addGroups.append(n) } else { change.removeGroups.append(n) }
+            for g in group where !change.group(g) {
+                throw Failure(code: Exit.usage, message: "--group \(g): write +NAME to add or -NAME to remove")
             }
             for e in email {
                 switch Recipients.parse(e, field: "--email") {

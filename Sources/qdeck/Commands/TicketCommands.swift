@@ -84,10 +84,7 @@ struct Reply: DeskCommand {
         if !cc.isEmpty { x.cc = try checked(Recipients.parse(cc.joined(separator: ","), field: "--cc")) }
         for path in attach {
             guard FileManager.default.fileExists(atPath: path) else { throw Failure(code: Exit.noInput, message: "\(path): no such file to attach") }
-            let bytes = try GuardedFile.readChosen(path, limit: session.rules.intake.maxAttachmentBytes)
-            let name = String(path.split(separator: "/").last ?? "attachment")
-            let digest = try session.journal.blobs.put(bytes)
-            x.attachments.append(AttachmentRef(name: name, type: MediaTypes.guess(fileName: name), size: Int64(bytes.count), digest: digest.hex))
+            x.attachments.append(try session.journal.blobs.storeFile(path, limit: session.rules.intake.maxAttachmentBytes, typeOf: MediaTypes.guess))
         }
         return x
     }
