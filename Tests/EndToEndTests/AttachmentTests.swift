@@ -81,6 +81,22 @@ import Testing
         #expect(try s.qdeck("attachment", try #require(try s.json("list") as? [[String: Any]]).first!["id"] as! String, "1").status != 0)
     }
 
+    /// A reply whose file is gone from the store (a restore that forgot `JOURNAL.blobs`) is not sent
+    /// without it: it stays in the outbox, saying which file.
+    @Test func aReplyWhoseFileIsGoneFromTheStoreWaitsInTheOutbox() throws {
+        let s = Scratch()
+        let id = try s.newTicket(subject: "Needs a file", customer: "Anne <anne@example.org>")
+        let file = s.dir + "/manual.pdf"
+        try "%PDF-1.4\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let deferred = try s.qdeck("reply", id, "--body", "The manual.", "--attach", file, env: ["QDECK_SENDMAIL": "/bin/false"])
+        #expect(deferred.stderr.contains("kept in the outbox"), "\(deferred.stdout) \(deferred.stderr)")
+        try FileManager.default.removeItem(atPath: s.journal + ".blobs")
+        let retry = try s.qdeck("outbox", "--retry", env: ["QDECK_SENDMAIL": "/bin/true"])
+        #expect(retry.stdout.contains("manual.pdf cannot be read from the store") || retry.stderr.contains("manual.pdf cannot be read from the store"),
+                "\(retry.stdout) \(retry.stderr)")
+        #expect(try s.qdeck("outbox").stdout.contains("with 1 file"))
+    }
+
     /// A neighbour who can write the journal's folder plants the store as a link to their own
     /// folder: qdeck refuses it (the mail is deferred, 75) instead of writing customers' files there.
     @Test func aPlantedLinkForTheStoreIsRefused() throws {

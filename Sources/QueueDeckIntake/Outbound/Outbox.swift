@@ -56,14 +56,6 @@ public struct Outbox {
                 results.append(.failed(m.messageID, "the Cc address \(bad) is not one email address: not sent (qdeck outbox --retry after correcting it)"))
                 continue
             }
-            let files: [(AttachmentRef, [UInt8])]
-            switch Self.load(m.attachments, from: desk.journal.blobs) {
-            case .success(let loaded): files = loaded
-            case .failure(let why):
-                try record(m, .failed(why.description), guarded: false)
-                results.append(.failed(m.messageID, why.description))
-                continue
-            }
             if m.step == .handing {
                 guard !othersSending else { results.append(.skipped(m.messageID, "another process is handing it over now")); continue }
                 guard unknown else { results.append(.skipped(m.messageID, "outcome of an earlier hand-over unknown")); continue }
@@ -76,6 +68,15 @@ public struct Outbox {
                 continue
             }
             guard var current = desk.state.outgoing[m.messageID], let ticket = desk.state[m.ticket] else { continue }
+            // Read once this process holds the hand-over: a file gone from the store keeps the reply, said.
+            let files: [(AttachmentRef, [UInt8])]
+            switch Self.load(m.attachments, from: desk.journal.blobs) {
+            case .success(let loaded): files = loaded
+            case .failure(let why):
+                try record(m, .failed(why.description), guarded: false)
+                results.append(.failed(m.messageID, why.description))
+                continue
+            }
             current.to = address
             let message = ReplyMessage.compose(current, ticket: ticket, thread: desk.state.mailThreads[m.ticket] ?? [],
                                                from: desk.rules.intake.address, now: clock(), files: files)
