@@ -41,6 +41,9 @@ import Testing
         #expect(taken.status != 0 && taken.stderr.contains("merge the two instead"), "\(taken.stderr)")
         // As a review found: the last word on a group wins, and a search ignores accents and case.
         _ = try s.qdeck("contact", "set", "anne@example.org", "--group", "-vip", "--group", "+vip")
+        #expect(try s.qdeck("contact", "set", "anne@example.org", "--group", "+paying -vip").status == 0)
+        #expect(try s.qdeck("contact", "show", "anne@example.org").stdout.hasPrefix("Anne Kalniņa K.  [PAYING]"))
+        _ = try s.qdeck("contact", "set", "anne@example.org", "--group", "-paying", "--group", "+vip")
         #expect(try s.qdeck("contact", "show", "anne@example.org").stdout.contains("[VIP]"))
         #expect(try s.qdeck("contact", "list", "KALNINA").stdout.contains("Anne Kalniņa K."), "accents and case ignored")
         let bad = try s.qdeck("contact", "set", "anne@example.org", "--group", "vip")

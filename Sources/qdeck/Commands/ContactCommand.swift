@@ -71,13 +71,14 @@ struct ContactCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "An email address or phone number of the contact.") var contact: String
         @Option(name: .long, help: "The contact's name.") var name: String?
-        @Option(name: .long, parsing: .unconditionalSingleValue, help: ArgumentHelp("+GROUP adds, -GROUP removes (repeatable).", valueName: "±group")) var group: [String] = []
+        @Option(name: .long, parsing: .unconditionalSingleValue, help: ArgumentHelp("+GROUP adds, -GROUP removes (repeatable, or several in one quoted value).", valueName: "±group")) var group: [String] = []
         @Option(name: .long, help: "Another email address of the contact (repeatable).") var email: [String] = []
         @Option(name: .long, help: "Another phone number of the contact (repeatable).") var phone: [String] = []
 
         func execute() throws {
             var change = ContactChange(contact: contact, name: name)
-            for g in group where !change.group(g) {
+            // `--group +vip --group -trial`, or the words in one value: `--group '+vip -trial'`.
+            for g in group.flatMap({ $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }) where !change.group(g) {
                 throw Failure(code: Exit.usage, message: "--group \(g): write +NAME to add or -NAME to remove")
             }
             for e in email {
