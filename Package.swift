@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // SHA-256 for the attachment store (and, later, SCRAM for PostgreSQL through postgres-nio).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The PostgreSQL journal's client (the kept Swift one; docs/POSTGRES.md).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The replay's inner loop: dynamic exclusivity checks cost several percent of a million-event
@@ -34,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "QueueDeckMail", "CNCursesW", "CQueueDeckSignals"]),
+        // The journal in PostgreSQL: schema, roles, and (next) the DeskJournal backend over postgres-nio.
+        .target(name: "QueueDeckPostgres", dependencies: ["QueueDeckDomain", "QueueDeckJournal", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: fastRelease),
         // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
@@ -58,7 +62,7 @@ let package = Package(
             name: "qdeck",
             dependencies: [
                 "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole", "QueueDeckIntake",
-                "QueueDeckMail", "CQueueDeckSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "QueueDeckMail", "QueueDeckPostgres", "CQueueDeckSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
         .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),
         .testTarget(name: "QueueDeckIntakeTests", dependencies: ["QueueDeckIntake", "QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckPostgresTests", dependencies: ["QueueDeckPostgres", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "qdeck-fuzz", "QueueDeckJournal", "QueueDeckDomain"]),

@@ -15,6 +15,10 @@ command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)
 # Hosted mailboxes: a real Dovecot IMAP server on loopback, and mbsync (isync) pulling from it.
 [ -x /usr/sbin/dovecot ] || needed+=(dovecot-imapd)
 command -v mbsync >/dev/null 2>&1 || needed+=(isync)
+# The PostgreSQL journal: Debian's server and psql, run by the tests as throwaway clusters
+# (scripts/pg-cluster.sh), never as the machine's service.
+ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || needed+=(postgresql)
+command -v psql >/dev/null 2>&1 || needed+=(postgresql-client)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

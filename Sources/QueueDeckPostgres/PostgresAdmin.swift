@@ -1,0 +1,220 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import QueueDeckDomain
+
+/// Setting up a PostgreSQL journal: the schema (versioned; a newer one than this build is refused)
+/// and the roles that carry identity and permission (docs/POSTGRES.md). Run by the database's
+/// administrator, whose role may create roles.
+public enum PostgresAdmin {
+    /// The schema this build writes and reads.
+    public static let schemaVersion = 1
+
+    /// The group roles, one per built-in desk role; a login role per agent joins one of them.
+    public static let groupRoles = ["qdeck_viewer", "qdeck_agent", "qdeck_supervisor", "qdeck_admin", "qdeck_intake"]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public enum Kind: Sendable { case unreachable, denied, incompatible, refused }
+        public var kind: Kind = .refused
+        public var description: String
+    }
+
+    public struct InitReport: Sendable {
+        public var from: Int
+        public var to: Int
+        public var createdRoles: [String]
+    }
+
+    /// Creates the schema or brings it up to this build's version, and the group roles. Idempotent.
+    public static func initialise(_ address: PostgresAddress) throws -> InitReport {
+        try blocking {
+            try await withConnection(address) { c in
+                try await transaction(c) {
+                    try await c.query("CREATE TABLE IF NOT EXISTS qdeck_meta (key text PRIMARY KEY, value text NOT NULL)", logger: logger)
+                    // One initialiser at a time: two racing `db init`s would both see version 0.
+                    try await c.query("LOCK TABLE qdeck_meta IN EXCLUSIVE MODE", logger: logger)
+                    let found = try await version(c)
+                    guard found <= schemaVersion else {
+                        throw Failure(kind: .incompatible, description: "the database holds schema version \(found); this qdeck knows up to \(schemaVersion): upgrade qdeck, nothing was changed")
+                    }
+                    for v in (found + 1)...max(found + 1, schemaVersion) where v <= schemaVersion {
+                        for statement in migrations[v - 1] { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    }
+                    try await c.query("INSERT INTO qdeck_meta (key, value) VALUES ('schema', \(String(schemaVersion))) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", logger: logger)
+                    var created: [String] = []
+                    for role in groupRoles where try await !roleExists(c, role) {
+                        try await c.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(role)) NOLOGIN"), logger: logger)
+                        created.append(role)
+                    }
+                    for statement in grants { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    return InitReport(from: found, to: schemaVersion, createdRoles: created)
+                }
+            }
+        }
+    }
+
+    /// Each roster agent as a login role (their OS user name, as peer authentication gives it) in
+    /// the group of their desk role; agents no longer in the roster leave the groups (their role
+    /// is kept: it may own objects, and dropping it is the database administrator's call).
+    public static func syncRoster(_ address: PostgresAddress, agents: [Agent]) throws -> [String] {
+        for a in agents where a.user.utf8.count > 63 || a.user.contains("\u{0}") {
+            throw Failure(description: "agent '\(a.user)': a PostgreSQL role name is at most 63 bytes")
+        }
+        return try blocking {
+            try await withConnection(address) { c in
+                try await transaction(c) {
+                    guard try await version(c) == schemaVersion else {
+                        throw Failure(kind: .incompatible, description: "the database's schema is not this qdeck's (run qdeck db init first)")
+                    }
+                    var said: [String] = []
+                    let listed = Set(agents.map(\.user))
+                    var before: [String] = []
+                    for try await row in try await c.query("SELECT role_name FROM qdeck_roster ORDER BY role_name", logger: logger) {
+                        before.append(try row.decode(String.self))
+                    }
+                    for name in before where !listed.contains(name) {
+                        for g in groupRoles { try await c.query(PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(name))"), logger: logger) }
+                        try await c.query("DELETE FROM qdeck_roster WHERE role_name = \(name)", logger: logger)
+                        said.append("\(name): no longer in the roster; left every qdeck group (the role is kept)")
+                    }
+                    for a in agents {
+                        let group = groupRole(for: a.role)
+                        let existed = try await roleExists(c, a.user)
+                        if !existed { try await c.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN"), logger: logger) }
+                        for g in groupRoles where g != group {
+                            try await c.query(PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(a.user))"), logger: logger)
+                        }
+                        try await c.query(PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"), logger: logger)
+                        try await c.query("""
+                            INSERT INTO qdeck_roster (role_name, agent, desk_role) VALUES (\(a.user), \(a.name), \(a.role.name))
+                            ON CONFLICT (role_name) DO UPDATE SET agent = EXCLUDED.agent, desk_role = EXCLUDED.desk_role
+                            """, logger: logger)
+                        said.append("\(a.user): \(existed ? "role exists" : "login role created"), in \(group)")
+                    }
+                    return said
+                }
+            }
+        }
+    }
+
+    /// The group a desk role belongs in: the built-in ones by name, a custom one by what it may do.
+    public static func groupRole(for role: Role) -> String {
+        let p = role.permissions
+        if p.contains(.repairLog) { return "qdeck_admin" }
+        if p.contains(.reassignAny) || p.contains(.presenceOthers) { return "qdeck_supervisor" }
+        if p.contains(.reply) { return "qdeck_agent" }
+        if p.contains(.intake) { return "qdeck_intake" }
+        return "qdeck_viewer"
+    }
+
+    /// Schema versions, each a list of statements run in one transaction with the version's record.
+    static let migrations: [[String]] = [
+        [
+            // The journal's identity: what snapshots and copies are bound to.
+            "INSERT INTO qdeck_meta (key, value) VALUES ('uuid', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
+            "INSERT INTO qdeck_meta (key, value) VALUES ('created', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text) ON CONFLICT DO NOTHING",
+            // The one counter every append takes, held to commit: commit order is sequence order.
+            "CREATE TABLE qdeck_head (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), last bigint NOT NULL)",
+            "INSERT INTO qdeck_head (last) VALUES (0)",
+            """
+            CREATE TABLE qdeck_events (
+                seq bigint PRIMARY KEY,
+                ticket text NOT NULL CHECK (ticket ~ '^[0-9A-Z]{11}$'),
+                version integer NOT NULL CHECK (version > 0),
+                at bigint NOT NULL,
+                actor text NOT NULL,
+                type smallint NOT NULL,
+                payload bytea NOT NULL,
+                UNIQUE (ticket, version))
+            """,
+            // Who a login role is at the desk, kept by `qdeck db sync-roster`.
+            "CREATE TABLE qdeck_roster (role_name text PRIMARY KEY, agent text NOT NULL, desk_role text NOT NULL)",
+            "CREATE TABLE qdeck_blobs (digest text PRIMARY KEY CHECK (digest ~ '^[0-9a-f]{64}$'), bytes bytea NOT NULL)",
+        ],
+    ]
+
+    /// Reading for every group; writing is not granted to anyone directly (appends will go through
+    /// a function that takes the actor from `session_user`).
+    static let grants: [String] = [
+        "REVOKE ALL ON qdeck_meta, qdeck_head, qdeck_events, qdeck_roster, qdeck_blobs FROM PUBLIC",
+        "GRANT SELECT ON qdeck_meta, qdeck_head, qdeck_events, qdeck_roster, qdeck_blobs TO qdeck_viewer",
+        "GRANT qdeck_viewer TO qdeck_agent, qdeck_supervisor, qdeck_admin, qdeck_intake",
+    ]
+
+    static let logger = Logger(label: "qdeck.postgres")
+
+    static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    static func version(_ c: PostgresConnection) async throws -> Int {
+        for try await row in try await c.query("SELECT value FROM qdeck_meta WHERE key = 'schema'", logger: logger) {
+            return Int(try row.decode(String.self)) ?? 0
+        }
+        return 0
+    }
+
+    static func roleExists(_ c: PostgresConnection, _ name: String) async throws -> Bool {
+        for try await _ in try await c.query("SELECT 1 FROM pg_roles WHERE rolname = \(name)", logger: logger) { return true }
+        return false
+    }
+
+    static func transaction<T>(_ c: PostgresConnection, _ body: () async throws -> T) async throws -> T {
+        try await c.query("BEGIN", logger: logger)
+        do {
+            let r = try await body()
+            try await c.query("COMMIT", logger: logger)
+            return r
+        } catch {
+            _ = try? await c.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    static func withConnection<T>(_ a: PostgresAddress, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let config: PostgresConnection.Configuration
+        switch a.endpoint {
+        case .socket(let folder, let port):
+            config = .init(unixSocketPath: folder + "/.s.PGSQL.\(port)", username: a.user, password: a.password, database: a.database)
+        case .tcp(let host, let port):
+            // As libpq reads sslmode: require encrypts without checking the certificate, verify-ca
+            // checks it against the trusted roots, verify-full checks the host name too.
+            func context(_ check: CertificateVerification) throws -> NIOSSLContext {
+                var tlsConfig = TLSConfiguration.makeClientConfiguration()
+                tlsConfig.certificateVerification = check
+                return try NIOSSLContext(configuration: tlsConfig)
+            }
+            let tls: PostgresConnection.Configuration.TLS
+            switch a.sslMode {
+            case .disable, .allow: tls = .disable
+            case .prefer: tls = .prefer(try context(.none))
+            case .require: tls = .require(try context(.none))
+            case .verifyCA: tls = .require(try context(.noHostnameVerification))
+            case .verifyFull: tls = .require(try context(.fullVerification))
+            }
+            config = .init(host: host, port: port, username: a.user, password: a.password, database: a.database, tls: tls)
+        }
+        let c: PostgresConnection
+        do { c = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger) } catch {
+            throw Failure(kind: .unreachable, description: "\(a.shown): cannot connect: \(describe(error))")
+        }
+        do {
+            let r = try await body(c)
+            try? await c.close()
+            return r
+        } catch {
+            try? await c.close()
+            if error is Failure { throw error }
+            let denied = (error as? PSQLError)?.serverInfo?[.sqlState] == "42501"
+            throw Failure(kind: denied ? .denied : .refused, description: "\(a.shown): \(describe(error))")
+        }
+    }
+
+    /// The server's message and SQLSTATE, or what failed on the way.
+    static func describe(_ error: any Error) -> String {
+        if let p = error as? PSQLError {
+            if let message = p.serverInfo?[.message] { return message + (p.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "") }
+            return "\(p.code)"
+        }
+        return "\(error)"
+    }
+}
