@@ -66,7 +66,7 @@ struct ContactCommand: ParsableCommand {
 
     struct SetContact: DeskCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set", abstract: "Change a contact: --name, --group +vip -trial, --email, --phone.",
+            commandName: "set", abstract: "Change a contact: --name, --group '+vip -trial', --email, --phone.",
             discussion: "Example: qdeck contact set anne@example.org --group +vip --phone '+371 2000 0000'")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "An email address or phone number of the contact.") var contact: String
