@@ -176,3 +176,8 @@ public struct MailAddress: Hashable, Sendable {
         return out
     }
 }
+
+extension String {
+    /// The text with `"` and `\` escaped, for a quoted display name (`"O\"Brien" <a@b>`).
+    public func replacingQuotes() -> String { String(flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }) }
+}

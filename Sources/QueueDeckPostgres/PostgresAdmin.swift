@@ -35,12 +35,10 @@ public enum PostgresAdmin {
                     // One initialiser at a time: two racing `db init`s would both see version 0.
                     try await c.query("LOCK TABLE qdeck_meta IN EXCLUSIVE MODE", logger: logger)
                     let found = try await version(c)
-                    guard found <= schemaVersion else {
+                    guard (0...schemaVersion).contains(found) else {
                         throw Failure(kind: .incompatible, description: "the database holds schema version \(found); this qdeck knows up to \(schemaVersion): upgrade qdeck, nothing was changed")
                     }
-                    for v in (found + 1)...max(found + 1, schemaVersion) where v <= schemaVersion {
-                        for statement in migrations[v - 1] { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                    }
+                    for statement in migrations[found...].joined() { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                     try await c.query("INSERT INTO qdeck_meta (key, value) VALUES ('schema', \(String(schemaVersion))) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", logger: logger)
                     var created: [String] = []
                     for role in groupRoles where try await !roleExists(c, role) {

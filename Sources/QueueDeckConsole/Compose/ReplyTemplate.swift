@@ -1,5 +1,6 @@
 import Foundation
 import QueueDeckDomain
+import QueueDeckMail
 import QueueDeckText
 
 /// The file an agent edits for a reply or a note: the text (with the customer's last message quoted
@@ -98,8 +99,6 @@ public enum ReplyTemplate {
 }
 
 extension String {
-    func replacingQuotes() -> String { String(flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }) }
-
     func trimmingTrailingNewlines() -> String {
         var s = Substring(self)
         while let l = s.last, l == "\n" || l == "\r" || l == "\r\n" { s.removeLast() }

@@ -240,6 +240,7 @@ public enum ConsoleView {
             if let l = t.linkedTo { add("  continued in \(l)") }
         }
         add("── conversation (\(t.entries.count)) ──", dimStyle)
+        let files = t.attachmentsByEntry
         for (index, e) in t.entries.enumerated() {
             let start = d.body.count
             d.messageStarts.append(start)
@@ -249,8 +250,8 @@ public enum ConsoleView {
             case .note: add("\(time(e.at, c))  INTERNAL NOTE by \(e.author)", Style(color: .magenta, bold: true)); add(e.body, noteStyle, indent: "┃ ")
             case .record: add("\(time(e.at, c))  \(e.body)", dimStyle)
             }
-            for (n, a) in t.attachments.enumerated() where a.entry == index {
-                add("  📎 \(n + 1) \(a.file.summary)" + (a.file.isKept ? "  (o: open · :save \(n + 1) PATH)" : ""), Style(color: .yellow, bold: false))
+            for (n, a) in files[index] ?? [] {
+                add("  📎 \(n) \(a.file.summary)" + (a.file.isKept ? "  (o: open · :save \(n) PATH)" : ""), Style(color: .yellow, bold: false))
             }
             d.newest = start..<d.body.count
         }

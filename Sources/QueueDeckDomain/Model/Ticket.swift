@@ -381,6 +381,10 @@ public struct Ticket: Hashable, Sendable {
         get { storage.fields.cc }
         _modify { unique(); yield &storage.fields.cc }
     }
+    /// The attachments numbered from 1, by the conversation entry they came with.
+    public var attachmentsByEntry: [Int: [(number: Int, attachment: TicketAttachment)]] {
+        Dictionary(grouping: attachments.enumerated().map { (number: $0.offset + 1, attachment: $0.element) }, by: \.attachment.entry)
+    }
     /// Files that came with messages and replies, in order (`qdeck attachment ID N` counts from 1).
     public var attachments: [TicketAttachment] {
         get { storage.fields.attachments }

@@ -134,7 +134,6 @@ extension Int64 {
 }
 
 extension String {
-    func replacingQuotes() -> String { String(flatMap { $0 == "\"" || $0 == "\\" ? ["\\", $0] : [$0] }) }
 
     /// The index after a leading reply/forward prefix, if there is one.
     func index(afterPrefix prefixes: [String]) -> String.Index? {

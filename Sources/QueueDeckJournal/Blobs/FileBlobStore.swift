@@ -49,7 +49,7 @@ public final class FileBlobStore: BlobStore {
         let shard = String(digest.hex.prefix(2))
         let sub = try openFolder(shard, at: top, name: folder + "/" + shard, create: true)
         defer { close(sub) }
-        let path = folder + "/" + shard + "/" + digest.hex
+        let path = self.path(of: digest)
         var st = stat()
         if fstatat(sub, digest.hex, &st, AT_SYMLINK_NOFOLLOW) == 0 {
             // Already stored, and not something planted under its name.
@@ -79,7 +79,7 @@ public final class FileBlobStore: BlobStore {
 
     public func get(_ digest: BlobDigest) throws(JournalError) -> [UInt8] {
         let shard = String(digest.hex.prefix(2))
-        let path = folder + "/" + shard + "/" + digest.hex
+        let path = self.path(of: digest)
         let top = try openFolder(folder, at: AT_FDCWD, name: folder, create: false)
         defer { close(top) }
         let sub = try openFolder(shard, at: top, name: folder + "/" + shard, create: false)

@@ -88,6 +88,13 @@ public enum GuardedFile {
         }
     }
 
+    /// Where a file named `name` is saved when the user gives `path`: inside it when it is a folder
+    /// (links followed: it is the user's own choice), else `path` itself.
+    public static func savePath(_ path: String, name: String) -> String {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR ? path + "/" + name : path
+    }
+
     /// Writes `bytes` to a new file only this user may read (0600): never over an existing file,
     /// never through a link (O_CREAT|O_EXCL|O_NOFOLLOW), synced. A save of an attachment.
     public static func createPrivate(_ path: String, _ bytes: [UInt8]) throws(JournalError) {

@@ -44,7 +44,7 @@ struct AttachmentCommand: DeskCommand {
         let a = files[number - 1].file
         let bytes = try read(a, blobs: session.journal.blobs)
         if let save {
-            let path = target(save, name: a.fileName)
+            let path = GuardedFile.savePath(save, name: a.fileName)
             try GuardedFile.createPrivate(path, bytes)
             return emit("saved \(ScreenText.line(a.fileName)) (\(AttachmentRef.sizeText(a.size))) as \(ScreenText.line(path))")
         }
@@ -59,12 +59,6 @@ struct AttachmentCommand: DeskCommand {
             throw Failure(code: Exit.noInput, message: "\(ScreenText.line(a.name)) was over the size limit when it came and was not kept")
         }
         return try blobs.get(digest)
-    }
-
-    /// A folder given: the file's own (made safe) name inside it.
-    func target(_ path: String, name: String) -> String {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue ? path + "/" + name : path
     }
 
     func saveAll(_ t: Ticket, into dir: String, blobs: any BlobStore) throws {

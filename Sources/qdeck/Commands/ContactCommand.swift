@@ -30,10 +30,11 @@ struct ContactCommand: ParsableCommand {
                     return hay.contains(w) || (Customer.phoneKey(w).map { k in e.card.phones.contains { Customer.phoneKey($0) == k } } ?? false)
                 }
             }
-            if json { return try printJSON(shown.map { ContactJSON($0, state: session.state, ctx: session.viewContext()) }) }
+            let ctx = session.viewContext()
+            if json { return try printJSON(shown.map { ContactJSON($0, state: session.state, ctx: ctx) }) }
             if shown.isEmpty { return emit(filter.isEmpty ? "no contacts yet" : "no contact matches") }
             for e in shown {
-                let open = e.tickets.filter { id in session.state[id].map { session.viewContext().status($0).isUnresolved } ?? false }.count
+                let open = e.tickets.filter { id in session.state[id].map { ctx.status($0).isUnresolved } ?? false }.count
                 emit(TextFormat.cell(e.card.name, 24) + " " + TextFormat.cell((e.card.emails + e.card.phones).joined(separator: ", "), 44) + " "
                      + TextFormat.cell(e.card.groups.map { $0.uppercased() }.joined(separator: ","), 10)
                      + " \(countPhrase(e.tickets.count, "ticket")), \(open) open")

@@ -55,6 +55,7 @@ enum TextFormat {
         }
         out.append("")
         out.append("── conversation ──")
+        let files = t.attachmentsByEntry
         for (index, e) in t.entries.enumerated() {
             let label = switch e.kind {
             case .note: "NOTE (internal) by"
@@ -64,8 +65,8 @@ enum TextFormat {
             }
             out.append("\(e.at.isoUTC)  \(label) \(ScreenText.line(e.author))")
             for line in ScreenText.lines(e.body) { out.append((e.kind == .note ? "  ┃ " : "    ") + line) }
-            for (n, a) in t.attachments.enumerated() where a.entry == index {
-                out.append("    📎 \(n + 1) \(ScreenText.line(a.file.summary))" + (a.file.isKept ? "  (qdeck attachment \(t.id) \(n + 1) --save PATH)" : ""))
+            for (n, a) in files[index] ?? [] {
+                out.append("    📎 \(n) \(ScreenText.line(a.file.summary))" + (a.file.isKept ? "  (qdeck attachment \(t.id) \(n) --save PATH)" : ""))
             }
         }
         out.append("")
