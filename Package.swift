@@ -36,8 +36,10 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal front end: agent console (and the wall screen). Only Terminal calls curses.
         .target(name: "QueueDeckConsole", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckText", "QueueDeckMail", "CNCursesW", "CQueueDeckSignals"]),
-        // The journal in PostgreSQL: schema, roles, and (next) the DeskJournal backend over postgres-nio.
+        // The journal in PostgreSQL: schema, roles and the DeskJournal backend over postgres-nio.
         .target(name: "QueueDeckPostgres", dependencies: ["QueueDeckDomain", "QueueDeckJournal", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Where a desk's journal is, and the one switch that opens whichever backend holds it.
+        .target(name: "QueueDeckBackends", dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckPostgres"]),
         .target(name: "QueueDeckJournal", dependencies: ["QueueDeckDomain", "CQueueDeckCRC", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: fastRelease),
         // CRC-32C with the CPU's crc32 instruction (Swift cannot reach the intrinsic).
@@ -62,7 +64,7 @@ let package = Package(
             name: "qdeck",
             dependencies: [
                 "QueueDeckDomain", "QueueDeckJournal", "QueueDeckConfig", "QueueDeckText", "QueueDeckConsole", "QueueDeckIntake",
-                "QueueDeckMail", "QueueDeckPostgres", "CQueueDeckSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "QueueDeckMail", "QueueDeckPostgres", "QueueDeckBackends", "CQueueDeckSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
@@ -79,7 +81,7 @@ let package = Package(
         ),
         .target(name: "CQueueDeckFuzz"),
         .testTarget(name: "QueueDeckDomainTests", dependencies: ["QueueDeckDomain"]),
-        .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckJournalTests", dependencies: ["QueueDeckJournal", "QueueDeckBackends", "QueueDeckPostgres", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckConfigTests", dependencies: ["QueueDeckConfig", "QueueDeckDomain"]),
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
         .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),

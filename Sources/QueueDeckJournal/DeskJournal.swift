@@ -40,6 +40,10 @@ public protocol DeskJournal: EventJournal {
     func follower() -> any JournalFollower
     /// The files attached to messages and replies, stored once each by content.
     var blobs: any BlobStore { get }
+    /// Who the journal itself knows this process as, when it proves identity (PostgreSQL: the
+    /// login role, which the database stores as the actor); nil where the operating system user
+    /// is the identity (the file).
+    var databaseLogin: String? { get }
 }
 
 /// A process's mark that it is handing replies over; released when dropped.

@@ -22,10 +22,16 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
     case refused(path: String, reason: String)
     /// One event's payload is over the format's limit; nothing was written.
     case eventTooLarge(path: String, bytes: Int, limit: Int)
+    /// A database journal cannot be reached right now (retry later; nothing was stored).
+    case unreachable(name: String, reason: String)
+    /// The database refused this login what it asked (its group may not do it).
+    case denied(name: String, reason: String)
+    /// The database failed the request for another reason, named by the server.
+    case database(name: String, reason: String)
 
     public var description: String {
         switch self {
-        case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`)"
+        case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`; a PostgreSQL database needs `qdeck db init` first)"
         case .cannotOpen(let p, let e): return "\(p): cannot open journal: \(errnoText(e))"
         case .notAJournal(let p, let r): return "\(p): not a QueueDeck journal (\(r))"
         case .damagedHeader(let p, let r):
@@ -47,6 +53,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
         case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
         case .refused(let p, let r): return "\(p): \(r)"
         case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
+        case .unreachable(let n, let r): return "\(n): the database cannot be reached (\(r)); nothing was stored, try again"
+        case .denied(let n, let r): return "\(n): the database refused: \(r)"
+        case .database(let n, let r): return "\(n): \(r)"
         }
     }
 }

@@ -28,6 +28,22 @@ public struct PostgresAddress: Equatable, Sendable {
         public var description: String
     }
 
+    public init(endpoint: Endpoint, user: String, password: String?, database: String, sslMode: SSLMode) {
+        self.endpoint = endpoint
+        self.user = user
+        self.password = password
+        self.database = database
+        self.sslMode = sslMode
+    }
+
+    /// The same database as another login (a test's second agent; `log copy` as an administrator).
+    public func `as`(_ role: String) -> PostgresAddress {
+        var a = self
+        a.user = role
+        a.password = nil
+        return a
+    }
+
     /// `user`: the operating system user, libpq's last resort for the role name.
     public init(_ text: String, environment env: [String: String], user osUser: String) throws(Problem) {
         guard let schemeEnd = text.range(of: "://"), Self.isAddress(text) else {
@@ -98,6 +114,19 @@ public struct PostgresAddress: Equatable, Sendable {
         for (name, value) in [("user", self.user), ("database", database)] where value.utf8.count > 63 || value.contains("\u{0}") {
             throw Problem(description: "the \(name) name is longer than PostgreSQL's 63 bytes or holds a NUL")
         }
+    }
+
+    /// The name this host keeps the journal's local companions under (a queue_log read position):
+    /// the database, host and port, in characters any file system takes.
+    public var localName: String {
+        let place = switch endpoint {
+        case .socket(_, let port): "socket-\(port)"
+        case .tcp(let host, let port): "\(host)-\(port)"
+        }
+        let safe = "postgresql-\(database)-\(place)".unicodeScalars.map { s -> Character in
+            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || "._-".unicodeScalars.contains(s)) ? Character(s) : "_"
+        }
+        return String(safe.prefix(120)) + ".journal"
     }
 
     /// How messages name it: never with the password.

@@ -9,7 +9,7 @@ import QueueDeckDomain
 /// administrator, whose role may create roles.
 public enum PostgresAdmin {
     /// The schema this build writes and reads.
-    public static let schemaVersion = 1
+    public static let schemaVersion = Schema.version
 
     /// The group roles, one per built-in desk role; a login role per agent joins one of them.
     public static let groupRoles = ["qdeck_viewer", "qdeck_agent", "qdeck_supervisor", "qdeck_admin", "qdeck_intake"]
@@ -38,14 +38,14 @@ public enum PostgresAdmin {
                     guard (0...schemaVersion).contains(found) else {
                         throw Failure(kind: .incompatible, description: "the database holds schema version \(found); this qdeck knows up to \(schemaVersion): upgrade qdeck, nothing was changed")
                     }
-                    for statement in migrations[found...].joined() { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    for statement in Schema.migrations[found...].joined() { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                     try await c.query("INSERT INTO qdeck_meta (key, value) VALUES ('schema', \(String(schemaVersion))) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", logger: logger)
                     var created: [String] = []
                     for role in groupRoles where try await !roleExists(c, role) {
                         try await c.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(role)) NOLOGIN"), logger: logger)
                         created.append(role)
                     }
-                    for statement in grants { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    for statement in Schema.grants { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                     return InitReport(from: found, to: schemaVersion, createdRoles: created)
                 }
             }
@@ -106,40 +106,6 @@ public enum PostgresAdmin {
         return "qdeck_viewer"
     }
 
-    /// Schema versions, each a list of statements run in one transaction with the version's record.
-    static let migrations: [[String]] = [
-        [
-            // The journal's identity: what snapshots and copies are bound to.
-            "INSERT INTO qdeck_meta (key, value) VALUES ('uuid', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
-            "INSERT INTO qdeck_meta (key, value) VALUES ('created', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text) ON CONFLICT DO NOTHING",
-            // The one counter every append takes, held to commit: commit order is sequence order.
-            "CREATE TABLE qdeck_head (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), last bigint NOT NULL)",
-            "INSERT INTO qdeck_head (last) VALUES (0)",
-            """
-            CREATE TABLE qdeck_events (
-                seq bigint PRIMARY KEY,
-                ticket text NOT NULL CHECK (ticket ~ '^[0-9A-Z]{11}$'),
-                version integer NOT NULL CHECK (version > 0),
-                at bigint NOT NULL,
-                actor text NOT NULL,
-                type smallint NOT NULL,
-                payload bytea NOT NULL,
-                UNIQUE (ticket, version))
-            """,
-            // Who a login role is at the desk, kept by `qdeck db sync-roster`.
-            "CREATE TABLE qdeck_roster (role_name text PRIMARY KEY, agent text NOT NULL, desk_role text NOT NULL)",
-            "CREATE TABLE qdeck_blobs (digest text PRIMARY KEY CHECK (digest ~ '^[0-9a-f]{64}$'), bytes bytea NOT NULL)",
-        ],
-    ]
-
-    /// Reading for every group; writing is not granted to anyone directly (appends will go through
-    /// a function that takes the actor from `session_user`).
-    static let grants: [String] = [
-        "REVOKE ALL ON qdeck_meta, qdeck_head, qdeck_events, qdeck_roster, qdeck_blobs FROM PUBLIC",
-        "GRANT SELECT ON qdeck_meta, qdeck_head, qdeck_events, qdeck_roster, qdeck_blobs TO qdeck_viewer",
-        "GRANT qdeck_viewer TO qdeck_agent, qdeck_supervisor, qdeck_admin, qdeck_intake",
-    ]
-
     static let logger = Logger(label: "qdeck.postgres")
 
     static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
@@ -169,30 +135,8 @@ public enum PostgresAdmin {
     }
 
     static func withConnection<T>(_ a: PostgresAddress, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let config: PostgresConnection.Configuration
-        switch a.endpoint {
-        case .socket(let folder, let port):
-            config = .init(unixSocketPath: folder + "/.s.PGSQL.\(port)", username: a.user, password: a.password, database: a.database)
-        case .tcp(let host, let port):
-            // As libpq reads sslmode: require encrypts without checking the certificate, verify-ca
-            // checks it against the trusted roots, verify-full checks the host name too.
-            func context(_ check: CertificateVerification) throws -> NIOSSLContext {
-                var tlsConfig = TLSConfiguration.makeClientConfiguration()
-                tlsConfig.certificateVerification = check
-                return try NIOSSLContext(configuration: tlsConfig)
-            }
-            let tls: PostgresConnection.Configuration.TLS
-            switch a.sslMode {
-            case .disable, .allow: tls = .disable
-            case .prefer: tls = .prefer(try context(.none))
-            case .require: tls = .require(try context(.none))
-            case .verifyCA: tls = .require(try context(.noHostnameVerification))
-            case .verifyFull: tls = .require(try context(.fullVerification))
-            }
-            config = .init(host: host, port: port, username: a.user, password: a.password, database: a.database, tls: tls)
-        }
         let c: PostgresConnection
-        do { c = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger) } catch {
+        do { c = try await PostgresLink.connect(a) } catch {
             throw Failure(kind: .unreachable, description: "\(a.shown): cannot connect: \(describe(error))")
         }
         do {

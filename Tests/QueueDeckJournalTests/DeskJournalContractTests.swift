@@ -2,13 +2,32 @@ import Foundation
 import Testing
 import QueueDeckDomain
 @testable import QueueDeckJournal
+import QueueDeckBackends
+import QueueDeckPostgres
 
 extension JournalLocation.Kind {
-    /// A fresh, empty journal of this kind for one test. Exhaustive: a new backend does not
-    /// compile until the contract below runs against it.
-    func fresh(in dir: TempDir) -> JournalLocation {
+    /// A fresh place for a journal of this kind for one test, with nothing in it yet (agents anna
+    /// and bob may write; a PostgreSQL one connects as anna). Exhaustive: a new backend does not
+    /// compile until the contract below runs against it. Nil when this machine cannot run it
+    /// (PostgreSQL needs root, as CI has).
+    func fresh(in dir: TempDir) throws -> JournalLocation? {
         switch self {
-        case .file: .file(path: dir.file("desk.journal"))
+        case .file: return .file(path: dir.file("desk.journal"))
+        case .postgres:
+            guard let cluster = TestCluster.shared else { return nil }
+            let db = try cluster.freshDatabase()
+            return .postgres(address: cluster.address(database: db, user: "anna"), companion: dir.file("desk.journal"))
+        }
+    }
+}
+
+extension JournalLocation {
+    /// The same journal opened as another agent: the file journal takes the actor from the event,
+    /// the database from the login.
+    func `as`(_ user: String) -> JournalLocation {
+        switch self {
+        case .file: self
+        case .postgres(let address, let companion): .postgres(address: address.as(user), companion: companion)
         }
     }
 }
@@ -27,8 +46,8 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func everyOpenSeesEveryAppendInOrderWithGaplessSequence(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
-        let a = try at.open(create: true), b = try at.open()
+        guard let at = try kind.fresh(in: dir) else { return }
+        let a = try at.open(create: true), b = try at.as("bob").open()
         let stored = try a.append([Self.created(), Self.reply(1)], expecting: [Self.t: 0])
         #expect(stored.map(\.seq) == [1, 2] && stored.map(\.version) == [1, 2])
         try b.append([Self.reply(2, by: "bob")], expecting: [Self.t: 2])
@@ -41,7 +60,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func eventsOutliveEveryHandleAndAReadOnlyOpenNeverWrites(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let missing = #expect(throws: JournalError.self) { try at.open(writable: false) }
         guard case .missing = try #require(missing) else { Issue.record("a journal not created yet is missing: \(String(describing: missing))"); return }
         let before = Instant(ms: WallClock.nowMillis)
@@ -61,8 +80,8 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func aStaleAppendIsRefusedNamingWhoChangedTheTicketAndStoresNothing(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
-        let a = try at.open(create: true), b = try at.open()
+        guard let at = try kind.fresh(in: dir) else { return }
+        let a = try at.open(create: true), b = try at.as("bob").open()
         try a.append([Self.created()], expecting: [Self.t: 0])
         _ = try b.readNew()
         try a.append([Self.reply(5)], expecting: [Self.t: 1])
@@ -76,7 +95,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func anotherOpenResumesAtAPositionAndStillChecksVersions(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true)
         try a.append([Self.created(), Self.reply(1)], expecting: [Self.t: 0])
         var state = DeskState(autoCloseAfter: .days(7))
@@ -92,7 +111,8 @@ extension JournalLocation.Kind {
 
         // A position from another journal is not resumed at: that open reads from the start.
         let otherDir = TempDir()
-        let other = try kind.fresh(in: otherDir).open(create: true)
+        guard let otherAt = try kind.fresh(in: otherDir) else { return }
+        let other = try otherAt.open(create: true)
         try other.append([Self.created()], expecting: [:])
         _ = try other.readNew()
         let d = try at.open()
@@ -103,7 +123,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func aLoadedDeskIsTheFoldOfEveryEventWithOrWithoutSnapshots(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true)
         let events = Sample.events(tickets: 30)
         for e in events { try a.append([e], expecting: [:]) }
@@ -125,7 +145,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func oneIntakeProcessAtATime(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         nonisolated(unsafe) let a = try at.open(create: true)
         let b = try at.open()
         let holding = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
@@ -146,7 +166,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func anOutboxLeaseShowsAHandOverRunningUntilReleased(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true), b = try at.open()
         #expect(!b.handOverRunning)
         var lease: OutboxLease? = try a.holdOutbox()
@@ -161,7 +181,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func aFollowerWakesWhenAnotherOpenAppends(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true), b = try at.open()
         let follower = b.follower()
         follower.drain()
@@ -175,7 +195,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func aDemoDeskStaysMarkedForEveryOpen(kind: JournalLocation.Kind) throws {
         let dirs = (TempDir(), TempDir())
-        let demo = kind.fresh(in: dirs.0), real = kind.fresh(in: dirs.1)
+        guard let demo = try kind.fresh(in: dirs.0), let real = try kind.fresh(in: dirs.1) else { return }
         let d = try demo.open(create: true, demo: true), r = try real.open(create: true)
         #expect(d.isDemo && !r.isDemo)
         #expect(try demo.open(writable: false).isDemo && !(try real.open(writable: false).isDemo))
@@ -187,7 +207,7 @@ extension JournalLocation.Kind {
     @Test(arguments: JournalLocation.Kind.allCases)
     func filesAreStoredOnceByContentAndCheckedWhenRead(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
-        let at = kind.fresh(in: dir)
+        guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true), b = try at.open(writable: false)
         let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let digest = try a.blobs.put(bytes)
@@ -207,12 +227,19 @@ extension JournalLocation.Kind {
     }
 
     @Test func anAddressOfABackendThisBuildLacksIsRefusedWithoutRepeatingIt() throws {
-        #expect(throws: JournalLocationError.unsupported(text: "postgresql://anna:s3cret@db/desk", scheme: "postgresql", known: ["a file path"])) {
-            try JournalLocation("postgresql://anna:s3cret@db/desk")
+        func location(_ text: String) throws(JournalLocationError) -> JournalLocation {
+            try JournalLocation(text, environment: [:], user: "anna", localFolder: "/home/anna/.local/share/qdeck")
         }
-        let e = JournalLocationError.unsupported(text: "postgresql://anna:s3cret@db/desk", scheme: "postgresql", known: ["a file path"])
+        #expect(throws: JournalLocationError.unsupported(text: "mysql://anna:s3cret@db/desk", scheme: "mysql", known: ["a file path", "postgresql://…"])) {
+            try location("mysql://anna:s3cret@db/desk")
+        }
+        let e = JournalLocationError.unsupported(text: "mysql://anna:s3cret@db/desk", scheme: "mysql", known: ["a file path", "postgresql://…"])
         #expect(!e.description.contains("s3cret"))
-        #expect(try JournalLocation("/srv/desk/desk.journal") == .file(path: "/srv/desk/desk.journal"))
-        #expect(try JournalLocation("./a:b/desk.journal") == .file(path: "./a:b/desk.journal"))
+        #expect(try location("/srv/desk/desk.journal") == .file(path: "/srv/desk/desk.journal"))
+        #expect(try location("./a:b/desk.journal") == .file(path: "./a:b/desk.journal"))
+        let pg = try location("postgresql://anna:s3cret@db.example:5433/desk")
+        #expect(pg.kind == .postgres && !pg.name.contains("s3cret"))
+        #expect(pg.companionPath == "/home/anna/.local/share/qdeck/postgresql-desk-db.example-5433.journal")
+        #expect(throws: JournalLocationError.self) { try location("postgresql://db/desk?sslmode=maybe") }
     }
 }

@@ -31,7 +31,19 @@ public enum EventCodec {
 
     static func encodePayload(_ e: Event, into w: inout ByteWriter) {
         w.string(e.actor)
-        switch e.kind {
+        encodeBody(e.kind, into: &w)
+    }
+
+    /// A payload without its actor: what a backend that keeps the actor apart stores (PostgreSQL
+    /// sets it from the login, docs/POSTGRES.md).
+    package static func body(of e: Event) -> [UInt8] {
+        var w = ByteWriter()
+        encodeBody(e.kind, into: &w)
+        return w.bytes
+    }
+
+    static func encodeBody(_ kind: EventKind, into w: inout ByteWriter) {
+        switch kind {
         case .created(let o):
             w.u8(channelCode(o.channel))
             ValueCoding.customer(o.customer, &w)
@@ -89,55 +101,69 @@ public enum EventCodec {
         var r = ByteReader(payload)
         do throws(DecodeFailure) {
             let actor = try r.string("actor")
-            let kind: EventKind
-            switch type {
-            case 1:
-                guard let channel = channel(try r.u8("channel")) else { throw DecodeFailure(field: "channel", offset: r.pos) }
-                let customer = try ValueCoding.customer(&r)
-                let subject = try r.string("subject")
-                let body = try r.string("body")
-                guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
-                let dept = try r.optional("department")
-                let linked = try r.optional("linkedFrom").flatMap(TicketID.init)
-                kind = .created(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
-                                              priority: p, department: dept, linkedFrom: linked))
-            case 2: kind = .customerMessage(body: try r.string("body"))
-            case 3: kind = .agentReply(body: try r.string("body"))
-            case 4: kind = .note(body: try r.string("body"))
-            case 5: kind = .reassigned(agent: try r.optional("agent"), department: try r.optional("department"), reason: try r.string("reason"))
-            case 6: kind = .postponed(until: Instant(ms: try r.i64("until")))
-            case 7: kind = .resolved
-            case 8: kind = .reopened
-            case 9:
-                guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
-                kind = .priorityChanged(p)
-            case 10: kind = .tagged(added: try r.strings("added"), removed: try r.strings("removed"))
-            case 11: kind = .claimed
-            case 12: kind = .abandoned(reason: try r.string("reason"))
-            case 13:
-                let agent = try r.string("agent")
-                guard let p = presence(try r.u8("presence")) else { throw DecodeFailure(field: "presence", offset: r.pos) }
-                kind = .presence(agent: agent, p)
-            case 14: kind = .intake(try ValueCoding.intakeRecord(&r))
-            case 15:
-                let id = try r.string("messageID")
-                kind = .delivery(messageID: id, try ValueCoding.deliveryStep(&r))
-            case 16:
-                let key = try r.string("key"), user = try r.string("user")
-                guard let k = selfServiceKind(try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
-                kind = .selfService(SelfServiceRecord(key: key, user: user, kind: k, subject: try r.string("subject")))
-            case 17: kind = .attached(try ValueCoding.attachments(&r))
-            case 18: kind = .ccChanged(try r.strings("cc"))
-            case 19:
-                let key = try r.string("contact.key")
-                kind = .contactEdited(ContactEdit(key: key, card: try ValueCoding.contactCard(&r), merged: try r.strings("contact.merged")))
-            case 20: kind = .customerUpdated(try ValueCoding.customer(&r))
-            default: kind = .unknown(type: type, payload: Array(payload))
-            }
-            return Event(ticket: ticket, at: at, actor: actor, kind: kind)
+            return Event(ticket: ticket, at: at, actor: actor, kind: try kind(type: type, &r, payload: payload))
         } catch {
             return Event(ticket: ticket, at: at, actor: "?", kind: .unknown(type: type, payload: Array(payload)))
         }
+    }
+
+    /// An event whose actor is kept apart from its payload (`body(of:)`).
+    package static func decode(type: UInt8, ticket: TicketID, at: Instant, actor: String, body: UnsafeRawBufferPointer) -> Event {
+        var r = ByteReader(body)
+        do throws(DecodeFailure) {
+            return Event(ticket: ticket, at: at, actor: actor, kind: try kind(type: type, &r, payload: body))
+        } catch {
+            return Event(ticket: ticket, at: at, actor: actor, kind: .unknown(type: type, payload: Array(body)))
+        }
+    }
+
+    private static func kind(type: UInt8, _ r: inout ByteReader, payload: UnsafeRawBufferPointer) throws(DecodeFailure) -> EventKind {
+        let kind: EventKind
+        switch type {
+        case 1:
+            guard let channel = channel(try r.u8("channel")) else { throw DecodeFailure(field: "channel", offset: r.pos) }
+            let customer = try ValueCoding.customer(&r)
+            let subject = try r.string("subject")
+            let body = try r.string("body")
+            guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
+            let dept = try r.optional("department")
+            let linked = try r.optional("linkedFrom").flatMap(TicketID.init)
+            kind = .created(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
+                                          priority: p, department: dept, linkedFrom: linked))
+        case 2: kind = .customerMessage(body: try r.string("body"))
+        case 3: kind = .agentReply(body: try r.string("body"))
+        case 4: kind = .note(body: try r.string("body"))
+        case 5: kind = .reassigned(agent: try r.optional("agent"), department: try r.optional("department"), reason: try r.string("reason"))
+        case 6: kind = .postponed(until: Instant(ms: try r.i64("until")))
+        case 7: kind = .resolved
+        case 8: kind = .reopened
+        case 9:
+            guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
+            kind = .priorityChanged(p)
+        case 10: kind = .tagged(added: try r.strings("added"), removed: try r.strings("removed"))
+        case 11: kind = .claimed
+        case 12: kind = .abandoned(reason: try r.string("reason"))
+        case 13:
+            let agent = try r.string("agent")
+            guard let p = presence(try r.u8("presence")) else { throw DecodeFailure(field: "presence", offset: r.pos) }
+            kind = .presence(agent: agent, p)
+        case 14: kind = .intake(try ValueCoding.intakeRecord(&r))
+        case 15:
+            let id = try r.string("messageID")
+            kind = .delivery(messageID: id, try ValueCoding.deliveryStep(&r))
+        case 16:
+            let key = try r.string("key"), user = try r.string("user")
+            guard let k = selfServiceKind(try r.u8("kind")) else { throw DecodeFailure(field: "kind", offset: r.pos) }
+            kind = .selfService(SelfServiceRecord(key: key, user: user, kind: k, subject: try r.string("subject")))
+        case 17: kind = .attached(try ValueCoding.attachments(&r))
+        case 18: kind = .ccChanged(try r.strings("cc"))
+        case 19:
+            let key = try r.string("contact.key")
+            kind = .contactEdited(ContactEdit(key: key, card: try ValueCoding.contactCard(&r), merged: try r.strings("contact.merged")))
+        case 20: kind = .customerUpdated(try ValueCoding.customer(&r))
+        default: kind = .unknown(type: type, payload: Array(payload))
+        }
+        return kind
     }
 
     static func selfServiceCode(_ k: SelfServiceRecord.Kind) -> UInt8 {

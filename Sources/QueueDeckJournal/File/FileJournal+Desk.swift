@@ -54,4 +54,6 @@ extension FileJournal {
     public func follower() -> any JournalFollower { FileFollower(path: path) }
 
     public var blobs: any BlobStore { blobStore }
+
+    public var databaseLogin: String? { nil }
 }

@@ -23,7 +23,12 @@ public enum DeskLoader {
     /// Starts `journal` reading after `position`, where `state` was folded (a snapshot, or another
     /// open of the same journal): the versions before it come from the state's tickets.
     public static func resume(_ journal: FileJournal, at position: JournalPosition, state: DeskState) -> Bool {
-        journal.resume(at: position) { id in
+        journal.resume(at: position, versions: marks(of: state))
+    }
+
+    /// Each ticket's version as `state` holds it (a journal resumed there checks versions from it).
+    public static func marks(of state: DeskState) -> (TicketID) -> Mark? {
+        { id in
             if id == .desk { return state.deskVersion == 0 ? nil : Mark(version: state.deskVersion, actor: "", at: Instant(ms: 0)) }
             return state[id].map { Mark(version: $0.version, actor: $0.lastActor, at: $0.updatedAt) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckBackends
 import QueueDeckConfig
 import QueueDeckConsole
 import QueueDeckDomain

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckBackends
 import QueueDeckDomain
 import QueueDeckJournal
 import QueueDeckText
@@ -102,7 +103,7 @@ struct Log: ParsableCommand {
             case .damagedHeader: from = 0
             case .damaged(_, let offset, _, _, _): from = offset
             case .missing, .cannotOpen, .notAJournal, .networkFileSystem, .stale, .lockTimeout, .writeFailed,
-                 .shortWrite, .syncFailed, .replaced, .io, .refused, .eventTooLarge: throw error
+                 .shortWrite, .syncFailed, .replaced, .io, .refused, .eventTooLarge, .unreachable, .denied, .database: throw error
             }
             let report = try JournalRepair.salvage(path: path, from: from) { printer.add($0) }
             printer.flush()

@@ -1,4 +1,5 @@
 import Foundation
+import QueueDeckBackends
 import QueueDeckConfig
 import QueueDeckDomain
 import QueueDeckJournal
@@ -29,7 +30,9 @@ final class DeskSession: @unchecked Sendable {
         location = try g.journalLocation(default: journalName)
         let rules = try g.rules(journalPath: location.companionPath)
         self.rules = rules
-        actor = try g.actingAgent(rules)
+        // A file journal's user is the system's: checked before anything is created. A database
+        // says who the login is once connected.
+        if location.kind == .file { _ = try g.actingAgent(rules) }
         let clockNow = try g.now()
         let moment = try asOf.map { try parseMoment($0, option: "--at", now: clockNow, calendar: rules.calendar) }
         if let moment, moment > clockNow {
@@ -38,6 +41,7 @@ final class DeskSession: @unchecked Sendable {
         now = moment ?? clockNow
         if create { try location.prepare() }
         journal = try location.open(create: create, writable: writable, demo: demo)
+        actor = try g.actingAgent(rules, journal: journal)
         // A demo desk's customers are invented: whatever command runs on it, nothing is mailed.
         if journal.isDemo { self.rules.intake.sendReplies = false }
         // Folded as they are read: a million events are never all in memory at once.

@@ -53,7 +53,9 @@ func describeFailure(_ error: Error) -> (Int32, String) {
         case .lockTimeout: return (Exit.tempFail, e.description)
         case .writeFailed(_, let errno) where errno == 28 || errno == 27:  // ENOSPC, EFBIG
             return (Exit.tempFail, e.description)
-        case .writeFailed, .shortWrite, .syncFailed, .io: return (Exit.ioErr, e.description)
+        case .writeFailed, .shortWrite, .syncFailed, .io, .database: return (Exit.ioErr, e.description)
+        case .unreachable: return (Exit.tempFail, e.description)
+        case .denied: return (Exit.noPerm, e.description)
         }
     case let e as ConfigErrors: return (Exit.config, "configuration error:\n" + e.description)
     case let e as FilterError: return (Exit.usage, e.description)

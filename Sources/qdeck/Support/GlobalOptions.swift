@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckBackends
 import QueueDeckConfig
 import QueueDeckJournal
 import QueueDeckDomain
@@ -31,10 +32,10 @@ struct GlobalOptions: ParsableArguments {
         return dataHome + "/" + name
     }
 
-    /// Where the journal is: a file path (the default), or an address this build does not keep
-    /// journals at, refused before anything is created.
+    /// Where the journal is: a file path (the default) or a PostgreSQL address; an address this
+    /// build does not keep journals at is refused before anything is created.
     func journalLocation(default name: String = "desk.journal") throws -> JournalLocation {
-        do { return try JournalLocation(journalPath(default: name)) } catch {
+        do { return try JournalLocation(journalPath(default: name), environment: environment, user: osUser, localFolder: dataHome) } catch {
             throw Failure(code: Exit.usage, message: "\(error)")
         }
     }
@@ -45,6 +46,7 @@ struct GlobalOptions: ParsableArguments {
     func journalFile(default name: String = "desk.journal") throws -> String {
         switch try journalLocation(default: name) {
         case .file(let path): path
+        case .postgres: throw Failure(code: Exit.usage, message: "this command works on a journal file; give --journal a file path")
         }
     }
 
@@ -93,6 +95,16 @@ struct GlobalOptions: ParsableArguments {
                           + "you are \(os) (unset QDECK_AGENT)")
         }
         return try rules.actingAgent(user: acting)
+    }
+
+    /// The acting agent on an open journal: where the journal proves identity (PostgreSQL's login),
+    /// the agent is who it says, and QDECK_AGENT naming anyone else is refused, whoever asks.
+    func actingAgent(_ rules: DeskRules, journal: any DeskJournal) throws -> Agent {
+        guard let login = journal.databaseLogin else { return try actingAgent(rules) }
+        if let claimed = environment["QDECK_AGENT"], !claimed.isEmpty, claimed != login {
+            throw Failure(code: Exit.noPerm, message: "QDECK_AGENT=\(claimed): on \(journal.name) you are who the database says, \(login) (unset QDECK_AGENT)")
+        }
+        return try rules.actingAgent(user: login)
     }
 
     /// Now, or QDECK_NOW (ISO 8601) when tests or replays need a fixed moment.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckBackends
 import QueueDeckConfig
 import QueueDeckDomain
 import QueueDeckIntake
@@ -22,16 +23,21 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     let rules = try g.rules(journalPath: path)
     // Root acting as itself may import by hand too: it runs the mail server and owns the files anyway.
     let rootItself = geteuid() == 0 && g.actingUser == g.osUser && needs == .intake
-    // Before the journal is opened or created: a stranger may not make one either.
-    let actor: Agent
-    do {
-        actor = try g.actingAgent(rules)
-    } catch DomainError.unknownAgent(let user) where needs == .intake {
-        guard rootItself else { throw DomainError.notPermitted(user: user, permission: .intake) }
-        actor = Agent(user: user, name: user, role: .intake)
+    func permitted(_ actor: () throws -> Agent) throws {
+        let agent: Agent
+        do {
+            agent = try actor()
+        } catch DomainError.unknownAgent(let user) where needs == .intake {
+            guard rootItself else { throw DomainError.notPermitted(user: user, permission: .intake) }
+            agent = Agent(user: user, name: user, role: .intake)
+        }
+        if let needs, !agent.may(needs), !rootItself { throw DomainError.notPermitted(user: agent.user, permission: needs) }
     }
-    if let needs, !actor.may(needs), !rootItself { throw DomainError.notPermitted(user: actor.user, permission: needs) }
+    // A file journal: before it is opened or created (a stranger may not make one either). A
+    // database says who the login is once connected, and enforces its group itself.
+    if location.kind == .file { try permitted { try g.actingAgent(rules) } }
     let journal = try location.open(create: true, writable: true)
+    if journal.databaseLogin != nil { try permitted { try g.actingAgent(rules, journal: journal) } }
     var deskRules = rules
     if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
     let desk = try IntakeDesk(journal: journal, rules: deskRules)

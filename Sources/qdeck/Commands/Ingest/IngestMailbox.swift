@@ -150,12 +150,13 @@ extension IngestMaildir {
                 continue
             } catch let e as JournalError {
                 switch e {
-                case .refused, .io:  // the Maildir's folders gone, unreadable or swapped for links: said, waited out
+                // The Maildir's folders gone, unreadable or swapped for links, or the database away: said, waited out.
+                case .refused, .io, .unreachable:
                     printError("qdeck: \(e); trying again in 5 s")
                     sleep(5)
                     continue
                 case .missing, .cannotOpen, .notAJournal, .damagedHeader, .networkFileSystem, .damaged, .stale, .lockTimeout,
-                     .writeFailed, .shortWrite, .syncFailed, .replaced, .eventTooLarge:
+                     .writeFailed, .shortWrite, .syncFailed, .replaced, .eventTooLarge, .denied, .database:
                     throw e
                 }
             }

@@ -1,4 +1,6 @@
 import QueueDeckDomain
+import QueueDeckJournal
+import QueueDeckPostgres
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,9 +11,23 @@ import Glibc
 public enum JournalLocation: Equatable, Sendable {
     /// The embedded default: one append-only file on this host.
     case file(path: String)
+    /// A PostgreSQL database shared by many hosts (docs/POSTGRES.md); `companion` is the local
+    /// file name this host keeps its own things under (a queue_log read position, the team file
+    /// beside it).
+    case postgres(address: PostgresAddress, companion: String)
 
     /// Reads a location: a path, or an address with a scheme this build keeps journals in.
-    public init(_ text: String) throws(JournalLocationError) {
+    /// `environment` and `user` fill what a PostgreSQL address leaves out, as libpq does;
+    /// `localFolder` is where this host keeps a database journal's companion files.
+    public init(_ text: String, environment: [String: String], user: String, localFolder: String) throws(JournalLocationError) {
+        if PostgresAddress.isAddress(text) {
+            let address: PostgresAddress
+            do { address = try PostgresAddress(text, environment: environment, user: user) } catch {
+                throw .invalid(problem: error.description)
+            }
+            self = .postgres(address: address, companion: localFolder + "/" + address.localName)
+            return
+        }
         if let scheme = Self.scheme(of: text) {
             throw .unsupported(text: text, scheme: scheme, known: Kind.allCases.map(\.form))
         }
@@ -24,6 +40,7 @@ public enum JournalLocation: Equatable, Sendable {
     public var companionPath: String {
         switch self {
         case .file(let path): path
+        case .postgres(_, let companion): companion
         }
     }
 
@@ -37,21 +54,26 @@ public enum JournalLocation: Equatable, Sendable {
             var made = dir.hasPrefix("/") ? "" : "."
             for part in dir.split(separator: "/") {
                 made += "/" + part
-                if mkdir(made, 0o770) != 0 && errno != EEXIST {
-                    throw .refused(path: dir, reason: "cannot create the journal's folder: \(errnoText(errno))")
+                if mkdir(made, 0o770) != 0, case let e = errno, e != EEXIST {
+                    throw .refused(path: dir, reason: "cannot create the journal's folder: \(String(cString: strerror(e))) (errno \(e))")
                 }
             }
+        case .postgres:
+            // The database and its schema are the database administrator's (`qdeck db init`).
+            break
         }
     }
 
     /// The backends, listed: the journal contract tests run against each one.
     public enum Kind: String, CaseIterable, Sendable {
         case file
+        case postgres
 
         /// How `--journal` names one, for messages.
         public var form: String {
             switch self {
             case .file: "a file path"
+            case .postgres: "postgresql://…"
             }
         }
     }
@@ -59,13 +81,15 @@ public enum JournalLocation: Equatable, Sendable {
     public var kind: Kind {
         switch self {
         case .file: .file
+        case .postgres: .postgres
         }
     }
 
-    /// How messages name it.
+    /// How messages name it (never with a password).
     public var name: String {
         switch self {
         case .file(let path): path
+        case .postgres(let address, _): address.shown
         }
     }
 
@@ -73,6 +97,7 @@ public enum JournalLocation: Equatable, Sendable {
     public func open(create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) -> any DeskJournal {
         switch self {
         case .file(let path): try FileJournal(path: path, create: create, writable: writable, demo: demo)
+        case .postgres(let address, _): try PostgresJournal(address: address, create: create, writable: writable, demo: demo)
         }
     }
 
@@ -89,12 +114,14 @@ public enum JournalLocation: Equatable, Sendable {
 
 public enum JournalLocationError: Error, Equatable, CustomStringConvertible {
     case unsupported(text: String, scheme: String, known: [String])
+    case invalid(problem: String)
 
     public var description: String {
         switch self {
         case .unsupported(_, let scheme, let known):
             // The address itself is not repeated: it may carry a password.
             "--journal: this qdeck has no '\(scheme)://' journals; a journal is \(known.joined(separator: " or "))"
+        case .invalid(let problem): "--journal: \(problem)"
         }
     }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import PostgresNIO
+import QueueDeckJournal
+
+/// Wakes a reader when the PostgreSQL journal changes: LISTEN on a connection of its own (one per
+/// process, as the notes advise), and a catch-up tick every two seconds, since a notification sent
+/// while the listener was away is lost. Both arrive as a byte on a pipe, so the console's and the
+/// wall's poll() sets take it like the file's inotify descriptor. When the server goes away the
+/// listener says so (a wake-up: the reader's next read fails and is told), then reconnects with
+/// backoff and says so again.
+public final class PostgresFollower: JournalFollower, @unchecked Sendable {
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private let lock = NSLock()
+    private var closed = false
+    private var tasks: [Task<Void, Never>] = []
+    private var listening = false
+
+    /// How often a reader catches up without a notification.
+    static let tickSeconds: Double = 2
+
+    public init(address: PostgresAddress) {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        } else {
+            fds = [-1, -1]
+        }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+        tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in await self?.listen(address) })
+        tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(Self.tickSeconds * 1e9))
+                guard let self else { return }
+                self.poke()
+            }
+        })
+    }
+
+    deinit {
+        for t in tasks { t.cancel() }
+        lock.lock()
+        closed = true
+        if readEnd >= 0 { close(readEnd) }
+        if writeEnd >= 0 { close(writeEnd) }
+        lock.unlock()
+    }
+
+    /// Whether the listening connection is up right now (the console says "reconnecting" otherwise).
+    public var isListening: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return listening
+    }
+
+    private func setListening(_ up: Bool) {
+        lock.lock()
+        listening = up
+        lock.unlock()
+    }
+
+    private func poke() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed, writeEnd >= 0 else { return }
+        var b: UInt8 = 1
+        _ = write(writeEnd, &b, 1)
+    }
+
+    private func listen(_ address: PostgresAddress) async {
+        var backoff = 0.25
+        while !Task.isCancelled {
+            do {
+                let c = try await PostgresLink.connect(address)
+                defer { PostgresLink.drop(c) }
+                try await c.listen(on: Schema.channel) { notifications in
+                    // Listening from here: whatever was appended before is read by the catch-up this wakes.
+                    setListening(true)
+                    backoff = 0.25
+                    poke()
+                    for try await _ in notifications {
+                        if Task.isCancelled { return }
+                        poke()
+                    }
+                }
+            } catch {}
+            if Task.isCancelled { return }
+            if isListening {
+                setListening(false)
+                poke()
+            }
+            try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+            backoff = min(backoff * 2, 5)
+        }
+    }
+
+    public var fileDescriptor: Int32 { readEnd }
+
+    @discardableResult
+    public func wait(timeoutMillis: Int32?) -> Bool {
+        guard readEnd >= 0 else {
+            usleep(UInt32(timeoutMillis ?? 500) * 1000)
+            return false
+        }
+        var p = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        let r = poll(&p, 1, timeoutMillis ?? Int32(Self.tickSeconds * 1000))
+        drain()
+        return r > 0
+    }
+
+    public func drain() {
+        guard readEnd >= 0 else { return }
+        var buf = [UInt8](repeating: 0, count: 512)
+        while buf.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress!, $0.count) }) > 0 {}
+    }
+}

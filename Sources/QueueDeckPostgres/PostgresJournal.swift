@@ -1,0 +1,281 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import QueueDeckDomain
+import QueueDeckJournal
+
+/// The journal in PostgreSQL (docs/POSTGRES.md): the same promises as the file, kept by the
+/// database. Appends go through `qdeck_append`, which takes the counter row to commit (a gapless
+/// sequence in commit order), checks the expected versions first, sets the actor from the login
+/// and refuses what the login's group may not write. Reads take rows after the last sequence read.
+public final class PostgresJournal: DeskJournal, @unchecked Sendable {
+    public let address: PostgresAddress
+    public let writable: Bool
+    let link: PostgresLink
+    public private(set) var isDemo = false
+    public private(set) var created: Instant?
+    /// The journal's UUID (16 bytes): what positions and copies are bound to.
+    public private(set) var uuid: [UInt8] = []
+    public var lockTimeoutSeconds: Double = 10
+    /// The login the database knows this process as, and its qdeck group.
+    public private(set) var login = ""
+    public var databaseLogin: String? { login }
+    public private(set) var group = ""
+    private var lastSeq: UInt64 = 0
+    /// The content of the last row read (bound into positions, as the file binds a record's CRC).
+    private var lastFingerprint: UInt32 = 0
+    private var marks: [TicketID: Mark] = [:]
+    private var resumedMarks: ((TicketID) -> Mark?)?
+    private lazy var store = PostgresBlobStore(link: link)
+
+    /// Rows fetched per round trip while reading: a million-event replay never holds them all.
+    static let batch = 20_000
+
+    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) {
+        self.address = address
+        self.writable = writable || create
+        link = PostgresLink(address)
+        let identity = try link.run(retry: true) { c in try await Self.identity(c, create: create, demo: demo) }
+        guard identity.schema == Schema.version else {
+            if identity.schema == 0 { throw .missing(path: address.shown) }
+            throw .notAJournal(path: address.shown, reason: "its schema is version \(identity.schema), this qdeck's is \(Schema.version) (qdeck db init upgrades an older one)")
+        }
+        guard let meta = identity.meta else { throw .missing(path: address.shown) }
+        uuid = Self.uuidBytes(meta.uuid)
+        created = Instant(ms: meta.created)
+        isDemo = meta.demo
+        login = identity.login
+        group = identity.group
+    }
+
+    public var name: String { address.shown }
+
+    private struct Identity: Sendable {
+        var schema: Int
+        var login: String
+        var group: String
+        var meta: (uuid: String, created: Int64, demo: Bool)?
+    }
+
+    private static func identity(_ c: PostgresConnection, create: Bool, demo: Bool) async throws -> Identity {
+        var schema = 0
+        for try await (exists,) in try await c.query("SELECT to_regclass('qdeck_meta') IS NOT NULL", logger: PostgresLink.logger).decode(Bool.self) where exists {
+            for try await (value,) in try await c.query("SELECT value FROM qdeck_meta WHERE key = 'schema'", logger: PostgresLink.logger).decode(String.self) {
+                schema = Int(value) ?? 0
+            }
+        }
+        var identity = Identity(schema: schema, login: "", group: "")
+        guard schema == Schema.version else { return identity }
+        for try await (login, group) in try await c.query("SELECT login, grp FROM qdeck_caller()", logger: PostgresLink.logger).decode((String, String).self) {
+            identity.login = login
+            identity.group = group
+        }
+        if create { try await c.query("SELECT qdeck_create_journal(\(demo))", logger: PostgresLink.logger) }
+        var meta: [String: String] = [:]
+        for try await (key, value) in try await c.query("SELECT key, value FROM qdeck_meta", logger: PostgresLink.logger).decode((String, String).self) {
+            meta[key] = value
+        }
+        if let uuid = meta["uuid"] {
+            identity.meta = (uuid, Int64(meta["created"] ?? "") ?? 0, meta["demo"] == "true")
+        }
+        return identity
+    }
+
+    static func uuidBytes(_ text: String) -> [UInt8] {
+        let hex = Array(text.lowercased().utf8.filter { $0 != UInt8(ascii: "-") })
+        guard hex.count == 32 else { return [] }
+        return stride(from: 0, to: 32, by: 2).compactMap { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+    }
+
+    // MARK: Reading
+
+    public func readNew() throws(JournalError) -> [StoredEvent] {
+        var out: [StoredEvent] = []
+        try readNew { out.append($0) }
+        return out
+    }
+
+    public func readNew(_ each: (StoredEvent) -> Void) throws(JournalError) {
+        while true {
+            let rows = try fetch(after: lastSeq, limit: Self.batch)
+            for row in rows {
+                guard row.seq == lastSeq + 1 else {
+                    throw .database(name: name, reason: "the journal has no event \(lastSeq + 1) but has \(row.seq) (run qdeck log verify)")
+                }
+                let e = row.stored()
+                if writable { marks[e.event.ticket] = Mark(version: e.version, actor: e.event.actor, at: e.event.at) }
+                lastSeq = row.seq
+                lastFingerprint = row.fingerprint
+                each(e)
+            }
+            if rows.count < Self.batch { return }
+        }
+    }
+
+    /// One stored row as read: decoded when handed out.
+    struct Row: Sendable {
+        var seq: UInt64
+        var ticket: TicketID
+        var version: UInt32
+        var at: Int64
+        var actor: String
+        var type: UInt8
+        var payload: ByteBuffer
+
+        func stored() -> StoredEvent {
+            let event = payload.withUnsafeReadableBytes {
+                EventCodec.decode(type: type, ticket: ticket, at: Instant(ms: at), actor: actor, body: $0)
+            }
+            return StoredEvent(seq: seq, version: version, event: event)
+        }
+
+        /// The row's content as one number: CRC-32C over its fields as they are stored.
+        var fingerprint: UInt32 {
+            var w = [UInt8]()
+            w += ticket.rawBytes
+            withUnsafeBytes(of: version.littleEndian) { w += $0 }
+            withUnsafeBytes(of: at.littleEndian) { w += $0 }
+            w += Array(actor.utf8) + [0, type]
+            payload.withUnsafeReadableBytes { w += $0 }
+            return CRC32C.checksum(w)
+        }
+    }
+
+    func fetch(after seq: UInt64, limit: Int) throws(JournalError) -> [Row] {
+        let name = self.name
+        return try link.run(retry: true) { c in
+            var rows: [Row] = []
+            let query: PostgresQuery = """
+                SELECT seq, ticket, version, at, actor, type, payload FROM qdeck_events
+                WHERE seq > \(Int64(seq)) ORDER BY seq LIMIT \(limit)
+                """
+            for try await (seq, ticket, version, at, actor, type, payload) in try await c.query(query, logger: PostgresLink.logger)
+                .decode((Int64, String, Int32, Int64, String, Int16, ByteBuffer).self) {
+                guard let id = TicketID(ticket) ?? (ticket == TicketID.desk.raw ? .desk : nil), seq > 0, version > 0, (0...255).contains(type) else {
+                    throw JournalError.database(name: name, reason: "event \(seq) does not decode (ticket '\(ticket.prefix(11))', version \(version), type \(type))")
+                }
+                rows.append(Row(seq: UInt64(seq), ticket: id, version: UInt32(version), at: at, actor: actor, type: UInt8(type), payload: payload))
+            }
+            return rows
+        }
+    }
+
+    public func version(of ticket: TicketID) -> UInt32 { (marks[ticket] ?? resumedMarks?(ticket))?.version ?? 0 }
+
+    public var position: JournalPosition? {
+        guard lastSeq > 0, uuid.count == 16 else { return nil }
+        return JournalPosition(uuid: uuid, seq: lastSeq, offset: Int64(lastSeq), lastRecordOffset: Int64(lastSeq) - 1, recordCRC: lastFingerprint)
+    }
+
+    /// Whether `p` is a place in this journal: the same UUID, and event `p.seq` the one it was.
+    public func holds(_ p: JournalPosition) -> Bool {
+        guard p.uuid == uuid, p.seq > 0, p.offset == Int64(p.seq),
+              let rows = try? fetch(after: p.seq - 1, limit: 1), let row = rows.first, row.seq == p.seq else { return false }
+        return row.fingerprint == p.recordCRC
+    }
+
+    public func resume(at position: JournalPosition, state: DeskState) -> Bool {
+        guard lastSeq == 0, holds(position) else { return false }
+        lastSeq = position.seq
+        lastFingerprint = position.recordCRC
+        if writable { resumedMarks = DeskLoader.marks(of: state) }
+        return true
+    }
+
+    public func loadDesk(autoCloseAfter: Millis, useSnapshots: Bool) throws(JournalError) -> DeskLoad {
+        var state = DeskState(autoCloseAfter: autoCloseAfter)
+        var replayed = 0
+        try readNew { e in
+            state.apply(e)
+            replayed += 1
+        }
+        return DeskLoad(state: state, snapshot: nil, replayedEvents: replayed, passedOver: [])
+    }
+
+    public func snapshotKeeper(every: Int, coveredSeq: UInt64) -> (any SnapshotKeeping)? { nil }
+
+    // MARK: Appending
+
+    @discardableResult
+    public func append(_ events: [Event], expecting: [TicketID: UInt32]) throws(JournalError) -> [StoredEvent] {
+        guard writable else { throw .cannotOpen(path: name, errno: EBADF) }
+        guard !events.isEmpty else { return [] }
+        let expected = expecting.sorted { $0.key < $1.key }
+        let bodies = events.map { EventCodec.body(of: $0) }
+        for b in bodies where b.count > Layout.maxPayload {
+            throw .eventTooLarge(path: name, bytes: b.count, limit: Layout.maxPayload)
+        }
+        let expectTickets = expected.map { $0.key.raw }, expectVersions = expected.map { Int32($0.value) }
+        let tickets = events.map(\.ticket.raw), ats = events.map(\.at.ms), actors = events.map(\.actor)
+        let types = events.map { Int16(EventCodec.typeCode($0.kind)) }
+        let payloads = bodies.map { ByteBuffer(bytes: $0) }
+        let rows: [(Int64, Int32, String)]
+        do {
+            rows = try link.run { c in
+                var out: [(Int64, Int32, String)] = []
+                let q: PostgresQuery = """
+                    SELECT stored_seq, stored_version, stored_actor FROM qdeck_append(\(expectTickets), \(expectVersions), \(tickets), \(ats),
+                        \(actors), \(types), \(payloads))
+                    """
+                for try await row in try await c.query(q, logger: PostgresLink.logger).decode((Int64, Int32, String).self) { out.append(row) }
+                return out
+            }
+        } catch .stale(let ticket, _, let actual, let by, let at) {
+            throw .stale(ticket: ticket, expected: expecting[ticket] ?? 0, actual: actual, by: by, at: at)
+        }
+        guard rows.count == events.count else {
+            throw .database(name: name, reason: "the database stored \(rows.count) of \(events.count) events")
+        }
+        return zip(events, rows).map { e, row in
+            var event = e
+            event.actor = row.2
+            return StoredEvent(seq: UInt64(row.0), version: UInt32(row.1), event: event)
+        }
+    }
+
+    // MARK: Around the events
+
+    public func withIntakeLock<T>(timeoutSeconds: Double, _ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while true {
+            let taken = try link.run(retry: true) { c in
+                var got = false
+                for try await (ok,) in try await c.query("SELECT pg_try_advisory_lock(\(Schema.lockClass), \(Schema.intakeLock))", logger: PostgresLink.logger).decode(Bool.self) { got = ok }
+                return got
+            }
+            if taken { break }
+            if Date() >= deadline { throw .lockTimeout(path: name, seconds: timeoutSeconds) }
+            usleep(50_000)
+        }
+        defer {
+            _ = try? link.run { c in try await c.query("SELECT pg_advisory_unlock(\(Schema.lockClass), \(Schema.intakeLock))", logger: PostgresLink.logger) }
+        }
+        return try body()
+    }
+
+    /// A shared advisory lock held by this session until the lease is dropped.
+    public func holdOutbox() throws(JournalError) -> OutboxLease {
+        try link.run(retry: true) { c in _ = try await c.query("SELECT pg_advisory_lock_shared(\(Schema.lockClass), \(Schema.outboxLock))", logger: PostgresLink.logger) }
+        let link = self.link
+        return OutboxLease(inheritable: nil) {
+            _ = try? link.run { c in try await c.query("SELECT pg_advisory_unlock_shared(\(Schema.lockClass), \(Schema.outboxLock))", logger: PostgresLink.logger) }
+        }
+    }
+
+    public var handOverRunning: Bool {
+        (try? link.run(retry: true) { c in
+            var held = false
+            let q: PostgresQuery = """
+                SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                    WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted
+                    AND l.classid = \(Int64(Schema.lockClass)) AND l.objid = \(Int64(Schema.outboxLock)) AND l.objsubid = 2)
+                """
+            for try await (h,) in try await c.query(q, logger: PostgresLink.logger).decode(Bool.self) { held = h }
+            return held
+        }) ?? false
+    }
+
+    public func follower() -> any JournalFollower { PostgresFollower(address: address) }
+
+    public var blobs: any BlobStore { store }
+}
