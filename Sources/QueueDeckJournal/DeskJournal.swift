@@ -7,6 +7,8 @@ import QueueDeckDomain
 public protocol DeskJournal: EventJournal {
     /// How messages name it: the file's path, or the database's address.
     var name: String { get }
+    /// The journal's identity (16 bytes), kept by a copy: what snapshots and positions are bound to.
+    var uuid: [UInt8] { get }
     /// Marked as a demo desk when created: its customers are invented, nothing is ever mailed.
     var isDemo: Bool { get }
     /// When the desk began (intake refuses chat times long before it).

@@ -53,7 +53,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
         case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
         case .refused(let p, let r): return "\(p): \(r)"
         case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
-        case .unreachable(let n, let r): return "\(n): the database cannot be reached (\(r)); nothing was stored, try again"
+        case .unreachable(let n, let r): return "\(n): the database cannot be reached (\(r)); try again"
         case .denied(let n, let r): return "\(n): the database refused: \(r)"
         case .database(let n, let r): return "\(n): \(r)"
         }

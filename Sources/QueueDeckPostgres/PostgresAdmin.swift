@@ -31,21 +31,21 @@ public enum PostgresAdmin {
         try blocking {
             try await withConnection(address) { c in
                 try await transaction(c) {
-                    try await c.query("CREATE TABLE IF NOT EXISTS qdeck_meta (key text PRIMARY KEY, value text NOT NULL)", logger: logger)
+                    try await PostgresLink.execute(c, "CREATE TABLE IF NOT EXISTS qdeck_meta (key text PRIMARY KEY, value text NOT NULL)")
                     // One initialiser at a time: two racing `db init`s would both see version 0.
-                    try await c.query("LOCK TABLE qdeck_meta IN EXCLUSIVE MODE", logger: logger)
+                    try await PostgresLink.execute(c, "LOCK TABLE qdeck_meta IN EXCLUSIVE MODE")
                     let found = try await version(c)
                     guard (0...schemaVersion).contains(found) else {
                         throw Failure(kind: .incompatible, description: "the database holds schema version \(found); this qdeck knows up to \(schemaVersion): upgrade qdeck, nothing was changed")
                     }
-                    for statement in Schema.migrations[found...].joined() { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                    try await c.query("INSERT INTO qdeck_meta (key, value) VALUES ('schema', \(String(schemaVersion))) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", logger: logger)
+                    for statement in Schema.migrations[found...].joined() { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: statement)) }
+                    try await PostgresLink.execute(c, "INSERT INTO qdeck_meta (key, value) VALUES ('schema', \(String(schemaVersion))) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
                     var created: [String] = []
                     for role in groupRoles where try await !roleExists(c, role) {
-                        try await c.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(role)) NOLOGIN"), logger: logger)
+                        try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(role)) NOLOGIN"))
                         created.append(role)
                     }
-                    for statement in Schema.grants { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    for statement in Schema.grants { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: statement)) }
                     return InitReport(from: found, to: schemaVersion, createdRoles: created)
                 }
             }
@@ -72,22 +72,22 @@ public enum PostgresAdmin {
                         before.append(try row.decode(String.self))
                     }
                     for name in before where !listed.contains(name) {
-                        for g in groupRoles { try await c.query(PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(name))"), logger: logger) }
-                        try await c.query("DELETE FROM qdeck_roster WHERE role_name = \(name)", logger: logger)
+                        for g in groupRoles { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(name))")) }
+                        try await PostgresLink.execute(c, "DELETE FROM qdeck_roster WHERE role_name = \(name)")
                         said.append("\(name): no longer in the roster; left every qdeck group (the role is kept)")
                     }
                     for a in agents {
                         let group = groupRole(for: a.role)
                         let existed = try await roleExists(c, a.user)
-                        if !existed { try await c.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN"), logger: logger) }
+                        if !existed { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN")) }
                         for g in groupRoles where g != group {
-                            try await c.query(PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(a.user))"), logger: logger)
+                            try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(a.user))"))
                         }
-                        try await c.query(PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"), logger: logger)
-                        try await c.query("""
+                        try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"))
+                        try await PostgresLink.execute(c, """
                             INSERT INTO qdeck_roster (role_name, agent, desk_role) VALUES (\(a.user), \(a.name), \(a.role.name))
                             ON CONFLICT (role_name) DO UPDATE SET agent = EXCLUDED.agent, desk_role = EXCLUDED.desk_role
-                            """, logger: logger)
+                            """)
                         said.append("\(a.user): \(existed ? "role exists" : "login role created"), in \(group)")
                     }
                     return said
@@ -106,7 +106,7 @@ public enum PostgresAdmin {
         return "qdeck_viewer"
     }
 
-    static let logger = Logger(label: "qdeck.postgres")
+    static var logger: Logger { PostgresLink.logger }
 
     static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
@@ -123,10 +123,10 @@ public enum PostgresAdmin {
     }
 
     static func transaction<T>(_ c: PostgresConnection, _ body: () async throws -> T) async throws -> T {
-        try await c.query("BEGIN", logger: logger)
+        try await PostgresLink.execute(c, "BEGIN")
         do {
             let r = try await body()
-            try await c.query("COMMIT", logger: logger)
+            try await PostgresLink.execute(c, "COMMIT")
             return r
         } catch {
             _ = try? await c.query("ROLLBACK", logger: logger)
@@ -137,7 +137,7 @@ public enum PostgresAdmin {
     static func withConnection<T>(_ a: PostgresAddress, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let c: PostgresConnection
         do { c = try await PostgresLink.connect(a) } catch {
-            throw Failure(kind: .unreachable, description: "\(a.shown): cannot connect: \(describe(error))")
+            throw Failure(kind: .unreachable, description: "\(a.shown): cannot connect: \(PostgresLink.describe(error))")
         }
         do {
             let r = try await body(c)
@@ -147,16 +147,7 @@ public enum PostgresAdmin {
             try? await c.close()
             if error is Failure { throw error }
             let denied = (error as? PSQLError)?.serverInfo?[.sqlState] == "42501"
-            throw Failure(kind: denied ? .denied : .refused, description: "\(a.shown): \(describe(error))")
+            throw Failure(kind: denied ? .denied : .refused, description: "\(a.shown): \(PostgresLink.describe(error))")
         }
-    }
-
-    /// The server's message and SQLSTATE, or what failed on the way.
-    static func describe(_ error: any Error) -> String {
-        if let p = error as? PSQLError {
-            if let message = p.serverInfo?[.message] { return message + (p.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "") }
-            return "\(p.code)"
-        }
-        return "\(error)"
     }
 }

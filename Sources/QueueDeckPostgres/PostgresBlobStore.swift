@@ -14,7 +14,7 @@ final class PostgresBlobStore: BlobStore {
     func put(_ bytes: [UInt8], deferSync: Bool) throws(JournalError) -> BlobDigest {
         let digest = BlobDigest(of: bytes)
         let hex = digest.hex, buffer = ByteBuffer(bytes: bytes)
-        try link.run { c in _ = try await c.query("SELECT qdeck_put_blob(\(hex), \(buffer))", logger: PostgresLink.logger) }
+        try link.run { c in try await PostgresLink.execute(c, "SELECT qdeck_put_blob(\(hex), \(buffer))") }
         return digest
     }
 

@@ -31,7 +31,8 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
     /// Rows fetched per round trip while reading: a million-event replay never holds them all.
     static let batch = 20_000
 
-    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) {
+    /// `importing`: a journal `log copy` is about to give an identity (none is made, none needed).
+    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false, importing: Bool = false) throws(JournalError) {
         self.address = address
         self.writable = writable || create
         link = PostgresLink(address)
@@ -40,15 +41,38 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
             if identity.schema == 0 { throw .missing(path: address.shown) }
             throw .notAJournal(path: address.shown, reason: "its schema is version \(identity.schema), this qdeck's is \(Schema.version) (qdeck db init upgrades an older one)")
         }
-        guard let meta = identity.meta else { throw .missing(path: address.shown) }
+        login = identity.login
+        group = identity.group
+        link.whoIs = "\(login) is in " + (group == "none" ? "no qdeck group" : "qdeck_\(group)") + Self.groupPowers(group)
+        guard let meta = identity.meta else {
+            if importing { return }
+            throw .missing(path: address.shown)
+        }
         uuid = Self.uuidBytes(meta.uuid)
         created = Instant(ms: meta.created)
         isDemo = meta.demo
-        login = identity.login
-        group = identity.group
+    }
+
+    /// What a group may never do, as the schema's functions enforce it (docs/POSTGRES.md).
+    static func groupPowers(_ group: String) -> String {
+        switch group {
+        case "viewer": ", which reads only"
+        case "intake": ", which writes what intake brings"
+        case "agent": ", which may not repair or import history"
+        case "supervisor": ", which may not repair or import history"
+        case "admin": ""
+        default: "; qdeck db sync-roster puts each roster agent in one"
+        }
     }
 
     public var name: String { address.shown }
+
+    /// After a copy: the identity the journal took from its source.
+    func uuidAdopted(_ uuid: [UInt8], created: Instant, demo: Bool) {
+        self.uuid = uuid
+        self.created = created
+        isDemo = demo
+    }
 
     private struct Identity: Sendable {
         var schema: Int
@@ -70,7 +94,7 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
             identity.login = login
             identity.group = group
         }
-        if create { try await c.query("SELECT qdeck_create_journal(\(demo))", logger: PostgresLink.logger) }
+        if create { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
         var meta: [String: String] = [:]
         for try await (key, value) in try await c.query("SELECT key, value FROM qdeck_meta", logger: PostgresLink.logger).decode((String, String).self) {
             meta[key] = value
@@ -248,17 +272,17 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
             usleep(50_000)
         }
         defer {
-            _ = try? link.run { c in try await c.query("SELECT pg_advisory_unlock(\(Schema.lockClass), \(Schema.intakeLock))", logger: PostgresLink.logger) }
+            _ = try? link.run { c in try await PostgresLink.execute(c, "SELECT pg_advisory_unlock(\(Schema.lockClass), \(Schema.intakeLock))") }
         }
         return try body()
     }
 
     /// A shared advisory lock held by this session until the lease is dropped.
     public func holdOutbox() throws(JournalError) -> OutboxLease {
-        try link.run(retry: true) { c in _ = try await c.query("SELECT pg_advisory_lock_shared(\(Schema.lockClass), \(Schema.outboxLock))", logger: PostgresLink.logger) }
+        try link.run(retry: true) { c in try await PostgresLink.execute(c, "SELECT pg_advisory_lock_shared(\(Schema.lockClass), \(Schema.outboxLock))") }
         let link = self.link
         return OutboxLease(inheritable: nil) {
-            _ = try? link.run { c in try await c.query("SELECT pg_advisory_unlock_shared(\(Schema.lockClass), \(Schema.outboxLock))", logger: PostgresLink.logger) }
+            _ = try? link.run { c in try await PostgresLink.execute(c, "SELECT pg_advisory_unlock_shared(\(Schema.lockClass), \(Schema.outboxLock))") }
         }
     }
 

@@ -10,6 +10,9 @@ import QueueDeckJournal
 final class PostgresLink: @unchecked Sendable {
     let address: PostgresAddress
     private var connection: PostgresConnection?
+    /// Who the login is at the desk ("wall is in qdeck_viewer"), added to the database's own
+    /// "permission denied" so the person learns why.
+    var whoIs: String?
 
     init(_ address: PostgresAddress) {
         self.address = address
@@ -27,6 +30,9 @@ final class PostgresLink: @unchecked Sendable {
             return try blocking { try await body(c) }
         } catch {
             let mapped = Self.journalError(error, name: name)
+            if case .denied(let n, let reason) = mapped, reason.hasPrefix("permission denied"), let whoIs {
+                throw .denied(name: n, reason: "\(reason) (\(whoIs))")
+            }
             guard case .unreachable = mapped else { throw mapped }
             connection = nil
             Self.drop(c)
@@ -62,6 +68,13 @@ final class PostgresLink: @unchecked Sendable {
     }
 
     static let logger = Logger(label: "qdeck.postgres")
+
+    /// Runs a statement to its end. Its rows are read, because a failure raised while a SELECT runs
+    /// (a refusal in one of the journal's functions) arrives with the rows, not before them: a
+    /// statement whose rows were never read once seemed to succeed, and an import carried on.
+    static func execute(_ c: PostgresConnection, _ query: PostgresQuery) async throws {
+        for try await _ in try await c.query(query, logger: logger) {}
+    }
 
     /// A new connection as the address says (socket or TCP with libpq's sslmode).
     static func connect(_ a: PostgresAddress) async throws -> PostgresConnection {

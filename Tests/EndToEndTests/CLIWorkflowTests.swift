@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 
+/// The command line's daily work, run against each journal (a file, and PostgreSQL where the
+/// machine can run it): the same commands, the same results.
 @Suite struct CLIWorkflowTests {
-    @Test func agentWorksATicketThroughItsLifecycle() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func agentWorksATicketThroughItsLifecycle(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let id = try s.newTicket("email", extra: ["--priority", "high", "--department", "technical", "--group", "vip", "--tag", "login", "--phone", "+371 20000000"])
         #expect(id.range(of: #"^[0-9A-Z]{3}-[0-9A-Z]{5}-[0-9A-Z]{3}$"#, options: .regularExpression) != nil, "ID alone on the last line: \(id)")
 
@@ -62,11 +64,11 @@ import Testing
             #expect(o["ticket"] as? String == id)
         }
         #expect(lines.filter { $0.contains("\"type\":\"delivery\"") }.count == 6)
-        #expect(try s.qdeck("log", "verify").stdout.contains("19 valid records"))
+        #expect(try s.qdeck("log", "verify").stdout.contains(kind == .file ? "19 valid records" : "19 events"))
     }
 
-    @Test func listFiltersSortsAndKeepsTheWorkingQueue() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func listFiltersSortsAndKeepsTheWorkingQueue(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let a = try s.newTicket("chat", subject: "Dvigubas mokėjimas", customer: "Rūta <ruta@gmail.com>", extra: ["--priority", "urgent"])
         let b = try s.newTicket("call", subject: "Где мой заказ", customer: "Иван Петров <ivan@abv.bg>", extra: ["--department", "billing"])
         let c = try s.newTicket("email", subject: "Invoice", customer: "Emma <emma@example.com>")
@@ -91,9 +93,9 @@ import Testing
         #expect(text.stdout.contains("2 tickets"))
     }
 
-    @Test func statsCountsMatchTheList() throws {
-        let s = Scratch()
-        let r = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "120"])
+    @Test(arguments: JournalKind.available) func statsCountsMatchTheList(kind: JournalKind) throws {
+        let s = Scratch(kind)
+        let r = try s.demo(["--tickets", "120"])
         #expect(r.status == 0, "\(r.stderr)")
         let stats = try s.json("stats") as! [String: Any]
         let tickets = try s.json("list", "--all") as! [[String: Any]]
@@ -139,10 +141,10 @@ import Testing
     }
 
     /// Time travel: figures taken at a moment, then a burst of work, then `stats --at` that moment.
-    @Test func statsAtReproducesEarlierFigures() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func statsAtReproducesEarlierFigures(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let t0 = "2026-11-24T15:00:00Z"
-        #expect(try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console", "--tickets", "120"], env: ["QDECK_NOW": t0]).status == 0)
+        #expect(try s.demo(["--tickets", "120"], env: ["QDECK_NOW": t0]).status == 0)
         let before = try s.qdeck("stats", "--json", env: ["QDECK_NOW": t0])
         let beforeText = try s.qdeck("stats", env: ["QDECK_NOW": t0])
         // The burst, a few minutes later: new tickets, replies, resolutions, an abandoned call, presence.
@@ -169,9 +171,9 @@ import Testing
         #expect(try s.qdeck("stats", "--at", "someday", env: later).status == 64)
     }
 
-    @Test func demoWritesARealisticDesk() throws {
-        let s = Scratch()
-        let r = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console"])
+    @Test(arguments: JournalKind.available) func demoWritesARealisticDesk(kind: JournalKind) throws {
+        let s = Scratch(kind)
+        let r = try s.demo()
         #expect(r.status == 0, "\(r.stderr)")
         let tickets = try s.json("list", "--all") as! [[String: Any]]
         #expect(tickets.count >= 300)
@@ -195,14 +197,23 @@ import Testing
             return d.timeIntervalSinceNow < 3600
         }
         #expect(!soon.isEmpty)
-        // An explicit existing journal is never overwritten without --force.
-        let again = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console"])
-        #expect(again.status == 73)
-        #expect(again.stderr.contains("will not overwrite"))
+        switch kind {
+        case .file:
+            // An explicit existing journal is never overwritten without --force.
+            let again = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console"])
+            #expect(again.status == 73)
+            #expect(again.stderr.contains("will not overwrite"))
+        case .postgres:
+            // The demo writes files only; a database holding a desk takes no second copy.
+            let direct = try Harness.run("qdeck", ["demo", "--journal", s.journal, "--no-console"])
+            #expect(direct.status == 64 && direct.stderr.contains("log copy"), "\(direct.stderr)")
+            let again = try Harness.run("qdeck", ["log", "copy", s.dir + "/demo.journal", s.journal], env: ["QDECK_AGENT": "admin"])
+            #expect(again.status == 73 && again.stderr.contains("already holds events"), "\(again.stderr)")
+        }
     }
 
-    @Test func hostileTextNeverReachesTheTerminalRaw() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func hostileTextNeverReachesTheTerminalRaw(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let id = try s.newTicket(subject: "Hi \u{1B}]0;PWNED\u{07} there \u{1B}[2J\u{9B}31m \u{202E}evil", body: "line1\r\u{1B}[Hgotcha\u{8}\u{8}\ttab")
         for out in [try s.qdeck("list").stdout, try s.qdeck("show", id).stdout] {
             #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E || $0.value == 0x0D || $0.value == 0x08 })

@@ -31,7 +31,6 @@ enum Harness {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binDir + "/" + program)
         if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment["QDECK_JOURNAL"] = nil
         environment["QDECK_CONFIG"] = nil
@@ -40,6 +39,7 @@ enum Harness {
         // Replies on email tickets go to sendmail: tests that send say where; the rest send nowhere.
         environment["QDECK_SENDMAIL"] = "/bin/true"
         for (k, v) in env { environment[k] = v }
+        p.arguments = actingAsLogin(args, &environment)
         p.environment = environment
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
@@ -87,13 +87,36 @@ func runToEnd(_ args: [String], env: [String: String] = [:]) throws -> (Int32, S
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// A scratch desk: its own folder and journal.
+/// A scratch desk: its own folder and journal, a file or (`.postgres`) a database of its own in
+/// the shared test cluster, acted on as anna unless a test says otherwise.
 final class Scratch {
     let dir: String
-    var journal: String { dir + "/desk.journal" }
-    init() {
+    let kind: JournalKind
+    let journal: String
+    init(_ kind: JournalKind = .file) {
+        self.kind = kind
         dir = NSTemporaryDirectory() + "qdeck-e2e-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        switch kind {
+        case .file: journal = dir + "/desk.journal"
+        case .postgres:
+            let cluster = SharedCluster.shared
+            journal = cluster.uri(try! cluster.newDatabase(), user: "anna")
+        }
+    }
+
+    /// A demo desk in this scratch journal: the demo writes a file; a database gets it by
+    /// `log copy`, as a team moving its desk would.
+    func demo(_ args: [String] = [], env: [String: String] = [:]) throws -> Harness.Result {
+        switch kind {
+        case .file: return try Harness.run("qdeck", ["demo", "--journal", journal, "--no-console"] + args, env: env)
+        case .postgres:
+            let file = dir + "/demo.journal"
+            let made = try Harness.run("qdeck", ["demo", "--journal", file, "--no-console"] + args, env: env)
+            guard made.status == 0 else { return made }
+            // Importing history is for the database's administrators: the roster's admin.
+            return try Harness.run("qdeck", ["log", "copy", file, journal], env: env.merging(["QDECK_AGENT": "admin"]) { $1 })
+        }
     }
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 

@@ -29,6 +29,9 @@ public enum EventCodec {
         }
     }
 
+    /// The type codes this build decodes (`log verify` counts one of these that does not decode).
+    public static let knownTypes: ClosedRange<UInt8> = 1...20
+
     static func encodePayload(_ e: Event, into w: inout ByteWriter) {
         w.string(e.actor)
         encodeBody(e.kind, into: &w)

@@ -3,11 +3,12 @@ import Foundation
 import QueueDeckBackends
 import QueueDeckDomain
 import QueueDeckJournal
+import QueueDeckPostgres
 import QueueDeckText
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Inspect and repair the journal.", subcommands: [Verify.self, Dump.self, Repair.self])
+        abstract: "Inspect and repair the journal.", subcommands: [Verify.self, Dump.self, Repair.self, Copy.self])
 
     struct Verify: DeskCommand {
         static let configuration = CommandConfiguration(
@@ -15,7 +16,11 @@ struct Log: ParsableCommand {
             discussion: "Also says which snapshot start-up would use, and why any other is passed over (a snapshot never affects the exit status).")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let path = try globals.journalFile()
+            let path: String
+            switch try globals.journalLocation() {
+            case .file(let file): path = file
+            case .postgres(let address, _): return try verifyDatabase(address)
+            }
             let r = try JournalRepair.verify(path: path)
             defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
             emit("\(r.path): file \(r.uuid.isEmpty ? "(unknown: header damaged)" : r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
@@ -25,7 +30,7 @@ struct Log: ParsableCommand {
             if r.tornTail > 0 {
                 emit("torn tail: \(r.tornTail) bytes after byte \(r.validEnd) (a writer died mid-record; the next append cuts it and keeps the bytes beside the log)")
             }
-            let lostFiles = try checkAttachments(path: path)
+            let lostFiles = (try? FileJournal(path: path, writable: false)).map { checkAttachments($0) } ?? 0
             if !r.damage.isEmpty {
                 throw Failure(code: Exit.dataErr, message: "journal damaged in \(r.damage.count) place(s); run `qdeck log repair`")
             }
@@ -37,8 +42,7 @@ struct Log: ParsableCommand {
 
         /// Every stored attachment the journal names, read and checked against its SHA-256: how many are
         /// missing or damaged (each named).
-        func checkAttachments(path: String) throws -> Int {
-            guard let journal = try? FileJournal(path: path, writable: false) else { return 0 }
+        func checkAttachments(_ journal: any DeskJournal) -> Int {
             var named: [String: (TicketID, String)] = [:]
             try? journal.readNew { e in
                 guard case .attached(let files) = e.event.kind else { return }
@@ -69,6 +73,37 @@ struct Log: ParsableCommand {
             return bad
         }
 
+        /// The database keeps each row whole (WAL, page checksums); what is checked here is what qdeck
+        /// promises on top: sequence numbers 1…N without a gap and the counter at N, each ticket's
+        /// versions 1, 2, 3…, every event decoding, every attached file there and intact.
+        func verifyDatabase(_ address: PostgresAddress) throws {
+            let journal = try PostgresJournal(address: address, writable: false)
+            let b = try journal.bookkeeping()
+            emit("\(journal.name): database journal \(b.uuid), \(b.events) events, last sequence \(b.lastSeq)")
+            var problems: [String] = []
+            if b.events != b.lastSeq { problems.append("sequence numbers have gaps: \(b.events) events up to \(b.lastSeq)") }
+            if b.counter != b.lastSeq { problems.append("the counter says \(b.counter), the last event is \(b.lastSeq) (qdeck log repair realigns it)") }
+            var versions: [TicketID: UInt32] = [:]
+            var undecodable = 0
+            do {
+                try journal.readNew { e in
+                    let expected = (versions[e.event.ticket] ?? 0) + 1
+                    if e.version != expected { problems.append("event \(e.seq): version \(e.version) of \(e.event.ticket), expected \(expected)") }
+                    versions[e.event.ticket] = e.version
+                    if case .unknown(let type, _) = e.event.kind, EventCodec.knownTypes.contains(type) { undecodable += 1 }
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+            if undecodable > 0 { problems.append("\(countPhrase(undecodable, "event")) of a known type do not decode") }
+            for p in problems { emit("DAMAGED: \(p)") }
+            // A new read from the start: the check above read every event already.
+            let lostFiles = checkAttachments(try PostgresJournal(address: address, writable: false))
+            if !problems.isEmpty { throw Failure(code: Exit.dataErr, message: "journal damaged in \(problems.count) place(s)") }
+            if lostFiles > 0 { throw Failure(code: Exit.dataErr, message: "\(countPhrase(lostFiles, "attachment")) missing or damaged in the database (each named above)") }
+            emit("ok")
+        }
+
         func reportSnapshots(path: String, lastSeq: UInt64) {
             let found = SnapshotFile.list(journal: path)
             guard !found.isEmpty, let journal = try? FileJournal(path: path, writable: false),
@@ -94,8 +129,15 @@ struct Log: ParsableCommand {
             discussion: "A journal with a damaged header or damaged ranges is still read: every whole record is printed, the damage is named on standard error, and the exit status is 65.")
         @OptionGroup var globals: GlobalOptions
         func execute() throws {
-            let path = try globals.journalFile()
             let printer = DumpPrinter()
+            let path: String
+            switch try globals.journalLocation() {
+            case .file(let file): path = file
+            case .postgres(let address, _):
+                // Rows are whole or absent in a database: nothing to read past.
+                try PostgresJournal(address: address, writable: false).readNew { printer.add($0) }
+                return printer.flush()
+            }
             guard let error = Self.read(path, into: printer) else { return printer.flush() }
             // Read on past what the header or the damage hides: every whole record not yet printed.
             let from: Int64
@@ -152,7 +194,16 @@ struct Log: ParsableCommand {
         @Flag(name: .long, help: "The desk is a demo (it never mails anyone): for a header whose mark is damaged.") var demo = false
         @Flag(name: .long, help: "The desk is a real one (it mails its customers): for a header whose mark is damaged.") var real = false
         func execute() throws {
-            let path = try globals.journalFile()
+            let path: String
+            switch try globals.journalLocation() {
+            case .file(let file): path = file
+            case .postgres(let address, _):
+                // The database decides who may: only its qdeck_admin group runs qdeck_repair().
+                let journal = try PostgresJournal(address: address, writable: true)
+                let fixed = try journal.repair()
+                emit(fixed.isEmpty ? "\(journal.name): no damage; nothing to repair" : fixed.joined(separator: "\n"))
+                return
+            }
             // Rules and agent only: the journal itself may be too damaged to open.
             let actor = try globals.actingAgent(globals.rules(journalPath: path))
             guard actor.may(.repairLog) else { throw DomainError.notPermitted(user: actor.user, permission: .repairLog) }
@@ -162,6 +213,27 @@ struct Log: ParsableCommand {
             let r = try JournalRepair.repair(path: path, demo: demo ? true : real ? false : nil)
             for a in r.movedAside { emit("moved \(a.length) bytes from byte \(a.offset) to \(a.file)") }
             emit("kept \(r.kept) records; original kept as \(r.backup)")
+        }
+    }
+}
+
+extension Log {
+    struct Copy: DeskCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a desk's journal to another place: a file into an empty PostgreSQL journal, or back.",
+            discussion: "Sequence numbers, versions, actors, times and the journal's UUID are kept, and every attached file is copied. "
+                + "The source is only read. A file destination must not exist; a PostgreSQL one must hold no events "
+                + "(a new database after `qdeck db init`) and be written as a qdeck_admin login, the only group that may import history. "
+                + "Stop the desk's writers first: what the source gains during the copy is not in it.")
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: ArgumentHelp("The journal to copy: a file path or postgresql://…", valueName: "source")) var source: String
+        @Argument(help: ArgumentHelp("Where to: a new file path or postgresql://…", valueName: "destination")) var destination: String
+
+        func execute() throws {
+            let from = try globals.location(source), to = try globals.location(destination)
+            if from == to { throw Failure(code: Exit.usage, message: "the source and the destination are the same journal") }
+            let r = try JournalCopy.copy(from: from, to: to)
+            emit("copied \(countPhrase(Int(r.events), "event")) and \(countPhrase(r.files, "attached file")) from \(from.name) to \(to.name)")
         }
     }
 }

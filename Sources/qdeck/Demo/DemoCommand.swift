@@ -21,7 +21,12 @@ struct Demo: DeskCommand {
     func execute() throws {
         guard tickets > 0, days > 0 else { throw Failure(code: Exit.usage, message: "--tickets and --days must be positive") }
         let explicit = globals.journal != nil || !(globals.environment["QDECK_JOURNAL"] ?? "").isEmpty
-        let path = try globals.journalFile(default: "demo.journal")
+        let path: String
+        switch try globals.journalLocation(default: "demo.journal") {
+        case .file(let file): path = file
+        case .postgres:
+            throw Failure(code: Exit.usage, message: "qdeck demo makes a demo journal file; give --journal a file path (`qdeck log copy` then moves it into a database)")
+        }
         if FileManager.default.fileExists(atPath: path) {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if explicit && size > 0 && !force {

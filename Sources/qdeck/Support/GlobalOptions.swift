@@ -35,18 +35,13 @@ struct GlobalOptions: ParsableArguments {
     /// Where the journal is: a file path (the default) or a PostgreSQL address; an address this
     /// build does not keep journals at is refused before anything is created.
     func journalLocation(default name: String = "desk.journal") throws -> JournalLocation {
-        do { return try JournalLocation(journalPath(default: name), environment: environment, user: osUser, localFolder: dataHome) } catch {
-            throw Failure(code: Exit.usage, message: "\(error)")
-        }
+        try location(journalPath(default: name))
     }
 
-    /// The journal's file, for the commands that work on the file itself: `log verify`, `dump` and
-    /// `repair` read it byte by byte, the demo makes and replaces one. Another backend says here
-    /// what these commands do with it.
-    func journalFile(default name: String = "desk.journal") throws -> String {
-        switch try journalLocation(default: name) {
-        case .file(let path): path
-        case .postgres: throw Failure(code: Exit.usage, message: "this command works on a journal file; give --journal a file path")
+    /// A journal named on the command line (`log copy`'s source and destination).
+    func location(_ text: String) throws -> JournalLocation {
+        do { return try JournalLocation(text, environment: environment, user: osUser, localFolder: dataHome) } catch {
+            throw Failure(code: Exit.usage, message: "\(error)")
         }
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// Issue 16: the journal in PostgreSQL, as its users and its administrator meet it. Identity is
+/// the database's (a login is stored as itself whatever QDECK_AGENT or a team file claims), what a
+/// group may never do is refused by the database (seen with psql too, not only through qdeck), and
+/// a desk moves between a file and a database with its history as it was.
+@Suite struct PostgresJournalTests {
+    static var runs: Bool { JournalKind.available.contains(.postgres) }
+
+    /// The desk's address without a login: PGUSER then says who connects, as libpq reads it.
+    static func withoutLogin(_ uri: String) -> String {
+        uri.replacingOccurrences(of: #"&user=[^&]*"#, with: "", options: .regularExpression)
+    }
+
+    @Test func theDatabaseSaysWhoActsAndRefusesWhatAGroupMayNeverDo() throws {
+        guard Self.runs else { return }
+        let s = Scratch(.postgres)
+        let cluster = SharedCluster.shared
+        let db = String(s.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))
+        let id = try s.newTicket()
+
+        // anna's login claiming to be the administrator: refused before anything is written.
+        let claimed = try Harness.run("qdeck", ["--journal", Self.withoutLogin(s.journal), "note", id, "--body", "as admin"],
+                                      env: ["PGUSER": "anna", "QDECK_AGENT": "admin"])
+        #expect(claimed.status == 77 && claimed.stderr.contains("you are who the database says, anna"), "\(claimed.stderr)")
+        let plain = try Harness.run("qdeck", ["--journal", Self.withoutLogin(s.journal), "note", id, "--body", "as myself"],
+                                    env: ["PGUSER": "anna", "QDECK_AGENT": ""])
+        #expect(plain.status == 0, "\(plain.stderr)")
+
+        // A team file of wall's own making calls wall an administrator: the domain would let it
+        // write, the database does not (wall's login is in qdeck_viewer).
+        let hostile = s.dir + "/team.yaml"
+        try "agents:\n  - { user: wall, name: Wall, role: administrator }\n  - { user: anna, name: Anna, role: administrator }\n  - { user: lea, name: Lea, role: agent }\n"
+            .write(toFile: hostile, atomically: true, encoding: .utf8)
+        let viewerNote = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "note", id, "--body", "from the wall"],
+                                         env: ["QDECK_AGENT": "wall"])
+        #expect(viewerNote.status == 77 && viewerNote.stderr.contains("permission denied for function qdeck_append"), "\(viewerNote.stderr)")
+        #expect(viewerNote.stderr.contains("qdeck_viewer"), "the message says which group the login is in: \(viewerNote.stderr)")
+        // anna, an agent in the database, may not repair it whatever her team file says.
+        let repair = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "log", "repair"])
+        #expect(repair.status == 77 && repair.stderr.contains("qdeck_repair"), "\(repair.stderr)")
+        // anna may not set lea's presence (a supervisor's right), however the team file ranks her.
+        let presence = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "presence", "away", "--agent", "lea"])
+        #expect(presence.status == 77 && presence.stderr.contains("only its own presence"), "\(presence.stderr)")
+
+        // The same refusals straight from psql: no qdeck in between.
+        let appendAs = { (user: String, actor: String, type: Int) throws -> (Int32, String) in
+            try cluster.psql("SELECT stored_actor FROM qdeck_append('{}', '{}', ARRAY['\(id.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['\(actor)'], ARRAY[\(type)::smallint], ARRAY['\\x0178'::bytea])",
+                             database: db, as: user)
+        }
+        let viewer = try appendAs("wall", "wall", 4)
+        #expect(viewer.0 != 0 && viewer.1.contains("permission denied for function qdeck_append"), "\(viewer.1)")
+        let impersonating = try appendAs("anna", "admin", 4)
+        #expect(impersonating.0 == 0 && impersonating.1.hasPrefix("anna"), "stored as the login: \(impersonating.1)")
+        let intakeNote = try appendAs("nobody", "anna", 4)
+        #expect(intakeNote.0 != 0 && intakeNote.1.contains("is intake"), "\(intakeNote.1)")
+        let repairByAgent = try cluster.psql("SELECT qdeck_repair()", database: db, as: "anna")
+        #expect(repairByAgent.0 != 0 && repairByAgent.1.contains("permission denied"), "\(repairByAgent.1)")
+        let direct = try cluster.psql("INSERT INTO qdeck_head (last) VALUES (99)", database: db, as: "admin")
+        #expect(direct.0 != 0 && direct.1.contains("permission denied"), "even an administrator writes only through the functions: \(direct.1)")
+        #expect(try cluster.psql("SELECT string_agg(DISTINCT actor, ',' ORDER BY actor) FROM qdeck_events", database: db).1.hasPrefix("anna"),
+                "every event anna's login wrote is anna's")
+
+        // What the desk shows: the notes as anna's, nothing by admin or wall.
+        let history = try s.qdeck("show", id).stdout
+        #expect(history.contains("anna") && !history.contains("admin:") && !history.contains("wall:"), "\(history)")
+    }
+
+    /// A desk moved into PostgreSQL and back: `log dump` byte for byte the same on all three,
+    /// `log verify` and `stats --json` agreeing, the attached files with it.
+    @Test func aDeskCopiedIntoPostgresAndBackIsTheSameDesk() throws {
+        guard Self.runs else { return }
+        let files = Scratch(.file)
+        #expect(try files.demo(["--tickets", "150"]).status == 0)
+        let mail = "From: a@example.org\nSubject: f\nMessage-ID: <copy1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nhi\n--b\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b--\n"
+        #expect(try Harness.run("qdeck", ["--journal", files.journal, "ingest", "mail"], stdin: mail).status == 0)
+        let pg = Scratch(.postgres)
+
+        // Only an administrator imports history; a refused copy leaves the database as it was.
+        let byAgent = try Harness.run("qdeck", ["log", "copy", files.journal, pg.journal])
+        #expect(byAgent.status == 77, "\(byAgent.stderr)")
+        #expect(try pg.qdeck("list", "--all").status == 66, "still no journal in the database")
+        let pgDatabase = String(pg.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))
+        #expect(try SharedCluster.shared.psql("SELECT count(*) FROM qdeck_blobs", database: pgDatabase).1.hasPrefix("0"), "nor any of its files")
+        let copied = try Harness.run("qdeck", ["log", "copy", files.journal, pg.journal], env: ["QDECK_AGENT": "admin"])
+        #expect(copied.status == 0 && copied.stdout.contains("1 attached file"), "\(copied.stdout) \(copied.stderr)")
+        let again = try Harness.run("qdeck", ["log", "copy", files.journal, pg.journal], env: ["QDECK_AGENT": "admin"])
+        #expect(again.status == 73 && again.stderr.contains("already holds events"), "\(again.stderr)")
+        let back = files.dir + "/back.journal"
+        let returned = try Harness.run("qdeck", ["log", "copy", pg.journal, back])
+        #expect(returned.status == 0, "\(returned.stderr)")
+
+        let now = ["QDECK_NOW": "2026-12-01T12:00:00Z"]
+        let places = [files.journal, pg.journal, back]
+        let dumps = try places.map { try Harness.run("qdeck", ["--journal", $0, "log", "dump"]).stdout }
+        #expect(dumps[0].split(separator: "\n").count > 500)
+        #expect(dumps[1] == dumps[0] && dumps[2] == dumps[0], "log dump differs after the copy")
+        let stats = try places.map { try Harness.run("qdeck", ["--journal", $0, "stats", "--json"], env: now).stdout }
+        #expect(stats[1] == stats[0] && stats[2] == stats[0])
+        for place in places {
+            let verify = try Harness.run("qdeck", ["--journal", place, "log", "verify"])
+            #expect(verify.status == 0 && verify.stdout.contains("1 stored file checked, all intact"), "\(place): \(verify.stdout) \(verify.stderr)")
+        }
+        // The UUID came along: the file copied back names the database's journal.
+        let uuid = try #require(try SharedCluster.shared.psql("SELECT value FROM qdeck_meta WHERE key = 'uuid'",
+                                                              database: String(pg.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))).1
+            .split(separator: "\n").first)
+        #expect(try Harness.run("qdeck", ["--journal", back, "log", "verify"]).stdout.contains(String(uuid)))
+        // The attached file is read back from the database byte for byte.
+        let ticket = try #require((try pg.json("list", "--all") as? [[String: Any]])?.first { $0["subject"] as? String == "f" }?["id"] as? String)
+        let saved = pg.dir + "/a.pdf"
+        #expect(try pg.qdeck("attachment", ticket, "1", "--save", saved).status == 0)
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == "%PDF-1.4\n")
+    }
+}
