@@ -44,20 +44,34 @@ public enum JournalLocation: Equatable, Sendable {
         }
     }
 
+    /// Makes the folder this host keeps the journal's companions in (a queue_log read position):
+    /// a file journal's is its own folder, already there; a database's is this user's data folder,
+    /// made private (0700) if missing.
+    public func prepareCompanionFolder() throws(JournalError) {
+        switch self {
+        case .file: return
+        case .postgres(_, let companion): try Self.makeFolders(FilePath.folder(of: companion), mode: 0o700)
+        }
+    }
+
+    /// Each missing folder on the way to `dir`, with `mode`; an existing one is never chmodded.
+    static func makeFolders(_ dir: String, mode: mode_t) throws(JournalError) {
+        guard !dir.isEmpty else { return }
+        var made = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            made += "/" + part
+            if mkdir(made, mode) != 0, case let e = errno, e != EEXIST {
+                throw .refused(path: dir, reason: "cannot create the folder: \(String(cString: strerror(e))) (errno \(e))")
+            }
+        }
+    }
+
     /// Makes the place the journal will be created in (a new desk): for a file, its folder (0770).
     public func prepare() throws(JournalError) {
         switch self {
         case .file(let path):
-            let dir = FilePath.folder(of: path)
-            guard !dir.isEmpty else { return }
-            // Each missing folder on the way, 0770 (the desk's group shares it), never chmodded after.
-            var made = dir.hasPrefix("/") ? "" : "."
-            for part in dir.split(separator: "/") {
-                made += "/" + part
-                if mkdir(made, 0o770) != 0, case let e = errno, e != EEXIST {
-                    throw .refused(path: dir, reason: "cannot create the journal's folder: \(String(cString: strerror(e))) (errno \(e))")
-                }
-            }
+            // 0770: the desk's group shares it.
+            try Self.makeFolders(FilePath.folder(of: path), mode: 0o770)
         case .postgres:
             // The database and its schema are the database administrator's (`qdeck db init`).
             break

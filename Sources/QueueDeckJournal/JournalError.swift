@@ -53,8 +53,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
         case .io(let p, let op, let e): return "\(p): \(op) failed: \(errnoText(e))"
         case .refused(let p, let r): return "\(p): \(r)"
         case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
-        case .unreachable(let n, let r): return "\(n): the database cannot be reached (\(r)); try again"
-        case .denied(let n, let r): return "\(n): the database refused: \(r)"
+        // What happened first, then where: a console's one-line flash cuts the end of a long address.
+        case .unreachable(let n, let r): return "the database cannot be reached; try again (\(n): \(r))"
+        case .denied(let n, let r): return "the database refused: \(r) (\(n))"
         case .database(let n, let r): return "\(n): \(r)"
         }
     }

@@ -3,7 +3,7 @@ import PostgresNIO
 import QueueDeckJournal
 
 /// Wakes a reader when the PostgreSQL journal changes: LISTEN on a connection of its own (one per
-/// process, as the notes advise), and a catch-up tick every two seconds, since a notification sent
+/// process, as the notes advise), and a catch-up tick every second, since a notification sent
 /// while the listener was away is lost. Both arrive as a byte on a pipe, so the console's and the
 /// wall's poll() sets take it like the file's inotify descriptor. When the server goes away the
 /// listener says so (a wake-up: the reader's next read fails and is told), then reconnects with
@@ -16,8 +16,8 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
     private var listening = false
 
-    /// How often a reader catches up without a notification.
-    static let tickSeconds: Double = 2
+    /// How often a reader catches up without a notification (a lost one, or the server back).
+    static let tickSeconds: Double = 1
 
     public init(address: PostgresAddress) {
         var fds: [Int32] = [-1, -1]
@@ -94,7 +94,7 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
                 poke()
             }
             try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-            backoff = min(backoff * 2, 5)
+            backoff = min(backoff * 2, 2)
         }
     }
 

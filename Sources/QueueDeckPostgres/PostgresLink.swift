@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -13,6 +14,13 @@ final class PostgresLink: @unchecked Sendable {
     /// Who the login is at the desk ("wall is in qdeck_viewer"), added to the database's own
     /// "permission denied" so the person learns why.
     var whoIs: String?
+    /// While the server is away: no new attempt before this moment (the console's loop must not
+    /// wait on a connect at every turn), and the failure to give meanwhile.
+    private var retryAfter: Date?
+    private var lastFailure: JournalError?
+    private var backoff = 0.25
+    /// The longest wait between attempts: events appended after the server is back show within it.
+    static let maxBackoff = 1.0
 
     init(_ address: PostgresAddress) {
         self.address = address
@@ -57,13 +65,23 @@ final class PostgresLink: @unchecked Sendable {
 
     private func current() throws(JournalError) -> PostgresConnection {
         if let c = connection, !c.isClosed { return c }
+        if let retryAfter, let lastFailure, Date() < retryAfter { throw lastFailure }
         let address = self.address
         do {
             let c = try blocking { try await Self.connect(address) }
             connection = c
+            retryAfter = nil
+            lastFailure = nil
+            backoff = 0.25
             return c
         } catch {
-            throw Self.journalError(error, name: name)
+            let failure = Self.journalError(error, name: name)
+            if case .unreachable = failure {
+                lastFailure = failure
+                retryAfter = Date().addingTimeInterval(backoff)
+                backoff = min(backoff * 2, Self.maxBackoff)
+            }
+            throw failure
         }
     }
 
@@ -100,7 +118,10 @@ final class PostgresLink: @unchecked Sendable {
             }
             config = .init(host: host, port: port, username: a.user, password: a.password, database: a.database, tls: tls)
         }
-        return try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        var options = config
+        // A host that does not answer must not hold a console for the client's default 10 s.
+        options.options.connectTimeout = .seconds(3)
+        return try await PostgresConnection.connect(configuration: options, id: 1, logger: logger)
     }
 
     /// What went wrong, as the journal's callers know failures: a version changed meanwhile (the

@@ -13,15 +13,17 @@ enum JournalKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 }
 
-/// One throwaway PostgreSQL cluster shared by this test process (scripts/pg-cluster.sh), started
-/// when first needed and stopped at exit; each scratch desk is a database of its own in it.
+/// A throwaway PostgreSQL cluster (scripts/pg-cluster.sh): `shared` serves this test process,
+/// started when first needed and stopped at exit, each scratch desk a database of its own in it;
+/// a test that stops or restarts the server makes one of its own (stopped when dropped).
 final class SharedCluster: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     nonisolated(unsafe) private static var startedDir: String?
 
     static let shared: SharedCluster = {
-        do { return try SharedCluster() } catch { fatalError("the test cluster did not start: \(error)") }
+        do { return try SharedCluster(own: false) } catch { fatalError("the test cluster did not start: \(error)") }
     }()
+    private let own: Bool
 
     let dir: String
     let port: Int
@@ -29,25 +31,37 @@ final class SharedCluster: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 
-    private init() throws {
+    init(own: Bool = true) throws {
+        self.own = own
         // Clusters of runs that died before their exit handler: stopped, not left running.
-        for old in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where old.hasPrefix("qdeck-pg-e2e-") {
-            if let pid = Int32(old.dropFirst("qdeck-pg-e2e-".count)), kill(pid, 0) != 0 {
+        for old in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] {
+            guard let prefix = ["qdeck-pg-e2e-", "qdeck-pg-own-"].first(where: { old.hasPrefix($0) }) else { continue }
+            if let pid = Int32(old.dropFirst(prefix.count).prefix { $0.isNumber }), kill(pid, 0) != 0 {
                 shell("bash \(Self.root)/scripts/pg-cluster.sh stop /tmp/\(old)/c immediate; rm -rf /tmp/\(old)")
             }
         }
-        dir = "/tmp/qdeck-pg-e2e-\(getpid())"
+        dir = own ? "/tmp/qdeck-pg-own-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : "/tmp/qdeck-pg-e2e-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let (_, free) = try runToEnd(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
         port = Int(free.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 25_433
         let rc = shell("bash \(Self.root)/scripts/pg-cluster.sh start \(dir)/c \(port) > \(dir)/uri")
         guard rc == 0 else { throw NSError(domain: "pg-cluster exited \(rc)", code: Int(rc)) }
+        guard !own else { return }
         Self.startedDir = dir
         atexit {
             guard let dir = SharedCluster.startedDir else { return }
             shell("bash \(SharedCluster.root)/scripts/pg-cluster.sh stop \(dir)/c immediate; rm -rf \(dir)")
         }
     }
+
+    deinit {
+        guard own else { return }
+        shell("bash \(Self.root)/scripts/pg-cluster.sh stop \(dir)/c immediate; rm -rf \(dir)")
+    }
+
+    /// `pg_ctl stop -m immediate`: as a crash would (the WAL recovers what was committed).
+    func crash() { shell("bash \(Self.root)/scripts/pg-cluster.sh stop \(dir)/c immediate") }
+    func start() { shell("bash \(Self.root)/scripts/pg-cluster.sh start \(dir)/c \(port) >/dev/null") }
 
     /// The address of `database` as `user`.
     func uri(_ database: String, user: String) -> String {

@@ -23,7 +23,7 @@ public final class ConsoleController {
     public internal(set) var waiting: [Channel: Int] = [:]
     public internal(set) var lastRebuild = Instant(ms: 0)
     /// Why the journal cannot be followed right now (damage, replaced file), or nil while live.
-    public internal(set) var journalProblem: String?
+    public internal(set) var journalHealth = JournalHealth.live
     /// Tickets with customer activity this agent has not looked at since it arrived.
     public internal(set) var unread: Set<TicketID> = []
     /// Tickets with mail from another sender waiting for an agent (⚠ in the list).
@@ -121,11 +121,12 @@ public final class ConsoleController {
         let events: [StoredEvent]
         let before: [TicketID: Ticket]
         do { (events, before) = try desk.absorb() } catch {
-            if journalProblem == nil { say("journal: \(error)", error: true) }
-            journalProblem = "\(error)"
+            if journalHealth.isLive { say("journal: \(error)", error: true) }
+            journalHealth = JournalHealth(error)
             return []
         }
-        journalProblem = nil
+        if case .reconnecting = journalHealth { say("the journal is back; caught up") }
+        journalHealth = .live
         guard !events.isEmpty else { return [] }
         let screenRow = cursor - scrollTop
         let changed = Set(events.map(\.event.ticket))

@@ -12,7 +12,6 @@ public enum ConsoleView {
     static let headStyle = Style(bold: true)
 
     public static func render(_ c: ConsoleController, rows: Int, cols: Int) -> Grid {
-        let live = c.journalProblem == nil
         var g = Grid(rows: rows, cols: cols)
         var composerLines = 0
         if case .composer(let comp) = c.mode {
@@ -25,7 +24,7 @@ public enum ConsoleView {
             return g
         }
         c.setPageSize(layout.listHeight)
-        header(&g, c, live: live)
+        header(&g, c)
         list(&g, c, layout)
         if let d = layout.detail, let t = c.detailTicket { detail(&g, c, t, d) }
         bottom(&g, c, layout, composerLines: composerLines)
@@ -40,7 +39,8 @@ public enum ConsoleView {
 
     // MARK: Header
 
-    static func header(_ g: inout Grid, _ c: ConsoleController, live: Bool) {
+    static func header(_ g: inout Grid, _ c: ConsoleController) {
+        let live = c.journalHealth.isLive
         var col = 0
         let tabs: [(String, Channel?)] = [("All", nil), ("Email", .email), ("Call", .call), ("Chat", .chat)]
         for (i, (name, ch)) in tabs.enumerated() {
@@ -54,7 +54,7 @@ public enum ConsoleView {
         let clock = String(c.now.iso(offsetSeconds: cal.utcOffset(at: c.now)).dropFirst(11).prefix(8))
         let presence = c.state.presence[c.desk.actor.user].map { $0.presence == .available ? "" : " (\($0.presence.rawValue))" } ?? ""
         // As much as fits, the agent and their presence first: away must always show.
-        let state = live ? "● live" : "✖ journal unreadable"
+        let state = c.journalHealth.label
         for right in ["\(c.desk.actor.user)\(presence) · \(state) · \(clock)", "\(c.desk.actor.user)\(presence) · \(state)",
                       "\(c.desk.actor.user)\(presence)", presence.trimmingCharacters(in: .whitespaces)] {
             let rw = DisplayWidth.of(right)

@@ -52,9 +52,9 @@ public final class WallApp {
                         do {
                             let events = try journal.readNew()
                             if !events.isEmpty { board.absorb(events); changed = true }
-                            board.journalProblem = nil
+                            board.journalHealth = .live
                         } catch {
-                            board.journalProblem = "\(error)"
+                            board.journalHealth = JournalHealth(error)
                         }
                     }
                     let due = real.timeIntervalSince(lastRefresh)

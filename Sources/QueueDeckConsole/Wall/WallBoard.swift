@@ -27,7 +27,7 @@ public final class WallBoard {
     public var layout: WallLayout = .overview
     public var showHelp = false
     /// Set when the journal cannot be read; the board keeps its last figures and says so.
-    public var journalProblem: String?
+    public var journalHealth = JournalHealth.live
     /// Replay: events still to play, in journal order.
     private var pending: [StoredEvent]
     private var next = 0

@@ -65,7 +65,7 @@ public enum WallView {
         let clock = String(b.now.iso(offsetSeconds: offset).prefix(19)).replacingOccurrences(of: "T", with: " ")
         var mode: String
         switch b.mode {
-        case .live: mode = b.journalProblem == nil ? "● LIVE" : "✖ JOURNAL UNREADABLE"
+        case .live: mode = b.journalHealth.label.uppercased()
         case .at: mode = "AS IT STOOD AT"
         case .replay(let speed): mode = "REPLAY ×\(speed == speed.rounded() ? String(Int(speed)) : String(speed))" + (b.replayFinished ? " (end)" : "")
         }
@@ -81,8 +81,8 @@ public enum WallView {
         let hints = b.keyMap.bindings.map { "\($0.keys.first?.description ?? "") \($0.action == .back ? "quit" : $0.action.rawValue)" }
             .joined(separator: "  ")
         var text = hints
-        if let p = b.journalProblem { text = "journal: \(p)  " + hints }
-        g.put(text, row: g.rows - 1, col: 0, style: b.journalProblem == nil ? dim : style(.alert))
+        if let p = b.journalHealth.problem { text = "journal: \(p)  " + hints }
+        g.put(text, row: g.rows - 1, col: 0, style: b.journalHealth.isLive ? dim : style(.alert))
     }
 
     static func help(_ g: inout Grid, _ b: WallBoard) {

@@ -30,7 +30,9 @@ struct IngestQueueLog: DeskCommand {
 
     func execute() throws {
         let desk = try intakeDesk(globals, needs: .intake)
-        let companion = try globals.journalLocation().companionPath
+        let location = try globals.journalLocation()
+        if state == nil { try location.prepareCompanionFolder() }
+        let companion = location.companionPath
         let statePath = state ?? companion + "." + FilePath.name(of: file) + ".offset"
         let tail = try Self.openLog(file, statePath: statePath)
         tail.journalPath = companion
@@ -43,9 +45,13 @@ struct IngestQueueLog: DeskCommand {
         qdeck_catch_signals(stops, Int32(stops.count))
         var counts: [String: Int] = [:]
         var bad = 0
+        // Lines read but not yet stored: kept across a database outage while following.
+        var calls: [CallEvent] = []
+        var waiting = false
+        var readSinceCommit = false
         repeat {
             let lines = try tail.readLines()
-            var calls: [CallEvent] = []
+            readSinceCommit = readSinceCommit || !lines.isEmpty
             for l in lines where !l.text.isEmpty {
                 do {
                     calls.append(try QueueLogLine.parse(l.text, file: l.file, lineNumber: l.number, offset: l.offset, window: window))
@@ -54,25 +60,47 @@ struct IngestQueueLog: DeskCommand {
                     printError("qdeck: \(error) (line skipped)")
                 }
             }
-            if !calls.isEmpty {
-                try desk.ingestBatch(calls, batchSize: 256, decide: { c, state, newID in
-                    Intake.call(c, state: state, rules: desk.rules, newID: newID)
-                }, progress: { _, o in
-                    let k: String = switch o.result {
-                    case .created: "call"
-                    case .duplicate: "duplicate"
-                    case .ignored(let why) where why == "presence": "presence change"
-                    case .ignored: "ignored line"
-                    default: "call event"
-                    }
-                    counts[k, default: 0] += 1
-                    if follow { emit(describe(o)) }
-                })
+            if let outage = try store(&calls, desk: desk, counts: &counts) {
+                // Waited out: the lines stay read and the read position unmoved until they are
+                // stored (what was stored before the outage is recognised again, not doubled).
+                if !waiting { printError("qdeck: \(outage); keeping \(countPhrase(calls.count, "line")) and trying again every second") }
+                waiting = true
+                sleep(1)
+                continue
             }
-            if !lines.isEmpty { try tail.commit() }
+            if waiting { printError("qdeck: the journal is back; following again") }
+            waiting = false
+            if readSinceCommit { try tail.commit() }
+            readSinceCommit = false
             if follow { usleep(100_000) }
         } while follow && qdeck_pending_signal() == 0
         if bad > 0 { counts["unreadable line", default: 0] += bad }
         emit(counts.isEmpty ? "nothing new" : counts.sorted { $0.key < $1.key }.map { countPhrase($0.value, $0.key) }.joined(separator: ", "))
+    }
+
+    /// Stores the calls read so far and empties the list. While following, a database that cannot
+    /// be reached is returned (to wait out), not thrown.
+    func store(_ calls: inout [CallEvent], desk: IntakeDesk, counts: inout [String: Int]) throws -> JournalError? {
+        guard !calls.isEmpty else { return nil }
+        do {
+            try desk.ingestBatch(calls, batchSize: 256, decide: { c, state, newID in
+                Intake.call(c, state: state, rules: desk.rules, newID: newID)
+            }, progress: { _, o in
+                let k: String = switch o.result {
+                case .created: "call"
+                case .duplicate: "duplicate"
+                case .ignored(let why) where why == "presence": "presence change"
+                case .ignored: "ignored line"
+                default: "call event"
+                }
+                counts[k, default: 0] += 1
+                if follow { emit(describe(o)) }
+            })
+        } catch let e as JournalError {
+            guard follow, case .unreachable = e else { throw e }
+            return e
+        }
+        calls = []
+        return nil
     }
 }
