@@ -111,7 +111,8 @@ public enum JournalLocation: Equatable, Sendable {
     public func open(create: Bool = false, writable: Bool = true, demo: Bool = false) throws(JournalError) -> any DeskJournal {
         switch self {
         case .file(let path): try FileJournal(path: path, create: create, writable: writable, demo: demo)
-        case .postgres(let address, _): try PostgresJournal(address: address, create: create, writable: writable, demo: demo)
+        case .postgres(let address, let companion):
+            try PostgresJournal(address: address, create: create, writable: writable, demo: demo, localBase: companion)
         }
     }
 

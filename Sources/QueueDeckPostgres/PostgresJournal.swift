@@ -8,7 +8,7 @@ import QueueDeckJournal
 /// database. Appends go through `qdeck_append`, which takes the counter row to commit (a gapless
 /// sequence in commit order), checks the expected versions first, sets the actor from the login
 /// and refuses what the login's group may not write. Reads take rows after the last sequence read.
-public final class PostgresJournal: DeskJournal, @unchecked Sendable {
+public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     public let address: PostgresAddress
     public let writable: Bool
     let link: PostgresLink
@@ -31,9 +31,20 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
     /// Rows fetched per round trip while reading: a million-event replay never holds them all.
     static let batch = 20_000
 
+    /// Where this host keeps the journal's snapshots (nil: none): in this user's own folder, not in
+    /// the database, because a snapshot cannot be checked against the events without replaying
+    /// them, and one written by another login would have to be trusted (docs/POSTGRES.md).
+    let localBase: String?
+    /// The server's system identifier: a snapshot is kept per server, so one taken from a restored
+    /// or different server is never even looked at.
+    private var systemIdentifier: String?
+
     /// `importing`: a journal `log copy` is about to give an identity (none is made, none needed).
-    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false, importing: Bool = false) throws(JournalError) {
+    /// `localBase`: this host's file name for the journal's snapshots (nil: none kept).
+    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false, importing: Bool = false,
+                localBase: String? = nil) throws(JournalError) {
         self.address = address
+        self.localBase = localBase
         self.writable = writable || create
         link = PostgresLink(address)
         let identity = try link.run(retry: true) { c in try await Self.identity(c, create: create, demo: demo) }
@@ -43,6 +54,7 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
         }
         login = identity.login
         group = identity.group
+        systemIdentifier = identity.systemIdentifier
         link.whoIs = "\(login) is in " + (group == "none" ? "no qdeck group" : "qdeck_\(group)") + Self.groupPowers(group)
         guard let meta = identity.meta else {
             if importing { return }
@@ -79,6 +91,7 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
         var login: String
         var group: String
         var meta: (uuid: String, created: Int64, demo: Bool)?
+        var systemIdentifier: String?
     }
 
     private static func identity(_ c: PostgresConnection, create: Bool, demo: Bool) async throws -> Identity {
@@ -95,6 +108,10 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
             identity.group = group
         }
         if create { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
+        // Readable by any login on the servers seen; a server that hides it keeps no snapshots here.
+        if let rows = try? await c.query("SELECT system_identifier::text FROM pg_control_system()", logger: PostgresLink.logger).decode(String.self) {
+            for try await (id,) in rows { identity.systemIdentifier = id }
+        }
         var meta: [String: String] = [:]
         for try await (key, value) in try await c.query("SELECT key, value FROM qdeck_meta", logger: PostgresLink.logger).decode((String, String).self) {
             meta[key] = value
@@ -206,17 +223,18 @@ public final class PostgresJournal: DeskJournal, @unchecked Sendable {
         return true
     }
 
-    public func loadDesk(autoCloseAfter: Millis, useSnapshots: Bool) throws(JournalError) -> DeskLoad {
-        var state = DeskState(autoCloseAfter: autoCloseAfter)
-        var replayed = 0
-        try readNew { e in
-            state.apply(e)
-            replayed += 1
-        }
-        return DeskLoad(state: state, snapshot: nil, replayedEvents: replayed, passedOver: [])
+    public var snapshotBase: String {
+        guard let localBase, let systemIdentifier else { return "" }
+        return "\(localBase).server-\(systemIdentifier)"
     }
 
-    public func snapshotKeeper(every: Int, coveredSeq: UInt64) -> (any SnapshotKeeping)? { nil }
+    public func loadDesk(autoCloseAfter: Millis, useSnapshots: Bool) throws(JournalError) -> DeskLoad {
+        try DeskLoader.load(self, autoCloseAfter: autoCloseAfter, useSnapshots: useSnapshots && !snapshotBase.isEmpty)
+    }
+
+    public func snapshotKeeper(every: Int, coveredSeq: UInt64) -> (any SnapshotKeeping)? {
+        snapshotBase.isEmpty ? nil : SnapshotKeeper(journal: self, every: every, coveredSeq: coveredSeq)
+    }
 
     // MARK: Appending
 

@@ -113,4 +113,32 @@ import Testing
         #expect(try pg.qdeck("attachment", ticket, "1", "--save", saved).status == 0)
         #expect(try String(contentsOfFile: saved, encoding: .utf8) == "%PDF-1.4\n")
     }
+
+    /// Start-up from a snapshot this host keeps for the database (in the user's own data folder,
+    /// named after the server), and never from one the database no longer matches.
+    @Test func aSnapshotIsKeptPerHostAndPassedOverWhenTheDatabaseDiffers() throws {
+        guard Self.runs else { return }
+        let s = Scratch(.postgres)
+        #expect(try s.demo(["--tickets", "200"]).status == 0)
+        let data = s.dir + "/data"
+        let env = ["XDG_DATA_HOME": data, "QDECK_SNAPSHOT_EVERY": "100"]
+        #expect(try s.qdeck("stats", env: env).status == 0)
+        let folder = data + "/qdeck"
+        let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".snapshot-") }
+        #expect(snapshots.count == 1 && snapshots[0].contains(".server-"), "\(snapshots)")
+        var st = stat()
+        #expect(stat(folder, &st) == 0 && st.st_mode & 0o077 == 0, "this user's own folder")
+        let used = try s.qdeck("log", "verify", env: env)
+        #expect(used.stdout.contains("used at start-up"), "\(used.stdout)")
+        // The event the snapshot is bound to is changed behind qdeck's back (a restore, a hand
+        // edit): the snapshot no longer fits and is passed over; start-up replays instead.
+        let db = String(s.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))
+        let seq = try #require(Int(snapshots[0].split(separator: "-").last ?? ""))
+        #expect(try SharedCluster.shared.psql("UPDATE qdeck_events SET at = at + 1 WHERE seq = \(seq)", database: db).0 == 0)
+        let passed = try s.qdeck("log", "verify", env: env)
+        #expect(passed.stdout.contains("passed over") && passed.stdout.contains("same content"), "\(passed.stdout)")
+        let before = try s.qdeck("stats", "--json", env: env.merging(["QDECK_NOW": "2026-12-01T12:00:00Z"]) { $1 })
+        let replayed = try s.qdeck("stats", "--json", "--replay", env: ["QDECK_NOW": "2026-12-01T12:00:00Z"])
+        #expect(before.stdout == replayed.stdout)
+    }
 }

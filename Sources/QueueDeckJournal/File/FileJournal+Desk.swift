@@ -5,8 +5,10 @@ import Glibc
 
 /// What a desk needs around the file's events: snapshots beside it, and the intake and outbox
 /// locks as files beside it (0660 like the journal, never through a link: docs/JOURNAL.md).
-extension FileJournal {
+extension FileJournal: SnapshotSite {
     public var name: String { path }
+
+    public var snapshotBase: String { path }
 
     public func resume(at position: JournalPosition, state: DeskState) -> Bool {
         DeskLoader.resume(self, at: position, state: state)

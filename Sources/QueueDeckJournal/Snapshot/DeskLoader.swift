@@ -16,6 +16,16 @@ public struct DeskLoad {
     }
 }
 
+/// A journal whose desk is saved in snapshot files (SnapshotFile): where they are kept, and how
+/// a snapshot's place in the journal is checked. The file journal keeps them beside itself; the
+/// PostgreSQL journal in this user's own folder on this host, named after the database server.
+public protocol SnapshotSite: DeskJournal {
+    /// The snapshot files are `<snapshotBase>.snapshot-SEQ`.
+    var snapshotBase: String { get }
+    /// Whether `p` is a place in this journal holding what it held when the snapshot was taken.
+    func holds(_ p: JournalPosition) -> Bool
+}
+
 /// Startup: the newest snapshot that matches the journal, then the journal's tail after it.
 /// A snapshot that does not match or does not verify is passed over, never trusted: the
 /// fallback is a full replay, never a wrong state.
@@ -34,15 +44,15 @@ public enum DeskLoader {
         }
     }
 
-    public static func load(_ journal: FileJournal, autoCloseAfter: Millis, useSnapshots: Bool = true) throws(JournalError) -> DeskLoad {
+    public static func load(_ journal: some SnapshotSite, autoCloseAfter: Millis, useSnapshots: Bool = true) throws(JournalError) -> DeskLoad {
         var passedOver: [SnapshotError] = []
         var restored: DeskState?
         var used: SnapshotFile.Found?
         if useSnapshots {
-            for found in SnapshotFile.list(journal: journal.path) {
+            for found in SnapshotFile.list(journal: journal.snapshotBase) {
                 do throws(SnapshotError) {
                     let (header, state) = try verified(found, journal: journal, autoCloseAfter: autoCloseAfter)
-                    guard resume(journal, at: header.position, state: state) else {
+                    guard journal.resume(at: header.position, state: state) else {
                         throw .mismatch(path: found.path, reason: "the journal moved while it was read")
                     }
                     restored = state
@@ -63,7 +73,7 @@ public enum DeskLoader {
     }
 
     /// Why a load would pass this snapshot over, or nil if it would use it (`qdeck log verify`).
-    public static func problem(with found: SnapshotFile.Found, journal: FileJournal, autoCloseAfter: Millis) -> SnapshotError? {
+    public static func problem(with found: SnapshotFile.Found, journal: some SnapshotSite, autoCloseAfter: Millis) -> SnapshotError? {
         do throws(SnapshotError) {
             _ = try verified(found, journal: journal, autoCloseAfter: autoCloseAfter)
             return nil
@@ -74,18 +84,18 @@ public enum DeskLoader {
 
     /// The snapshot's desk if it is for this journal (UUID and a record at its position), this
     /// build and this auto-close period, and its checksums and decode hold. Cheap checks first.
-    static func verified(_ found: SnapshotFile.Found, journal: FileJournal, autoCloseAfter: Millis) throws(SnapshotError) -> (SnapshotFile.Header, DeskState) {
+    static func verified(_ found: SnapshotFile.Found, journal: some SnapshotSite, autoCloseAfter: Millis) throws(SnapshotError) -> (SnapshotFile.Header, DeskState) {
         let h = try SnapshotFile.readHeader(found.path)
         try matches(h, path: found.path, journal: journal, autoCloseAfter: autoCloseAfter)
         return (h, try SnapshotFile.readState(found.path, header: h))
     }
 
-    static func matches(_ h: SnapshotFile.Header, path: String, journal: FileJournal, autoCloseAfter: Millis) throws(SnapshotError) {
+    static func matches(_ h: SnapshotFile.Header, path: String, journal: some SnapshotSite, autoCloseAfter: Millis) throws(SnapshotError) {
         guard h.build == BuildIdentity.current else { throw .mismatch(path: path, reason: "written by another qdeck build") }
-        guard h.position.uuid == journal.uuid else { throw .mismatch(path: path, reason: "written for another journal file (UUID differs)") }
+        guard h.position.uuid == journal.uuid else { throw .mismatch(path: path, reason: "written for another journal (UUID differs)") }
         guard h.autoCloseAfter == autoCloseAfter else { throw .mismatch(path: path, reason: "the auto-close period has changed since") }
         guard journal.holds(h.position) else {
-            throw .mismatch(path: path, reason: "the journal has no record \(h.position.seq) ending at byte \(h.position.offset)")
+            throw .mismatch(path: path, reason: "the journal has no record \(h.position.seq) ending at byte \(h.position.offset) with the same content")
         }
     }
 }

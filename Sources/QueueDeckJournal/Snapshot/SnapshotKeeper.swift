@@ -8,11 +8,11 @@ public protocol SnapshotKeeping: AnyObject {
     var onFailure: (@Sendable (SnapshotError) -> Void)? { get set }
 }
 
-/// The file journal's snapshots: writes one in the background whenever enough events have been folded since the last
+/// A journal's snapshot files: writes one in the background whenever enough events have been folded since the last
 /// one. The owner of the journal calls `consider` on its own thread after folding; encoding and
 /// writing happen on another, with a copy of the desk (copy-on-write: cheap).
 public final class SnapshotKeeper: SnapshotKeeping, @unchecked Sendable {
-    public let journal: FileJournal
+    public let journal: any SnapshotSite
     /// Events between snapshots; 0 never writes.
     public let every: Int
     private var coveredSeq: UInt64
@@ -24,7 +24,7 @@ public final class SnapshotKeeper: SnapshotKeeping, @unchecked Sendable {
     public var onFailure: (@Sendable (SnapshotError) -> Void)?
     public var onWritten: (@Sendable (String, Int) -> Void)?
 
-    public init(journal: FileJournal, every: Int, coveredSeq: UInt64) {
+    public init(journal: any SnapshotSite, every: Int, coveredSeq: UInt64) {
         self.journal = journal
         self.every = every
         self.coveredSeq = coveredSeq
@@ -40,7 +40,7 @@ public final class SnapshotKeeper: SnapshotKeeping, @unchecked Sendable {
         guard !busy else { return }
         busy = true
         coveredSeq = position.seq
-        let path = journal.path
+        let path = journal.snapshotBase
         DispatchQueue.global(qos: .utility).async(group: Self.group) { [self] in
             do throws(SnapshotError) {
                 let written = try SnapshotFile.write(state, position: position, journal: path, now: Instant(ms: WallClock.nowMillis))

@@ -19,10 +19,10 @@ struct Log: ParsableCommand {
             let path: String
             switch try globals.journalLocation() {
             case .file(let file): path = file
-            case .postgres(let address, _): return try verifyDatabase(address)
+            case .postgres(let address, let companion): return try verifyDatabase(address, companion: companion)
             }
             let r = try JournalRepair.verify(path: path)
-            defer { reportSnapshots(path: path, lastSeq: r.lastSeq) }
+            defer { if let journal = try? FileJournal(path: path, writable: false) { reportSnapshots(journal, lastSeq: r.lastSeq) } }
             emit("\(r.path): file \(r.uuid.isEmpty ? "(unknown: header damaged)" : r.uuid), \(r.records) valid records, last sequence \(r.lastSeq), \(r.fileSize) bytes")
             for d in r.damage {
                 emit("DAMAGED at byte \(d.offset): \(d.reason); valid records resume at byte \(d.resumesAt)")
@@ -76,9 +76,13 @@ struct Log: ParsableCommand {
         /// The database keeps each row whole (WAL, page checksums); what is checked here is what qdeck
         /// promises on top: sequence numbers 1…N without a gap and the counter at N, each ticket's
         /// versions 1, 2, 3…, every event decoding, every attached file there and intact.
-        func verifyDatabase(_ address: PostgresAddress) throws {
-            let journal = try PostgresJournal(address: address, writable: false)
+        func verifyDatabase(_ address: PostgresAddress, companion: String) throws {
+            let journal = try PostgresJournal(address: address, writable: false, localBase: companion)
             let b = try journal.bookkeeping()
+            // The snapshots this user keeps for it on this host, checked against the database.
+            defer {
+                if let fresh = try? PostgresJournal(address: address, writable: false, localBase: companion) { reportSnapshots(fresh, lastSeq: UInt64(b.lastSeq)) }
+            }
             emit("\(journal.name): database journal \(b.uuid), \(b.events) events, last sequence \(b.lastSeq)")
             var problems: [String] = []
             if b.events != b.lastSeq { problems.append("sequence numbers have gaps: \(b.events) events up to \(b.lastSeq)") }
@@ -104,10 +108,10 @@ struct Log: ParsableCommand {
             emit("ok")
         }
 
-        func reportSnapshots(path: String, lastSeq: UInt64) {
-            let found = SnapshotFile.list(journal: path)
-            guard !found.isEmpty, let journal = try? FileJournal(path: path, writable: false),
-                  let rules = try? globals.rules(journalPath: path) else { return }
+        /// Which snapshot start-up would use, and why any other is passed over (never the exit status).
+        func reportSnapshots(_ journal: some SnapshotSite, lastSeq: UInt64) {
+            let found = SnapshotFile.list(journal: journal.snapshotBase)
+            guard !found.isEmpty, let rules = try? globals.rules(journalPath: (try? globals.journalLocation().companionPath) ?? journal.snapshotBase) else { return }
             var used = false
             for f in found {
                 let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0

@@ -42,6 +42,8 @@ final class DeskSession: @unchecked Sendable {
         if create { try location.prepare() }
         journal = try location.open(create: create, writable: writable, demo: demo)
         actor = try g.actingAgent(rules, journal: journal)
+        // Where a database journal's snapshots are kept on this host (a file's sit beside it).
+        try? location.prepareCompanionFolder()
         // A demo desk's customers are invented: whatever command runs on it, nothing is mailed.
         if journal.isDemo { self.rules.intake.sendReplies = false }
         // Folded as they are read: a million events are never all in memory at once.

@@ -40,6 +40,7 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     if journal.databaseLogin != nil { try permitted { try g.actingAgent(rules, journal: journal) } }
     var deskRules = rules
     if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
+    try? location.prepareCompanionFolder()  // a database journal's snapshots on this host
     let desk = try IntakeDesk(journal: journal, rules: deskRules)
     desk.snapshots = journal.snapshotKeeper(every: g.snapshotEvery, coveredSeq: desk.snapshotSeq)
     desk.snapshots?.consider(desk.state)
