@@ -70,7 +70,7 @@ let package = Package(
         // Benchmarks and the crash-test writer: figures for docs/PERFORMANCE.md.
         .executableTarget(
             name: "qdeck-bench",
-            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole", "QueueDeckMail", "QueueDeckIntake"]
+            dependencies: ["QueueDeckDomain", "QueueDeckJournal", "QueueDeckConsole", "QueueDeckMail", "QueueDeckIntake", "QueueDeckBackends", "QueueDeckPostgres"]
         ),
         // Fuzz targets (journal reader, filter parser, email parser, queue_log parser, snapshot decoder,
         // chat lines, team files, addresses): libFuzzer

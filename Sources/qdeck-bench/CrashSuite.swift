@@ -1,6 +1,8 @@
 import Foundation
 import QueueDeckDomain
+import QueueDeckBackends
 import QueueDeckJournal
+import QueueDeckPostgres
 
 /// `qdeck-bench crash-suite DIR [--long]`: the journal's crash and corruption suite (issue 6).
 /// 1. SIGKILL: 4 stress-writers appending at once, one killed at a random moment again and again
@@ -15,6 +17,8 @@ import QueueDeckJournal
 /// 5. Snapshots: cut at every header byte and across the body, corrupted, forged under valid
 ///    checksums, and their writer killed mid-write (20 kills; 200 with --long): every load equals
 ///    a full replay (see SnapshotCrash.swift).
+/// With `--postgres URI` (an empty database after `qdeck db init`, a login that may write), part 1
+/// only, against PostgreSQL (the other parts are about the file's own format).
 /// Exit 0 only if every check held; prints one line per part for docs/RELIABILITY.md.
 enum CrashSuite {
     nonisolated(unsafe) static var failures = 0
@@ -33,7 +37,13 @@ enum CrashSuite {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bench = URL(fileURLWithPath: CommandLine.arguments[0]).path
         let t0 = Date()
-        let journal = kills(dir: dir, bench: bench, kills: long ? 1000 : 100)
+        if let i = args.firstIndex(of: "--postgres"), i + 1 < args.count {
+            kills(journal: args[i + 1], dir: dir, bench: bench, kills: long ? 1000 : 100)
+            say(String(format: "crash suite on PostgreSQL (%@): %@ in %.0f s", long ? "long" : "short", failures == 0 ? "all checks held" : "\(failures) FAILED", Date().timeIntervalSince(t0)))
+            exit(failures == 0 ? 0 : 1)
+        }
+        let journal = dir + "/kill.journal"
+        kills(journal: journal, dir: dir, bench: bench, kills: long ? 1000 : 100)
         cuts(dir: dir, from: journal)
         corruption(dir: dir, from: journal, trials: long ? 2000 : 100)
         diskFull(dir: dir, bench: bench)
@@ -48,8 +58,7 @@ enum CrashSuite {
 
     // MARK: 1. SIGKILL
 
-    static func kills(dir: String, bench: String, kills target: Int) -> String {
-        let journal = dir + "/kill.journal"
+    static func kills(journal: String, dir: String, bench: String, kills target: Int) {
         struct Run { var process: Process; var out: String }
         var next = [0, 0, 0, 0]
         var acked: Set<String> = []
@@ -94,7 +103,8 @@ enum CrashSuite {
         }
         for w in 0..<4 { if let r = runs[w] { kill(r.process.processIdentifier, SIGKILL); kills += 1; collect(w) } }
         // A writable open cuts the torn tail the last kills left.
-        let events = (try? FileJournal(path: journal).readNew()) ?? []
+        let location = BenchJournal.location(journal)
+        let events = (try? location.open().readNew()) ?? []
         let subs = subjects(events)
         var counts: [String: Int] = [:]
         for s in subs { counts[s, default: 0] += 1 }
@@ -103,10 +113,15 @@ enum CrashSuite {
         check(missing == 0, "\(missing) acknowledged events missing")
         check(doubled == 0, "\(doubled) events stored twice")
         check(events.map(\.seq).elementsEqual(1..<UInt64(events.count + 1)), "sequence numbers have gaps")
-        let report = try? JournalRepair.verify(path: journal)
-        check(report?.damage.isEmpty == true, "journal damaged after kills")
-        say("1. SIGKILL: \(kills) kills of 4 concurrent writers in \(Int(Date().timeIntervalSince(t0))) s; \(acked.count) acknowledged, \(events.count) stored; missing \(missing), duplicated \(doubled); sequence contiguous; verify clean")
-        return journal
+        switch location {
+        case .file(let path):
+            let report = try? JournalRepair.verify(path: path)
+            check(report?.damage.isEmpty == true, "journal damaged after kills")
+        case .postgres(let address, _):
+            let b = try? PostgresJournal(address: address, writable: false).bookkeeping()
+            check(b.map { $0.events == $0.lastSeq && $0.counter == $0.lastSeq } == true, "the database's counter or sequence is off: \(String(describing: b))")
+        }
+        say("1. SIGKILL\(location.kind == .file ? "" : " (PostgreSQL)"): \(kills) kills of 4 concurrent writers in \(Int(Date().timeIntervalSince(t0))) s; \(acked.count) acknowledged, \(events.count) stored; missing \(missing), duplicated \(doubled); sequence contiguous; verify clean")
     }
 
     /// The size of the record at `offset`, from its length field (docs/JOURNAL.md: marker, then a

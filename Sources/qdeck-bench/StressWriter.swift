@@ -1,10 +1,12 @@
 import Foundation
 import QueueDeckDomain
+import QueueDeckBackends
 import QueueDeckJournal
 
 /// Appends COUNT ticket creations, one durable append each, printing `ack WRITER-N SEQ` only after
-/// the append returned (after fdatasync). The SIGKILL test kills it at random and checks that every
-/// acknowledged event is in the journal exactly once.
+/// the append returned (after fdatasync, or COMMIT in PostgreSQL). The SIGKILL test kills it at
+/// random and checks that every acknowledged event is in the journal exactly once. JOURNAL is a
+/// file path or a postgresql:// address.
 enum StressWriter {
     static func ticketID(writer: Int, n: Int) -> TicketID {
         let a = TicketID.alphabet
@@ -20,7 +22,7 @@ enum StressWriter {
             exit(64)
         }
         do {
-            let j = try FileJournal(path: a[0], create: true)
+            let j = try BenchJournal.location(a[0]).open(create: true)
             for n in start..<(start + count) {
                 let id = ticketID(writer: writer, n: n)
                 let e = Event(ticket: id, at: Instant(ms: 1_795_000_000_000 + Int64(n)), actor: "w\(writer)",
@@ -37,6 +39,19 @@ enum StressWriter {
         } catch {
             FileHandle.standardError.write(Data("stress-writer: \(error)\n".utf8))
             exit(74)
+        }
+    }
+}
+
+/// A journal named on qdeck-bench's command line: a file path or a postgresql:// address.
+enum BenchJournal {
+    static func location(_ text: String) -> JournalLocation {
+        let env = ProcessInfo.processInfo.environment
+        do {
+            return try JournalLocation(text, environment: env, user: env["USER"] ?? "root", localFolder: NSTemporaryDirectory())
+        } catch {
+            FileHandle.standardError.write(Data("qdeck-bench: \(error)\n".utf8))
+            exit(64)
         }
     }
 }
