@@ -27,9 +27,9 @@ enum AllBench {
     }
 
     /// Seconds a program takes to run to its end.
-    static func timed(_ path: String, _ args: [String]) -> Double {
+    static func timed(_ path: String, _ args: [String], env: [String: String] = [:]) -> Double {
         let t0 = nanos()
-        _ = runProgram(path, args)
+        _ = runProgram(path, args, env: env)
         return Double(nanos() - t0) / 1e9
     }
 }

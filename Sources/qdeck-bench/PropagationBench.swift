@@ -14,12 +14,13 @@ enum PropagationBench {
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 
-    static func run(dir: String, n: Int) {
+    /// `journal`: a postgresql:// address to measure there instead of a file in `dir`.
+    static func run(dir: String, n: Int, journal: String? = nil) {
         let root = dir + "/qdeck-propagation-\(getpid())"
         try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let path = root + "/desk.journal"
-        let writer = try! FileJournal(path: path, create: true)
+        let path = journal ?? root + "/desk.journal"
+        let writer = try! BenchJournal.location(path).open(create: true)
         // A desk to follow: 2,000 tickets already there.
         try! writer.append(ReplayBench.events(2_000, start: Instant(ms: 1_795_000_000_000), step: 1_000, writer: 0), expecting: [:])
         var followers: [(Process, String)] = []
@@ -53,22 +54,22 @@ enum PropagationBench {
         }
         latencies.sort()
         appendMicros.sort()
-        print("propagation: \(n) events, 1 writer, 3 follower processes, \(latencies.count) deliveries")
-        print("  durable append (write + fdatasync): median \(f1(percentile(appendMicros, 0.5) / 1000)) ms, p99 \(f1(percentile(appendMicros, 0.99) / 1000)) ms")
+        print("propagation\(journal == nil ? "" : " on PostgreSQL (LISTEN/NOTIFY, 1 s catch-up tick)"): \(n) events, 1 writer, 3 follower processes, \(latencies.count) deliveries")
+        print("  durable append: median \(f1(percentile(appendMicros, 0.5) / 1000)) ms, p99 \(f1(percentile(appendMicros, 0.99) / 1000)) ms")
         print("  append start → applied in another process: median \(f1(percentile(latencies, 0.5) / 1000)) ms, p99 \(f1(percentile(latencies, 0.99) / 1000)) ms, max \(f1((latencies.last ?? 0) / 1000)) ms (target p99 < 50 ms)")
     }
 
     /// Follows the journal until it has applied `n` timed notes; prints one latency (µs) per line.
     static func follow(_ args: [String]) {
         let path = args[0], n = Int(args[1])!
-        let journal = try! FileJournal(path: path, writable: false)
+        let journal = try! BenchJournal.location(path).open(writable: false)
         var state = DeskState(autoCloseAfter: .days(4))
         state.apply(try! journal.readNew())
-        let follower = FileFollower(path: path, pollFallbackMillis: 100)
+        let follower = journal.follower()
         var seen = 0
         var out = ""
         while seen < n {
-            follower.wait()
+            follower.wait(timeoutMillis: 100)
             let events = try! journal.readNew()
             state.apply(events)
             let now = realtimeMicros()

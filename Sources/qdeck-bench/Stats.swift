@@ -15,10 +15,11 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 func f1(_ x: Double) -> String { String(format: "%.1f", x) }
 
 /// Runs a program to its end; its exit status and standard output.
-func runProgram(_ path: String, _ args: [String]) -> (Int32, String) {
+func runProgram(_ path: String, _ args: [String], env: [String: String] = [:]) -> (Int32, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
+    if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
     let pipe = Pipe()
     p.standardOutput = pipe
     try! p.run()

@@ -2,6 +2,7 @@ import Foundation
 import QueueDeckDomain
 import QueueDeckBackends
 import QueueDeckJournal
+import QueueDeckPostgres
 
 /// Appends COUNT ticket creations, one durable append each, printing `ack WRITER-N SEQ` only after
 /// the append returned (after fdatasync, or COMMIT in PostgreSQL). The SIGKILL test kills it at
@@ -45,6 +46,9 @@ enum StressWriter {
 
 /// A journal named on qdeck-bench's command line: a file path or a postgresql:// address.
 enum BenchJournal {
+    /// A database's address as qdeck-bench and qdeck take it (no password: the bench's servers trust local logins).
+    static func text(_ a: PostgresAddress) -> String { a.shown }
+
     static func location(_ text: String) -> JournalLocation {
         let env = ProcessInfo.processInfo.environment
         do {
