@@ -5,7 +5,8 @@
 #   pg-cluster.sh start DIR PORT [--tcp ADDRESS]   initdb if DIR is new, then start; prints the URI
 #   pg-cluster.sh stop DIR [fast|immediate]         immediate: as a crash would (the WAL recovers)
 #   pg-cluster.sh restart DIR [fast|immediate]
-# Local connections are trusted (peer-style tests name their role); TCP uses scram-sha-256.
+# Local connections are trusted (peer-style tests name their role); TCP uses scram-sha-256, from
+# this host and from the networks the server is directly on (samenet).
 # Durability as in production: fsync and synchronous_commit stay on.
 set -euo pipefail
 # A server started with signals blocked or ignored (a test runner's threads block most) never
@@ -37,6 +38,8 @@ start)
     chmod 700 "$dir/data"
     as_postgres "$bin/initdb" -D "$dir/data" -E UTF8 --locale=C --data-checksums --auth-local=trust \
       --auth-host=scram-sha-256 -U postgres >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Logins from the networks the server is on (a test's veth pair), with a password.
+    echo "host all all samenet scram-sha-256" >>"$dir/data/pg_hba.conf"
   fi
   listen="''"
   [ -n "$tcp" ] && listen="'$tcp'"

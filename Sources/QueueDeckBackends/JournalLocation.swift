@@ -19,12 +19,15 @@ public enum JournalLocation: Equatable, Sendable {
     /// Reads a location: a path, or an address with a scheme this build keeps journals in.
     /// `environment` and `user` fill what a PostgreSQL address leaves out, as libpq does;
     /// `localFolder` is where this host keeps a database journal's companion files.
-    public init(_ text: String, environment: [String: String], user: String, localFolder: String) throws(JournalLocationError) {
+    /// `home`: where `~/.pgpass` is looked for; `warning` is told of one that others may read.
+    public init(_ text: String, environment: [String: String], user: String, localFolder: String, home: String,
+                warning: (String) -> Void = { _ in }) throws(JournalLocationError) {
         if PostgresAddress.isAddress(text) {
-            let address: PostgresAddress
+            var address: PostgresAddress
             do { address = try PostgresAddress(text, environment: environment, user: user) } catch {
                 throw .invalid(problem: error.description)
             }
+            if address.password == nil { address.password = PasswordFile.password(for: address, environment: environment, home: home, warning: warning) }
             self = .postgres(address: address, companion: localFolder + "/" + address.localName)
             return
         }

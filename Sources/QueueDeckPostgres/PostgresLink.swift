@@ -148,7 +148,9 @@ final class PostgresLink: @unchecked Sendable {
             }
             return .database(name: name, reason: message)
         case "QD002": return .missing(path: name)
+        // 42501 a privilege the login lacks; class 28 a login refused (a wrong password, no pg_hba line).
         case "42501": return .denied(name: name, reason: message)
+        case _ where state.hasPrefix("28"): return .denied(name: name, reason: message)
         default:
             // Class 08 (connection) and 57P (the server shutting down or starting): try again later.
             if state.hasPrefix("08") || state.hasPrefix("57P") { return .unreachable(name: name, reason: message) }

@@ -52,7 +52,7 @@ enum BenchJournal {
     static func location(_ text: String) -> JournalLocation {
         let env = ProcessInfo.processInfo.environment
         do {
-            return try JournalLocation(text, environment: env, user: env["USER"] ?? "root", localFolder: NSTemporaryDirectory())
+            return try JournalLocation(text, environment: env, user: env["USER"] ?? "root", localFolder: NSTemporaryDirectory(), home: env["HOME"] ?? "/root")
         } catch {
             FileHandle.standardError.write(Data("qdeck-bench: \(error)\n".utf8))
             exit(64)

@@ -31,7 +31,8 @@ final class SharedCluster: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 
-    init(own: Bool = true) throws {
+    /// `tcp`: addresses the server also listens on (scram-sha-256 from the networks it is on).
+    init(own: Bool = true, tcp: String? = nil) throws {
         self.own = own
         // Clusters of runs that died before their exit handler: stopped, not left running.
         for old in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] {
@@ -44,7 +45,7 @@ final class SharedCluster: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let (_, free) = try runToEnd(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
         port = Int(free.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 25_433
-        let rc = shell("bash \(Self.root)/scripts/pg-cluster.sh start \(dir)/c \(port) > \(dir)/uri")
+        let rc = shell("bash \(Self.root)/scripts/pg-cluster.sh start \(dir)/c \(port)\(tcp.map { " --tcp \($0)" } ?? "") > \(dir)/uri")
         guard rc == 0 else { throw NSError(domain: "pg-cluster exited \(rc)", code: Int(rc)) }
         guard !own else { return }
         Self.startedDir = dir

@@ -228,7 +228,7 @@ extension JournalLocation {
 
     @Test func anAddressOfABackendThisBuildLacksIsRefusedWithoutRepeatingIt() throws {
         func location(_ text: String) throws(JournalLocationError) -> JournalLocation {
-            try JournalLocation(text, environment: [:], user: "anna", localFolder: "/home/anna/.local/share/qdeck")
+            try JournalLocation(text, environment: [:], user: "anna", localFolder: "/home/anna/.local/share/qdeck", home: "/nonexistent")
         }
         #expect(throws: JournalLocationError.unsupported(text: "mysql://anna:s3cret@db/desk", scheme: "mysql", known: ["a file path", "postgresql://…"])) {
             try location("mysql://anna:s3cret@db/desk")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QueueDeckPostgres
 
@@ -55,5 +56,37 @@ import Testing
         #expect(PostgresAdmin.groupRole(for: .viewer) == "qdeck_viewer")
         #expect(PostgresAdmin.groupRole(for: .intake) == "qdeck_intake")
         #expect(PostgresAdmin.quoted("o\"brien") == "\"o\"\"brien\"")
+    }
+}
+
+/// libpq's password file, read as libpq reads it.
+@Suite struct PasswordFileTests {
+    let tcp = PostgresAddress(endpoint: .tcp(host: "db.example", port: 5432), user: "anna", password: nil, database: "desk", sslMode: .require)
+    let socket = PostgresAddress(endpoint: .socket(folder: "/run/postgresql", port: 5433), user: "anna", password: nil, database: "desk", sslMode: .disable)
+
+    @Test func theFirstMatchingLineWinsWithWildcardsAndEscapes() {
+        let text = """
+            # comments and other hosts first
+            other.example:5432:desk:anna:nope
+            db.example:5432:desk:bob:nope
+            db.example:*:desk:anna:s\\:e\\\\cret:with:colons
+            *:*:*:*:fallback
+            """
+        #expect(PasswordFile.find(in: text, for: tcp) == "s:e\\cret:with:colons")
+        #expect(PasswordFile.find(in: "localhost:5433:desk:anna:local\n", for: socket) == "local", "localhost matches the socket")
+        #expect(PasswordFile.find(in: "localhost:5432:desk:anna:wrong port\n", for: socket) == nil)
+        #expect(PasswordFile.find(in: "db.example:5432:desk:anna\n", for: tcp) == nil, "four fields are not a line")
+    }
+
+    @Test func aFileOthersMayReadIsIgnored() throws {
+        let path = NSTemporaryDirectory() + "pgpass-\(UUID().uuidString)"
+        defer { unlink(path) }
+        try "*:*:*:*:secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o644)
+        var warned = ""
+        #expect(PasswordFile.password(for: tcp, environment: ["PGPASSFILE": path], home: "/nonexistent") { warned = $0 } == nil)
+        #expect(warned.contains("others may read"))
+        chmod(path, 0o600)
+        #expect(PasswordFile.password(for: tcp, environment: ["PGPASSFILE": path], home: "/nonexistent") == "secret")
     }
 }

@@ -43,12 +43,9 @@ struct DbCommand: ParsableCommand {
 
 /// The PostgreSQL address given as the journal.
 func postgresAddress(_ g: GlobalOptions) throws -> PostgresAddress {
-    let text = g.journalPath()
-    guard PostgresAddress.isAddress(text) else {
-        throw Failure(code: Exit.usage, message: "qdeck db works on a PostgreSQL journal: give --journal postgresql://… (or QDECK_JOURNAL)")
-    }
-    do { return try PostgresAddress(text, environment: g.environment, user: g.osUser) } catch {
-        throw Failure(code: Exit.usage, message: "--journal: \(error)")
+    switch try g.journalLocation() {
+    case .postgres(let address, _): return address
+    case .file: throw Failure(code: Exit.usage, message: "qdeck db works on a PostgreSQL journal: give --journal postgresql://… (or QDECK_JOURNAL)")
     }
 }
 

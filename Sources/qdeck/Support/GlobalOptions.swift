@@ -40,7 +40,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// A journal named on the command line (`log copy`'s source and destination).
     func location(_ text: String) throws -> JournalLocation {
-        do { return try JournalLocation(text, environment: environment, user: osUser, localFolder: dataHome) } catch {
+        do {
+            return try JournalLocation(text, environment: environment, user: osUser, localFolder: dataHome,
+                                       home: ConfigLoader.homeDirectory(environment)) { printError("qdeck: warning: \($0)") }
+        } catch {
             throw Failure(code: Exit.usage, message: "\(error)")
         }
     }
