@@ -50,7 +50,7 @@ enum Schema {
             "DELETE FROM qdeck_meta WHERE key IN ('uuid', 'created') AND NOT EXISTS (SELECT 1 FROM qdeck_events)",
             // Which login appended each event, whatever actor it names (a customer, the system).
             "ALTER TABLE qdeck_events ADD COLUMN appended_by text NOT NULL DEFAULT session_user",
-            callerFunction, leadingStringFunction, createFunction, appendFunction, importFunction,
+            callerFunction, requireAdminFunction, leadingStringFunction, createFunction, appendFunction, importFunction,
             adoptFunction, repairFunction, putBlobFunction,
         ],
     ]
@@ -69,6 +69,20 @@ enum Schema {
                 WHEN pg_has_role(session_user, 'qdeck_intake', 'MEMBER') THEN 'intake'
                 WHEN pg_has_role(session_user, 'qdeck_viewer', 'MEMBER') THEN 'viewer'
                 ELSE 'none' END;
+        END $$
+        """
+
+    /// Refuses anyone but a qdeck_admin login, naming what they may not do.
+    static let requireAdminFunction = """
+        CREATE FUNCTION qdeck_require_admin(action text) RETURNS text
+        LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+        DECLARE who record;
+        BEGIN
+            SELECT * INTO who FROM qdeck_caller();
+            IF who.grp <> 'admin' THEN
+                RAISE EXCEPTION 'role % may not % (administrators only)', who.login, action USING ERRCODE = '42501';
+            END IF;
+            RETURN who.login;
         END $$
         """
 
@@ -189,15 +203,11 @@ enum Schema {
                                      actors text[], types smallint[], payloads bytea[]) RETURNS bigint
         LANGUAGE plpgsql SECURITY DEFINER AS $$
         DECLARE
-            who record;
+            login text := qdeck_require_admin('import history');
             last_seq bigint;
             v integer;
             n integer := coalesce(array_length(seqs, 1), 0);
         BEGIN
-            SELECT * INTO who FROM qdeck_caller();
-            IF who.grp <> 'admin' THEN
-                RAISE EXCEPTION 'role % may not import history (administrators only)', who.login USING ERRCODE = '42501';
-            END IF;
             SELECT h.last INTO last_seq FROM qdeck_head h FOR UPDATE;
             FOR i IN 1 .. n LOOP
                 IF seqs[i] <> last_seq + i THEN
@@ -209,7 +219,7 @@ enum Schema {
                         USING ERRCODE = '22023';
                 END IF;
                 INSERT INTO qdeck_events (seq, ticket, version, at, actor, type, payload, appended_by)
-                    VALUES (seqs[i], tickets[i], versions[i], ats[i], actors[i], types[i], payloads[i], who.login);
+                    VALUES (seqs[i], tickets[i], versions[i], ats[i], actors[i], types[i], payloads[i], login);
             END LOOP;
             UPDATE qdeck_head SET last = last_seq + n;
             IF n > 0 THEN PERFORM pg_notify('\(channel)', (last_seq + n)::text); END IF;
@@ -221,12 +231,8 @@ enum Schema {
     static let adoptFunction = """
         CREATE FUNCTION qdeck_adopt_identity(journal_uuid text, created_ms bigint, demo boolean) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who record;
         BEGIN
-            SELECT * INTO who FROM qdeck_caller();
-            IF who.grp <> 'admin' THEN
-                RAISE EXCEPTION 'role % may not import history (administrators only)', who.login USING ERRCODE = '42501';
-            END IF;
+            PERFORM qdeck_require_admin('import history');
             LOCK TABLE qdeck_meta IN EXCLUSIVE MODE;
             PERFORM 1 FROM qdeck_head FOR UPDATE;
             IF EXISTS (SELECT 1 FROM qdeck_events) THEN
@@ -243,12 +249,9 @@ enum Schema {
     static let repairFunction = """
         CREATE FUNCTION qdeck_repair() RETURNS SETOF text
         LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who record; last_seq bigint; top bigint; rows bigint;
+        DECLARE last_seq bigint; top bigint; rows bigint;
         BEGIN
-            SELECT * INTO who FROM qdeck_caller();
-            IF who.grp <> 'admin' THEN
-                RAISE EXCEPTION 'role % may not repair the journal (administrators only)', who.login USING ERRCODE = '42501';
-            END IF;
+            PERFORM qdeck_require_admin('repair the journal');
             SELECT h.last INTO last_seq FROM qdeck_head h FOR UPDATE;
             SELECT coalesce(max(seq), 0), count(*) INTO top, rows FROM qdeck_events;
             IF top <> rows THEN
@@ -280,7 +283,7 @@ enum Schema {
         """
 
     static let functions = [
-        "qdeck_caller()", "qdeck_leading_string(bytea)", "qdeck_create_journal(boolean)",
+        "qdeck_caller()", "qdeck_require_admin(text)", "qdeck_leading_string(bytea)", "qdeck_create_journal(boolean)",
         "qdeck_append(text[], integer[], text[], bigint[], text[], smallint[], bytea[])",
         "qdeck_import(bigint[], text[], integer[], bigint[], text[], smallint[], bytea[])",
         "qdeck_adopt_identity(text, bigint, boolean)", "qdeck_repair()", "qdeck_put_blob(text, bytea)",
@@ -301,7 +304,7 @@ enum Schema {
             END LOOP;
         END $$
         """,
-        "GRANT EXECUTE ON FUNCTION qdeck_caller(), qdeck_leading_string(bytea) TO qdeck_viewer",
+        "GRANT EXECUTE ON FUNCTION qdeck_caller(), qdeck_require_admin(text), qdeck_leading_string(bytea) TO qdeck_viewer",
         """
         GRANT EXECUTE ON FUNCTION qdeck_create_journal(boolean), qdeck_append(text[], integer[], text[], bigint[], text[], smallint[], bytea[]),
             qdeck_put_blob(text, bytea) TO qdeck_agent, qdeck_supervisor, qdeck_admin, qdeck_intake
