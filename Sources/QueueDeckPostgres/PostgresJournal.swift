@@ -22,8 +22,10 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     public var databaseLogin: String? { login }
     public private(set) var group = ""
     private var lastSeq: UInt64 = 0
-    /// The content of the last row read (bound into positions, as the file binds a record's CRC).
-    private var lastFingerprint: UInt32 = 0
+    /// The content of the last row read (bound into positions, as the file binds a record's CRC):
+    /// the row, checksummed only when a position is asked for, not for each of a million.
+    private var lastRow: Row?
+    private var resumedFingerprint: UInt32 = 0
     private var marks: [TicketID: Mark] = [:]
     private var resumedMarks: ((TicketID) -> Mark?)?
     private lazy var store = PostgresBlobStore(link: link)
@@ -146,7 +148,7 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
                 let e = row.stored()
                 if writable { marks[e.event.ticket] = Mark(version: e.version, actor: e.event.actor, at: e.event.at) }
                 lastSeq = row.seq
-                lastFingerprint = row.fingerprint
+                lastRow = row
                 each(e)
             }
             if rows.count < Self.batch { return }
@@ -205,7 +207,7 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
 
     public var position: JournalPosition? {
         guard lastSeq > 0, uuid.count == 16 else { return nil }
-        return JournalPosition(uuid: uuid, seq: lastSeq, offset: Int64(lastSeq), lastRecordOffset: Int64(lastSeq) - 1, recordCRC: lastFingerprint)
+        return JournalPosition(uuid: uuid, seq: lastSeq, offset: Int64(lastSeq), lastRecordOffset: Int64(lastSeq) - 1, recordCRC: lastRow?.fingerprint ?? resumedFingerprint)
     }
 
     /// Whether `p` is a place in this journal: the same UUID, and event `p.seq` the one it was.
@@ -218,7 +220,8 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     public func resume(at position: JournalPosition, state: DeskState) -> Bool {
         guard lastSeq == 0, holds(position) else { return false }
         lastSeq = position.seq
-        lastFingerprint = position.recordCRC
+        lastRow = nil
+        resumedFingerprint = position.recordCRC
         if writable { resumedMarks = DeskLoader.marks(of: state) }
         return true
     }
