@@ -39,7 +39,7 @@ public enum JournalCopy {
             // The store takes the new journal's group, so it follows the file.
             try copyFiles(digests, from: from.blobs, to: FileBlobStore(journal: path))
         case .postgres(let address, _):
-            let to = try PostgresJournal(address: address, importing: true)
+            let to = try PostgresJournal(address: address)
             events = try to.importHistory(uuid: from.uuid, created: created, demo: from.isDemo,
                                           files: { () throws(JournalError) in try copyFiles(digests, from: from.blobs, to: to.blobs) }) { each throws(JournalError) in
                 try reread.readNew(each)

@@ -43,9 +43,46 @@ public protocol DeskJournal: EventJournal {
     /// The files attached to messages and replies, stored once each by content.
     var blobs: any BlobStore { get }
     /// Who the journal itself knows this process as, when it proves identity (PostgreSQL: the
-    /// login role, which the database stores as the actor); nil where the operating system user
-    /// is the identity (the file).
-    var databaseLogin: String? { get }
+    /// login, which the database stores as the actor, and its roster entry and group); nil where
+    /// the operating system user is the identity (the file).
+    var databaseIdentity: DatabaseIdentity? { get }
+}
+
+/// A login as a database journal knows it: who, the desk role its roster gives it, and the group
+/// that caps what the database lets it write.
+public struct DatabaseIdentity: Equatable, Sendable {
+    public enum Group: String, Sendable { case viewer, agent, supervisor, admin, intake, none }
+    public var login: String
+    /// The roster's name and desk role for the login (nil: not on the roster, e.g. a superuser).
+    public var name: String?
+    public var deskRole: String?
+    public var group: Group
+
+    public init(login: String, name: String?, deskRole: String?, group: Group) {
+        self.login = login
+        self.name = name
+        self.deskRole = deskRole
+        self.group = group
+    }
+
+    /// The most the group allows: a desk role is never granted more than this, whatever a team
+    /// file says the role may do (an agent's own team file cannot make them administrator).
+    public var cap: Role {
+        switch group {
+        case .viewer, .none: .viewer
+        case .agent: .agent
+        case .supervisor: .supervisor
+        case .admin: .administrator
+        case .intake: .intake
+        }
+    }
+
+    /// The role the desk acts on for this login: the roster's desk role as the team file defines
+    /// it (a built-in one if the team file does not), cut down to what the group allows.
+    public func role(definedBy lookup: (String) -> Role?) -> Role {
+        let named = deskRole.flatMap(lookup) ?? cap
+        return Role(name: named.name, permissions: named.permissions.intersection(cap.permissions))
+    }
 }
 
 /// A process's mark that it is handing replies over; released when dropped.

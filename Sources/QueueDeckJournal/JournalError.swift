@@ -31,7 +31,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`; a PostgreSQL database needs `qdeck db init` first)"
+        case .missing(let p) where p.hasPrefix("postgresql:"):
+            return "\(p): no qdeck journal in this database (its administrator makes the database, then runs `qdeck db init` and `qdeck db sync-roster`)"
+        case .missing(let p): return "\(p): no journal here (create one with `qdeck new` or `qdeck demo`)"
         case .cannotOpen(let p, let e): return "\(p): cannot open journal: \(errnoText(e))"
         case .notAJournal(let p, let r): return "\(p): not a QueueDeck journal (\(r))"
         case .damagedHeader(let p, let r):
@@ -54,7 +56,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable {
         case .refused(let p, let r): return "\(p): \(r)"
         case .eventTooLarge(let p, let b, let l): return "\(p): an event of \(b) bytes is over the limit of \(l) bytes; nothing was stored"
         // What happened first, then where: a console's one-line flash cuts the end of a long address.
-        case .unreachable(let n, let r): return "the database cannot be reached; try again (\(n): \(r))"
+        case .unreachable(let n, let r): return "the database cannot be reached; try again. \(n): \(r)"
         case .denied(let n, let r): return "the database refused: \(r) (\(n))"
         case .database(let n, let r): return "\(n): \(r)"
         }

@@ -46,6 +46,9 @@ public enum PostgresAdmin {
                         created.append(role)
                     }
                     for statement in Schema.grants { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: statement)) }
+                    // Group roles are the whole server's: a desk's database admits only its own
+                    // roster (sync-roster grants CONNECT), or any desk's agent could read every desk.
+                    try await PostgresLink.execute(c, "DO $$ BEGIN EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database()); END $$")
                     return InitReport(from: found, to: schemaVersion, createdRoles: created)
                 }
             }
@@ -73,6 +76,7 @@ public enum PostgresAdmin {
                     }
                     for name in before where !listed.contains(name) {
                         for g in groupRoles { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(name))")) }
+                        try await PostgresLink.execute(c, connect("REVOKE", name, "FROM"))
                         try await PostgresLink.execute(c, "DELETE FROM qdeck_roster WHERE role_name = \(name)")
                         said.append("\(name): no longer in the roster; left every qdeck group (the role is kept)")
                     }
@@ -84,6 +88,7 @@ public enum PostgresAdmin {
                             try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(a.user))"))
                         }
                         try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"))
+                        try await PostgresLink.execute(c, connect("GRANT", a.user, "TO"))
                         try await PostgresLink.execute(c, """
                             INSERT INTO qdeck_roster (role_name, agent, desk_role) VALUES (\(a.user), \(a.name), \(a.role.name))
                             ON CONFLICT (role_name) DO UPDATE SET agent = EXCLUDED.agent, desk_role = EXCLUDED.desk_role
@@ -107,6 +112,12 @@ public enum PostgresAdmin {
     }
 
     static var logger: Logger { PostgresLink.logger }
+
+    /// GRANT or REVOKE CONNECT on this database (whatever its name) to or from a login.
+    static func connect(_ verb: String, _ login: String, _ preposition: String) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: "DO $$ BEGIN EXECUTE format('\(verb) CONNECT ON DATABASE %I \(preposition) %I', current_database(), "
+                      + "'\(login.replacingOccurrences(of: "'", with: "''"))'); END $$")
+    }
 
     static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
@@ -147,7 +158,8 @@ public enum PostgresAdmin {
             try? await c.close()
             if error is Failure { throw error }
             let denied = (error as? PSQLError)?.serverInfo?[.sqlState] == "42501"
-            throw Failure(kind: denied ? .denied : .refused, description: "\(a.shown): \(PostgresLink.describe(error))")
+            let hint = denied ? " (qdeck db runs as the database's administrator: a superuser, or a role that may create roles and grant the qdeck groups)" : ""
+            throw Failure(kind: denied ? .denied : .refused, description: "\(a.shown): \(PostgresLink.describe(error))\(hint)")
         }
     }
 }

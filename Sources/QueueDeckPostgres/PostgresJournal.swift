@@ -17,10 +17,9 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     /// The journal's UUID (16 bytes): what positions and copies are bound to.
     public private(set) var uuid: [UInt8] = []
     public var lockTimeoutSeconds: Double = 10
-    /// The login the database knows this process as, and its qdeck group.
-    public private(set) var login = ""
-    public var databaseLogin: String? { login }
-    public private(set) var group = ""
+    /// The login the database knows this process as, its roster entry and qdeck group.
+    public private(set) var identity = DatabaseIdentity(login: "", name: nil, deskRole: nil, group: .none)
+    public var databaseIdentity: DatabaseIdentity? { identity }
     private var lastSeq: UInt64 = 0
     /// The content of the last row read (bound into positions, as the file binds a record's CRC):
     /// the row, checksummed only when a position is asked for, not for each of a million.
@@ -41,41 +40,44 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     /// or different server is never even looked at.
     private var systemIdentifier: String?
 
-    /// `importing`: a journal `log copy` is about to give an identity (none is made, none needed).
-    /// `localBase`: this host's file name for the journal's snapshots (nil: none kept).
-    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false, importing: Bool = false,
+    /// A database with the schema but no journal yet (nobody has written) opens as an empty desk;
+    /// `create` gives it its identity when the login may write. `localBase`: this host's file name for the journal's snapshots (nil: none kept).
+    public init(address: PostgresAddress, create: Bool = false, writable: Bool = true, demo: Bool = false,
                 localBase: String? = nil) throws(JournalError) {
         self.address = address
         self.localBase = localBase
         self.writable = writable || create
         link = PostgresLink(address)
-        let identity = try link.run(retry: true) { c in try await Self.identity(c, create: create, demo: demo) }
+        let identity: Identity
+        do {
+            identity = try link.run(retry: true) { c in try await Self.identity(c, create: create, demo: demo) }
+        } catch .denied(let name, let reason) where reason.hasPrefix("permission denied for table") {
+            // Reading is every qdeck group's: a login that may not is on none of this desk's.
+            throw .denied(name: name, reason: "\(address.user) is in no qdeck group here, so may not read this desk (qdeck db sync-roster puts the roster's agents in one)")
+        }
         guard identity.schema == Schema.version else {
             if identity.schema == 0 { throw .missing(path: address.shown) }
             throw .notAJournal(path: address.shown, reason: "its schema is version \(identity.schema), this qdeck's is \(Schema.version) (qdeck db init upgrades an older one)")
         }
-        login = identity.login
-        group = identity.group
+        let group = DatabaseIdentity.Group(rawValue: identity.group) ?? .none
+        self.identity = DatabaseIdentity(login: identity.login, name: identity.name, deskRole: identity.deskRole, group: group)
         systemIdentifier = identity.systemIdentifier
-        link.whoIs = "\(login) is in " + (group == "none" ? "no qdeck group" : "qdeck_\(group)") + Self.groupPowers(group)
-        guard let meta = identity.meta else {
-            if importing { return }
-            throw .missing(path: address.shown)
-        }
+        link.whoIs = "\(identity.login) is in " + (group == .none ? "no qdeck group" : "qdeck_\(group.rawValue)") + Self.groupPowers(group)
+        // The schema without a journal yet (db init done, nobody has written): an empty desk.
+        guard let meta = identity.meta else { return }
         uuid = Self.uuidBytes(meta.uuid)
         created = Instant(ms: meta.created)
         isDemo = meta.demo
     }
 
     /// What a group may never do, as the schema's functions enforce it (docs/POSTGRES.md).
-    static func groupPowers(_ group: String) -> String {
+    static func groupPowers(_ group: DatabaseIdentity.Group) -> String {
         switch group {
-        case "viewer": ", which reads only"
-        case "intake": ", which writes what intake brings"
-        case "agent": ", which may not repair or import history"
-        case "supervisor": ", which may not repair or import history"
-        case "admin": ""
-        default: "; qdeck db sync-roster puts each roster agent in one"
+        case .viewer: ", which reads only"
+        case .intake: ", which writes what intake brings"
+        case .agent, .supervisor: ", which may not repair or import history"
+        case .admin: ""
+        case .none: "; qdeck db sync-roster puts each roster agent in one"
         }
     }
 
@@ -92,6 +94,8 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
         var schema: Int
         var login: String
         var group: String
+        var name: String?
+        var deskRole: String?
         var meta: (uuid: String, created: Int64, demo: Bool)?
         var systemIdentifier: String?
     }
@@ -105,11 +109,17 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
         }
         var identity = Identity(schema: schema, login: "", group: "")
         guard schema == Schema.version else { return identity }
-        for try await (login, group) in try await c.query("SELECT login, grp FROM qdeck_caller()", logger: PostgresLink.logger).decode((String, String).self) {
+        let caller: PostgresQuery = """
+            SELECT c.login, c.grp, r.agent, r.desk_role FROM qdeck_caller() c LEFT JOIN qdeck_roster r ON r.role_name = c.login
+            """
+        for try await (login, group, name, deskRole) in try await c.query(caller, logger: PostgresLink.logger).decode((String, String, String?, String?).self) {
             identity.login = login
             identity.group = group
+            identity.name = name
+            identity.deskRole = deskRole
         }
-        if create { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
+        // A login that may not write finds the desk as it is (empty until someone makes it).
+        if create && !["viewer", "none"].contains(identity.group) { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
         // Readable by any login on the servers seen; a server that hides it keeps no snapshots here.
         if let rows = try? await c.query("SELECT system_identifier::text FROM pg_control_system()", logger: PostgresLink.logger).decode(String.self) {
             for try await (id,) in rows { identity.systemIdentifier = id }

@@ -134,6 +134,10 @@ final class PostgresLink: @unchecked Sendable {
             switch p.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .queryCancelled:
                 return .unreachable(name: name, reason: p.underlying.map { "\($0)" } ?? "\(p.code)")
+            case .authMechanismRequiresPassword:
+                return .denied(name: name, reason: "the server asks for a password: set PGPASSWORD, or put it in ~/.pgpass (mode 600)")
+            case .sslUnsupported:
+                return .database(name: name, reason: "the server does not offer TLS, which this address's sslmode requires")
             default:
                 return .database(name: name, reason: describe(error))
             }
@@ -147,7 +151,7 @@ final class PostgresLink: @unchecked Sendable {
                 return .stale(ticket: id, expected: 0, actual: actual, by: parts[3], at: Instant(ms: at))
             }
             return .database(name: name, reason: message)
-        case "QD002": return .missing(path: name)
+        case "QD002", "3D000": return .missing(path: name)  // no journal yet; no such database
         // 42501 a privilege the login lacks; class 28 a login refused (a wrong password, no pg_hba line).
         case "42501": return .denied(name: name, reason: message)
         case _ where state.hasPrefix("28"): return .denied(name: name, reason: message)

@@ -128,8 +128,9 @@ enum Schema {
     /// commit makes the sequence gapless and commit order sequence order; the version check comes
     /// before any position is taken. Actors: a member of qdeck_intake reports what the phone or
     /// mail system says (who answered a call); anyone else is stored as their login, except events
-    /// the domain gives to `customer` or `system`, which keep that name and still record the login
-    /// in `appended_by`.
+    /// the domain gives to `customer` (an inbound message an agent records), which keep that name
+    /// and still record the login in `appended_by`; `system` is kept for administrators only (a
+    /// mail imported by hand), and intake records are intake's and administrators'.
     static let appendFunction = """
         CREATE FUNCTION qdeck_append(expect_tickets text[], expect_versions integer[], tickets text[], ats bigint[],
                                      actors text[], types smallint[], payloads bytea[])
@@ -177,7 +178,12 @@ enum Schema {
                             USING ERRCODE = '42501';
                     END IF;
                 ELSE
-                    IF a IS DISTINCT FROM 'customer' AND a IS DISTINCT FROM 'system' THEN a := who.login; END IF;
+                    -- Arrivals are intake's to record: an agent stores a customer's words only as
+                    -- the domain's inbound message, never as an intake record or self-service.
+                    IF types[i] IN (14, 16) AND who.grp <> 'admin' THEN
+                        RAISE EXCEPTION 'role % may not store arrivals (intake records are qdeck_intake''s)', who.login USING ERRCODE = '42501';
+                    END IF;
+                    IF a IS DISTINCT FROM 'customer' AND NOT (a = 'system' AND who.grp = 'admin') THEN a := who.login; END IF;
                     IF types[i] = 13 AND who.grp NOT IN ('supervisor', 'admin')
                        AND qdeck_leading_string(payloads[i]) IS DISTINCT FROM who.login THEN
                         RAISE EXCEPTION 'role % may set only its own presence', who.login USING ERRCODE = '42501';

@@ -5,7 +5,9 @@ struct QDeck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qdeck",
         abstract: "QueueDeck: work live email, call and chat queues from the terminal.",
-        discussion: "Every console and command on a host shares one append-only journal. See README.md for exit codes.",
+        discussion: "Every console and command shares one append-only journal: a file on this host (--journal PATH, QDECK_JOURNAL; "
+            + "default $XDG_DATA_HOME/qdeck/desk.journal), or a PostgreSQL database for a desk on many hosts "
+            + "(--journal postgresql://USER@HOST/DB; qdeck db prepares one, qdeck log copy moves a desk in). See README.md for exit codes.",
         version: "0.1.0",
         subcommands: [
             Console.self, Demo.self, New.self, List.self, Show.self, AttachmentCommand.self, ContactCommand.self, Reply.self, Inbound.self, Note.self, Reassign.self, Claim.self,

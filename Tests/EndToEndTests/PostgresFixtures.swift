@@ -84,8 +84,9 @@ final class SharedCluster: @unchecked Sendable {
         guard made.0 == 0 else { throw NSError(domain: "CREATE DATABASE: \(made.1)", code: 1) }
         // Roles belong to the whole cluster: two desks syncing the same roster at once would collide.
         try Self.rosterLock.withLock {
+            let roster = try team ?? builtInRoster()
             for args in [["db", "init"], ["db", "sync-roster"]] {
-                let r = try Harness.run("qdeck", ["--journal", uri(name, user: "postgres")] + (team.map { ["--config", $0] } ?? []) + args,
+                let r = try Harness.run("qdeck", ["--journal", uri(name, user: "postgres"), "--config", roster] + args,
                                         env: ["QDECK_AGENT": ""])
                 guard r.status == 0 else { throw NSError(domain: "qdeck \(args): \(r.stderr)", code: Int(r.status)) }
             }
@@ -94,6 +95,16 @@ final class SharedCluster: @unchecked Sendable {
     }
 
     static let rosterLock = NSLock()
+
+    /// The built-in roster as a team file (`qdeck config defaults`): sync-roster wants one given.
+    func builtInRoster() throws -> String {
+        let path = dir + "/builtin-team.yaml"
+        if !FileManager.default.fileExists(atPath: path) {
+            let defaults = try Harness.run("qdeck", ["config", "defaults"])
+            try defaults.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return path
+    }
 }
 
 extension Harness {

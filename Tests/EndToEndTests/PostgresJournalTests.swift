@@ -28,21 +28,20 @@ import Testing
                                     env: ["PGUSER": "anna", "QDECK_AGENT": ""])
         #expect(plain.status == 0, "\(plain.stderr)")
 
-        // A team file of wall's own making calls wall an administrator: the domain would let it
-        // write, the database does not (wall's login is in qdeck_viewer).
+        // A team file of wall's own making calls wall an administrator: the desk acts on the role the
+        // database gives the login (wall's is viewer), and the database would refuse it anyway.
         let hostile = s.dir + "/team.yaml"
         try "agents:\n  - { user: wall, name: Wall, role: administrator }\n  - { user: anna, name: Anna, role: administrator }\n  - { user: lea, name: Lea, role: agent }\n"
             .write(toFile: hostile, atomically: true, encoding: .utf8)
         let viewerNote = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "note", id, "--body", "from the wall"],
                                          env: ["QDECK_AGENT": "wall"])
-        #expect(viewerNote.status == 77 && viewerNote.stderr.contains("permission denied for function qdeck_append"), "\(viewerNote.stderr)")
-        #expect(viewerNote.stderr.contains("qdeck_viewer"), "the message says which group the login is in: \(viewerNote.stderr)")
+        #expect(viewerNote.status == 77 && viewerNote.stderr.contains("wall may not do this"), "\(viewerNote.stderr)")
         // anna, an agent in the database, may not repair it whatever her team file says.
         let repair = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "log", "repair"])
         #expect(repair.status == 77 && repair.stderr.contains("qdeck_repair"), "\(repair.stderr)")
         // anna may not set lea's presence (a supervisor's right), however the team file ranks her.
         let presence = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "presence", "away", "--agent", "lea"])
-        #expect(presence.status == 77 && presence.stderr.contains("only its own presence"), "\(presence.stderr)")
+        #expect(presence.status == 77 && presence.stderr.contains("presence.others"), "\(presence.stderr)")
 
         // The same refusals straight from psql: no qdeck in between.
         let appendAs = { (user: String, actor: String, type: Int) throws -> (Int32, String) in
@@ -53,6 +52,9 @@ import Testing
         #expect(viewer.0 != 0 && viewer.1.contains("permission denied for function qdeck_append"), "\(viewer.1)")
         let impersonating = try appendAs("anna", "admin", 4)
         #expect(impersonating.0 == 0 && impersonating.1.hasPrefix("anna"), "stored as the login: \(impersonating.1)")
+        let othersPresence = try cluster.psql("SELECT * FROM qdeck_append('{}', '{}', ARRAY['00000000000'], ARRAY[1::bigint], ARRAY['anna'], ARRAY[13::smallint], ARRAY['\\x036c656102'::bytea])",
+                                              database: db, as: "anna")
+        #expect(othersPresence.0 != 0 && othersPresence.1.contains("only its own presence"), "\(othersPresence.1)")
         let intakeNote = try appendAs("nobody", "anna", 4)
         #expect(intakeNote.0 != 0 && intakeNote.1.contains("is intake"), "\(intakeNote.1)")
         let repairByAgent = try cluster.psql("SELECT qdeck_repair()", database: db, as: "anna")
@@ -80,7 +82,7 @@ import Testing
         // Only an administrator imports history; a refused copy leaves the database as it was.
         let byAgent = try Harness.run("qdeck", ["log", "copy", files.journal, pg.journal])
         #expect(byAgent.status == 77, "\(byAgent.stderr)")
-        #expect(try pg.qdeck("list", "--all").status == 66, "still no journal in the database")
+        #expect((try pg.json("list", "--all") as? [Any])?.isEmpty == true, "still an empty desk")
         let pgDatabase = String(pg.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))
         #expect(try SharedCluster.shared.psql("SELECT count(*) FROM qdeck_blobs", database: pgDatabase).1.hasPrefix("0"), "nor any of its files")
         let copied = try Harness.run("qdeck", ["log", "copy", files.journal, pg.journal], env: ["QDECK_AGENT": "admin"])
@@ -140,5 +142,54 @@ import Testing
         let before = try s.qdeck("stats", "--json", env: env.merging(["QDECK_NOW": "2026-12-01T12:00:00Z"]) { $1 })
         let replayed = try s.qdeck("stats", "--json", "--replay", env: ["QDECK_NOW": "2026-12-01T12:00:00Z"])
         #expect(before.stdout == replayed.stdout)
+    }
+
+    /// What a newcomer's review found (issue 16): each refused by the database or by qdeck as the
+    /// README says, not only when the client plays along.
+    @Test func aLoginIsWhatTheDatabaseSaysNotWhatATeamFileClaims() throws {
+        guard Self.runs else { return }
+        let s = Scratch(.postgres)
+        let cluster = SharedCluster.shared
+        let db = String(s.journal.split(separator: "?")[0].dropFirst("postgresql:///".count))
+
+        // A prepared database nobody has written to yet is an empty desk, for every reader.
+        #expect(try s.qdeck("list").status == 0)
+        let wall = try Harness.run("qdeck", ["--journal", s.journal, "list"], env: ["QDECK_AGENT": "wall"])
+        #expect(wall.status == 0 && wall.stdout.contains("0 tickets"), "\(wall.stdout) \(wall.stderr)")
+
+        let id = try s.newTicket()
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "claim", id], env: ["QDECK_AGENT": "lea"]).status == 0)
+        // anna's own team file makes her administrator: the desk acts on the database's role.
+        let hostile = s.dir + "/mine.yaml"
+        try "agents:\n  - { user: anna, name: Anna, role: administrator }\n  - { user: lea, name: Lea, role: supervisor }\n"
+            .write(toFile: hostile, atomically: true, encoding: .utf8)
+        let taken = try Harness.run("qdeck", ["--journal", s.journal, "--config", hostile, "reassign", id, "--to", "anna"])
+        #expect(taken.status == 77 && taken.stderr.contains("may only reassign"), "\(taken.stderr)")
+
+        // Arrivals are intake's: an agent's login may not store mail, even run by root.
+        let mail = "From: Dora <dora@example.com>\nSubject: Re: forged [\(id)]\nMessage-ID: <forged@example.com>\n\nhello\n"
+        let forged = try Harness.run("qdeck", ["--journal", s.journal, "ingest", "mail"], env: ["QDECK_AGENT": "anna"], stdin: mail)
+        #expect(forged.status == 75 && forged.stderr.contains("anna may not"), "\(forged.stderr)")
+        let intakeRecord = try cluster.psql("SELECT * FROM qdeck_append('{}', '{}', ARRAY['\(id.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['system'], ARRAY[14::smallint], ARRAY['\\x00'::bytea])",
+                                            database: db, as: "anna")
+        #expect(intakeRecord.0 != 0 && intakeRecord.1.contains("may not store arrivals"), "\(intakeRecord.1)")
+        let asSystem = try cluster.psql("SELECT stored_actor FROM qdeck_append('{}', '{}', ARRAY['\(id.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['system'], ARRAY[4::smallint], ARRAY['\\x0178'::bytea])",
+                                        database: db, as: "anna")
+        #expect(asSystem.0 == 0 && asSystem.1.hasPrefix("anna"), "an agent's note is the agent's, not the system's: \(asSystem.1)")
+
+        // Another desk on the same server admits only its own roster.
+        let other = try cluster.psql("CREATE DATABASE otherdesk\(getpid())")
+        #expect(other.0 == 0, "\(other.1)")
+        let team = s.dir + "/other.yaml"
+        try "agents:\n  - { user: sue, name: Sue, role: agent }\n".write(toFile: team, atomically: true, encoding: .utf8)
+        let otherDesk = cluster.uri("otherdesk\(getpid())", user: "postgres")
+        for args in [["db", "init"], ["db", "sync-roster"]] {
+            #expect(try Harness.run("qdeck", ["--journal", otherDesk, "--config", team] + args, env: ["QDECK_AGENT": ""]).status == 0)
+        }
+        let stranger = try Harness.run("qdeck", ["--journal", cluster.uri("otherdesk\(getpid())", user: "anna"), "list"], env: ["QDECK_AGENT": "anna"])
+        #expect(stranger.status == 77 && stranger.stderr.contains("permission denied for database"), "\(stranger.stderr)")
+        // The roster is the team file's: never the built-in example's (it has an admin login).
+        let noTeam = try Harness.run("qdeck", ["--journal", otherDesk, "db", "sync-roster"], env: ["QDECK_AGENT": "", "XDG_CONFIG_HOME": s.dir, "XDG_DATA_HOME": s.dir])
+        #expect(noTeam.status == 64 && noTeam.stderr.contains("--config"), "\(noTeam.stderr)")
     }
 }

@@ -21,6 +21,19 @@ extension JournalLocation.Kind {
     }
 }
 
+extension JournalLocation.Kind {
+    /// A place of this kind holding no journal at all: no file; a database without qdeck's schema.
+    func missing(in dir: TempDir) throws -> JournalLocation? {
+        switch self {
+        case .file: return .file(path: dir.file("absent.journal"))
+        case .postgres:
+            guard let cluster = TestCluster.shared else { return nil }
+            let db = try cluster.bareDatabase()
+            return .postgres(address: cluster.address(database: db, user: "postgres"), companion: dir.file("absent.journal"))
+        }
+    }
+}
+
 extension JournalLocation {
     /// The same journal opened as another agent: the file journal takes the actor from the event,
     /// the database from the login.
@@ -61,7 +74,8 @@ extension JournalLocation {
     func eventsOutliveEveryHandleAndAReadOnlyOpenNeverWrites(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
         guard let at = try kind.fresh(in: dir) else { return }
-        let missing = #expect(throws: JournalError.self) { try at.open(writable: false) }
+        let absent = try #require(try kind.missing(in: dir))
+        let missing = #expect(throws: JournalError.self) { try absent.open(writable: false) }
         guard case .missing = try #require(missing) else { Issue.record("a journal not created yet is missing: \(String(describing: missing))"); return }
         let before = Instant(ms: WallClock.nowMillis)
         do {

@@ -53,15 +53,21 @@ final class TestCluster: @unchecked Sendable {
         PostgresAddress(endpoint: .socket(folder: dir + "/c/socket", port: port), user: user, password: nil, database: database, sslMode: .disable)
     }
 
-    /// A new database with the schema, the group roles and `agents` (user, desk role) as logins;
-    /// no journal in it yet.
-    func freshDatabase(agents: [(String, String)] = [("anna", "agent"), ("bob", "agent")]) throws -> String {
+    /// A new database without qdeck's schema.
+    func bareDatabase() throws -> String {
         lock.lock()
         count += 1
         let name = "t\(count)"
         lock.unlock()
         let rc = Self.sh("psql 'host=\(dir)/c/socket port=\(port) user=postgres dbname=postgres' -qc 'CREATE DATABASE \(name)' >/dev/null 2>&1")
         guard rc == 0 else { throw NSError(domain: "CREATE DATABASE \(name) failed", code: Int(rc)) }
+        return name
+    }
+
+    /// A new database with the schema, the group roles and `agents` (user, desk role) as logins;
+    /// no journal in it yet.
+    func freshDatabase(agents: [(String, String)] = [("anna", "agent"), ("bob", "agent")]) throws -> String {
+        let name = try bareDatabase()
         let admin = address(database: name, user: "postgres")
         // Roles are the cluster's: two tests making the same ones at once would collide.
         try Self.rolesLock.withLock {

@@ -57,5 +57,5 @@ extension FileJournal: SnapshotSite {
 
     public var blobs: any BlobStore { blobStore }
 
-    public var databaseLogin: String? { nil }
+    public var databaseIdentity: DatabaseIdentity? { nil }
 }

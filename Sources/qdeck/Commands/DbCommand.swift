@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckConfig
 import QueueDeckPostgres
 
 /// Setting up a desk's journal in PostgreSQL (docs/POSTGRES.md). The journal there is being built:
@@ -35,7 +36,13 @@ struct DbCommand: ParsableCommand {
 
         func execute() throws {
             let address = try postgresAddress(globals)
-            let rules = try globals.rules(journalPath: globals.journalPath())
+            // The built-in roster is an example (it has an `admin`): never made into logins by default.
+            let companion = try globals.journalLocation().companionPath
+            guard ConfigLoader.teamFilePath(explicit: globals.config, journalPath: companion, environment: globals.environment) != nil else {
+                throw Failure(code: Exit.usage, message: "qdeck db sync-roster makes a login for each agent of the desk's team file: give it with --config FILE (or QDECK_CONFIG); "
+                              + "without one it would use the built-in example roster")
+            }
+            let rules = try globals.rules(journalPath: companion)
             for line in try database({ try PostgresAdmin.syncRoster(address, agents: rules.agents) }) { emit(line) }
         }
     }

@@ -229,11 +229,12 @@ extension Log {
                 + "The source is only read. A file destination must not exist; a PostgreSQL one must hold no events "
                 + "(a new database after `qdeck db init`) and be written as a qdeck_admin login, the only group that may import history. "
                 + "Stop the desk's writers first: what the source gains during the copy is not in it.")
-        @OptionGroup var globals: GlobalOptions
         @Argument(help: ArgumentHelp("The journal to copy: a file path or postgresql://…", valueName: "source")) var source: String
         @Argument(help: ArgumentHelp("Where to: a new file path or postgresql://…", valueName: "destination")) var destination: String
 
         func execute() throws {
+            // Both journals are named here; the environment (PG*, ~/.pgpass) fills their addresses.
+            let globals = try GlobalOptions.parse([])
             let from = try globals.location(source), to = try globals.location(destination)
             if from == to { throw Failure(code: Exit.usage, message: "the source and the destination are the same journal") }
             let r = try JournalCopy.copy(from: from, to: to)

@@ -12,10 +12,12 @@ struct ReplayOption: ParsableArguments {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The journal file (env QDECK_JOURNAL; default $XDG_DATA_HOME/qdeck/desk.journal).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The journal: a file, or postgresql://USER@HOST/DB (env QDECK_JOURNAL; default $XDG_DATA_HOME/qdeck/desk.journal).",
+                                             valueName: "journal"))
     var journal: String?
 
-    @Option(name: .long, help: ArgumentHelp("A team configuration file (env QDECK_CONFIG; else team.yaml beside the journal).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A team configuration file (env QDECK_CONFIG; else team.yaml beside a journal file, then $XDG_CONFIG_HOME/qdeck/team.yaml).",
+                                            valueName: "file"))
     var config: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -96,13 +98,17 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The acting agent on an open journal: where the journal proves identity (PostgreSQL's login),
-    /// the agent is who it says, and QDECK_AGENT naming anyone else is refused, whoever asks.
+    /// the agent is who it says, and QDECK_AGENT naming anyone else is refused, whoever asks. The
+    /// role is the database's too: the roster's desk role, cut down to what the login's group may
+    /// do, so a team file of the agent's own making cannot raise it.
     func actingAgent(_ rules: DeskRules, journal: any DeskJournal) throws -> Agent {
-        guard let login = journal.databaseLogin else { return try actingAgent(rules) }
-        if let claimed = environment["QDECK_AGENT"], !claimed.isEmpty, claimed != login {
-            throw Failure(code: Exit.noPerm, message: "QDECK_AGENT=\(claimed): on \(journal.name) you are who the database says, \(login) (unset QDECK_AGENT)")
+        guard let id = journal.databaseIdentity else { return try actingAgent(rules) }
+        if let claimed = environment["QDECK_AGENT"], !claimed.isEmpty, claimed != id.login {
+            throw Failure(code: Exit.noPerm, message: "QDECK_AGENT=\(claimed): on \(journal.name) you are who the database says, \(id.login) (unset QDECK_AGENT)")
         }
-        return try rules.actingAgent(user: login)
+        var agent = rules.agent(user: id.login) ?? Agent(user: id.login, name: id.name ?? id.login, role: id.cap)
+        agent.role = id.role { name in rules.role(named: name) ?? Role.builtIn.first { $0.name == name } }
+        return agent
     }
 
     /// Now, or QDECK_NOW (ISO 8601) when tests or replays need a fixed moment.

@@ -37,7 +37,11 @@ func intakeDesk(_ g: GlobalOptions, needs: Permission?) throws -> IntakeDesk {
     // database says who the login is once connected, and enforces its group itself.
     if location.kind == .file { try permitted { try g.actingAgent(rules) } }
     let journal = try location.open(create: true, writable: true)
-    if journal.databaseLogin != nil { try permitted { try g.actingAgent(rules, journal: journal) } }
+    // The database's login, whoever runs the process (root included): its roster role must allow it.
+    if journal.databaseIdentity != nil {
+        let agent = try g.actingAgent(rules, journal: journal)
+        if let needs, !agent.may(needs) { throw DomainError.notPermitted(user: agent.user, permission: needs) }
+    }
     var deskRules = rules
     if journal.isDemo { deskRules.intake.sendReplies = false }  // a demo desk never mails anyone
     try? location.prepareCompanionFolder()  // a database journal's snapshots on this host
