@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(name: "QueueDeckTextTests", dependencies: ["QueueDeckText"]),
         .testTarget(name: "QueueDeckMailTests", dependencies: ["QueueDeckMail"]),
         .testTarget(name: "QueueDeckIntakeTests", dependencies: ["QueueDeckIntake", "QueueDeckDomain"]),
-        .testTarget(name: "QueueDeckPostgresTests", dependencies: ["QueueDeckPostgres", "QueueDeckDomain"]),
+        .testTarget(name: "QueueDeckPostgresTests", dependencies: ["QueueDeckPostgres", "QueueDeckDomain", "QueueDeckJournal",
+                                                             .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "QueueDeckConsoleTests", dependencies: ["QueueDeckConsole", "QueueDeckDomain", "QueueDeckJournal"]),
         // Drive the built binaries; the journal library is used to follow and inspect what they wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["qdeck", "qdeck-bench", "qdeck-fuzz", "QueueDeckJournal", "QueueDeckDomain"]),
