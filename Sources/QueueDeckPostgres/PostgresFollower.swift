@@ -31,7 +31,10 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         }
         readEnd = fds[0]
         writeEnd = fds[1]
-        tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in await self?.listen(address) })
+        // The listener holds only a weak reference, so a follower dropped is freed and its tasks end.
+        tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in
+            await Self.listen(address) { [weak self] up in self?.note(listening: up) }
+        })
         tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(Self.tickSeconds * 1e9))
@@ -71,27 +74,36 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         _ = write(writeEnd, &b, 1)
     }
 
-    private func listen(_ address: PostgresAddress) async {
+    /// A wake-up, and whether the listener is up now (nil: unchanged).
+    private func note(listening up: Bool?) {
+        if let up { setListening(up) }
+        poke()
+    }
+
+    /// LISTEN until cancelled, connecting again with backoff: `wake(true)` once listening,
+    /// `wake(nil)` on each notification, `wake(false)` when the connection is lost.
+    private static func listen(_ address: PostgresAddress, wake: @escaping @Sendable (Bool?) -> Void) async {
         var backoff = 0.25
+        var up = false
         while !Task.isCancelled {
             do {
                 let c = try await PostgresLink.connect(address)
                 defer { PostgresLink.drop(c) }
                 try await c.listen(on: Schema.channel) { notifications in
                     // Listening from here: whatever was appended before is read by the catch-up this wakes.
-                    setListening(true)
+                    up = true
                     backoff = 0.25
-                    poke()
+                    wake(true)
                     for try await _ in notifications {
                         if Task.isCancelled { return }
-                        poke()
+                        wake(nil)
                     }
                 }
             } catch {}
             if Task.isCancelled { return }
-            if isListening {
-                setListening(false)
-                poke()
+            if up {
+                up = false
+                wake(false)
             }
             try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
             backoff = min(backoff * 2, 2)
