@@ -133,7 +133,7 @@ final class PostgresLink: @unchecked Sendable {
         guard p.code == .server, let state = p.serverInfo?[.sqlState] else {
             switch p.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .queryCancelled:
-                return .unreachable(name: name, reason: p.underlying.map { "\($0)" } ?? "\(p.code)")
+                return .unreachable(name: name, reason: p.underlying.map(plain) ?? "\(p.code)")
             case .authMechanismRequiresPassword:
                 return .denied(name: name, reason: "the server asks for a password: set PGPASSWORD, or put it in ~/.pgpass (mode 600)")
             case .sslUnsupported:
@@ -160,6 +160,13 @@ final class PostgresLink: @unchecked Sendable {
             if state.hasPrefix("08") || state.hasPrefix("57P") { return .unreachable(name: name, reason: message) }
             return .database(name: name, reason: "\(message) (SQLSTATE \(state))")
         }
+    }
+
+    /// A system error as the system words it ("Connection refused (errno 111)"), not as NIO
+    /// prints its call.
+    static func plain(_ error: any Error) -> String {
+        if let io = error as? IOError { return "\(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode))" }
+        return "\(error)"
     }
 
     /// The server's message and SQLSTATE, or what failed on the way.

@@ -5,8 +5,8 @@ import Testing
 /// customer moves their open ticket up `list --sort value` and tightens its SLA; a caller and an
 /// emailer merge into one card; a new call from the number is theirs.
 @Suite struct ContactCLITests {
-    @Test func vipSetOnAContactReordersTheValueQueueAndMergeJoinsCallerAndEmailer() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func vipSetOnAContactReordersTheValueQueueAndMergeJoinsCallerAndEmailer(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let bob = try s.newTicket(subject: "Bob's question", customer: "Bob <bob@x.org>")
         let anne = try s.newTicket(subject: "Invoice", customer: "Anne Kalniņa <anne@example.org>")
         let call = try s.newTicket("call", subject: "Call", customer: "Caller", extra: ["--phone", "+371 2000 0001"])
@@ -50,10 +50,10 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("+NAME"), "\(bad.stderr)")
     }
 
-    @Test func theConsoleSetsAGroupOnTheCustomersCard() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func theConsoleSetsAGroupOnTheCustomersCard(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let id = try s.newTicket(subject: "From the console", customer: "Ilze Bērziņa <ilze@inbox.lv>")
-        let t = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal)", cols: 100, rows: 30)
+        let t = try Tmux("\(Harness.binDir)/qdeck --journal '\(s.journal)'", cols: 100, rows: 30)
         try t.waitFor(id)
         try t.keys("Enter")
         try t.waitFor("Customer")

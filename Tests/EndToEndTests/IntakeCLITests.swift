@@ -43,8 +43,8 @@ import Testing
 
     """
 
-    @Test func mailPipeThreadsRepliesAndKeepsFailedOnesInTheOutbox() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func mailPipeThreadsRepliesAndKeepsFailedOnesInTheOutbox(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let first = try s.qdeck("ingest", "mail", "--queue", "billing", env: ["SENDER": "ilze@inbox.lv"], stdin: Self.firstMail)
         #expect(first.status == 0, "\(first.stderr)")
         var list = try Self.tickets(s)
@@ -98,8 +98,8 @@ import Testing
         #expect(all.components(separatedBy: "=====").count - 1 == 3, "three replies, each sent once")
     }
 
-    @Test func twoRetriesAtOnceSendEachReplyOnce() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func twoRetriesAtOnceSendEachReplyOnce(kind: JournalKind) throws {
+        let s = Scratch(kind)
         _ = try s.qdeck("ingest", "mail", stdin: Self.firstMail)
         let id = try #require(try Self.tickets(s).first?["id"] as? String)
         _ = try s.qdeck("reply", id, "--body", "one", env: ["QDECK_SENDMAIL": "/bin/false"])
@@ -122,6 +122,7 @@ import Testing
         #expect(sent.components(separatedBy: "=====").count - 1 == 1, "sent once: \(box.outs)")
     }
 
+    /// The file's own lock held by another process (PostgresOutageTests has the database's outage).
     @Test func temporaryFailuresExit75AndLoseNothing() throws {
         let s = Scratch()
         // The journal cannot be opened (its folder is a file): the MTA must retry, not bounce.
@@ -148,8 +149,8 @@ import Testing
         #expect(flagged != nil)
     }
 
-    @Test func maildirAndMboxImportWithSummary() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func maildirAndMboxImportWithSummary(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let md = s.dir + "/Maildir"
         for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
         let corpus = "/usr/lib/python3.11/test/test_email/data"
@@ -173,8 +174,8 @@ import Testing
         #expect(m.stdout.contains("1 from other senders awaiting an agent (qdeck accept)"), "\(m.stdout)")
     }
 
-    @Test func queueLogEveryEventFollowRotationAndRestart() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func queueLogEveryEventFollowRotationAndRestart(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let log = s.dir + "/queue_log"
         let fixture = try String(contentsOfFile: Self.fixtures + "/queue_log", encoding: .utf8)
         let lines = fixture.split(separator: "\n").map(String.init)
@@ -191,8 +192,9 @@ import Testing
         // Follow: lines appended appear within a second; then the file rotates.
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
-        p.arguments = ["--journal", s.journal, "ingest", "queue-log", log, "--follow"]
-        p.environment = ProcessInfo.processInfo.environment.merging(Self.now) { $1 }
+        var env = ProcessInfo.processInfo.environment.merging(Self.now.merging(["QDECK_AGENT": "nobody"]) { $1 }) { $1 }
+        p.arguments = Harness.actingAsLogin(["--journal", s.journal, "ingest", "queue-log", log, "--follow"], &env)
+        p.environment = env
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         defer { if p.isRunning { p.terminate() } }
@@ -237,8 +239,8 @@ import Testing
 
     /// Caller ID names (`log-caller-id-name = yes`), a caller matched to the customer who mailed,
     /// and a rotation while no follower ran: the rest of `queue_log.1` is read before the new file.
-    @Test func queueLogCallerNamesContactsAndRotationWhileStopped() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func queueLogCallerNamesContactsAndRotationWhileStopped(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let log = s.dir + "/queue_log"
         let mailed = try s.newTicket(customer: "Ilze Bērziņa <ilze@inbox.lv>", extra: ["--phone", "+371 2000 0000", "--group", "vip"])
         let t = 1_795_500_000  // 2026-11-24 06:00 UTC
@@ -293,8 +295,8 @@ import Testing
     /// no call is lost, none is read twice, and what cannot be found is said (found by an admin's
     /// review: an inode given to the new file, two rotations, copytruncate, Asterisk still writing
     /// to the renamed file, each lost calls silently).
-    @Test func queueLogRotationsLoseNoCall() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func queueLogRotationsLoseNoCall(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let log = s.dir + "/queue_log"
         var n = 0
         func enter() -> String {
@@ -355,8 +357,9 @@ import Testing
         // logrotate's `create` while following: Asterisk writes on to the renamed file for a while.
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
-        p.arguments = ["--journal", s.journal, "ingest", "queue-log", log, "--follow"]
-        p.environment = ProcessInfo.processInfo.environment.merging(Self.now.merging(["QDECK_AGENT": "nobody", "QDECK_SENDMAIL": "/bin/true"]) { $1 }) { $1 }
+        var env = ProcessInfo.processInfo.environment.merging(Self.now.merging(["QDECK_AGENT": "nobody", "QDECK_SENDMAIL": "/bin/true"]) { $1 }) { $1 }
+        p.arguments = Harness.actingAsLogin(["--journal", s.journal, "ingest", "queue-log", log, "--follow"], &env)
+        p.environment = env
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         defer { if p.isRunning { p.terminate() } }
@@ -377,8 +380,8 @@ import Testing
 
     /// Self-service lines (README "Self-service") recorded once, bad lines named and skipped, and the
     /// deflection ratio in `stats` against a hand-worked count that includes users who also opened tickets.
-    @Test func selfServiceIsRecordedOnceAndGivesTheDeflectionRatio() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func selfServiceIsRecordedOnceAndGivesTheDeflectionRatio(kind: JournalKind) throws {
+        let s = Scratch(kind)
         _ = try s.newTicket(customer: "Ilze Bērziņa <ilze@inbox.lv>")
         _ = try s.newTicket(customer: "Bob <bob@example.org>")
         let iso = ISO8601DateFormatter()
@@ -435,8 +438,8 @@ import Testing
         #expect(dump.stdout.contains(#""type":"self-service""#) && dump.stdout.contains(#"\u001b[2J"#), "\(dump.stdout.suffix(400))")
     }
 
-    @Test func chatTranscriptsWaitAnswerAndMiss() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func chatTranscriptsWaitAnswerAndMiss(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let file = s.dir + "/chat.jsonl"
         let lines = [
             #"{"type":"start","session":"c1","at":"2026-11-24T09:00:00Z","visitor":{"name":"Jānis","email":"janis@example.lv"},"subject":"Kur ir pasūtījums?","queue":"support"}"#,
@@ -469,8 +472,8 @@ import Testing
     }
 
     /// Regression: a journal named without a folder (`--journal j`) crashed in Foundation's path code.
-    @Test func bareJournalFileNameWorks() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func bareJournalFileNameWorks(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
         p.arguments = ["--journal", "j", "ingest", "chat", "-"]
@@ -488,8 +491,8 @@ import Testing
 
     /// A redelivery is one message; a reused Message-ID with another sender, subject or body is
     /// another message (it was dropped as "already stored").
-    @Test func aReusedMessageIDWithOtherContentIsStored() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func aReusedMessageIDWithOtherContentIsStored(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let first = "From: Ilze <ilze@inbox.lv>\nTo: support@example.com\nSubject: Invoice question\nMessage-ID: <same@x>\n\nWhere is my invoice?\n"
         let forged = "From: Spammer <win@prize.example>\nTo: support@example.com\nSubject: You won\nMessage-ID: <same@x>\n\nClick here\n"
         #expect(try s.qdeck("ingest", "mail", stdin: first).status == 0)
@@ -503,8 +506,8 @@ import Testing
 
     /// `qdeck reply` to a customer without an address says so and the outbox shows it (it was marked
     /// answered and went nowhere, silently).
-    @Test func aReplyToACustomerWithoutAnAddressIsSaid() throws {
-        let s = Scratch()
+    @Test(arguments: JournalKind.available) func aReplyToACustomerWithoutAnAddressIsSaid(kind: JournalKind) throws {
+        let s = Scratch(kind)
         let id = try s.newTicket("email", subject: "No address", customer: "Phone Only")
         let r = try s.qdeck("reply", id, "--body", "Hello")
         #expect(r.stderr.contains("the customer has no email address that can be used: not sent"), "\(r.stderr)")

@@ -113,8 +113,12 @@ extension Harness {
     /// login instead, as the person would, and QDECK_AGENT is not passed on. An empty QDECK_AGENT
     /// leaves the address's own login (the administrator setting a database up).
     static func actingAsLogin(_ args: [String], _ environment: inout [String: String]) -> [String] {
-        guard let i = args.firstIndex(where: { $0.hasPrefix("postgresql://") && $0.contains("&user=") }),
-              let who = environment["QDECK_AGENT"], !who.isEmpty else { return args }
+        guard let i = args.firstIndex(where: { $0.hasPrefix("postgresql://") && $0.contains("&user=") }) else { return args }
+        // This host's files for the desk (read positions, snapshots) stay in the test's folders.
+        if environment["XDG_DATA_HOME"] == nil, let db = args[i].split(separator: "?").first?.split(separator: "/").last {
+            environment["XDG_DATA_HOME"] = NSTemporaryDirectory() + "qdeck-e2e-data/\(db)"
+        }
+        guard let who = environment["QDECK_AGENT"], !who.isEmpty else { return args }
         environment["QDECK_AGENT"] = nil
         var out = args
         out[i] = args[i].replacingOccurrences(of: #"&user=[^&]*"#, with: "&user=\(who)", options: .regularExpression)
