@@ -30,5 +30,6 @@ trap 'bash scripts/pg-cluster.sh stop "$cluster/c" immediate 2>/dev/null; rm -rf
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 uri=$(bash scripts/pg-cluster.sh start "$cluster/c" "$port")
 QDECK_AGENT= "$bin/qdeck" --journal "$uri" db init >&2
-QDECK_AGENT= "$bin/qdeck" --journal "$uri" db sync-roster >&2
+"$bin/qdeck" config defaults >"$cluster/team.yaml"   # the built-in roster: anna writes
+QDECK_AGENT= "$bin/qdeck" --journal "$uri" --config "$cluster/team.yaml" db sync-roster >&2
 "$bin/qdeck-bench" crash-suite "$dir" $long --postgres "${uri%user=postgres}user=anna"
