@@ -56,12 +56,16 @@ public struct DatabaseIdentity: Equatable, Sendable {
     /// The roster's name and desk role for the login (nil: not on the roster, e.g. a superuser).
     public var name: String?
     public var deskRole: String?
+    /// What the desk role may do, as the administrator's team file said when the roster was
+    /// synced (permission names; nil when the roster does not say).
+    public var permissions: [String]?
     public var group: Group
 
-    public init(login: String, name: String?, deskRole: String?, group: Group) {
+    public init(login: String, name: String?, deskRole: String?, permissions: [String]? = nil, group: Group) {
         self.login = login
         self.name = name
         self.deskRole = deskRole
+        self.permissions = permissions
         self.group = group
     }
 
@@ -77,11 +81,13 @@ public struct DatabaseIdentity: Equatable, Sendable {
         }
     }
 
-    /// The role the desk acts on for this login: the roster's desk role as the team file defines
-    /// it (a built-in one if the team file does not), cut down to what the group allows.
+    /// The role the desk acts on for this login: the roster's desk role with the permissions the
+    /// roster recorded for it (else as `lookup` defines it, else the group's own), cut down to what
+    /// the group allows. A team file on the agent's host never adds to it.
     public func role(definedBy lookup: (String) -> Role?) -> Role {
         let named = deskRole.flatMap(lookup) ?? cap
-        return Role(name: named.name, permissions: named.permissions.intersection(cap.permissions))
+        let granted = permissions.map { Set($0.compactMap(Permission.init(rawValue:))) } ?? named.permissions
+        return Role(name: deskRole ?? named.name, permissions: granted.intersection(cap.permissions))
     }
 }
 

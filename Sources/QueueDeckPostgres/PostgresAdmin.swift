@@ -55,12 +55,20 @@ public enum PostgresAdmin {
         }
     }
 
-    /// Each roster agent as a login role (their OS user name, as peer authentication gives it) in
-    /// the group of their desk role; agents no longer in the roster leave the groups (their role
-    /// is kept: it may own objects, and dropping it is the database administrator's call).
+    /// Each roster agent as a login role (their OS user name, as peer authentication gives it),
+    /// recorded in this desk's roster with the group and permissions the team file gives their
+    /// role, and admitted to this database. The server's group roles are shared by every desk on
+    /// it: a login is added to its group here and never taken out (another desk may need it);
+    /// what it may do on this desk is this desk's roster row. Agents no longer in the roster leave
+    /// this desk (their row, and CONNECT); their role is kept (dropping it is the server
+    /// administrator's call).
     public static func syncRoster(_ address: PostgresAddress, agents: [Agent]) throws -> [String] {
         for a in agents where a.user.utf8.count > 63 || a.user.contains("\u{0}") {
             throw Failure(description: "agent '\(a.user)': a PostgreSQL role name is at most 63 bytes")
+        }
+        // The server's own names: never an agent's login.
+        for a in agents where a.user.hasPrefix("qdeck_") || a.user.hasPrefix("pg_") {
+            throw Failure(description: "agent '\(a.user)': names starting qdeck_ or pg_ are the server's roles, not a person's login")
         }
         return try blocking {
             try await withConnection(address) { c in
@@ -75,23 +83,30 @@ public enum PostgresAdmin {
                         before.append(try row.decode(String.self))
                     }
                     for name in before where !listed.contains(name) {
-                        for g in groupRoles { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(name))")) }
                         try await PostgresLink.execute(c, connect("REVOKE", name, "FROM"))
                         try await PostgresLink.execute(c, "DELETE FROM qdeck_roster WHERE role_name = \(name)")
-                        said.append("\(name): no longer in the roster; left every qdeck group (the role is kept)")
+                        said.append("\(name): no longer in the roster; left this desk (the role is kept)")
                     }
                     for a in agents {
                         let group = groupRole(for: a.role)
-                        let existed = try await roleExists(c, a.user)
-                        if !existed { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN")) }
-                        for g in groupRoles where g != group {
-                            try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "REVOKE \(quoted(g)) FROM \(quoted(a.user))"))
+                        var existed = false
+                        for try await (superuser, canLogin) in try await c.query("SELECT rolsuper, rolcanlogin FROM pg_roles WHERE rolname = \(a.user)",
+                                                                                  logger: logger).decode((Bool, Bool).self) {
+                            existed = true
+                            guard !superuser && canLogin else {
+                                throw Failure(description: "agent '\(a.user)': the server's role of that name is \(superuser ? "a superuser" : "not a login"), not an agent's login; rename the agent")
+                            }
                         }
+                        if !existed { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN")) }
                         try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"))
                         try await PostgresLink.execute(c, connect("GRANT", a.user, "TO"))
+                        let short = String(group.dropFirst("qdeck_".count))
+                        let permissions = a.role.permissions.map(\.rawValue).sorted()
                         try await PostgresLink.execute(c, """
-                            INSERT INTO qdeck_roster (role_name, agent, desk_role) VALUES (\(a.user), \(a.name), \(a.role.name))
-                            ON CONFLICT (role_name) DO UPDATE SET agent = EXCLUDED.agent, desk_role = EXCLUDED.desk_role
+                            INSERT INTO qdeck_roster (role_name, agent, desk_role, grp, permissions)
+                            VALUES (\(a.user), \(a.name), \(a.role.name), \(short), \(permissions))
+                            ON CONFLICT (role_name) DO UPDATE SET agent = EXCLUDED.agent, desk_role = EXCLUDED.desk_role,
+                                grp = EXCLUDED.grp, permissions = EXCLUDED.permissions
                             """)
                         said.append("\(a.user): \(existed ? "role exists" : "login role created"), in \(group)")
                     }

@@ -70,7 +70,9 @@ extension PostgresJournal {
         }
     }
 
+    /// The UUID as text; "(none yet)" for a prepared desk nobody has written to.
     static func uuidText(_ b: [UInt8]) -> String {
+        guard b.count == 16 else { return "(none yet)" }
         let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let p = Array(hex)
         return [p[0..<8], p[8..<12], p[12..<16], p[16..<20], p[20..<32]].map { String($0) }.joined(separator: "-")

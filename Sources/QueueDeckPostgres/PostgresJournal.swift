@@ -60,7 +60,8 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
             throw .notAJournal(path: address.shown, reason: "its schema is version \(identity.schema), this qdeck's is \(Schema.version) (qdeck db init upgrades an older one)")
         }
         let group = DatabaseIdentity.Group(rawValue: identity.group) ?? .none
-        self.identity = DatabaseIdentity(login: identity.login, name: identity.name, deskRole: identity.deskRole, group: group)
+        self.identity = DatabaseIdentity(login: identity.login, name: identity.name, deskRole: identity.deskRole,
+                                         permissions: identity.permissions, group: group)
         systemIdentifier = identity.systemIdentifier
         link.whoIs = "\(identity.login) is in " + (group == .none ? "no qdeck group" : "qdeck_\(group.rawValue)") + Self.groupPowers(group)
         // The schema without a journal yet (db init done, nobody has written): an empty desk.
@@ -96,6 +97,7 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
         var group: String
         var name: String?
         var deskRole: String?
+        var permissions: [String]?
         var meta: (uuid: String, created: Int64, demo: Bool)?
         var systemIdentifier: String?
     }
@@ -110,13 +112,15 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
         var identity = Identity(schema: schema, login: "", group: "")
         guard schema == Schema.version else { return identity }
         let caller: PostgresQuery = """
-            SELECT c.login, c.grp, r.agent, r.desk_role FROM qdeck_caller() c LEFT JOIN qdeck_roster r ON r.role_name = c.login
+            SELECT c.login, c.grp, r.agent, r.desk_role, r.permissions FROM qdeck_caller() c LEFT JOIN qdeck_roster r ON r.role_name = c.login
             """
-        for try await (login, group, name, deskRole) in try await c.query(caller, logger: PostgresLink.logger).decode((String, String, String?, String?).self) {
+        for try await (login, group, name, deskRole, permissions) in try await c.query(caller, logger: PostgresLink.logger)
+            .decode((String, String, String?, String?, [String]?).self) {
             identity.login = login
             identity.group = group
             identity.name = name
             identity.deskRole = deskRole
+            identity.permissions = permissions
         }
         // A login that may not write finds the desk as it is (empty until someone makes it).
         if create && !["viewer", "none"].contains(identity.group) { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }

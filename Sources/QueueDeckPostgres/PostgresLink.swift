@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import NIOSSL
+import NIOPosix
+import NIOCore
 import PostgresNIO
 import QueueDeckDomain
 import QueueDeckJournal
@@ -137,7 +139,8 @@ final class PostgresLink: @unchecked Sendable {
             case .authMechanismRequiresPassword:
                 return .denied(name: name, reason: "the server asks for a password: set PGPASSWORD, or put it in ~/.pgpass (mode 600)")
             case .sslUnsupported:
-                return .database(name: name, reason: "the server does not offer TLS, which this address's sslmode requires")
+                return .database(name: name, reason: "the server does not offer TLS, which this address's sslmode requires "
+                                 + "(its administrator turns ssl on, or the address says sslmode=prefer on a network you trust)")
             default:
                 return .database(name: name, reason: describe(error))
             }
@@ -154,7 +157,8 @@ final class PostgresLink: @unchecked Sendable {
         case "QD002", "3D000": return .missing(path: name)  // no journal yet; no such database
         // 42501 a privilege the login lacks; class 28 a login refused (a wrong password, no pg_hba line).
         case "42501": return .denied(name: name, reason: message)
-        case _ where state.hasPrefix("28"): return .denied(name: name, reason: message)
+        case _ where state.hasPrefix("28"):
+            return .denied(name: name, reason: message + " (a password comes from PGPASSWORD or ~/.pgpass; over the socket, peer logins are your own OS user's name)")
         default:
             // Class 08 (connection) and 57P (the server shutting down or starting): try again later.
             if state.hasPrefix("08") || state.hasPrefix("57P") { return .unreachable(name: name, reason: message) }
@@ -166,6 +170,10 @@ final class PostgresLink: @unchecked Sendable {
     /// prints its call.
     static func plain(_ error: any Error) -> String {
         if let io = error as? IOError { return "\(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode))" }
+        // A TCP connect tries each address the name has; the last one's failure says enough.
+        if let tried = error as? NIOConnectionError, let last = tried.connectionErrors.last {
+            return "\(last.target): \(plain(last.error))"
+        }
         return "\(error)"
     }
 

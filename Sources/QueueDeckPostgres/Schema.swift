@@ -1,3 +1,5 @@
+import QueueDeckJournal
+
 /// The journal's tables, functions and grants in PostgreSQL, by schema version (docs/POSTGRES.md).
 /// Nobody writes a table directly: every write goes through a `SECURITY DEFINER` function that
 /// knows the caller from `session_user`, so identity and what a role may never do are the
@@ -5,6 +7,10 @@
 enum Schema {
     /// The version this build writes and reads.
     static let version = 2
+
+    /// The highest event type code this build writes (EventCodec.knownTypes); a database refuses
+    /// others from anyone but an administrator (a copy from a newer desk).
+    static var knownTypes: Int { Int(EventCodec.knownTypes.upperBound) }
 
     /// A notification on this channel says "appended up to N"; only a wake-up (docs/POSTGRES.md).
     static let channel = "qdeck_events"
@@ -15,9 +21,11 @@ enum Schema {
     static let outboxLock: Int32 = 2
 
     /// Event type codes a role in `qdeck_intake` may write: what mail, call, chat and self-service
-    /// intake and the reply hand-over produce (EventCodec's codes). Notes, postponing, priorities,
-    /// claims and contact edits are agents' work.
-    static let intakeTypes: [Int] = [1, 2, 3, 5, 7, 10, 12, 13, 14, 15, 16, 17, 18]
+    /// intake produce (EventCodec's codes). Notes, postponing, priorities, claims, contact edits and
+    /// the reply hand-over (deliveries) are agents' work; an agent's words (agent replies, taking a
+    /// conversation) come through intake only on call and chat tickets, where the phone or chat
+    /// system is the witness.
+    static let intakeTypes: [Int] = [1, 2, 3, 5, 7, 10, 12, 13, 14, 16, 17, 18]
 
     /// Each version's statements, run in one transaction with the version's record.
     static let migrations: [[String]] = [
@@ -50,25 +58,28 @@ enum Schema {
             "DELETE FROM qdeck_meta WHERE key IN ('uuid', 'created') AND NOT EXISTS (SELECT 1 FROM qdeck_events)",
             // Which login appended each event, whatever actor it names (a customer, the system).
             "ALTER TABLE qdeck_events ADD COLUMN appended_by text NOT NULL DEFAULT session_user",
+            // A login's group and permissions on this desk, as the administrator's team file gave
+            // them at sync-roster: the server's group roles are shared by every desk on it, so
+            // they only open the doors; what a login may do here is its row here.
+            "ALTER TABLE qdeck_roster ADD COLUMN grp text NOT NULL DEFAULT 'viewer' CHECK (grp IN ('viewer', 'agent', 'supervisor', 'admin', 'intake'))",
+            "ALTER TABLE qdeck_roster ADD COLUMN permissions text[] NOT NULL DEFAULT '{}'",
             callerFunction, requireAdminFunction, leadingStringFunction, createFunction, appendFunction, importFunction,
             adoptFunction, repairFunction, putBlobFunction,
         ],
     ]
 
-    /// The caller's login and the strongest qdeck group it is in (a superuser counts as admin).
+    /// The caller's login and its group on this desk (the roster's; a superuser is admin).
     static let callerFunction = """
         CREATE FUNCTION qdeck_caller(OUT login text, OUT in_roster boolean, OUT grp text)
         LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
         BEGIN
             login := session_user;
-            in_roster := EXISTS (SELECT 1 FROM qdeck_roster r WHERE r.role_name = session_user);
-            grp := CASE
-                WHEN pg_has_role(session_user, 'qdeck_admin', 'MEMBER') THEN 'admin'
-                WHEN pg_has_role(session_user, 'qdeck_supervisor', 'MEMBER') THEN 'supervisor'
-                WHEN pg_has_role(session_user, 'qdeck_agent', 'MEMBER') THEN 'agent'
-                WHEN pg_has_role(session_user, 'qdeck_intake', 'MEMBER') THEN 'intake'
-                WHEN pg_has_role(session_user, 'qdeck_viewer', 'MEMBER') THEN 'viewer'
-                ELSE 'none' END;
+            SELECT r.grp INTO grp FROM qdeck_roster r WHERE r.role_name = session_user;
+            in_roster := grp IS NOT NULL;
+            -- The server's own superusers administer every desk; anyone else is what this desk's
+            -- roster says, whatever groups other desks on the server gave the same login.
+            IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN grp := 'admin'; END IF;
+            grp := coalesce(grp, 'none');
         END $$
         """
 
@@ -172,9 +183,19 @@ enum Schema {
             END LOOP;
             FOR i IN 1 .. n LOOP
                 a := actors[i];
+                IF NOT (types[i] BETWEEN 1 AND \(knownTypes)) AND who.grp <> 'admin' THEN
+                    RAISE EXCEPTION 'event type % is not one this desk knows', types[i] USING ERRCODE = '22023';
+                END IF;
                 IF who.grp = 'intake' THEN
                     IF NOT (types[i] = ANY (ARRAY[\(intakeTypes.map(String.init).joined(separator: ", "))]::smallint[])) THEN
                         RAISE EXCEPTION 'role % is intake: it writes what customers and the phone system bring, not event type %', who.login, types[i]
+                            USING ERRCODE = '42501';
+                    END IF;
+                    -- An agent's words and taking a conversation: only where a phone or chat system
+                    -- saw them (a call or chat ticket; its opening event's first byte is the channel).
+                    IF types[i] IN (3, 5) AND coalesce((SELECT get_byte(e.payload, 0) FROM qdeck_events e
+                                                         WHERE e.ticket = tickets[i] AND e.type = 1 LIMIT 1), 0) NOT IN (2, 3) THEN
+                        RAISE EXCEPTION 'role % is intake: an agent''s reply or assignment comes through intake only on call and chat tickets', who.login
                             USING ERRCODE = '42501';
                     END IF;
                 ELSE

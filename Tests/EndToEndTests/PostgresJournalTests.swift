@@ -192,4 +192,68 @@ import Testing
         let noTeam = try Harness.run("qdeck", ["--journal", otherDesk, "db", "sync-roster"], env: ["QDECK_AGENT": "", "XDG_CONFIG_HOME": s.dir, "XDG_DATA_HOME": s.dir])
         #expect(noTeam.status == 64 && noTeam.stderr.contains("--config"), "\(noTeam.stderr)")
     }
+
+    /// What a second review found: one server holding several desks, the intake login, reserved
+    /// names, a custom role's own team file, unknown event types, `log verify` on a new desk.
+    @Test func oneServerManyDesksAndTheIntakeLoginKeepToTheirPlace() throws {
+        guard Self.runs else { return }
+        let cluster = SharedCluster.shared
+        let dir = NSTemporaryDirectory() + "qdeck-desks-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let deskA = dir + "/a.yaml", deskB = dir + "/b.yaml"
+        try """
+        roles:
+          team-lead: [ticket.create, ticket.reply, ticket.note, ticket.claim, ticket.reassign.own, ticket.reassign.any]
+        agents:
+          - { user: sam, name: Sam, role: agent }
+          - { user: tl, name: Tia Lead, role: team-lead }
+          - { user: anna, name: Anna, role: agent }
+          - { user: nobody, name: Mail, role: intake }
+        """.write(toFile: deskA, atomically: true, encoding: .utf8)
+        try "agents:\n  - { user: sam, name: Sam, role: administrator }\n".write(toFile: deskB, atomically: true, encoding: .utf8)
+        let a = try cluster.newDatabase(team: deskA), b = try cluster.newDatabase(team: deskB)
+        let env = ["QDECK_AGENT": "", "XDG_DATA_HOME": dir]
+        // A new desk: verify reads it (it once crashed on the UUID nobody had made yet).
+        let fresh = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "anna"), "--config", deskA, "log", "verify"], env: env)
+        #expect(fresh.status == 0 && fresh.stdout.contains("0 events"), "\(fresh.stdout) \(fresh.stderr)")
+
+        // Sam administers desk B; on desk A he is an agent all the same.
+        #expect(try cluster.psql("SELECT grp FROM qdeck_caller()", database: b, as: "sam").1.hasPrefix("admin"))
+        #expect(try cluster.psql("SELECT grp FROM qdeck_caller()", database: a, as: "sam").1.hasPrefix("agent"))
+        let repair = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "sam"), "--config", deskA, "log", "repair"], env: env)
+        #expect(repair.status == 77, "\(repair.stdout) \(repair.stderr)")
+
+        // tl's own team file gives team-lead the right to set others' presence; desk A's roster does not.
+        let own = dir + "/own.yaml"
+        try "roles:\n  team-lead: [presence.others, ticket.create]\nagents:\n  - { user: tl, name: Tia Lead, role: team-lead }\n  - { user: anna, name: Anna, role: agent }\n"
+            .write(toFile: own, atomically: true, encoding: .utf8)
+        let presence = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "tl"), "--config", own, "presence", "away", "--agent", "anna"], env: env)
+        #expect(presence.status == 77 && presence.stderr.contains("presence.others"), "\(presence.stderr)")
+
+        // The intake login writes what intake brings: an agent's reply only on a call or chat.
+        let email = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "anna"), "--config", deskA, "new", "email", "--customer", "C <c@example.org>", "--subject", "invoice"], env: env)
+        let chat = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "anna"), "--config", deskA, "new", "chat", "--customer", "Visitor", "--subject", "hi"], env: env)
+        let reply = { (ticket: String, type: Int) throws -> (Int32, String) in
+            try cluster.psql("SELECT stored_actor FROM qdeck_append('{}', '{}', ARRAY['\(ticket.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['anna'], ARRAY[\(type)::smallint], ARRAY['\\x0178'::bytea])",
+                             database: a, as: "nobody")
+        }
+        let onEmail = try reply(email.lastLine, 3)
+        #expect(onEmail.0 != 0 && onEmail.1.contains("only on call and chat tickets"), "\(onEmail.1)")
+        #expect(try reply(chat.lastLine, 3).0 == 0, "a chat system reports what the agent wrote")
+        let delivery = try reply(email.lastLine, 15)
+        #expect(delivery.0 != 0 && delivery.1.contains("is intake"), "the hand-over of replies is agents' work: \(delivery.1)")
+        let unknown = try cluster.psql("SELECT * FROM qdeck_append('{}', '{}', ARRAY['\(chat.lastLine.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['anna'], ARRAY[45::smallint], ARRAY['\\x00'::bytea])",
+                                       database: a, as: "anna")
+        #expect(unknown.0 != 0 && unknown.1.contains("not one this desk knows"), "\(unknown.1)")
+
+        // The server's own role names are never an agent's login.
+        let reserved = dir + "/reserved.yaml"
+        try "agents:\n  - { user: qdeck_admin, name: Oops, role: agent }\n".write(toFile: reserved, atomically: true, encoding: .utf8)
+        let refused = try Harness.run("qdeck", ["--journal", cluster.uri(b, user: "postgres"), "--config", reserved, "db", "sync-roster"], env: env)
+        #expect(refused.status != 0 && refused.stderr.contains("server's roles"), "\(refused.stderr)")
+        try "agents:\n  - { user: postgres, name: Oops, role: agent }\n".write(toFile: reserved, atomically: true, encoding: .utf8)
+        let superuser = try Harness.run("qdeck", ["--journal", cluster.uri(b, user: "postgres"), "--config", reserved, "db", "sync-roster"], env: env)
+        #expect(superuser.status != 0 && superuser.stderr.contains("a superuser"), "\(superuser.stderr)")
+    }
 }
