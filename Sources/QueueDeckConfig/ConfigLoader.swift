@@ -11,7 +11,7 @@ public enum ConfigLoader {
     public static var defaultsText: String { QueueDeckResources.defaultsYAML }
     static let sectionNames = ["timezone", "business_hours", "holidays", "auto_close_after", "unknown_users",
                                "departments", "roles", "agents", "contact_groups", "sla", "canned_responses", "wall", "intake",
-                               "keys"]
+                               "keys", "journal"]
 
     /// Where the team file is looked for, first match wins.
     public static func teamFilePath(explicit: String?, journalPath: String, environment env: [String: String]) -> String? {
@@ -22,6 +22,21 @@ public enum ConfigLoader {
         let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (homeDirectory(env) + "/.config")
         let user = xdg + "/qdeck/team.yaml"
         return FileManager.default.fileExists(atPath: user) ? user : nil
+    }
+
+    /// The journal a team file names (`journal: postgresql://…` or a path), for a host where neither
+    /// --journal nor QDECK_JOURNAL says: the team file given (--config, QDECK_CONFIG) or this user's
+    /// ($XDG_CONFIG_HOME/qdeck/team.yaml), never one beside a journal (that needs the journal first).
+    /// Nil when there is none or it names none; a file that is not trusted or does not parse says
+    /// nothing here (the rules' loading reports it).
+    public static func journal(explicitTeamFile explicit: String?, environment env: [String: String]) -> String? {
+        let xdg = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (homeDirectory(env) + "/.config")
+        let candidates = [explicit, env["QDECK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }, xdg + "/qdeck/team.yaml"].compactMap { $0 }
+        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
+              case .success(let text) = YAMLSource.read(file),
+              let sections = try? YAMLSource.withStack(for: [(text, file)], { () throws(ConfigErrors) in try sectionsOf(text, file: file) }),
+              let node = sections["journal"]?.node, case .scalar(let scalar) = node, !scalar.string.isEmpty else { return nil }
+        return scalar.string
     }
 
     /// $HOME when it is set to a folder, else the home the system has for this user: never a

@@ -188,6 +188,12 @@ import Testing
         }
         let stranger = try Harness.run("qdeck", ["--journal", cluster.uri("otherdesk\(getpid())", user: "anna"), "list"], env: ["QDECK_AGENT": "anna"])
         #expect(stranger.status == 77 && stranger.stderr.contains("permission denied for database"), "\(stranger.stderr)")
+        // An agent's host told nothing but the team file in their own config folder finds the desk.
+        let config = s.dir + "/config"
+        try FileManager.default.createDirectory(atPath: config + "/qdeck", withIntermediateDirectories: true)
+        try "journal: '\(s.journal)'\n".write(toFile: config + "/qdeck/team.yaml", atomically: true, encoding: .utf8)
+        let found = try Harness.run("qdeck", ["list"], env: ["QDECK_AGENT": "", "XDG_CONFIG_HOME": config, "XDG_DATA_HOME": s.dir])
+        #expect(found.status == 0 && found.stdout.contains(id), "\(found.stdout) \(found.stderr)")
         // The roster is the team file's: never the built-in example's (it has an admin login).
         let noTeam = try Harness.run("qdeck", ["--journal", otherDesk, "db", "sync-roster"], env: ["QDECK_AGENT": "", "XDG_CONFIG_HOME": s.dir, "XDG_DATA_HOME": s.dir])
         #expect(noTeam.status == 64 && noTeam.stderr.contains("--config"), "\(noTeam.stderr)")

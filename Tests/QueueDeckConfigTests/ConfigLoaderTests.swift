@@ -35,6 +35,18 @@ import Testing
         #expect(try ConfigLoader.load(teamFile: nil).role(named: "team-lead")?.permissions.contains(.contacts) == true)
     }
 
+    /// A team file may say where the desk's journal is, for hosts told nothing else (issue 16: an
+    /// agent's host needs only the team file); a value that is not one address is a named mistake.
+    @Test func aTeamFileNamesTheDesksJournal() throws {
+        let path = write("journal: postgresql://anna@db.example.org/desk?sslmode=verify-full\n")
+        #expect(try ConfigLoader.load(teamFile: path).agents.count > 0)
+        #expect(ConfigLoader.journal(explicitTeamFile: path, environment: [:]) == "postgresql://anna@db.example.org/desk?sslmode=verify-full")
+        #expect(ConfigLoader.journal(explicitTeamFile: nil, environment: ["QDECK_CONFIG": path]) != nil)
+        #expect(ConfigLoader.journal(explicitTeamFile: write("timezone: UTC\n"), environment: ["XDG_CONFIG_HOME": "/nonexistent"]) == nil)
+        let e = #expect(throws: ConfigErrors.self) { try ConfigLoader.load(teamFile: write("timezone: UTC\njournal: [a, b]\n")) }
+        #expect(e?.description.contains(":2:") == true && e?.description.contains("postgresql://") == true, "\(String(describing: e))")
+    }
+
     @Test func teamFileReplacesWholeSections() throws {
         let path = write("""
         timezone: Europe/Riga

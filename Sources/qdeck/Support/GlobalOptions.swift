@@ -31,6 +31,7 @@ struct GlobalOptions: ParsableArguments {
     func journalPath(default name: String = "desk.journal") -> String {
         if let journal { return journal }
         if let j = environment["QDECK_JOURNAL"], !j.isEmpty { return j }
+        if let j = ConfigLoader.journal(explicitTeamFile: config, environment: environment) { return j }
         return dataHome + "/" + name
     }
 
