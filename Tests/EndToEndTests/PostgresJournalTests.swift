@@ -252,6 +252,12 @@ import Testing
         let unknown = try cluster.psql("SELECT * FROM qdeck_append('{}', '{}', ARRAY['\(chat.lastLine.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['anna'], ARRAY[45::smallint], ARRAY['\\x00'::bytea])",
                                        database: a, as: "anna")
         #expect(unknown.0 != 0 && unknown.1.contains("not one this desk knows"), "\(unknown.1)")
+        // A note whose bytes do not decode (written by hand): verify names the event.
+        let garbage = try cluster.psql("SELECT stored_seq FROM qdeck_append('{}', '{}', ARRAY['\(chat.lastLine.replacingOccurrences(of: "-", with: ""))'], ARRAY[1::bigint], ARRAY['anna'], ARRAY[4::smallint], ARRAY['\\xff'::bytea])",
+                                       database: a, as: "anna")
+        let badSeq = garbage.1.trimmingCharacters(in: .whitespacesAndNewlines)
+        let named = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "anna"), "--config", deskA, "log", "verify"], env: env)
+        #expect(named.status == 65 && named.stdout.contains("sequence \(badSeq)"), "\(named.stdout)")
 
         // The server's own role names are never an agent's login.
         let reserved = dir + "/reserved.yaml"

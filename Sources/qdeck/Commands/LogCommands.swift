@@ -88,18 +88,21 @@ struct Log: ParsableCommand {
             if b.events != b.lastSeq { problems.append("sequence numbers have gaps: \(b.events) events up to \(b.lastSeq)") }
             if b.counter != b.lastSeq { problems.append("the counter says \(b.counter), the last event is \(b.lastSeq) (qdeck log repair realigns it)") }
             var versions: [TicketID: UInt32] = [:]
-            var undecodable = 0
+            var undecodable: [UInt64] = []
             do {
                 try journal.readNew { e in
                     let expected = (versions[e.event.ticket] ?? 0) + 1
                     if e.version != expected { problems.append("event \(e.seq): version \(e.version) of \(e.event.ticket), expected \(expected)") }
                     versions[e.event.ticket] = e.version
-                    if case .unknown(let type, _) = e.event.kind, EventCodec.knownTypes.contains(type) { undecodable += 1 }
+                    if case .unknown(let type, _) = e.event.kind, EventCodec.knownTypes.contains(type) { undecodable.append(e.seq) }
                 }
             } catch {
                 problems.append("\(error)")
             }
-            if undecodable > 0 { problems.append("\(countPhrase(undecodable, "event")) of a known type do not decode") }
+            if !undecodable.isEmpty {
+                let listed = undecodable.prefix(10).map(String.init).joined(separator: ", ") + (undecodable.count > 10 ? ", …" : "")
+                problems.append("\(countPhrase(undecodable.count, "event")) of a known type do not decode (sequence \(listed); `qdeck log dump` shows them)")
+            }
             for p in problems { emit("DAMAGED: \(p)") }
             // A new read from the start: the check above read every event already.
             let lostFiles = checkAttachments(try PostgresJournal(address: address, writable: false))
