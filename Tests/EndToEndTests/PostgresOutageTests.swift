@@ -56,6 +56,10 @@ import Testing
         h.write(Data("1795600100|1795600100.1|support|NONE|ENTERQUEUE||+37120000002|1\n".utf8))
         try h.close()
 
+        // A screen started meanwhile (a wall at boot) waits for the database instead of exiting.
+        let late = try Tmux("\(Harness.binDir)/qdeck --journal '\(uri("sam"))'", cols: 120, rows: 30, env: env)
+        try late.waitFor("waiting for it")
+
         pg.start()
         // The MTA retries: stored now, and once only however often it retries.
         #expect(try qdeck("nobody", ["ingest", "mail"], stdin: mail).status == 0)
@@ -63,6 +67,7 @@ import Testing
         let after = try qdeck("lea", ["new", "chat", "--customer", "After", "--subject", "appended after the restart"])
         #expect(after.status == 0, "\(after.stderr)")
         let appended = Date()
+        try late.waitFor("appended after the restart", within: 5, "the screen started during the outage")
         for console in [anna, lea] {
             try console.waitFor("appended after the restart", within: 2, "within 2 s of the append")
             try console.waitFor("● live", within: 2)

@@ -15,7 +15,7 @@ struct Console: DeskCommand {
     @OptionGroup var fullReplay: ReplayOption
 
     func execute() throws {
-        let session = try DeskSession(globals, writable: true, create: true, fullReplay: fullReplay.replay)
+        let session = try DeskSession.waitingForTheDatabase { try DeskSession(globals, writable: true, create: true, fullReplay: fullReplay.replay) }
         try openConsole(session, globals)
     }
 }

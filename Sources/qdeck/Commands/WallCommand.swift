@@ -24,7 +24,7 @@ struct Wall: DeskCommand {
             throw Failure(code: Exit.usage, message: "--layout '\(layout)': one of \(WallLayout.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let rate = try parseSpeed(speed)
-        let session = try DeskSession(globals, writable: false, asOf: board.at ?? replay, keepLater: replay != nil)
+        let session = try DeskSession.waitingForTheDatabase { try DeskSession(globals, writable: false, asOf: board.at ?? replay, keepLater: replay != nil) }
         let scope = try board.scope(session.rules)
         let mode: WallMode = board.at != nil ? .at(session.now) : replay != nil ? .replay(speed: rate) : .live
         let wall = WallBoard(rules: session.rules, scope: scope, state: session.state, now: session.now, mode: mode,

@@ -72,6 +72,21 @@ final class DeskSession: @unchecked Sendable {
         DeskSession.keptToExit.append(self)
     }
 
+    /// A session for a screen that stays up (the console, the wall): a database that cannot be
+    /// reached yet is waited for, said once, as a running screen rides an outage out (a wall
+    /// started at boot before its database must not just exit). Ctrl-C stops the wait.
+    static func waitingForTheDatabase(_ open: () throws -> DeskSession) throws -> DeskSession {
+        var said = false
+        while true {
+            do { return try open() } catch let e as JournalError {
+                guard case .unreachable = e else { throw e }
+                if !said { printError("qdeck: \(e); waiting for it (Ctrl-C stops)") }
+                said = true
+                sleep(1)
+            }
+        }
+    }
+
     /// Every session lives until the process exits: freeing a hundred thousand tickets one by one
     /// just before the kernel takes the whole heap back costs a command a tenth of a second.
     nonisolated(unsafe) private static var keptToExit: [DeskSession] = []
