@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QueueDeckDomain
 
@@ -73,6 +74,19 @@ struct SampleDesk {
         ("order 48213", ["answered"]),       // all words must match
         ("\"was due monday\"", ["answered"]),
         ("channel:email -tag:invoice", ["answered"]),
+        // Issue 17's terms, at noon: who wrote, how old, how long untouched, how long waiting.
+        ("from:emma@example.com", ["chat", "answered"]),
+        ("from:@otenet.gr", ["vipCall"]),
+        ("from:@example.com,@otenet.gr", ["chat", "answered", "vipCall"]),
+        ("from:@example.co", []),
+        ("age:>4h", ["oldEmail", "answered"]),
+        ("age:<1h", ["chat"]),
+        ("idle:>=3h", ["oldEmail", "answered"]),
+        ("idle:>=2h25m", ["oldEmail", "vipCall", "answered"]),
+        ("waiting:>2h", ["oldEmail", "vipCall"]),
+        ("waiting:30m", ["oldEmail", "vipCall"]),
+        ("-waiting:>1h", ["chat", "answered"]),
+        ("channel:email idle:>1d", []),
     ]
 
     @Test(arguments: cases)
@@ -86,6 +100,19 @@ struct SampleDesk {
         #expect(try s.names(id.raw.lowercased()) == ["chat"])
     }
 
+    /// `hours:` follows the desk's calendar at the moment of the view.
+    @Test func hoursFollowTheCalendarNow() throws {
+        let open = s.desk.rules.calendar.isOpen(at: s.now)
+        let all: Set<String> = ["oldEmail", "vipCall", "chat", "answered"]
+        #expect(Set(try s.names("hours:open")) == (open ? all : []))
+        #expect(Set(try s.names("hours:closed")) == (open ? [] : all))
+        let office = BusinessCalendar.officeHours(timeZone: .gmt)
+        let at = { (text: String) in WhenParser.absolute(text)! }
+        #expect(office.isOpen(at: at("2026-11-18T10:00:00Z")), "a Wednesday morning")
+        #expect(!office.isOpen(at: at("2026-11-18T20:00:00Z")), "a Wednesday evening")
+        #expect(!office.isOpen(at: at("2026-11-21T10:00:00Z")), "a Saturday")
+    }
+
     @Test func allIncludesResolved() throws {
         #expect(Set(try s.names("", all: true)).contains("resolved"))
     }
@@ -96,6 +123,9 @@ struct SampleDesk {
         ("priority:>=huge", 1, "unknown priority"),
         ("sla:late", 1, "unknown sla 'late'"),
         ("tag:", 1, "tag needs a value"),
+        ("age:>soon", 1, "unknown age '>soon'"),
+        ("idle:3x", 1, "unknown idle"),
+        ("hours:maybe", 1, "hours is open or closed"),
     ]
 
     @Test(arguments: errors)

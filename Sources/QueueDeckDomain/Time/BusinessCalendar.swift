@@ -72,6 +72,13 @@ public struct BusinessCalendar: Sendable {
         holidays.isEmpty ? false : (d..<(d + count)).contains(where: holidays.contains)
     }
 
+    /// Whether the desk is open at `t` (its hours that weekday, not a holiday).
+    public func isOpen(at t: Instant) -> Bool {
+        if alwaysOpen { return true }
+        let minute = localMinute(of: t)
+        return ranges(onDay: localDay(of: t)).contains { $0.start <= minute && minute < $0.end }
+    }
+
     /// Business time between two instants.
     public func businessMillis(from a: Instant, to b: Instant) -> Millis {
         guard b > a else { return 0 }

@@ -10,13 +10,29 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The filter language: `field:value[,value...]` terms and free words, all of which must match.
 /// A leading `-` negates a term. Free words match ID, subject, customer, tags and the first message,
-/// ignoring case and accents. The fields are `Field`'s cases (priority also takes `>=`, `>`, `<=`, `<`).
+/// ignoring case and accents. The fields are `Field`'s cases (priority and the durations `age`,
+/// `idle`, `waiting` also take `>=`, `>`, `<=`, `<`; a bare duration means at least that long).
 public struct TicketFilter: Sendable, Equatable {
     enum Comparison: String, Sendable { case ge = ">=", gt = ">", le = "<=", lt = "<", eq = "=" }
     enum Assignee: Sendable, Equatable { case me, none, user(String) }
     struct PriorityBound: Sendable, Equatable {
         var comparison: Comparison
         var priority: Priority
+    }
+    /// `>3d`: a time span compared with a duration.
+    struct DurationBound: Sendable, Equatable {
+        var comparison: Comparison
+        var millis: Millis
+
+        func holds(_ span: Millis) -> Bool {
+            switch comparison {
+            case .ge: span >= millis
+            case .gt: span > millis
+            case .le: span <= millis
+            case .lt: span < millis
+            case .eq: span == millis
+            }
+        }
     }
     /// Equality synthesised: sets compare as sets (their printed order may differ).
     enum Condition: Sendable, Equatable {
@@ -28,12 +44,20 @@ public struct TicketFilter: Sendable, Equatable {
         case sla(Set<SLAState>)
         case tag(Set<String>)
         case group(Set<String>)
+        /// The customer's address, or `@domain` for any address there.
+        case from(Set<String>)
+        /// Since created, since the last change, since the customer's oldest unanswered message.
+        case age([DurationBound])
+        case idle([DurationBound])
+        case waiting([DurationBound])
+        /// Whether the desk's business hours are on now.
+        case hours(open: Bool)
         case text(String)
     }
     /// The `field:` words, in the order completion offers them; the compiler keeps parsing,
     /// completion and matching in step (the README's filter table is kept by hand).
     enum Field: String, CaseIterable, Sendable {
-        case channel, status, assignee, dept, priority, sla, tag, group
+        case channel, status, assignee, dept, priority, sla, tag, group, from, age, idle, waiting, hours
     }
     struct Term: Sendable, Equatable {
         var negated: Bool
@@ -57,7 +81,9 @@ public struct TicketFilter: Sendable, Equatable {
         case .priority: return Priority.allCases.map(\.name)
         case .sla: return SLAState.allCases.map(\.rawValue)
         case .group: return rules.contactGroups.map(\.name)
-        case .tag: return []  // free: any tag
+        case .tag, .from: return []  // free: any tag, any address
+        case .age, .idle, .waiting: return [">1h", ">1d", "<30m"]
+        case .hours: return ["open", "closed"]
         }
     }
 
@@ -125,6 +151,21 @@ public struct TicketFilter: Sendable, Equatable {
                 condition = .tag(Set(values))
             case .group:
                 condition = .group(Set(values))
+            case .from:
+                condition = .from(Set(values))
+            case .age, .idle, .waiting:
+                let bounds = try each([">3d", ">=2h", "<30m"]) { v -> DurationBound? in
+                    for op in [Comparison.ge, .le, .gt, .lt, .eq] where v.hasPrefix(op.rawValue) {
+                        return WhenParser.duration(String(v.dropFirst(op.rawValue.count))).map { DurationBound(comparison: op, millis: $0) }
+                    }
+                    return WhenParser.duration(v).map { DurationBound(comparison: .ge, millis: $0) }
+                }
+                condition = field == .age ? .age(bounds) : field == .idle ? .idle(bounds) : .waiting(bounds)
+            case .hours:
+                guard values.count == 1, let open = ["open": true, "closed": false][values[0]] else {
+                    throw fail("hours is open or closed (the desk's business hours now)")
+                }
+                condition = .hours(open: open)
             }
             terms.append(Term(negated: negated, condition: condition))
         }
@@ -204,6 +245,13 @@ extension TicketFilter.Condition {
         case .sla(let s): return s.contains(ctx.sla(t).state)
         case .tag(let s): return t.tags.contains(where: s.contains)
         case .group(let s): return t.customer.groups.contains(where: s.contains)
+        case .from(let s):
+            guard let address = t.customer.email?.lowercased() else { return false }
+            return s.contains { $0.hasPrefix("@") ? address.hasSuffix($0) : address == $0 }
+        case .age(let b): return b.contains { $0.holds(ctx.now - t.createdAt) }
+        case .idle(let b): return b.contains { $0.holds(ctx.now - t.updatedAt) }
+        case .waiting(let b): return t.waitingSince.map { since in b.contains { $0.holds(ctx.now - since) } } ?? false
+        case .hours(let open): return ctx.rules.calendar.isOpen(at: ctx.now) == open
         case .text(let w): return ctx.searchText(t).containsUTF8(w)
         }
     }
