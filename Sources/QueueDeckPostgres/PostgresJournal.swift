@@ -64,6 +64,10 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
                                          permissions: identity.permissions, group: group)
         systemIdentifier = identity.systemIdentifier
         link.whoIs = "\(identity.login) is in " + (group == .none ? "no qdeck group" : "qdeck_\(group.rawValue)") + Self.groupPowers(group)
+        // In some qdeck group of the server, but not on this desk: nothing here is theirs to read.
+        if group == .none {
+            throw .denied(name: address.shown, reason: "\(identity.login) is not on this desk's roster (qdeck db sync-roster adds the team file's agents)")
+        }
         // The schema without a journal yet (db init done, nobody has written): an empty desk.
         guard let meta = identity.meta else { return }
         uuid = Self.uuidBytes(meta.uuid)

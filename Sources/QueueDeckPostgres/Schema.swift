@@ -64,7 +64,14 @@ enum Schema {
             "ALTER TABLE qdeck_roster ADD COLUMN grp text NOT NULL DEFAULT 'viewer' CHECK (grp IN ('viewer', 'agent', 'supervisor', 'admin', 'intake'))",
             "ALTER TABLE qdeck_roster ADD COLUMN permissions text[] NOT NULL DEFAULT '{}'",
             callerFunction, requireAdminFunction, leadingStringFunction, createFunction, appendFunction, importFunction,
-            adoptFunction, repairFunction, putBlobFunction,
+            adoptFunction, repairFunction, putBlobFunction, onRosterFunction,
+            // Reading, too, is this desk's roster's: CONNECT granted by hand, or a group role
+            // another desk gave, reads nothing here. The functions run as their owner, who is
+            // not held to these policies; the check runs once a query (a sub-select), not a row.
+            "ALTER TABLE qdeck_events ENABLE ROW LEVEL SECURITY",
+            "CREATE POLICY qdeck_roster_reads ON qdeck_events FOR SELECT USING ((SELECT qdeck_on_roster()))",
+            "ALTER TABLE qdeck_blobs ENABLE ROW LEVEL SECURITY",
+            "CREATE POLICY qdeck_roster_reads ON qdeck_blobs FOR SELECT USING ((SELECT qdeck_on_roster()))",
         ],
     ]
 
@@ -95,6 +102,15 @@ enum Schema {
             END IF;
             RETURN who.login;
         END $$
+        """
+
+    /// Whether the login is on this desk's roster (or the server's superuser): who may read it.
+    static let onRosterFunction = """
+        CREATE FUNCTION qdeck_on_roster() RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER AS $$
+            SELECT EXISTS (SELECT 1 FROM qdeck_roster r WHERE r.role_name = session_user)
+                OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+        $$
         """
 
     /// The string a payload starts with (a varint length, then UTF-8): the agent a presence
@@ -205,8 +221,12 @@ enum Schema {
                         RAISE EXCEPTION 'role % may not store arrivals (intake records are qdeck_intake''s)', who.login USING ERRCODE = '42501';
                     END IF;
                     IF a IS DISTINCT FROM 'customer' AND NOT (a = 'system' AND who.grp = 'admin') THEN a := who.login; END IF;
-                    IF types[i] = 13 AND who.grp NOT IN ('supervisor', 'admin')
-                       AND qdeck_leading_string(payloads[i]) IS DISTINCT FROM who.login THEN
+                    -- Another agent's presence: administrators, and logins whose desk role the
+                    -- roster records with presence.others (a supervisor's; not every custom role
+                    -- that lands in the supervisors' group).
+                    IF types[i] = 13 AND who.grp <> 'admin'
+                       AND qdeck_leading_string(payloads[i]) IS DISTINCT FROM who.login
+                       AND NOT EXISTS (SELECT 1 FROM qdeck_roster r WHERE r.role_name = who.login AND 'presence.others' = ANY (r.permissions)) THEN
                         RAISE EXCEPTION 'role % may set only its own presence', who.login USING ERRCODE = '42501';
                     END IF;
                 END IF;
@@ -310,7 +330,7 @@ enum Schema {
         """
 
     static let functions = [
-        "qdeck_caller()", "qdeck_require_admin(text)", "qdeck_leading_string(bytea)", "qdeck_create_journal(boolean)",
+        "qdeck_caller()", "qdeck_require_admin(text)", "qdeck_on_roster()", "qdeck_leading_string(bytea)", "qdeck_create_journal(boolean)",
         "qdeck_append(text[], integer[], text[], bigint[], text[], smallint[], bytea[])",
         "qdeck_import(bigint[], text[], integer[], bigint[], text[], smallint[], bytea[])",
         "qdeck_adopt_identity(text, bigint, boolean)", "qdeck_repair()", "qdeck_put_blob(text, bytea)",
@@ -331,7 +351,7 @@ enum Schema {
             END LOOP;
         END $$
         """,
-        "GRANT EXECUTE ON FUNCTION qdeck_caller(), qdeck_require_admin(text), qdeck_leading_string(bytea) TO qdeck_viewer",
+        "GRANT EXECUTE ON FUNCTION qdeck_caller(), qdeck_require_admin(text), qdeck_on_roster(), qdeck_leading_string(bytea) TO qdeck_viewer",
         """
         GRANT EXECUTE ON FUNCTION qdeck_create_journal(boolean), qdeck_append(text[], integer[], text[], bigint[], text[], smallint[], bytea[]),
             qdeck_put_blob(text, bytea) TO qdeck_agent, qdeck_supervisor, qdeck_admin, qdeck_intake

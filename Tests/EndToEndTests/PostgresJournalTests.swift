@@ -217,7 +217,7 @@ import Testing
           - { user: anna, name: Anna, role: agent }
           - { user: nobody, name: Mail, role: intake }
         """.write(toFile: deskA, atomically: true, encoding: .utf8)
-        try "agents:\n  - { user: sam, name: Sam, role: administrator }\n".write(toFile: deskB, atomically: true, encoding: .utf8)
+        try "agents:\n  - { user: sam, name: Sam, role: administrator }\n  - { user: zed, name: Zed, role: agent }\n".write(toFile: deskB, atomically: true, encoding: .utf8)
         let a = try cluster.newDatabase(team: deskA), b = try cluster.newDatabase(team: deskB)
         let env = ["QDECK_AGENT": "", "XDG_DATA_HOME": dir]
         // A new desk: verify reads it (it once crashed on the UUID nobody had made yet).
@@ -230,6 +230,18 @@ import Testing
         let repair = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "sam"), "--config", deskA, "log", "repair"], env: env)
         #expect(repair.status == 77, "\(repair.stdout) \(repair.stderr)")
 
+        // Zed is desk B's; CONNECT to desk A granted by hand still reads nothing there.
+        #expect(try cluster.psql("GRANT CONNECT ON DATABASE \(a) TO zed").0 == 0)
+        #expect(try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "anna"), "--config", deskA, "new", "email", "--customer", "Z <z@example.org>", "--subject", "private"], env: env).status == 0)
+        #expect(try cluster.psql("SELECT count(*) FROM qdeck_events", database: a, as: "zed").1.hasPrefix("0"), "rows of desk A are not zed's to read")
+        let zed = try Harness.run("qdeck", ["--journal", cluster.uri(a, user: "zed"), "list"], env: env)
+        #expect(zed.status == 77 && zed.stderr.contains("not on this desk's roster"), "\(zed.stderr)")
+
+        // tl's team-lead role lands in the supervisors' group (it may reassign anyone's tickets) but
+        // its permissions do not include others' presence: the database refuses it too.
+        let tlPresence = try cluster.psql("SELECT * FROM qdeck_append('{}', '{}', ARRAY['00000000000'], ARRAY[1::bigint], ARRAY['tl'], ARRAY[13::smallint], ARRAY['\\x04616e6e6102'::bytea])",
+                                          database: a, as: "tl")
+        #expect(tlPresence.0 != 0 && tlPresence.1.contains("only its own presence"), "\(tlPresence.1)")
         // tl's own team file gives team-lead the right to set others' presence; desk A's roster does not.
         let own = dir + "/own.yaml"
         try "roles:\n  team-lead: [presence.others, ticket.create]\nagents:\n  - { user: tl, name: Tia Lead, role: team-lead }\n  - { user: anna, name: Anna, role: agent }\n"
