@@ -14,12 +14,16 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
     private let lock = NSLock()
     private var closed = false
     private var tasks: [Task<Void, Never>] = []
-    private var listening = false
+    /// The journal that made this follower: told of each wake-up, so its reads skip the server
+    /// when nothing can be new.
+    private let hints: ReadHints?
 
     /// How often a reader catches up without a notification (a lost one, or the server back).
     static let tickSeconds: Double = 1
 
-    public init(address: PostgresAddress) {
+    init(address: PostgresAddress, hints: ReadHints?) {
+        self.hints = hints
+        hints?.follow()
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
             for fd in fds {
@@ -33,7 +37,7 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         writeEnd = fds[1]
         // The listener holds only a weak reference, so a follower dropped is freed and its tasks end.
         tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in
-            await Self.listen(address) { [weak self] up in self?.note(listening: up) }
+            await Self.listen(address) { [weak self] in self?.poke() }
         })
         tasks.append(Task(executorPreference: ClientExecutor.shared) { [weak self] in
             while !Task.isCancelled {
@@ -45,6 +49,7 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
     }
 
     deinit {
+        hints?.unfollow()
         for t in tasks { t.cancel() }
         lock.lock()
         closed = true
@@ -53,20 +58,8 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Whether the listening connection is up right now (the console says "reconnecting" otherwise).
-    public var isListening: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return listening
-    }
-
-    private func setListening(_ up: Bool) {
-        lock.lock()
-        listening = up
-        lock.unlock()
-    }
-
     private func poke() {
+        hints?.mark()
         lock.lock()
         defer { lock.unlock() }
         guard !closed, writeEnd >= 0 else { return }
@@ -74,15 +67,9 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         _ = write(writeEnd, &b, 1)
     }
 
-    /// A wake-up, and whether the listener is up now (nil: unchanged).
-    private func note(listening up: Bool?) {
-        if let up { setListening(up) }
-        poke()
-    }
-
-    /// LISTEN until cancelled, connecting again with backoff: `wake(true)` once listening,
-    /// `wake(nil)` on each notification, `wake(false)` when the connection is lost.
-    private static func listen(_ address: PostgresAddress, wake: @escaping @Sendable (Bool?) -> Void) async {
+    /// LISTEN until cancelled, connecting again with backoff; `wake` once listening (what came
+    /// before is read by the catch-up it causes), on each notification, and when the connection is lost.
+    private static func listen(_ address: PostgresAddress, wake: @escaping @Sendable () -> Void) async {
         var backoff = 0.25
         var up = false
         while !Task.isCancelled {
@@ -93,17 +80,17 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
                     // Listening from here: whatever was appended before is read by the catch-up this wakes.
                     up = true
                     backoff = 0.25
-                    wake(true)
+                    wake()
                     for try await _ in notifications {
                         if Task.isCancelled { return }
-                        wake(nil)
+                        wake()
                     }
                 }
             } catch {}
             if Task.isCancelled { return }
             if up {
                 up = false
-                wake(false)
+                wake()
             }
             try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
             backoff = min(backoff * 2, 2)
@@ -128,5 +115,28 @@ public final class PostgresFollower: JournalFollower, @unchecked Sendable {
         guard readEnd >= 0 else { return }
         var buf = [UInt8](repeating: 0, count: 512)
         while buf.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress!, $0.count) }) > 0 {}
+    }
+}
+
+/// Whether a read of the journal could find something new. A journal with a follower alive is told
+/// of every wake-up (a notification, the 1 s tick, the listener lost or back) and of its own
+/// appends, so the console's and the wall's loop, which read on every turn (each key, each quarter
+/// second), reach the server only when something may have changed; without a follower (a command),
+/// every read goes to the server.
+final class ReadHints: @unchecked Sendable {
+    private let lock = NSLock()
+    private var followers = 0
+    private var marked = true
+
+    func follow() { lock.withLock { followers += 1 } }
+    func unfollow() { lock.withLock { followers -= 1 } }
+    func mark() { lock.withLock { marked = true } }
+
+    /// Whether to go to the server now; a follower's next wake-up marks again.
+    func take() -> Bool {
+        lock.withLock {
+            defer { marked = false }
+            return followers == 0 || marked
+        }
     }
 }

@@ -28,6 +28,8 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     private var marks: [TicketID: Mark] = [:]
     private var resumedMarks: ((TicketID) -> Mark?)?
     private lazy var store = PostgresBlobStore(link: link)
+    /// Whether a read could find anything new (PostgresFollower.swift).
+    private let hints = ReadHints()
 
     /// Rows fetched per round trip while reading: a million-event replay never holds them all.
     static let batch = 20_000
@@ -157,6 +159,10 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     }
 
     public func readNew(_ each: (StoredEvent) -> Void) throws(JournalError) {
+        guard hints.take() else { return }
+        // A read that fails is tried again next time, not only at the next wake-up.
+        var caughtUp = false
+        defer { if !caughtUp { hints.mark() } }
         while true {
             let rows = try fetch(after: lastSeq, limit: Self.batch)
             for row in rows {
@@ -169,7 +175,10 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
                 lastRow = row
                 each(e)
             }
-            if rows.count < Self.batch { return }
+            if rows.count < Self.batch {
+                caughtUp = true
+                return
+            }
         }
     }
 
@@ -285,6 +294,8 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     public func append(_ events: [Event], expecting: [TicketID: UInt32]) throws(JournalError) -> [StoredEvent] {
         guard writable else { throw .cannotOpen(path: name, errno: EBADF) }
         guard !events.isEmpty else { return [] }
+        // Stored or refused as stale, there is something to read next.
+        defer { hints.mark() }
         let expected = expecting.sorted { $0.key < $1.key }
         let bodies = events.map { EventCodec.body(of: $0) }
         for b in bodies where b.count > Layout.maxPayload {
@@ -360,7 +371,7 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
         }) ?? false
     }
 
-    public func follower() -> any JournalFollower { PostgresFollower(address: address) }
+    public func follower() -> any JournalFollower { PostgresFollower(address: address, hints: hints) }
 
     public var blobs: any BlobStore { store }
 }
