@@ -16,33 +16,38 @@ public enum JournalCopy {
         guard from.uuid.count == 16, let created = from.created else {
             throw .missing(path: source.name)
         }
-        // The files first: a journal that names a file must find it.
+        // One pass over the source: each event goes over as it is read, and the files the events
+        // name are noted, then copied before the copy is visible (a journal that names a file must
+        // find it): a file journal is linked into place first and its store follows it (the store
+        // takes the journal's group); a database takes them in the same transaction.
         var digests: [BlobDigest] = []
         var seen = Set<String>()
-        try from.readNew { e in
+        let note = { (e: StoredEvent) in
             guard case .attached(let files) = e.event.kind else { return }
             for f in files { if let hex = f.digest, seen.insert(hex).inserted, let d = BlobDigest(hex: hex) { digests.append(d) } }
         }
-        let reread = try source.open(writable: false)
         let events: UInt64
         switch destination {
         case .file(let path):
             try destination.prepare()
             let writer = try JournalFileWriter(path: path, uuid: from.uuid, created: created, demo: from.isDemo)
             var failure: JournalError?
-            try reread.readNew { e in
+            try from.readNew { e in
                 guard failure == nil else { return }
+                note(e)
                 do throws(JournalError) { try writer.add(e) } catch { failure = error }
             }
             if let failure { throw failure }
             events = try writer.finish()
-            // The store takes the new journal's group, so it follows the file.
             try copyFiles(digests, from: from.blobs, to: FileBlobStore(journal: path))
         case .postgres(let address, _):
             let to = try PostgresJournal(address: address)
             events = try to.importHistory(uuid: from.uuid, created: created, demo: from.isDemo,
                                           files: { () throws(JournalError) in try copyFiles(digests, from: from.blobs, to: to.blobs) }) { each throws(JournalError) in
-                try reread.readNew(each)
+                try from.readNew { e in
+                    note(e)
+                    each(e)
+                }
             }
         }
         return Report(events: events, files: digests.count)

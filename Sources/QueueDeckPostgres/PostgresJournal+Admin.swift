@@ -11,9 +11,8 @@ extension PostgresJournal {
 
     /// Copies history into this journal, which must hold no events: its UUID, birth and demo mark
     /// become the source's, and every event keeps its sequence number, version, time and actor.
-    /// One transaction: a copy cut short or refused leaves the database as it was. `files` stores
-    /// the attached files (in the same transaction, once the database has let this login import);
-    /// `source` hands the events over in order.
+    /// One transaction: a copy cut short or refused leaves the database as it was. `source` hands
+    /// the events over in order; `files` then stores the files they name, in the same transaction.
     public func importHistory(uuid: [UInt8], created: Instant, demo: Bool, files: () throws(JournalError) -> Void,
                               _ source: ((StoredEvent) -> Void) throws(JournalError) -> Void) throws(JournalError) -> UInt64 {
         guard uuid.count == 16 else { throw .notAJournal(path: name, reason: "the source's UUID is not 16 bytes") }
@@ -21,8 +20,8 @@ extension PostgresJournal {
         try link.run { c in try await PostgresLink.execute(c, "BEGIN") }
         let outcome = Result { () throws(JournalError) -> UInt64 in
             try link.run { c in try await PostgresLink.execute(c, "SELECT qdeck_adopt_identity(\(text), \(createdMs), \(demo))") }
-            try files()
             let count = try importAll(source)
+            try files()
             try link.run { c in try await PostgresLink.execute(c, "COMMIT") }
             return count
         }
