@@ -44,10 +44,17 @@ struct Log: ParsableCommand {
         /// missing or damaged (each named).
         func checkAttachments(_ journal: any DeskJournal) -> Int {
             var named: [String: (TicketID, String)] = [:]
-            try? journal.readNew { e in
-                guard case .attached(let files) = e.event.kind else { return }
-                for f in files { if let d = f.digest { named[d] = named[d] ?? (e.event.ticket, f.name) } }
-            }
+            try? journal.readNew { noteAttachments($0, in: &named) }
+            return checkAttachments(named, in: journal.blobs)
+        }
+
+        /// The files an event names, by digest, with the first ticket and name each was met under.
+        func noteAttachments(_ e: StoredEvent, in named: inout [String: (TicketID, String)]) {
+            guard case .attached(let files) = e.event.kind else { return }
+            for f in files { if let d = f.digest { named[d] = named[d] ?? (e.event.ticket, f.name) } }
+        }
+
+        func checkAttachments(_ named: [String: (TicketID, String)], in blobs: any BlobStore) -> Int {
             guard !named.isEmpty else { return 0 }
             var bad = 0
             for (hex, (ticket, name)) in named.sorted(by: { $0.key < $1.key }) {
@@ -56,7 +63,7 @@ struct Log: ParsableCommand {
                     emit("ATTACHMENT \(ScreenText.line(name)) on \(ticket): the journal names it by '\(ScreenText.line(hex))', not a SHA-256")
                     continue
                 }
-                switch journal.blobs.check(digest) {
+                switch blobs.check(digest) {
                 case .intact: break
                 case .missing:
                     bad += 1
@@ -89,8 +96,10 @@ struct Log: ParsableCommand {
             if b.counter != b.lastSeq { problems.append("the counter says \(b.counter), the last event is \(b.lastSeq) (qdeck log repair realigns it)") }
             var versions: [TicketID: UInt32] = [:]
             var undecodable: [UInt64] = []
+            var named: [String: (TicketID, String)] = [:]
             do {
                 try journal.readNew { e in
+                    noteAttachments(e, in: &named)
                     let expected = (versions[e.event.ticket] ?? 0) + 1
                     if e.version != expected { problems.append("event \(e.seq): version \(e.version) of \(e.event.ticket), expected \(expected)") }
                     versions[e.event.ticket] = e.version
@@ -104,8 +113,7 @@ struct Log: ParsableCommand {
                 problems.append("\(countPhrase(undecodable.count, "event")) of a known type do not decode (sequence \(listed); `qdeck log dump` shows them)")
             }
             for p in problems { emit("DAMAGED: \(p)") }
-            // A new read from the start: the check above read every event already.
-            let lostFiles = checkAttachments(try PostgresJournal(address: address, writable: false))
+            let lostFiles = checkAttachments(named, in: journal.blobs)
             if !problems.isEmpty { throw Failure(code: Exit.dataErr, message: "journal damaged in \(problems.count) place(s)") }
             if lostFiles > 0 { throw Failure(code: Exit.dataErr, message: "\(countPhrase(lostFiles, "attachment")) missing or damaged in the database (each named above)") }
             emit("ok")
