@@ -51,7 +51,22 @@ public protocol DeskJournal: EventJournal {
 /// A login as a database journal knows it: who, the desk role its roster gives it, and the group
 /// that caps what the database lets it write.
 public struct DatabaseIdentity: Equatable, Sendable {
-    public enum Group: String, Sendable { case viewer, agent, supervisor, admin, intake, none }
+    public enum Group: String, Sendable, CaseIterable {
+        case viewer, agent, supervisor, admin, intake, none
+
+        /// The group a desk role belongs in: the built-in ones by name, a custom one by what it may do.
+        public init(for role: Role) {
+            let p = role.permissions
+            self = p.contains(.repairLog) ? .admin
+                : p.contains(.reassignAny) || p.contains(.presenceOthers) ? .supervisor
+                : p.contains(.reply) ? .agent
+                : p.contains(.intake) ? .intake
+                : .viewer
+        }
+
+        /// The server's role for the group (`qdeck_agent`); nil for none.
+        public var roleName: String? { self == .none ? nil : "qdeck_" + rawValue }
+    }
     public var login: String
     /// The roster's name and desk role for the login (nil: not on the roster, e.g. a superuser).
     public var name: String?

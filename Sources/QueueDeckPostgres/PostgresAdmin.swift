@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import PostgresNIO
 import QueueDeckDomain
+import QueueDeckJournal
 
 /// Setting up a PostgreSQL journal: the schema (versioned; a newer one than this build is refused)
 /// and the roles that carry identity and permission (docs/POSTGRES.md). Run by the database's
@@ -12,7 +13,7 @@ public enum PostgresAdmin {
     public static let schemaVersion = Schema.version
 
     /// The group roles, one per built-in desk role; a login role per agent joins one of them.
-    public static let groupRoles = ["qdeck_viewer", "qdeck_agent", "qdeck_supervisor", "qdeck_admin", "qdeck_intake"]
+    public static let groupRoles = DatabaseIdentity.Group.allCases.compactMap(\.roleName)
 
     public struct Failure: Error, CustomStringConvertible {
         public enum Kind: Sendable { case unreachable, denied, incompatible, refused }
@@ -88,6 +89,7 @@ public enum PostgresAdmin {
                         said.append("\(name): no longer in the roster; left this desk (the role is kept)")
                     }
                     for a in agents {
+                        let desk = DatabaseIdentity.Group(for: a.role)
                         let group = groupRole(for: a.role)
                         var existed = false
                         for try await (superuser, canLogin) in try await c.query("SELECT rolsuper, rolcanlogin FROM pg_roles WHERE rolname = \(a.user)",
@@ -100,7 +102,7 @@ public enum PostgresAdmin {
                         if !existed { try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "CREATE ROLE \(quoted(a.user)) LOGIN")) }
                         try await PostgresLink.execute(c, PostgresQuery(unsafeSQL: "GRANT \(quoted(group)) TO \(quoted(a.user))"))
                         try await PostgresLink.execute(c, connect("GRANT", a.user, "TO"))
-                        let short = String(group.dropFirst("qdeck_".count))
+                        let short = desk.rawValue
                         let permissions = a.role.permissions.map(\.rawValue).sorted()
                         try await PostgresLink.execute(c, """
                             INSERT INTO qdeck_roster (role_name, agent, desk_role, grp, permissions)
@@ -116,14 +118,9 @@ public enum PostgresAdmin {
         }
     }
 
-    /// The group a desk role belongs in: the built-in ones by name, a custom one by what it may do.
+    /// The server's group role for a desk role (DatabaseIdentity.Group says which).
     public static func groupRole(for role: Role) -> String {
-        let p = role.permissions
-        if p.contains(.repairLog) { return "qdeck_admin" }
-        if p.contains(.reassignAny) || p.contains(.presenceOthers) { return "qdeck_supervisor" }
-        if p.contains(.reply) { return "qdeck_agent" }
-        if p.contains(.intake) { return "qdeck_intake" }
-        return "qdeck_viewer"
+        DatabaseIdentity.Group(for: role).roleName ?? "qdeck_viewer"
     }
 
     static var logger: Logger { PostgresLink.logger }
