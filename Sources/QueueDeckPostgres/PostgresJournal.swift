@@ -61,14 +61,13 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
             if identity.schema == 0 { throw .missing(path: address.shown) }
             throw .notAJournal(path: address.shown, reason: "its schema is version \(identity.schema), this qdeck's is \(Schema.version) (qdeck db init upgrades an older one)")
         }
-        let group = DatabaseIdentity.Group(rawValue: identity.group) ?? .none
-        self.identity = DatabaseIdentity(login: identity.login, name: identity.name, deskRole: identity.deskRole,
-                                         permissions: identity.permissions, group: group)
+        self.identity = identity.who
         systemIdentifier = identity.systemIdentifier
-        link.whoIs = "\(identity.login) is in " + (group == .none ? "no qdeck group" : "qdeck_\(group.rawValue)") + Self.groupPowers(group)
+        let group = identity.who.group
+        link.whoIs = "\(identity.who.login) is in " + (group.roleName ?? "no qdeck group") + Self.groupPowers(group)
         // In some qdeck group of the server, but not on this desk: nothing here is theirs to read.
         if group == .none {
-            throw .denied(name: address.shown, reason: "\(identity.login) is not on this desk's roster (qdeck db sync-roster adds the team file's agents)")
+            throw .denied(name: address.shown, reason: "\(identity.who.login) is not on this desk's roster (qdeck db sync-roster adds the team file's agents)")
         }
         // The schema without a journal yet (db init done, nobody has written): an empty desk.
         guard let meta = identity.meta else { return }
@@ -99,11 +98,7 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
 
     private struct Identity: Sendable {
         var schema: Int
-        var login: String
-        var group: String
-        var name: String?
-        var deskRole: String?
-        var permissions: [String]?
+        var who = DatabaseIdentity(login: "", name: nil, deskRole: nil, group: .none)
         var meta: (uuid: String, created: Int64, demo: Bool)?
         var systemIdentifier: String?
     }
@@ -115,21 +110,18 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
                 schema = Int(value) ?? 0
             }
         }
-        var identity = Identity(schema: schema, login: "", group: "")
+        var identity = Identity(schema: schema)
         guard schema == Schema.version else { return identity }
         let caller: PostgresQuery = """
             SELECT c.login, c.grp, r.agent, r.desk_role, r.permissions FROM qdeck_caller() c LEFT JOIN qdeck_roster r ON r.role_name = c.login
             """
         for try await (login, group, name, deskRole, permissions) in try await c.query(caller, logger: PostgresLink.logger)
             .decode((String, String, String?, String?, [String]?).self) {
-            identity.login = login
-            identity.group = group
-            identity.name = name
-            identity.deskRole = deskRole
-            identity.permissions = permissions
+            identity.who = DatabaseIdentity(login: login, name: name, deskRole: deskRole, permissions: permissions,
+                                            group: DatabaseIdentity.Group(rawValue: group) ?? .none)
         }
         // A login that may not write finds the desk as it is (empty until someone makes it).
-        if create && !["viewer", "none"].contains(identity.group) { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
+        if create && ![.viewer, .none].contains(identity.who.group) { try await PostgresLink.execute(c, "SELECT qdeck_create_journal(\(demo))") }
         // Readable by any login on the servers seen; a server that hides it keeps no snapshots here.
         if let rows = try? await c.query("SELECT system_identifier::text FROM pg_control_system()", logger: PostgresLink.logger).decode(String.self) {
             for try await (id,) in rows { identity.systemIdentifier = id }
