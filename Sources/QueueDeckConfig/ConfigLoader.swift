@@ -11,7 +11,7 @@ public enum ConfigLoader {
     public static var defaultsText: String { QueueDeckResources.defaultsYAML }
     static let sectionNames = ["timezone", "business_hours", "holidays", "auto_close_after", "unknown_users",
                                "departments", "roles", "agents", "contact_groups", "sla", "canned_responses", "wall", "intake",
-                               "keys", "journal"]
+                               "keys", "journal", "rules", "distribution", "auto_reply_period"]
 
     /// Where the team file is looked for, first match wins.
     public static func teamFilePath(explicit: String?, journalPath: String, environment env: [String: String]) -> String? {

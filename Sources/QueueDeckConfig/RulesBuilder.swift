@@ -31,6 +31,7 @@ struct RulesBuilder {
         if let s = sections["canned_responses"] { r.cannedResponses = canned(s) }
         if let s = sections["wall"] { r.thresholds = wall(s) }
         if let s = sections["intake"] { r.intake = intake(s, departments: r.departments) }
+        r.automation = automation(r)
         // Where the desk's journal is, for hosts that are not told otherwise (ConfigLoader.journal).
         if let s = sections["journal"] {
             if case .scalar(let v) = s.node, !v.string.isEmpty {} else {

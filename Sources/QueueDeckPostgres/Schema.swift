@@ -6,7 +6,7 @@ import QueueDeckJournal
 /// database's to enforce, whatever the client sends.
 enum Schema {
     /// The version this build writes and reads.
-    static let version = 2
+    static let version = 3
 
     /// The highest event type code this build writes (EventCodec.knownTypes); a database refuses
     /// others from anyone but an administrator (a copy from a newer desk).
@@ -26,6 +26,10 @@ enum Schema {
     /// conversation) come through intake only on call and chat tickets, where the phone or chat
     /// system is the witness.
     static let intakeTypes: [Int] = [1, 2, 3, 5, 7, 10, 12, 13, 14, 16, 17, 18]
+
+    /// Event type codes a rule's effects may have (`rules (name)` actors, README: Automation):
+    /// replies and their hand-over, notes, routing, postponing, resolving, priorities, tags, marks.
+    static let ruleTypes: [Int] = [3, 4, 5, 6, 7, 9, 10, 15, 21]
 
     /// Each version's statements, run in one transaction with the version's record.
     static let migrations: [[String]] = [
@@ -73,6 +77,9 @@ enum Schema {
             "ALTER TABLE qdeck_blobs ENABLE ROW LEVEL SECURITY",
             "CREATE POLICY qdeck_roster_reads ON qdeck_blobs FOR SELECT USING ((SELECT qdeck_on_roster()))",
         ],
+        // Version 3: rules (README: Automation) write in the batch of whoever triggers them, as
+        // `rules (name)`; the event type 21 (a rule's mark).
+        [appendFunction],
     ]
 
     /// The caller's login and its group on this desk (the roster's; a superuser is admin).
@@ -159,7 +166,7 @@ enum Schema {
     /// and still record the login in `appended_by`; `system` is kept for administrators only (a
     /// mail imported by hand), and intake records are intake's and administrators'.
     static let appendFunction = """
-        CREATE FUNCTION qdeck_append(expect_tickets text[], expect_versions integer[], tickets text[], ats bigint[],
+        CREATE OR REPLACE FUNCTION qdeck_append(expect_tickets text[], expect_versions integer[], tickets text[], ats bigint[],
                                      actors text[], types smallint[], payloads bytea[])
         RETURNS TABLE (stored_seq bigint, stored_version integer, stored_actor text)
         LANGUAGE plpgsql SECURITY DEFINER AS $$
@@ -202,7 +209,14 @@ enum Schema {
                 IF NOT (types[i] BETWEEN 1 AND \(knownTypes)) AND who.grp <> 'admin' THEN
                     RAISE EXCEPTION 'event type % is not one this desk knows', types[i] USING ERRCODE = '22023';
                 END IF;
-                IF who.grp = 'intake' THEN
+                IF a LIKE 'rules (%' AND who.grp <> 'viewer' THEN
+                    -- A rule's effects, in the batch of the event that triggered it: what a rule
+                    -- may do (replies, routing, marks), on any ticket, kept as the rule's; the
+                    -- login that triggered it is in appended_by.
+                    IF NOT (types[i] = ANY (ARRAY[\(ruleTypes.map(String.init).joined(separator: ", "))]::smallint[])) THEN
+                        RAISE EXCEPTION 'a rule does not write event type %', types[i] USING ERRCODE = '42501';
+                    END IF;
+                ELSIF who.grp = 'intake' THEN
                     IF NOT (types[i] = ANY (ARRAY[\(intakeTypes.map(String.init).joined(separator: ", "))]::smallint[])) THEN
                         RAISE EXCEPTION 'role % is intake: it writes what customers and the phone system bring, not event type %', who.login, types[i]
                             USING ERRCODE = '42501';

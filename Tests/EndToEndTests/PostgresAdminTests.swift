@@ -43,10 +43,10 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "/usr/lib/postgresql"), "PostgreSQL: scripts/setup.sh installs it")
         let pg = try Cluster()
         let first = try qdeck(pg.uri, "db", "init")
-        #expect(first.status == 0 && first.stdout.contains("schema version 0 → 2"), "\(first.stdout) \(first.stderr)")
+        #expect(first.status == 0 && first.stdout.contains("schema version 0 → 3"), "\(first.stdout) \(first.stderr)")
         #expect(first.stdout.contains("group roles created: qdeck_viewer, qdeck_agent, qdeck_supervisor, qdeck_admin, qdeck_intake"))
         let again = try qdeck(pg.uri, "db", "init")
-        #expect(again.status == 0 && again.stdout.contains("schema version 2, up to date") && again.stdout.contains("group roles: all there"), "\(again.stdout)")
+        #expect(again.status == 0 && again.stdout.contains("schema version 3, up to date") && again.stdout.contains("group roles: all there"), "\(again.stdout)")
         #expect(try pg.psql("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'qdeck_%'").1.hasPrefix("5"))
 
         let s = Scratch()
@@ -89,7 +89,7 @@ import Testing
         // A schema from a newer qdeck: refused, nothing changed.
         #expect(try pg.psql("UPDATE qdeck_meta SET value = '99' WHERE key = 'schema'").0 == 0)
         let newer = try qdeck(pg.uri, "db", "init")
-        #expect(newer.status == 65 && newer.stderr.contains("schema version 99; this qdeck knows up to 2"), "\(newer.stderr)")
+        #expect(newer.status == 65 && newer.stderr.contains("schema version 99; this qdeck knows up to 3"), "\(newer.stderr)")
         #expect(try pg.psql("SELECT value FROM qdeck_meta WHERE key = 'schema'").1.hasPrefix("99"))
     }
 

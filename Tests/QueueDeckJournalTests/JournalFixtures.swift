@@ -71,6 +71,10 @@ enum Sample {
         case .customerUpdated:
             return [e(.customerUpdated(Customer(name: "Ilze Bērziņa", email: "ilze@inbox.lv", phone: "+371 2000 0001", groups: ["vip"]))),
                     e(.customerUpdated(Customer(name: "N")))]
+        case .automation:
+            return [e(.automation(rule: "escalate at risk \u{1B}[2J", .matched), "rules (escalate at risk)"),
+                    e(.automation(rule: "escalate at risk", .rearmed), "rules (escalate at risk)"),
+                    e(.automation(rule: "ping", .notified(["anna", "Bērziņš"])), "rules (ping)")]
         case .unknown: return []  // never written by this build: read from a newer journal only (its own test)
         }
     }

@@ -163,7 +163,7 @@ public final class ConsoleController {
            let e = events.last(where: { $0.event.ticket == c.ticket && $0.event.actor != me }) {
             switch e.event.kind {
             case .customerMessage, .agentReply, .note, .created, .intake, .delivery, .presence, .selfService, .attached, .ccChanged,
-                 .contactEdited, .customerUpdated, .unknown: break
+                 .contactEdited, .customerUpdated, .automation, .unknown: break
             case .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed, .abandoned:
                 c.notice = "\(c.ticket): \(e.event.actor) \(ConsoleController.describe(e.event.kind)) it meanwhile; Enter still sends"
                 mode = .composer(c)
@@ -200,7 +200,11 @@ public final class ConsoleController {
             case .intake(let r) where r.kind == .stranger:
                 unread.insert(t.id)
                 say("⚠ mail from \(r.sender) into \(t.id), not its customer: it waits for an agent (A)", quiet: true)
-            case .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
+            case .automation(let rule, .notified(let users)) where users.contains(me):
+                unread.insert(t.id)
+                bellPending = true
+                say("rule '\(rule)' asks you to look at \(t.id): \(t.subject)")
+            case .automation, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged,
                  .claimed, .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .contactEdited,
                  .customerUpdated, .unknown:
                 break
@@ -221,7 +225,7 @@ public final class ConsoleController {
         case .delivery: return "mail hand-over on \(e.ticket)"
         case .attached: return "files attached on \(e.ticket)"
         case .created, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
-             .presence, .selfService, .ccChanged, .contactEdited, .customerUpdated, .unknown:
+             .presence, .selfService, .ccChanged, .contactEdited, .customerUpdated, .automation, .unknown:
             return "\(e.actor) \(describe(e.kind)) \(e.ticket) just now"
         }
     }
@@ -248,6 +252,8 @@ public final class ConsoleController {
         case .ccChanged: "changed who is copied (Cc) on"
         case .contactEdited: "edited a contact on"
         case .customerUpdated: "updated the customer card of"
+        case .automation(_, .notified): "asked for attention on"
+        case .automation: "marked"
         case .unknown: "changed"
         }
     }

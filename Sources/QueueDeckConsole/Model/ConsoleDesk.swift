@@ -50,7 +50,7 @@ public final class ConsoleDesk {
     /// version the agent saw.
     public func perform(_ command: Command, sawVersion: UInt32?) throws -> [StoredEvent] {
         let ctx = CommandContext(actor: actor, now: clock(), rules: rules, newTicketID: Fresh.ticketID)
-        var d = try Commands.decide(command, state: state, context: ctx)
+        var d = Automation.follow(try Commands.decide(command, state: state, context: ctx), state: state, rules: rules, now: ctx.now)
         if let v = sawVersion, let id = command.ticket { d.expectedVersions[id] = v }
         let stored = try journal.append(d.events, expecting: d.expectedVersions)
         for e in stored { if case .delivery(let id, .queued) = e.event.kind { queuedReplies.insert(id) } }

@@ -17,6 +17,8 @@ public struct DeskRules: Sendable {
     public var thresholds = BoardThresholds()
     /// Email in and out, phone and chat queues.
     public var intake = IntakeSettings()
+    /// Rules, time rules and distribution (README: Automation).
+    public var automation = AutomationSettings()
 
     public init(agents: [Agent] = [], departments: [Department] = [], roles: [Role] = Role.builtIn,
                 contactGroups: [ContactGroup] = [], sla: SLAPolicy = SLAPolicy(),
@@ -91,6 +93,12 @@ public struct IntakeSettings: Sendable, Hashable {
     public var queues: [String: String] = [:]
 
     public init() {}
+
+    /// The name before the desk's address (`Support`): who signs what rules write.
+    public var displayName: String {
+        let name = String(address.prefix { $0 != "<" }.filter { $0 != "\"" }).trimmingWhitespace()
+        return name.isEmpty ? "Support" : name
+    }
 
     /// The part after `@` of the desk's address: the right-hand side of our Message-IDs.
     public var domain: String {

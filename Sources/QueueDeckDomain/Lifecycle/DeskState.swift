@@ -72,6 +72,22 @@ public struct DeskState: Sendable, Equatable {
         self.contactAliases = contactAliases
     }
 
+    /// A desk of a few tickets as they stand, for trying events on them (rules at work) without a
+    /// copy of every ticket.
+    static func scratch(_ tickets: [Ticket], presence: [String: PresenceRecord], autoCloseAfter: Millis) -> DeskState {
+        var s = DeskState(autoCloseAfter: autoCloseAfter)
+        for t in tickets { s.adopt(t) }
+        s.presence = presence
+        return s
+    }
+
+    /// Takes a ticket as it stands into a scratch desk.
+    mutating func adopt(_ t: Ticket) {
+        guard positions[t.id] == nil else { return }
+        positions[t.id] = all.count
+        all.append(t)
+    }
+
     public subscript(id: TicketID) -> Ticket? { positions[id].map { all[$0] } }
     public var count: Int { all.count }
 
@@ -105,7 +121,7 @@ public struct DeskState: Sendable, Equatable {
                 intakeKeys[r.key] = .desk
                 selfService.append(SelfServiceUse(at: e.at, user: r.userKey))
             case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-                 .tagged, .claimed, .abandoned, .delivery, .attached, .ccChanged, .customerUpdated, .unknown:
+                 .tagged, .claimed, .abandoned, .delivery, .attached, .ccChanged, .customerUpdated, .automation, .unknown:
                 skippedEvents += 1  // only presence and held intake records belong to the desk itself
             }
             return
@@ -129,14 +145,17 @@ public struct DeskState: Sendable, Equatable {
         case .delivery(let id, let step): noteDelivery(id, step, ticket: all[index], at: e.at, actor: e.actor)
         case .customerUpdated(let c): reindex(index, as: c)
         case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged,
-             .tagged, .claimed, .abandoned, .presence, .selfService, .attached, .ccChanged, .contactEdited, .unknown:
+             .tagged, .claimed, .abandoned, .presence, .selfService, .attached, .ccChanged, .contactEdited, .automation, .unknown:
             break  // no desk-wide index to keep
         }
         // Mutate in place: no copy of the ticket, one hash lookup.
         if Lifecycle.apply(e, to: &all[index], autoCloseAfter: autoCloseAfter) {
             all[index].version = stored.version
-            all[index].updatedAt = e.at
-            all[index].lastActor = e.actor
+            // A rule's mark is bookkeeping, not a change: `idle:` keeps counting through it.
+            if case .automation = e.kind {} else {
+                all[index].updatedAt = e.at
+                all[index].lastActor = e.actor
+            }
         } else {
             // Still the ticket's version in the journal: the next command on it must expect it.
             all[index].version = stored.version

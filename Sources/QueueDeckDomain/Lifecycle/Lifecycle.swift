@@ -92,6 +92,12 @@ enum Lifecycle {
         case .priorityChanged(let p):
             t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .priority(from: t.priority, to: p)))
             t.priority = p
+        case .automation(let rule, let mark):
+            switch mark {
+            case .matched: if !t.rulesMatched.contains(rule) { t.rulesMatched.append(rule) }
+            case .rearmed: t.rulesMatched.removeAll { $0 == rule }
+            case .notified(let users): t.history.append(HistoryEntry(at: e.at, actor: e.actor, change: .notified(users)))
+            }
         case .tagged(let added, let removed):
             var tags = Set(t.tags)
             tags.formUnion(added)

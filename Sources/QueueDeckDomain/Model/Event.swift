@@ -61,6 +61,11 @@ public enum EventKind: Hashable, Sendable {
     /// The ticket's customer card changed with its contact (a group such as VIP now applies to its
     /// SLA and order; a fixed name). Its address stays the one the ticket writes to.
     case customerUpdated(Customer)
+    /// A rule's own mark on a ticket (README: Automation): a time rule matched and acted, and does
+    /// not act again until the ticket leaves its match (`rearmed`); or a rule asked for people's
+    /// attention (an unread marker and the bell in their consoles). Not a change: it leaves the
+    /// ticket's last-change time (`idle:`) as it was.
+    case automation(rule: String, AutomationMark)
     /// A type this build does not know (written by a newer qdeck); kept, never applied.
     case unknown(type: UInt8, payload: [UInt8])
 
@@ -69,7 +74,7 @@ public enum EventKind: Hashable, Sendable {
     public enum Name: String, CaseIterable, Sendable {
         case created, customerMessage = "customer-message", agentReply = "agent-reply", note, reassigned, postponed
         case resolved, reopened, priorityChanged = "priority", tagged, claimed, abandoned, presence, intake, delivery
-        case selfService = "self-service", attached, ccChanged = "cc", contactEdited = "contact", customerUpdated = "customer", unknown
+        case selfService = "self-service", attached, ccChanged = "cc", contactEdited = "contact", customerUpdated = "customer", automation = "rule", unknown
     }
 
     public var kindName: Name {
@@ -94,12 +99,23 @@ public enum EventKind: Hashable, Sendable {
         case .ccChanged: .ccChanged
         case .contactEdited: .contactEdited
         case .customerUpdated: .customerUpdated
+        case .automation: .automation
         case .unknown: .unknown
         }
     }
 
     /// Stable names used in `log dump`.
     public var name: String { kindName.rawValue }
+}
+
+/// What a rule marked on a ticket.
+public enum AutomationMark: Hashable, Sendable {
+    /// A time rule matched the ticket and acted.
+    case matched
+    /// The ticket left a time rule's match: the rule may act again when it matches again.
+    case rearmed
+    /// These agents are asked to look at the ticket.
+    case notified([String])
 }
 
 public struct Event: Hashable, Sendable {

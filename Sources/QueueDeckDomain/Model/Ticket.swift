@@ -90,6 +90,8 @@ public struct HistoryEntry: Hashable, Sendable {
         case abandoned(reason: String)
         indirect case delivery(messageID: String, step: DeliveryStep)
         indirect case customer(from: Customer, to: Customer)
+        /// A rule asked these agents to look at the ticket.
+        case notified([String])
     }
 
     public enum StatusReason: Hashable, Sendable {
@@ -127,6 +129,7 @@ public struct HistoryEntry: Hashable, Sendable {
             if a.phone != b.phone { parts.append("phone \(b.phone ?? "none")") }
             if a.email != b.email { parts.append("address \(b.email ?? "none")") }
             return "customer card: " + (parts.isEmpty ? "unchanged" : parts.joined(separator: ", ")) + " (contact edited)"
+        case .notified(let users): return "notified " + users.joined(separator: ", ")
         case .delivery(let id, let step):
             switch step {
             case .queued(let to, let cc): return "email reply \(id) queued to \(([to] + cc).joined(separator: ", "))"
@@ -201,8 +204,10 @@ public struct Ticket: Hashable, Sendable {
         package var abandonments: [Instant]
         package var attachments: [TicketAttachment]
         package var cc: [String]
+        /// The time rules that matched and acted, until the ticket is seen to leave their match.
+        package var rulesMatched: [String]
 
-        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant], attachments: [TicketAttachment], cc: [String]) {
+        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant], attachments: [TicketAttachment], cc: [String], rulesMatched: [String]) {
             self.id = id
             self.version = version
             self.channel = channel
@@ -234,6 +239,7 @@ public struct Ticket: Hashable, Sendable {
             self.abandonments = abandonments
             self.attachments = attachments
             self.cc = cc
+            self.rulesMatched = rulesMatched
         }
     }
 
@@ -381,6 +387,12 @@ public struct Ticket: Hashable, Sendable {
         get { storage.fields.cc }
         _modify { unique(); yield &storage.fields.cc }
     }
+    /// The time rules that matched and acted (README: Automation); each acts again only after the
+    /// ticket has left its match.
+    public var rulesMatched: [String] {
+        get { storage.fields.rulesMatched }
+        _modify { unique(); yield &storage.fields.rulesMatched }
+    }
     /// The attachments numbered from 1, by the conversation entry they came with.
     public var attachmentsByEntry: [Int: [(number: Int, attachment: TicketAttachment)]] {
         Dictionary(grouping: attachments.enumerated().map { (number: $0.offset + 1, attachment: $0.element) }, by: \.attachment.entry)
@@ -405,7 +417,7 @@ public struct Ticket: Hashable, Sendable {
             lastCustomerMessageAt: at, linkedFrom: o.linkedFrom, linkedTo: nil, entries: entries,
             history: [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))],
             runLog: [RunInterval(start: at, end: nil)], responses: [], customerChars: o.subject.utf8.count + o.body.utf8.count,
-            messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: []))
+            messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: [], rulesMatched: []))
     }
 
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved

@@ -10,6 +10,9 @@ public final class IntakeDesk {
     public var rules: DeskRules
     public var lockTimeoutSeconds: Double = 10
     public var newID: () -> TicketID = Fresh.ticketID
+    /// Live deliveries, or history brought in (an import): routed by the rules alike, never
+    /// answered automatically.
+    public var source: Automation.Source = .live
 
     /// Writes snapshots as deliveries accumulate (an importer, a follower running all night).
     public var snapshots: (any SnapshotKeeping)?
@@ -49,7 +52,7 @@ public final class IntakeDesk {
         try withIntakeLock { () throws(JournalError) -> IntakeOutcome in
             for _ in 0..<8 {
                 state.apply(try journal.readNew())
-                let outcome = decide(state, newID)
+                let outcome = withRules(decide(state, newID), on: state)
                 guard !outcome.decision.events.isEmpty else { return outcome }
                 do throws(JournalError) {
                     try journal.append(outcome.decision.events, expecting: outcome.decision.expectedVersions)
@@ -80,7 +83,7 @@ public final class IntakeDesk {
                     var expected: [TicketID: UInt32] = [:]
                     var outcomes: [IntakeOutcome] = []
                     for item in slice {
-                        let o = decide(item, scratch, newID)
+                        let o = withRules(decide(item, scratch, newID), on: scratch)
                         outcomes.append(o)
                         // Expect each ticket as it stood before the batch (0 for tickets the batch creates).
                         for t in o.decision.expectedVersions.keys where expected[t] == nil { expected[t] = state[t]?.version ?? 0 }
@@ -103,6 +106,14 @@ public final class IntakeDesk {
             }
             start += slice.count
         }
+    }
+
+    /// The outcome with the rules' events in the same batch, at the time of the delivery's own.
+    private func withRules(_ o: IntakeOutcome, on state: DeskState) -> IntakeOutcome {
+        guard let at = o.decision.events.first?.at else { return o }
+        var out = o
+        out.decision = Automation.follow(o.decision, state: state, rules: rules, now: at, source: source)
+        return out
     }
 
     /// Appends events that need no decision against intake keys (outbox steps), under no lock.

@@ -25,12 +25,13 @@ public enum EventCodec {
         case .ccChanged: 18
         case .contactEdited: 19
         case .customerUpdated: 20
+        case .automation: 21
         case .unknown(let t, _): t
         }
     }
 
     /// The type codes this build decodes (`log verify` counts one of these that does not decode).
-    public static let knownTypes: ClosedRange<UInt8> = 1...20
+    public static let knownTypes: ClosedRange<UInt8> = 1...21
 
     static func encodePayload(_ e: Event, into w: inout ByteWriter) {
         w.string(e.actor)
@@ -95,6 +96,13 @@ public enum EventCodec {
             w.strings(edit.merged)
         case .customerUpdated(let c):
             ValueCoding.customer(c, &w)
+        case .automation(let rule, let mark):
+            w.string(rule)
+            switch mark {
+            case .matched: w.u8(1)
+            case .rearmed: w.u8(2)
+            case .notified(let users): w.u8(3); w.strings(users)
+            }
         case .unknown(_, let payload):
             w.bytes.append(contentsOf: payload)
         }
@@ -164,6 +172,14 @@ public enum EventCodec {
             let key = try r.string("contact.key")
             kind = .contactEdited(ContactEdit(key: key, card: try ValueCoding.contactCard(&r), merged: try r.strings("contact.merged")))
         case 20: kind = .customerUpdated(try ValueCoding.customer(&r))
+        case 21:
+            let rule = try r.string("rule")
+            switch try r.u8("mark") {
+            case 1: kind = .automation(rule: rule, .matched)
+            case 2: kind = .automation(rule: rule, .rearmed)
+            case 3: kind = .automation(rule: rule, .notified(try r.strings("notified")))
+            default: throw DecodeFailure(field: "mark", offset: r.pos)
+            }
         default: kind = .unknown(type: type, payload: Array(payload))
         }
         return kind

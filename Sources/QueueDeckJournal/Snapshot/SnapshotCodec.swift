@@ -163,6 +163,7 @@ package enum SnapshotCodec {
             w.varint(UInt64(a.entry))
         }
         w.strings(t.cc)
+        w.strings(t.rulesMatched)
     }
 
     private static func ticket(_ r: inout SnapshotReader, slot: Int, text: SharedText) throws(DecodeFailure) -> Ticket {
@@ -226,13 +227,14 @@ package enum SnapshotCodec {
                                                 entry: try r.count64("attachment.entry")))
         }
         let cc = try r.strings("cc")
+        let rulesMatched = try r.strings("rulesMatched")
         let s = Ticket.Storage(Ticket.Fields(
             id: id, version: version, channel: channel, customer: cust, subject: subject, priority: priority, department: department,
             assignee: assignee, tags: tags, storedStatus: status, postponedUntil: postponed, resolvedAt: resolved, createdAt: created,
             updatedAt: updated, lastActor: lastActor, everAnswered: answered, firstResponseAt: firstResponse, waitingSince: waiting,
             lastCustomerMessageAt: lastCustomer, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history,
             runLog: runLog, responses: responses, customerChars: chars, messageCount: messages, slot: slot, abandonments: abandonments,
-            attachments: attachments, cc: cc))
+            attachments: attachments, cc: cc, rulesMatched: rulesMatched))
         return Ticket(restoring: s)
     }
 
@@ -267,6 +269,8 @@ package enum SnapshotCodec {
             w.u8(8); w.string(id); ValueCoding.deliveryStep(step, &w)
         case .customer(let a, let b):
             w.u8(9); ValueCoding.customer(a, &w); ValueCoding.customer(b, &w)
+        case .notified(let users):
+            w.u8(10); w.strings(users)
         }
     }
 
@@ -309,6 +313,7 @@ package enum SnapshotCodec {
         case 9:
             let a = try ValueCoding.customer(&r)
             change = .customer(from: a, to: try ValueCoding.customer(&r))
+        case 10: change = .notified(try r.strings("history.notified"))
         default: throw r.failure("history.change")
         }
         return HistoryEntry(at: at, actor: actor, change: change)

@@ -16,7 +16,7 @@ import QueueDeckDomain
 public enum SnapshotFile {
     static let magic: [UInt8] = Array("QDECKSNP".utf8)
     /// 2: the header binds the record's CRC (a restored journal's same-length record was trusted).
-    static let formatVersion: UInt16 = 5
+    static let formatVersion: UInt16 = 6
     public static let headerSize = 128
     /// Snapshots kept: the newest, and one before it in case the newest is found damaged.
     static let kept = 2

@@ -127,7 +127,7 @@ func report(_ session: DeskSession, _ stored: [StoredEvent]) throws {
         case .customerUpdated:
             emit("\(e.event.ticket) customer card updated (its SLA and order follow), version \(e.version)")
         case .created, .customerMessage, .agentReply, .note, .reassigned, .postponed, .resolved, .reopened, .priorityChanged, .tagged, .claimed,
-             .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .unknown:
+             .abandoned, .presence, .intake, .delivery, .selfService, .attached, .ccChanged, .automation, .unknown:
             break
         }
     }

@@ -262,7 +262,7 @@ struct DumpLine: Encodable {
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
         case agent, reason, until, added, removed, typeCode, payloadBytes, presence
-        case key, kind, summary, aliases, messageID, step, to, cc, error, user, files, contact, merged
+        case key, kind, summary, aliases, messageID, step, to, cc, error, user, files, contact, merged, rule, mark, notified
     }
 
     func encode(to encoder: Encoder) throws {
@@ -330,6 +330,15 @@ struct DumpLine: Encodable {
             try c.encode(edit.merged, forKey: .merged)
         case .customerUpdated(let customer):
             try c.encode(CustomerJSON(customer), forKey: .customer)
+        case .automation(let rule, let mark):
+            try c.encode(rule, forKey: .rule)
+            switch mark {
+            case .matched: try c.encode("matched", forKey: .mark)
+            case .rearmed: try c.encode("rearmed", forKey: .mark)
+            case .notified(let users):
+                try c.encode("notified", forKey: .mark)
+                try c.encode(users, forKey: .notified)
+            }
         case .unknown(let t, let p):
             try c.encode(t, forKey: .typeCode)
             try c.encode(p.count, forKey: .payloadBytes)

@@ -107,7 +107,8 @@ final class DeskSession: @unchecked Sendable {
     /// still at that version (what the agent saw).
     @discardableResult
     func run(_ command: Command, ifVersion: UInt32? = nil) throws -> [StoredEvent] {
-        var decision = try Commands.decide(command, state: state, context: context())
+        let ctx = context()
+        var decision = Automation.follow(try Commands.decide(command, state: state, context: ctx), state: state, rules: rules, now: ctx.now)
         if let v = ifVersion, let id = command.ticket { decision.expectedVersions[id] = v }
         let stored = try journal.append(decision.events, expecting: decision.expectedVersions)
         state.apply(try journal.readNew())

@@ -49,6 +49,8 @@ func importMessages(_ g: GlobalOptions, queue: String?, messages: [() throws -> 
         }
     }
     arrivals.sort { $0.1 < $1.1 }
+    // History brought in is routed by the rules like live mail, and never answered.
+    desk.source = .backfill
     // Every attachment durable before any message naming it is (one sync for the whole import).
     try desk.journal.blobs.syncDeferred()
     try desk.ingestBatch(arrivals, decide: { item, state, newID in
