@@ -35,7 +35,10 @@ public protocol DeskJournal: EventJournal {
     func withIntakeLock<T>(timeoutSeconds: Double, _ body: () throws(JournalError) -> T) throws(JournalError) -> T
     /// Marks this process as handing replies to the mail system until the lease is released
     /// (its sendmail keeps the mark while it runs), so that no other process retries them meanwhile.
-    func holdOutbox() throws(JournalError) -> OutboxLease
+    func holdOutbox() throws(JournalError) -> JournalLease
+    /// Makes this process the desk's one automation runner (`qdeck automate`) while the lease is
+    /// held; nil when another process holds it.
+    func tryHoldAutomation() throws(JournalError) -> JournalLease?
     /// Whether some process holds an outbox lease right now.
     var handOverRunning: Bool { get }
     /// Wakes a reader when events arrive (the console's and the wall's loops poll its descriptor).
@@ -106,8 +109,9 @@ public struct DatabaseIdentity: Equatable, Sendable {
     }
 }
 
-/// A process's mark that it is handing replies over; released when dropped.
-public final class OutboxLease {
+/// A process's hold on one of the desk's roles (handing replies over, running automation);
+/// released when dropped.
+public final class JournalLease {
     /// A descriptor the mail program inherits, so the mark outlives us while it runs (nil: none).
     public let inheritable: Int32?
     private let release: () -> Void

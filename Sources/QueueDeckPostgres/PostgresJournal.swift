@@ -342,11 +342,27 @@ public final class PostgresJournal: SnapshotSite, @unchecked Sendable {
     }
 
     /// A shared advisory lock held by this session until the lease is dropped.
-    public func holdOutbox() throws(JournalError) -> OutboxLease {
+    public func holdOutbox() throws(JournalError) -> JournalLease {
         try link.run(retry: true) { c in try await PostgresLink.execute(c, "SELECT pg_advisory_lock_shared(\(Schema.lockClass), \(Schema.outboxLock))") }
         let link = self.link
-        return OutboxLease(inheritable: nil) {
+        return JournalLease(inheritable: nil) {
             _ = try? link.run { c in try await PostgresLink.execute(c, "SELECT pg_advisory_unlock_shared(\(Schema.lockClass), \(Schema.outboxLock))") }
+        }
+    }
+
+    /// A session advisory lock. The server drops it with the connection: after an outage a second
+    /// runner may take it while the first carries on; both then append against the ticket
+    /// versions they read, so one of two assignments of a ticket is refused as stale, never both kept.
+    public func tryHoldAutomation() throws(JournalError) -> JournalLease? {
+        let got = try link.run(retry: true) { c in
+            var held = false
+            for try await (h,) in try await c.query("SELECT pg_try_advisory_lock(\(Schema.lockClass), \(Schema.automationLock))", logger: PostgresLink.logger).decode(Bool.self) { held = h }
+            return held
+        }
+        guard got else { return nil }
+        let link = self.link
+        return JournalLease(inheritable: nil) {
+            _ = try? link.run { c in try await PostgresLink.execute(c, "SELECT pg_advisory_unlock(\(Schema.lockClass), \(Schema.automationLock))") }
         }
     }
 

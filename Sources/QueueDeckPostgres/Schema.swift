@@ -19,6 +19,7 @@ enum Schema {
     static let lockClass: Int32 = 0x71_646b
     static let intakeLock: Int32 = 1
     static let outboxLock: Int32 = 2
+    static let automationLock: Int32 = 3
 
     /// Event type codes a role in `qdeck_intake` may write: what mail, call, chat and self-service
     /// intake produce (EventCodec's codes). Notes, postponing, priorities, claims, contact edits and

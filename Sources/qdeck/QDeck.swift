@@ -11,7 +11,7 @@ struct QDeck: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Console.self, Demo.self, New.self, List.self, Show.self, AttachmentCommand.self, ContactCommand.self, Reply.self, Inbound.self, Note.self, Reassign.self, Claim.self,
-            Postpone.self, Resolve.self, Reopen.self, Accept.self, SetPriority.self, Tag.self, Abandon.self, PresenceCommand.self, Ingest.self, OutboxCommand.self, Stats.self, Wall.self, Log.self, Config.self, DbCommand.self,
+            Postpone.self, Resolve.self, Reopen.self, Accept.self, SetPriority.self, Tag.self, Abandon.self, PresenceCommand.self, Ingest.self, OutboxCommand.self, Stats.self, Wall.self, Automate.self, RulesCommand.self, Log.self, Config.self, DbCommand.self,
         ],
         defaultSubcommand: Console.self)
 

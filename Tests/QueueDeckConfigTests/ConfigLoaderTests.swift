@@ -71,6 +71,18 @@ import Testing
 
     static let mistakes: [(String, Int, String)] = [
         ("colour: blue\n", 1, "unknown section 'colour'"),
+        ("rules:\n  - { name: a, on: sometimes, then: { resolve: true } }\n", 2, "unknown on: 'sometimes'"),
+        ("rules:\n  - name: a\n    on: created\n    if: \"channel:fax\"\n    then: { resolve: true }\n", 4, "unknown channel 'fax'"),
+        ("rules:\n  - name: a\n    on: created\n    then: { department: space }\n", 4, "unknown department 'space'"),
+        ("rules:\n  - name: a\n    on: created\n    then:\n      reply: nosuch\n", 5, "no canned response 'nosuch'"),
+        ("rules:\n  - name: a\n    on: time\n    then: { assignee: ghost }\n", 4, "'ghost' is not an agent"),
+        ("rules:\n  - name: a\n    on: time\n    then: { notify: everyone }\n", 4, "unknown 'everyone'"),
+        ("rules:\n  - name: a\n    on: time\n    then: { sing: true }\n", 4, "unknown key 'sing'"),
+        ("rules:\n  - name: a\n    on: time\n", 2, "needs then:"),
+        ("distribution:\n  space: { mode: least-loaded }\n", 2, "unknown department 'space'"),
+        ("distribution:\n  billing: { mode: random }\n", 2, "one of round-robin, least-loaded"),
+        ("distribution:\n  billing: { capacity: { fax: 2 } }\n", 2, "unknown key 'fax'"),
+        ("auto_reply_period: often\n", 1, "not a duration"),
         ("timezone: Mars/Olympus\n", 1, "unknown time zone 'Mars/Olympus'"),
         ("business_hours:\n  mon: \"18:00-09:00\"\n", 2, "hours '18:00-09:00'"),
         ("business_hours:\n  funday: closed\n", 2, "unknown day 'funday'"),
@@ -137,6 +149,50 @@ import Testing
             #expect(e.file == path)
             #expect(e.line == line, "\(e)")
             #expect(e.description.contains(fragment), "\(e)")
+        }
+    }
+
+    /// The issue's example rules, as an admin writes them.
+    @Test func rulesAndDistributionLoad() throws {
+        let path = write("""
+            rules:
+              - name: refunds to billing
+                on: created
+                if: "channel:email refund"
+                then: { department: billing, priority: high, tags: [+refund, -new] }
+                stop: true
+              - name: escalate at risk
+                on: time
+                if: "sla:at-risk -tag:escalated"
+                then: { tags: [+escalated], department: escalations, notify: supervisors }
+              - name: close the loop
+                on: time
+                if: "status:answered idle:>3d"
+                then: { reply: closing, resolve: true, assignee: distribute }
+            distribution: { billing: { mode: round-robin, capacity: { email: 20, chat: 3, call: 1 } } }
+            auto_reply_period: 12h
+            """)
+        let a = try ConfigLoader.load(teamFile: path).automation
+        #expect(a.rules.map(\.name) == ["refunds to billing", "escalate at risk", "close the loop"])
+        let condition = try TicketFilter.parse("channel:email refund")
+        #expect(a.rules[0].on == .created && a.rules[0].stop && a.rules[0].condition == condition)
+        #expect(a.rules[0].actions == [.department("billing"), .priority(.high), .tags(add: ["refund"], remove: ["new"])])
+        #expect(a.rules[1].actions == [.department("escalations"), .tags(add: ["escalated"], remove: []), .notify([.supervisors])])
+        #expect(a.rules[2].actions == [.assignee(.distribute), .reply(canned: "closing"), .resolve])
+        #expect(a.distribution["billing"] == Distribution(mode: .roundRobin, capacity: [.email: 20, .chat: 3, .call: 1]))
+        #expect(a.autoReplyPeriod == .hours(12))
+    }
+
+    /// A filter mistake in a rule's `if:` points at the term itself: line and column in the file.
+    @Test func aRuleFilterMistakeNamesItsColumn() {
+        let path = write("rules:\n  - name: a\n    on: created\n    if: \"channel:email prio:>=hgh\"\n    then: { resolve: true }\n")
+        do {
+            _ = try ConfigLoader.load(teamFile: path)
+            Issue.record("should be refused")
+        } catch {
+            let e = error.errors[0]
+            #expect(e.line == 4 && e.column == 24, "\(e)")
+            #expect(e.description.contains("rule 'a': filter term 'prio:>=hgh' at column 15"), "\(e)")
         }
     }
 

@@ -46,14 +46,29 @@ struct TestDesk {
         let actor = rules.agent(user: user)!
         let id = TestDesk.ids[nextID]
         let ctx = CommandContext(actor: actor, now: now, rules: rules, newTicketID: { id })
-        let d = try Commands.decide(c, state: state, context: ctx)
-        for e in d.events {
+        // As every door that appends does: the event rules join the batch (none configured: nothing).
+        let d = Automation.follow(try Commands.decide(c, state: state, context: ctx), state: state, rules: rules, now: now)
+        store(d.events)
+        return d.events
+    }
+
+    /// Appends events as a journal would: the next sequence number, each ticket's next version.
+    mutating func store(_ events: [Event]) {
+        for e in events {
             if case .created = e.kind { nextID += 1 }
             seq += 1
-            let stored = StoredEvent(seq: seq, version: (state[e.ticket]?.version ?? 0) + 1, event: e)
+            let version = e.ticket == .desk ? state.deskVersion + 1 : (state[e.ticket]?.version ?? 0) + 1
+            let stored = StoredEvent(seq: seq, version: version, event: e)
             state.apply(stored)
             log.append(stored)
         }
+    }
+
+    /// One run of `qdeck automate` at `now`: the time rules and distribution, appended.
+    @discardableResult
+    mutating func sweep(at now: Instant) -> [Event] {
+        let d = Automation.sweep(state, rules: rules, now: now)
+        store(d.events)
         return d.events
     }
 

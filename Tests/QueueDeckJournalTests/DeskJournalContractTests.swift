@@ -178,14 +178,14 @@ extension JournalLocation {
     }
 
     @Test(arguments: JournalLocation.Kind.allCases)
-    func anOutboxLeaseShowsAHandOverRunningUntilReleased(kind: JournalLocation.Kind) throws {
+    func anJournalLeaseShowsAHandOverRunningUntilReleased(kind: JournalLocation.Kind) throws {
         let dir = TempDir()
         guard let at = try kind.fresh(in: dir) else { return }
         let a = try at.open(create: true), b = try at.open()
         #expect(!b.handOverRunning)
-        var lease: OutboxLease? = try a.holdOutbox()
+        var lease: JournalLease? = try a.holdOutbox()
         #expect(b.handOverRunning)
-        var second: OutboxLease? = try b.holdOutbox()  // several processes may hand over at once
+        var second: JournalLease? = try b.holdOutbox()  // several processes may hand over at once
         lease = nil
         #expect(lease == nil && second != nil && b.handOverRunning)
         second = nil

@@ -45,6 +45,9 @@ enum Lifecycle {
         case .agentReply(let body):
             t.entries.append(ConversationEntry(kind: .reply, author: e.actor, at: e.at, body: body))
             t.countMessage()
+            // A rule's reply (an acknowledgement) is not an answer: the customer still waits for a
+            // person, the status and the SLA's response clock stay as they were.
+            if Automation.isRules(e.actor) { break }
             if let since = t.waitingSince {
                 t.responses.append(ResponseWindow(from: since, to: e.at, first: !t.everAnswered))
                 t.waitingSince = nil

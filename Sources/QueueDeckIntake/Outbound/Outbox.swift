@@ -112,7 +112,10 @@ public struct Outbox {
     /// Appends a delivery step. `guarded`: decided against the current state and the ticket's
     /// version, so two processes cannot both start a hand-over.
     func record(_ m: OutgoingMail, _ step: DeliveryStep, guarded: Bool) throws {
-        let ctx = CommandContext(actor: Agent(user: actor, name: actor, role: .administrator), now: clock(), rules: desk.rules,
+        // A rule's reply is handed over as the rule's (the intake user who received the mail that
+        // triggered it may record nothing else on an email ticket: docs/POSTGRES.md).
+        let by = Automation.isRules(m.author) ? m.author : actor
+        let ctx = CommandContext(actor: Agent(user: by, name: by, role: .administrator), now: clock(), rules: desk.rules,
                                  newTicketID: { .desk })
         for _ in 0..<8 {
             try desk.refresh()

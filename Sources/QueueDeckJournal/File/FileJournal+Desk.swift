@@ -34,10 +34,20 @@ extension FileJournal: SnapshotSite {
 
     /// A shared lock on `JOURNAL.outbox-lock`, held by every process handing replies over and
     /// inherited by its sendmail.
-    public func holdOutbox() throws(JournalError) -> OutboxLease {
+    public func holdOutbox() throws(JournalError) -> JournalLease {
         let fd = try GuardedFile.open(outboxLockPath, flags: O_RDWR, create: true, like: path)
         flock(fd, LOCK_SH)
-        return OutboxLease(inheritable: fd) { close(fd) }
+        return JournalLease(inheritable: fd) { close(fd) }
+    }
+
+    /// An exclusive lock on `JOURNAL.automate-lock`, never waited for.
+    public func tryHoldAutomation() throws(JournalError) -> JournalLease? {
+        let fd = try GuardedFile.open(path + ".automate-lock", flags: O_RDWR, create: true, like: path)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return JournalLease(inheritable: nil) { close(fd) }
     }
 
     /// The outbox lock cannot be taken alone.

@@ -69,9 +69,11 @@ func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unkno
 }
 
 /// The Message-IDs of email replies a batch of stored events queued.
-func queuedReplies(_ stored: [StoredEvent]) -> Set<String> {
-    Set(stored.compactMap { e -> String? in
-        if case .delivery(let id, .queued) = e.event.kind { return id }
+func queuedReplies(_ stored: [StoredEvent]) -> Set<String> { queuedReplies(stored.map(\.event)) }
+
+func queuedReplies(_ events: [Event]) -> Set<String> {
+    Set(events.compactMap { e -> String? in
+        if case .delivery(let id, .queued) = e.kind { return id }
         return nil
     })
 }

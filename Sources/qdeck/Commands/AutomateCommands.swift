@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import QueueDeckDomain
+import QueueDeckIntake
+import QueueDeckJournal
+import CQueueDeckSignals
+
+/// `qdeck automate`: the time rules and waiting work (README: Automation). Event rules need no
+/// runner: they are applied in the batch of the event that triggers them, by whoever appends it.
+struct Automate: DeskCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the time rules and hand waiting work to available agents: once, or with --follow for good.",
+        discussion: """
+        Time rules (on: time in the team file's rules) act on each ticket once each time it enters their match; \
+        distribution hands new and open tickets of its departments to available agents under capacity. With \
+        --follow it wakes when the journal changes and every --interval seconds. One runner per desk acts; a \
+        second one waits for the first to stop. Runs as the intake user, a supervisor or an administrator.
+        """)
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .long, help: "Keep running: on every journal change and every --interval seconds.") var follow = false
+    @Option(name: .long, help: "Seconds between time-rule rounds while following (1-3600).") var interval: Int = 60
+
+    func execute() throws {
+        guard (1...3600).contains(interval) else { throw Failure(code: Exit.usage, message: "--interval \(interval): between 1 and 3600 seconds") }
+        let session = try DeskSession(globals, writable: true)
+        let actor = session.actor
+        guard actor.may(.intake) || actor.may(.reassignAny) else {
+            throw Failure(code: Exit.noPerm, message: "\(actor.user) (role \(actor.role.name)) may not run automation: it is the intake user's, a supervisor's or an administrator's")
+        }
+        if session.rules.automation.timeRules.isEmpty && session.rules.automation.distribution.isEmpty {
+            printError("qdeck: note: the team file has no time rules and no distribution: nothing for automate to do (event rules need no runner)")
+        }
+        let stops = [SIGTERM, SIGINT]
+        qdeck_catch_signals(stops, Int32(stops.count))
+        var lease = try session.journal.tryHoldAutomation()
+        if lease == nil {
+            guard follow else {
+                throw Failure(code: Exit.tempFail, message: "another qdeck automate is running on \(session.journal.name); it does this work")
+            }
+            printError("qdeck: another qdeck automate is running on \(session.journal.name); waiting to take over")
+            while lease == nil && qdeck_pending_signal() == 0 {
+                sleep(1)
+                lease = try session.journal.tryHoldAutomation()
+            }
+            guard lease != nil else { return }
+        }
+        let view = session.viewContext()
+        let follower = follow ? session.journal.follower() : nil
+        if follow {
+            let a = session.rules.automation
+            printError("qdeck: automate running on \(session.journal.name): \(countPhrase(a.timeRules.count, "time rule")), distribution in \(countPhrase(a.distribution.count, "department")); every \(interval) s and on every change")
+        }
+        var acted = 0
+        var lastRound = 0.0
+        repeat {
+            let started = Date().timeIntervalSince1970
+            do {
+                acted += try round(session, view)
+            } catch let e as JournalError {
+                guard follow, case .unreachable = e else { throw e }
+                printError("qdeck: \(e); trying again")
+            }
+            lastRound = started
+            guard let follower else { break }
+            // Until the next round is due, or sooner when the journal changes (at most once a second).
+            while qdeck_pending_signal() == 0 {
+                let now = Date().timeIntervalSince1970
+                if now - lastRound >= Double(interval) { break }
+                if follower.wait(timeoutMillis: 1000) {
+                    follower.drain()
+                    let since = Date().timeIntervalSince1970 - lastRound
+                    if since < 1 { usleep(UInt32((1 - since) * 1_000_000)) }
+                    break
+                }
+            }
+        } while qdeck_pending_signal() == 0
+        if !follow && acted == 0 { emit("nothing to do") }
+        _ = lease  // held to here
+    }
+
+    /// One sweep, appended; a ticket changed meanwhile is read again and decided again.
+    func round(_ session: DeskSession, _ view: ViewContext) throws -> Int {
+        for attempt in 0..<8 {
+            try session.refresh()
+            let now = try globals.now()
+            view.now = now
+            let d = Automation.sweep(session.state, rules: session.rules, now: now, view: view)
+            guard !d.events.isEmpty else { return 0 }
+            let before = session.state
+            if try !appended(d, session.journal, lastTry: attempt == 7) { continue }
+            try session.refresh()
+            report(d.events, before: before, at: now, rules: session.rules)
+            // The rules' replies leave now; one the mail system refuses waits in the outbox.
+            let queued = queuedReplies(d.events)
+            if !queued.isEmpty {
+                do { try sendReplies(globals, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued) } catch {
+                    printError("qdeck: replies wait in the outbox: \(describeFailure(error).1)")
+                }
+            }
+            return d.events.count
+        }
+        return 0
+    }
+
+    /// False when a ticket changed meanwhile (and this is not the last try).
+    func appended(_ d: Decision, _ journal: any DeskJournal, lastTry: Bool) throws -> Bool {
+        do {
+            _ = try journal.append(d.events, expecting: d.expectedVersions)
+            return true
+        } catch .stale where !lastTry {
+            return false
+        }
+    }
+
+    /// A line per rule and ticket: what it did, in the history's words.
+    func report(_ events: [Event], before: DeskState, at now: Instant, rules: DeskRules) {
+        var groups: [(actor: String, ticket: TicketID, events: [Event])] = []
+        for e in events {
+            if let i = groups.lastIndex(where: { $0.actor == e.actor && $0.ticket == e.ticket }) { groups[i].events.append(e) } else {
+                groups.append((e.actor, e.ticket, [e]))
+            }
+        }
+        for g in groups {
+            guard let t = before[g.ticket] else { continue }
+            emit("\(now.isoUTC) \(g.actor) \(g.ticket): " + Automation.words(g.events, on: t, rules: rules).joined(separator: "; "))
+        }
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "The team file's automation rules.",
+        subcommands: [RulesTest.self])
+}
+
+struct RulesTest: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Show, for each rule, the tickets it would act on and the events it would append; writes nothing.",
+        discussion: """
+        Time rules and distribution: what the next `qdeck automate` round would do. Event rules: what each \
+        would do to every unclosed ticket it matches, were its event to come now. --at evaluates at another \
+        moment (the desk as it is now): a date and time, or a duration ahead such as 3d.
+        """)
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .long, help: "When to evaluate (default: now), e.g. 2026-12-24 09:00 or 3d (ahead).") var at: String?
+    @Flag(name: .long, help: "Print JSON: each rule with its tickets and their events.") var json = false
+
+    func execute() throws {
+        let session = try DeskSession(globals, writable: false)
+        let now = try at.map { try moment($0, session) } ?? session.now
+        let previews = Automation.preview(session.state, rules: session.rules, now: now)
+        if json {
+            try printJSON(previews.map { RulePreviewJSON($0) })
+            return
+        }
+        guard !previews.isEmpty else {
+            emit("no rules and no distribution in the team file (README: Automation)")
+            return
+        }
+        emit("as of \(now.isoUTC); nothing is written")
+        for p in previews {
+            let n = countPhrase(p.actions.count, "ticket")
+            switch p.on {
+            case nil: emit("distribution: hands out \(countPhrase(p.actions.count, "waiting ticket")) now")
+            case .time?: emit("rule '\(p.rule)' (on time\(p.condition.isEmpty ? "" : ", if \(p.condition)")): acts on \(n) now")
+            case let on?: emit("rule '\(p.rule)' (on \(on.rawValue)\(p.condition.isEmpty ? "" : ", if \(p.condition)")): would act on \(n), were the event to come now")
+            }
+            for a in p.actions {
+                emit("  \(a.ticket)  \(a.subject.prefix(40))")
+                for w in a.words { emit("      \(w)") }
+            }
+        }
+    }
+}
+
+/// `--at`: a moment ahead or behind, evaluated against the desk as it is now.
+private func moment(_ text: String, _ session: DeskSession) throws -> Instant {
+    do {
+        return try WhenParser.parse(text, now: session.now, calendar: session.rules.calendar)
+    } catch {
+        throw Failure(code: Exit.usage, message: "--at '\(text)': \(error)")
+    }
+}
+
+struct RulePreviewJSON: Encodable {
+    var rule: String
+    var on: String?
+    var condition: String
+    var tickets: [Ticket]
+
+    struct Ticket: Encodable {
+        var id: String
+        var subject: String
+        var changes: [String]
+        var events: [DumpLine]
+    }
+
+    init(_ p: RulePreview) {
+        rule = p.rule
+        on = p.on?.rawValue
+        condition = p.condition
+        tickets = p.actions.map { a in
+            Ticket(id: a.ticket.description, subject: a.subject, changes: a.words,
+                   events: a.events.map { DumpLine(StoredEvent(seq: 0, version: 0, event: $0)) })
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import Testing
+
+/// Rules, time rules and distribution driven as a desk would run them (README: Automation): mail
+/// through `ingest mail`, replies through a sendmail that keeps what it gets, `qdeck automate`
+/// running beside the desk.
+@Suite struct AutomationCLITests {
+    /// The built-in desk with the issue's rules, business hours round the clock (the SLA clock
+    /// runs whenever the test does) and the desk's address.
+    static func team(_ s: Scratch, firstResponse: String = "8h", atRisk: Int = 50, extra: String = "") throws -> String {
+        let path = s.dir + "/rules.yaml"
+        let text = """
+            business_hours: { mon: 24h, tue: 24h, wed: 24h, thu: 24h, fri: 24h, sat: 24h, sun: 24h }
+            holidays: []
+            intake:
+              address: "Acme Support <support@acme.example>"
+            sla:
+              at_risk: \(atRisk)%
+              default: { first_response: \(firstResponse), next_response: 8h, resolution: 3d }
+            canned_responses:
+              - { name: received, text: "Dear {first_name}, we have your message as {ticket} and will answer soon." }
+            rules:
+              - name: refunds to billing
+                on: created
+                if: "channel:email refund"
+                then: { department: billing, priority: high, tags: [+refund] }
+              - name: acknowledge email
+                on: created
+                if: "channel:email"
+                then: { reply: received }
+              - name: escalate at risk
+                on: time
+                if: "sla:at-risk -tag:escalated"
+                then: { tags: [+escalated], department: escalations, notify: supervisors }
+            distribution:
+              billing: { mode: least-loaded, capacity: { email: 20, chat: 3, call: 1 } }
+            \(extra)
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func sendmail(_ s: Scratch) -> String { IntakeCLITests.fakeSendmail(s) }
+
+    static func sent(_ s: Scratch) -> [String] {
+        let all = (try? String(contentsOfFile: s.dir + "/sent.mbox", encoding: .utf8)) ?? ""
+        return all.components(separatedBy: "=====\n").filter { !$0.isEmpty }
+    }
+
+    static func mail(id: String, from: String, subject: String, body: String, headers: String = "") -> String {
+        "From: \(from)\nTo: support@acme.example\nSubject: \(subject)\nMessage-ID: <\(id)>\nDate: Tue, 01 Dec 2026 09:00:00 +0000\n\(headers)\n\(body)\n"
+    }
+
+    static func dump(_ s: Scratch, env: [String: String]) throws -> [[String: Any]] {
+        let r = try s.qdeck("log", "dump", env: env)
+        return r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test(arguments: JournalKind.available)
+    func aMailIsRoutedAcknowledgedAndAssignedInTheBatchThatStoresIt(kind: JournalKind) throws {
+        let s = Scratch(kind)
+        let config = try Self.team(s)
+        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
+        // A first message makes the desk; then anna (in billing) is available.
+        _ = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "h1@x.example", from: "hello@x.example", subject: "Hello", body: "Hi"))
+        #expect(try s.qdeck("presence", "available", env: env).status == 0)
+
+        let stored = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "r1@inbox.lv", from: "Ilze Bērziņa <ilze@inbox.lv>",
+                                                                                  subject: "Refund for order 17", body: "Please refund me."))
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let list = try #require(try s.json("list", "--all", "refund") as? [[String: Any]])
+        let t = try #require(list.first)
+        let id = try #require(t["id"] as? String)
+        #expect(t["department"] as? String == "billing" && t["priority"] as? String == "high" && t["assignee"] as? String == "anna", "\(t)")
+        #expect(t["tags"] as? [String] == ["refund"])
+        // The acknowledgement went to the customer through sendmail, and is no answer: the ticket still waits.
+        let mails = Self.sent(s)
+        #expect(mails.count == 2 && mails[1].contains("ilze@inbox.lv") && mails[1].contains("we have your message as \(id)"), "\(mails)")
+        #expect(t["status"] as? String == "new")
+
+        // One batch: the ticket and everything the rules did, at the same moment, in consecutive places.
+        let events = try Self.dump(s, env: env).filter { $0["ticket"] as? String == id }
+        let seqs = events.compactMap { $0["seq"] as? Int }
+        // The batch ends where the hand-over to sendmail, a later append, begins.
+        let handing = try #require(events.firstIndex { ($0["type"] as? String) == "delivery" && ($0["step"] as? String) == "handing over" })
+        let batch = Array(events[..<handing])
+        #expect(Set(batch.compactMap { $0["at"] as? String }).count == 1)
+        #expect(seqs.prefix(batch.count) == ArraySlice(seqs[0]..<(seqs[0] + batch.count)), "\(seqs)")
+        let actors = Set(batch.compactMap { $0["actor"] as? String })
+        #expect(actors.isSuperset(of: ["rules (refunds to billing)", "rules (acknowledge email)", "rules (distribution)"]), "\(actors)")
+        let show = try s.qdeck("show", id, env: env)
+        #expect(show.stdout.contains("rules (refunds to billing): reassigned: department none → billing"), "\(show.stdout)")
+
+        // The customer's mail system answers the acknowledgement: held with the ticket, not acknowledged again.
+        let away = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "ooo1@inbox.lv", from: "ilze@inbox.lv", subject: "Out of office: Re: [\(id)]",
+                                                                                body: "I am away.", headers: "Auto-Submitted: auto-replied\n"))
+        #expect(away.status == 0 && away.stdout.contains("attached to \(id)"), "\(away.stdout)")
+        // A robot that writes in: a ticket, never an answer.
+        let robot = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "n1@shop.example", from: "Shop <noreply@shop.example>",
+                                                                                 subject: "Your order has shipped", body: "Tracking: 1"))
+        #expect(robot.status == 0)
+        // The same customer again within the period: routed, not acknowledged twice.
+        _ = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "r2@inbox.lv", from: "ilze@inbox.lv", subject: "Another refund", body: "And this one."))
+        #expect(Self.sent(s).count == 2, "\(Self.sent(s))")
+        #expect((try s.json("list", "--all") as? [[String: Any]])?.count == 4)
+    }
+
+    /// History brought in is routed like live mail and never answered: an old mailbox of 1,000
+    /// messages imported sends nothing.
+    @Test func aMaildirImportOfAThousandOldMessagesSendsNothing() throws {
+        let s = Scratch()
+        let config = try Self.team(s)
+        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
+        let md = s.dir + "/Maildir"
+        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        for i in 0..<1000 {
+            let text = Self.mail(id: "old\(i)@customers.example", from: "Customer \(i) <c\(i)@customers.example>",
+                                 subject: i % 2 == 0 ? "Refund \(i)" : "Question \(i)", body: "Message \(i)")
+            try text.write(toFile: "\(md)/cur/\(1_700_000_000 + i).M\(i)P1.host:2,S", atomically: false, encoding: .utf8)
+        }
+        let r = try s.qdeck("ingest", "maildir", md, env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Self.sent(s).isEmpty)
+        let outbox = try s.qdeck("outbox", env: env)
+        #expect(outbox.stdout.contains("empty") || !outbox.stdout.contains("<qdeck."), "\(outbox.stdout)")
+        let billing = try #require(try s.json("list", "--all", "dept:billing", "tag:refund") as? [[String: Any]])
+        #expect(billing.count == 500)
+    }
+
+    /// `qdeck automate --follow` beside the desk: an at-risk ticket is escalated within a minute of
+    /// turning at risk (it wakes every minute), and the supervisors are asked to look.
+    @Test(arguments: JournalKind.available)
+    func automateFollowEscalatesWithinAMinuteOfTurning(kind: JournalKind) throws {
+        let s = Scratch(kind)
+        let config = try Self.team(s, firstResponse: "2m", atRisk: 90)  // at_risk 90%: at risk after 12 s, for 108 s
+        let env = ["QDECK_CONFIG": config]
+        let id = try s.newTicket(subject: "Printer on fire", extra: ["--config", config])
+        let created = Date()
+        let runner = try s.background(["automate", "--follow"], env: env.merging(["QDECK_AGENT": "nobody"]) { $1 })
+        defer { runner.stop() }
+        let turned = created.addingTimeInterval(12)
+        let escalated = Harness.eventually(within: 90) {
+            (try? s.qdeck("show", id, "--json", env: env).stdout.contains("escalated")) ?? false
+        }
+        #expect(escalated, "\(runner.output())")
+        let lag = Date().timeIntervalSince(turned)
+        #expect(lag <= 62, "escalated \(Int(lag)) s after turning at risk")
+        let show = try s.qdeck("show", id, env: env)
+        let notified = show.stdout.split(separator: "\n").first { $0.contains("rules (escalate at risk): notified") } ?? ""
+        #expect(notified.contains("lea") && notified.contains("admin") && !notified.contains("anna"), "\(show.stdout)")
+        #expect(show.stdout.contains("department none → escalations"), "\(show.stdout)")
+        #expect(runner.output().contains("rules (escalate at risk) \(id)"))
+    }
+
+    /// Two runners on one journal: one acts, the other waits and takes over when the first stops;
+    /// no ticket is handed out twice.
+    @Test(arguments: JournalKind.available)
+    func twoRunnersNeverAssignATicketTwice(kind: JournalKind) throws {
+        let s = Scratch(kind)
+        let config = try Self.team(s)
+        let env = ["QDECK_CONFIG": config]
+        let intake = env.merging(["QDECK_AGENT": "nobody"]) { $1 }
+        var ids = [try s.newTicket(subject: "Refund first", customer: "first@x.example", extra: ["--config", config])]
+        let first = try s.background(["automate", "--follow", "--interval", "1"], env: intake)
+        defer { first.stop() }
+        #expect(Harness.eventually(within: 20) { first.output().contains("automate running on") }, "\(first.output())")
+        let second = try s.background(["automate", "--follow", "--interval", "1"], env: intake)
+        defer { second.stop() }
+        #expect(Harness.eventually(within: 20) { second.output().contains("waiting to take over") }, "\(second.output())")
+        let once = try s.qdeck("automate", env: intake)
+        #expect(once.status == 75 && once.stderr.contains("another qdeck automate is running"), "\(once.stderr)")
+
+        // Tickets waiting in billing while nobody is available; then two agents come.
+        for i in 1..<6 { ids.append(try s.newTicket(subject: "Refund \(i)", customer: "c\(i)@x.example", extra: ["--config", config])) }
+        for agent in ["anna", "maria"] { #expect(try s.qdeck("presence", "available", env: env.merging(["QDECK_AGENT": agent]) { $1 }).status == 0) }
+        let assigned = { () -> Int in
+            ((try? s.json("list", "--all", "assignee:anna,maria") as? [[String: Any]]) ?? []).count
+        }
+        #expect(Harness.eventually(within: 20) { assigned() == 6 }, "\(first.output()) \(second.output())")
+        first.stop()
+        // The second takes over and hands out what comes next.
+        let late = try s.newTicket(subject: "Refund late", customer: "late@x.example", extra: ["--config", config])
+        #expect(Harness.eventually(within: 30) {
+            ((try? s.json("show", late) as? [String: Any])?["assignee"] as? String) != nil
+        }, "\(second.output())")
+        let handed = try Self.dump(s, env: env).filter { ($0["type"] as? String) == "reassigned" && ($0["actor"] as? String) == "rules (distribution)" }
+        let tickets = handed.compactMap { $0["ticket"] as? String }
+        #expect(tickets.count == 7 && Set(tickets).count == 7, "\(tickets)")
+    }
+
+    @Test func rulesTestShowsWhatWouldHappenAndWritesNothing() throws {
+        let s = Scratch()
+        let env = ["QDECK_CONFIG": try Self.team(s, firstResponse: "1h")]
+        let id = try s.newTicket(subject: "Printer", extra: ["--config", env["QDECK_CONFIG"]!])
+        let size = try FileManager.default.attributesOfItem(atPath: s.journal)[.size] as? Int
+        let now = try s.qdeck("rules", "test", env: env)
+        #expect(now.status == 0 && now.stdout.contains("rule 'escalate at risk' (on time, if sla:at-risk -tag:escalated): acts on 0 tickets now"), "\(now.stdout)")
+        let later = try s.qdeck("rules", "test", "--at", "50m", env: env)
+        #expect(later.stdout.contains("acts on 1 ticket now") && later.stdout.contains(id) && later.stdout.contains("tags +escalated"), "\(later.stdout)")
+        let json = try s.qdeck("rules", "test", "--at", "50m", "--json", env: env)
+        let rules = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let escalate = try #require(rules.first { $0["rule"] as? String == "escalate at risk" })
+        let tickets = try #require(escalate["tickets"] as? [[String: Any]])
+        #expect(tickets.first?["id"] as? String == id && (tickets.first?["events"] as? [Any])?.isEmpty == false)
+        #expect(try FileManager.default.attributesOfItem(atPath: s.journal)[.size] as? Int == size)
+        let bad = try s.qdeck("rules", "test", "--at", "whenever", env: env)
+        #expect(bad.status == 64 && bad.stderr.contains("--at 'whenever'"))
+    }
+}
+
+/// A qdeck left running (`automate --follow`), its output kept in a file.
+final class Background {
+    let process: Process
+    let log: String
+    init(_ process: Process, log: String) {
+        self.process = process
+        self.log = log
+    }
+    func output() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+extension Scratch {
+    /// Starts `qdeck ARGS` on this desk as Harness.run would, and leaves it running.
+    func background(_ args: [String], env: [String: String] = [:]) throws -> Background {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Harness.binDir + "/qdeck")
+        var environment = ProcessInfo.processInfo.environment
+        environment["QDECK_JOURNAL"] = nil
+        environment["QDECK_CONFIG"] = nil
+        environment["QDECK_AGENT"] = "anna"
+        environment["QDECK_SENDMAIL"] = "/bin/true"
+        for (k, v) in env { environment[k] = v }
+        p.arguments = Harness.actingAsLogin(["--journal", journal] + args, &environment)
+        p.environment = environment
+        let log = dir + "/background-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return Background(p, log: log)
+    }
+
+}
