@@ -208,6 +208,17 @@ import Testing
         #expect(replies() == 1 && d.state.count == 1)
     }
 
+    /// Rules are not people: the figures count no replies or resolutions of theirs as an agent's.
+    @Test func rulesAreNoAgentInTheFigures() {
+        var d = Self.desk([Self.rule("ack", on: .created, "", [.reply(canned: "received")]),
+                           Self.rule("tidy", on: .time, "age:>1h", [.resolve])])
+        _ = d.create(at: Self.nine)
+        d.sweep(at: Self.nine + .hours(2))
+        let m = DeskMetrics.compute(d.state, context: ViewContext(now: Self.nine + .hours(3), me: "lea", rules: d.rules), since: Self.nine - .hours(1))
+        #expect(!m.agents.contains { Automation.isRules($0.agent) }, "\(m.agents.map(\.agent))")
+        #expect(m.resolvedInPeriod == 1)
+    }
+
     // MARK: Replay
 
     @Test func replayWithoutRulesGivesTheSameDesk() {

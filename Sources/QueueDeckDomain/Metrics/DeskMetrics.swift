@@ -146,10 +146,11 @@ public struct DeskMetrics: Sendable {
                     compliance.count(used <= target)
                     figuresByChannel[slot].slaCompliance.count(used <= target)
                 }
-                if let who = resolver(of: t) { agents[who, default: AgentLoad(agent: who)].resolved += 1 }
+                // Rules are not people: their replies and resolutions are nobody's work in the figures.
+                if let who = resolver(of: t), !Automation.isRules(who) { agents[who, default: AgentLoad(agent: who)].resolved += 1 }
             }
             if let f = t.firstResponseAt, inPeriod(f) { firstResponses.append(f - t.createdAt) }
-            for e in t.entries where e.kind == .reply && inPeriod(e.at) {
+            for e in t.entries where e.kind == .reply && inPeriod(e.at) && !Automation.isRules(e.author) {
                 agents[e.author, default: AgentLoad(agent: e.author)].replies += 1
             }
 
