@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import QueueDeckDomain
 
@@ -170,6 +171,47 @@ import Testing
         d.sweep(at: Self.nine + .days(4))
         #expect(d.state[id]!.storedStatus == .resolved)
         #expect(d.state[id]!.entries.last { $0.kind == .reply }?.body == "Hello Ilze Bērziņa, is this solved?")
+    }
+
+    /// A runner's memory skips what cannot have changed, and acts exactly as a full look would.
+    @Test func aSweepWithMemoryLooksOnlyAtWhatMayHaveChangedAndActsTheSame() throws {
+        let rules = [Self.rule("escalate", on: .time, "sla:at-risk -tag:escalated", [.tags(add: ["escalated"], remove: [])]),
+                     Self.rule("nudge", on: .time, "status:answered idle:>1d", [.note("nudge")]),
+                     Self.rule("after hours", on: .time, "hours:closed priority:urgent", [.notify([.supervisors])])]
+        var office = BusinessCalendar.officeHours(timeZone: TimeZone(identifier: "UTC")!)
+        office.holidays = []
+        func desk() -> TestDesk {
+            var d = Self.desk(rules, distribution: ["billing": Distribution(capacity: [.email: 1])])
+            d.rules.calendar = office
+            return d
+        }
+        var full = desk(), remembered = desk()
+        let memory = SweepMemory()
+        for d in [0, 1] {
+            var x = d == 0 ? full : remembered
+            for i in 0..<40 {
+                let id = x.create(at: Self.nine + .minutes(Int64(i)), priority: i % 5 == 0 ? .urgent : .normal, department: i % 3 == 0 ? "billing" : nil)
+                if i % 4 == 0 { try x.run(.reply(id, body: "x"), at: Self.nine + .minutes(Int64(i) + 1)) }
+            }
+            if d == 0 { full = x } else { remembered = x }
+        }
+        var looked: [Int] = []
+        for step in 0..<120 {
+            let now = Self.nine + .minutes(Int64(45 + step * 23))
+            if step == 30 { for x in [0, 1] { if x == 0 { try full.run(.setPresence(agent: nil, .available), at: now - 1000) } else { try remembered.run(.setPresence(agent: nil, .available), at: now - 1000) } } }
+            let a = Automation.sweep(full.state, rules: full.rules, now: now)
+            let b = Automation.sweep(remembered.state, rules: remembered.rules, now: now, memory: memory)
+            #expect(a.events == b.events, "step \(step)")
+            looked.append(memory.looked)
+            full.store(a.events)
+            remembered.store(b.events)
+        }
+        #expect(full.state == remembered.state)
+        #expect(full.log.contains { Automation.isRules($0.event.actor) })
+        // Looking again straight away finds nothing due.
+        _ = Automation.sweep(remembered.state, rules: remembered.rules, now: Self.nine + .minutes(45 + 119 * 23), memory: memory)
+        #expect(memory.looked <= 14, "only the tickets waiting for an agent: \(memory.looked)")
+        #expect(looked.dropFirst().reduce(0, +) < 119 * 40 / 2, "\(looked)")
     }
 
     // MARK: Automatic replies

@@ -59,16 +59,27 @@ public enum Automation {
     /// events to append, each ticket expected at the version read. A time rule acts on a ticket
     /// once each time the ticket enters its match (`AutomationMark.matched`); seen out of it, it is
     /// re-armed. Closed tickets are left alone.
-    public static func sweep(_ state: DeskState, rules: DeskRules, now: Instant, view: ViewContext? = nil) -> Decision {
+    ///
+    /// With `memory` (a runner's, kept between sweeps) a ticket is looked at again only when it
+    /// changed or when a time rule's verdict on it may have changed since (`TicketFilter.nextChange`):
+    /// a sweep with nothing changed looks at no ticket. Tickets waiting for distribution are looked
+    /// at every time (someone may have become available).
+    public static func sweep(_ state: DeskState, rules: DeskRules, now: Instant, view: ViewContext? = nil, memory: SweepMemory? = nil) -> Decision {
         let timeRules = rules.automation.timeRules
         let distributing = !rules.automation.distribution.isEmpty
         guard !timeRules.isEmpty || distributing else { return Decision(events: [], expectedVersions: [:]) }
         let ctx = view ?? ViewContext(now: now, me: "", rules: rules)
         var work: Workbench?
         var expected: [TicketID: UInt32] = [:]
+        memory?.looked = 0
         for t in state.all {
+            if let memory, !memory.due(t, at: now) { continue }
+            memory?.looked += 1
             let status = t.status(at: now, autoCloseAfter: rules.autoCloseAfter)
-            guard status != .closed else { continue }
+            guard status != .closed else {
+                memory?.remember(t, until: .distantFuture)
+                continue
+            }
             var current = t
             for rule in timeRules {
                 let matches = rule.condition.matches(current, in: ctx)
@@ -88,11 +99,18 @@ public enum Automation {
                 }
                 if matches && rule.stop { break }
             }
+            var waitsForSomeone = false
             if distributing, current.assignee == nil, current.status(at: now, autoCloseAfter: rules.autoCloseAfter).isWaitingForDesk,
                rules.automation.distribution(for: current.department) != nil {
                 if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }
                 work!.take(current)
-                if work!.distributeIfWaiting(t.id) { expected[t.id] = t.version }
+                if work!.distributeIfWaiting(t.id) { expected[t.id] = t.version } else { waitsForSomeone = true }
+            }
+            // Acted on (its version moves on) or waiting for an agent: looked at next time too.
+            if let memory, expected[t.id] == nil, !waitsForSomeone {
+                let next = timeRules.compactMap { $0.condition.nextChange(for: t, ctx) }.min()
+                let wakes = distributing ? t.statusChange(after: now, autoCloseAfter: rules.autoCloseAfter) : nil
+                memory.remember(t, until: [next, wakes].compactMap { $0 }.min() ?? .distantFuture)
             }
         }
         return Decision(events: work?.made ?? [], expectedVersions: expected)
@@ -104,6 +122,26 @@ public enum Automation {
         let plain = local.filter { $0 != "-" && $0 != "_" && $0 != "." }
         return ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "bounces", "autoreply", "daemon"].contains(plain)
             || plain.hasPrefix("noreply") || plain.hasPrefix("donotreply") || plain.hasPrefix("bounce")
+    }
+}
+
+/// What a runner keeps between sweeps: for each ticket (by slot), the version it was looked at and
+/// the moment before which nothing but an event can change what the time rules make of it.
+public final class SweepMemory: @unchecked Sendable {
+    private var seen: [(id: TicketID, version: UInt32, until: Instant)?] = []
+    /// How many tickets the last sweep looked at (the figures).
+    public internal(set) var looked = 0
+
+    public init() {}
+
+    func due(_ t: Ticket, at now: Instant) -> Bool {
+        guard t.slot < seen.count, let s = seen[t.slot], s.id == t.id, s.version == t.version else { return true }
+        return s.until <= now
+    }
+
+    func remember(_ t: Ticket, until: Instant) {
+        if t.slot >= seen.count { seen.append(contentsOf: repeatElement(nil, count: t.slot - seen.count + 1)) }
+        seen[t.slot] = (t.id, t.version, until)
     }
 }
 

@@ -420,6 +420,16 @@ public struct Ticket: Hashable, Sendable {
             messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: [], rulesMatched: []))
     }
 
+    /// When the status next changes by itself after `now` (a postponed ticket wakes, a resolved one
+    /// closes); nil when only an event changes it.
+    public func statusChange(after now: Instant, autoCloseAfter: Millis) -> Instant? {
+        switch storedStatus {
+        case .postponed: return postponedUntil.flatMap { $0 > now ? $0 : nil }
+        case .resolved: return resolvedAt.flatMap { $0 + autoCloseAfter > now ? $0 + autoCloseAfter : nil }
+        case .new, .open, .answered, .closed: return nil
+        }
+    }
+
     /// The status at `now`: a postponed ticket whose time has come is awake again, and a resolved
     /// ticket past the quiet period is closed. No event is needed for either.
     public func status(at now: Instant, autoCloseAfter: Millis) -> TicketStatus {

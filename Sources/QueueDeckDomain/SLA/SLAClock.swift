@@ -25,6 +25,19 @@ public struct SLAPlan: Hashable, Sendable {
         return SLAStatus(state: state, dueAt: nearest.dueAt, remaining: nil, target: nearest.target)
     }
 
+    /// The next moment after `now` at which the state may change by itself (a clock resumes, turns
+    /// at risk, falls due); nil when only an event can change it.
+    func nextChange(after now: Instant) -> Instant? {
+        guard !stopped else { return nil }
+        var next: Instant?
+        for c in clocks {
+            for t in [c.resumesAt, c.atRiskAt, c.dueAt].compactMap({ $0 }) where t > now && t < .distantFuture {
+                if next.map({ t < $0 }) ?? true { next = t }
+            }
+        }
+        return next
+    }
+
     /// The SLA ordering key at `now`: the nearest deadline of the clocks running now; tickets whose
     /// clocks are all paused now (answered, postponed, before a clock resumes) sort after every
     /// running one, least time left first. The same "paused now" as `status(at:)`.

@@ -129,6 +129,21 @@ public struct BusinessCalendar: Sendable {
         return .distantFuture
     }
 
+    /// The next opening or closing after `t` (within about a year); nil when always open or never.
+    public func nextChange(after t: Instant) -> Instant? {
+        if alwaysOpen { return nil }
+        let first = localDay(of: t)
+        for d in first..<(first + 370) {
+            for r in ranges(onDay: d) {
+                for m in [r.start, r.end] {
+                    let at = instant(day: d, minute: m)
+                    if at > t { return at }
+                }
+            }
+        }
+        return nil
+    }
+
     /// The first opening minute of a day, or 9:00 when the desk is closed that day.
     public func openingMinute(onDay d: Int) -> Int { ranges(onDay: d).first?.start ?? 540 }
 }

@@ -217,6 +217,39 @@ public struct TicketFilter: Sendable, Equatable {
     }
 }
 
+extension TicketFilter {
+    /// The next moment after `ctx.now` at which this filter's verdict on the ticket may change with
+    /// no event (time passing: an age reached, an SLA turning, the desk opening); nil when only an
+    /// event can change it. A runner need not look at the ticket again before then.
+    public func nextChange(for t: Ticket, _ ctx: ViewContext) -> Instant? {
+        var next: Instant?
+        for term in terms {
+            if let at = term.condition.nextChange(for: t, ctx), next.map({ at < $0 }) ?? true { next = at }
+        }
+        return next
+    }
+}
+
+extension TicketFilter.Condition {
+    func nextChange(for t: Ticket, _ ctx: ViewContext) -> Instant? {
+        let now = ctx.now
+        /// The first of the bounds' thresholds (`since` + the duration, just past it for `>`) still ahead.
+        func crossing(_ bounds: [TicketFilter.DurationBound], since: Instant?) -> Instant? {
+            guard let since else { return nil }
+            return bounds.map { since + $0.millis + ($0.comparison == .gt || $0.comparison == .le ? 1 : 0) }.filter { $0 > now }.min()
+        }
+        switch self {
+        case .channel, .assignee, .department, .priority, .tag, .group, .from, .text: return nil
+        case .status: return t.statusChange(after: now, autoCloseAfter: ctx.rules.autoCloseAfter)
+        case .sla: return ctx.slaBook.plan(t).nextChange(after: now)
+        case .age(let b): return crossing(b, since: t.createdAt)
+        case .idle(let b): return crossing(b, since: t.updatedAt)
+        case .waiting(let b): return crossing(b, since: t.waitingSince)
+        case .hours: return ctx.rules.calendar.nextChange(after: now)
+        }
+    }
+}
+
 extension TicketFilter.Condition {
     func holds(for t: Ticket, _ ctx: ViewContext) -> Bool {
         switch self {

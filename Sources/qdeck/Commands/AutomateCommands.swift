@@ -45,6 +45,7 @@ struct Automate: DeskCommand {
             guard lease != nil else { return }
         }
         let view = session.viewContext()
+        let memory = SweepMemory()
         let follower = follow ? session.journal.follower() : nil
         if follow {
             let a = session.rules.automation
@@ -55,7 +56,7 @@ struct Automate: DeskCommand {
         repeat {
             let started = Date().timeIntervalSince1970
             do {
-                acted += try round(session, view)
+                acted += try round(session, view, memory)
             } catch let e as JournalError {
                 guard follow, case .unreachable = e else { throw e }
                 printError("qdeck: \(e); trying again")
@@ -79,12 +80,12 @@ struct Automate: DeskCommand {
     }
 
     /// One sweep, appended; a ticket changed meanwhile is read again and decided again.
-    func round(_ session: DeskSession, _ view: ViewContext) throws -> Int {
+    func round(_ session: DeskSession, _ view: ViewContext, _ memory: SweepMemory) throws -> Int {
         for attempt in 0..<8 {
             try session.refresh()
             let now = try globals.now()
             view.now = now
-            let d = Automation.sweep(session.state, rules: session.rules, now: now, view: view)
+            let d = Automation.sweep(session.state, rules: session.rules, now: now, view: view, memory: memory)
             guard !d.events.isEmpty else { return 0 }
             let before = session.state
             if try !appended(d, session.journal, lastTry: attempt == 7) { continue }
