@@ -65,14 +65,15 @@ import Testing
         _ = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "h1@x.example", from: "hello@x.example", subject: "Hello", body: "Hi"))
         #expect(try s.qdeck("presence", "available", env: env).status == 0)
 
-        let stored = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "r1@inbox.lv", from: "Ilze Bērziņa <ilze@inbox.lv>",
+        let stored = try s.qdeck("ingest", "mail", "--queue", "support", env: env, stdin: Self.mail(id: "r1@inbox.lv", from: "Ilze Bērziņa <ilze@inbox.lv>",
                                                                                   subject: "Refund for order 17", body: "Please refund me."))
         #expect(stored.status == 0, "\(stored.stderr)")
         let list = try #require(try s.json("list", "--all", "refund") as? [[String: Any]])
         let t = try #require(list.first)
         let id = try #require(t["id"] as? String)
         #expect(t["department"] as? String == "billing" && t["priority"] as? String == "high" && t["assignee"] as? String == "anna", "\(t)")
-        #expect(t["tags"] as? [String] == ["refund"])
+        #expect(t["tags"] as? [String] == ["refund"] && t["queue"] as? String == "support")
+        #expect((try s.json("list", "queue:support") as? [[String: Any]])?.count == 1)
         // The acknowledgement went to the customer through sendmail, and is no answer: the ticket still waits.
         let mails = Self.sent(s)
         #expect(mails.count == 2 && mails[1].contains("ilze@inbox.lv") && mails[1].contains("we have your message as \(id)"), "\(mails)")

@@ -75,9 +75,9 @@ struct TestDesk {
     /// Creates a ticket and returns its ID.
     mutating func create(_ channel: Channel = .email, at now: Instant, subject: String = "Printer on fire", body: String = "help",
                          priority: Priority = .normal, department: String? = nil, customer: Customer = Customer(name: "Ilze Bērziņa", email: "ilze@inbox.lv"),
-                         tags: [String] = []) -> TicketID {
+                         tags: [String] = [], queue: String? = nil) -> TicketID {
         let events = try! run(.create(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
-                                                    priority: priority, department: department), tags: tags), at: now, as: "customer")
+                                                    priority: priority, department: department, queue: queue), tags: tags), at: now, as: "customer")
         return events[0].ticket
     }
 

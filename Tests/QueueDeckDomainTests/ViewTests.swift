@@ -13,8 +13,8 @@ struct SampleDesk {
     init() {
         let vip = Customer(name: "Γιώργος Παπαδόπουλος", email: "g@otenet.gr", groups: ["vip", "paying"])
         let paying = Customer(name: "Emma Thompson", email: "emma@example.com", groups: ["paying"])
-        ids["oldEmail"] = desk.create(.email, at: TestDesk.at(6), subject: "Rēķins par novembri", body: "Labdien! Neesmu saņēmusi rēķinu.", department: "billing", tags: ["invoice"])
-        ids["vipCall"] = desk.create(.call, at: TestDesk.at(9, 30), subject: "Call: payment", body: "card declined", priority: .high, customer: vip)
+        ids["oldEmail"] = desk.create(.email, at: TestDesk.at(6), subject: "Rēķins par novembri", body: "Labdien! Neesmu saņēmusi rēķinu.", department: "billing", tags: ["invoice"], queue: "Support")
+        ids["vipCall"] = desk.create(.call, at: TestDesk.at(9, 30), subject: "Call: payment", body: "card declined", priority: .high, customer: vip, queue: "sales")
         ids["chat"] = desk.create(.chat, at: TestDesk.at(11, 45), subject: "Cannot log in", body: "password", priority: .urgent, department: "technical", customer: paying, tags: ["login"])
         ids["answered"] = desk.create(.email, at: TestDesk.at(7), subject: "Where is my order?", body: "Order 48213 was due Monday and tracking has not moved since Friday at all.", priority: .low, customer: paying)
         ids["resolved"] = desk.create(.email, at: TestDesk.at(5), subject: "Cancel account", body: "please")
@@ -79,6 +79,10 @@ struct SampleDesk {
         ("from:@otenet.gr", ["vipCall"]),
         ("from:@example.com,@otenet.gr", ["chat", "answered", "vipCall"]),
         ("from:@example.co", []),
+        ("queue:support", ["oldEmail"]),
+        ("queue:sales,support", ["oldEmail", "vipCall"]),
+        ("queue:none", ["chat", "answered"]),
+        ("-queue:none", ["oldEmail", "vipCall"]),
         ("age:>4h", ["oldEmail", "answered"]),
         ("age:<1h", ["chat"]),
         ("idle:>=3h", ["oldEmail", "answered"]),

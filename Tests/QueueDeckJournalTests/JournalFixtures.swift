@@ -34,7 +34,7 @@ enum Sample {
         switch name {
         case .created:
             return [e(.created(TicketOpening(channel: .chat, customer: Customer(name: "Ελένη \u{1B}[2J", email: "e@example.com", phone: "+371 2000", groups: ["vip"]),
-                                             subject: "Subject \u{202E}", body: "Ķ 中文\n\tline 2", priority: .urgent, department: "billing", linkedFrom: id(7))), "customer"),
+                                             subject: "Subject \u{202E}", body: "Ķ 中文\n\tline 2", priority: .urgent, department: "billing", linkedFrom: id(7), queue: "Atbalsts \u{1B}[2J")), "customer"),
                     e(.created(TicketOpening(channel: .email, customer: Customer(name: "N"), subject: "s")), "customer")]
         case .customerMessage: return [e(.customerMessage(body: "again ☹"), "customer"), e(.customerMessage(body: "accepted"), "from:M <m@x.example>")]
         case .agentReply: return [e(.agentReply(body: "Reply\r\n"))]

@@ -25,6 +25,22 @@ import Testing
         }
     }
 
+    /// A ticket's opening written before it carried its intake queue ends one field earlier: it
+    /// still reads as itself, with no queue.
+    @Test func anOpeningWrittenBeforeQueuesReadsWithout() {
+        let opening = TicketOpening(channel: .email, customer: Customer(name: "Ilze", email: "ilze@inbox.lv"), subject: "Rēķins", body: "b",
+                                    department: "billing", linkedFrom: Sample.id(7))
+        let e = Event(ticket: Sample.id(1), at: Instant(ms: 5), actor: "customer", kind: .created(opening))
+        let old = Array(EventCodec.body(of: e).dropLast())  // the absent queue's one byte
+        let back = old.withUnsafeBytes { EventCodec.decode(type: 1, ticket: e.ticket, at: e.at, actor: "customer", body: $0) }
+        #expect(back == e)
+        var queued = opening
+        queued.queue = "support"
+        let withQueue = Event(ticket: e.ticket, at: e.at, actor: "customer", kind: .created(queued))
+        let bytes = EventCodec.body(of: withQueue)
+        #expect(bytes.withUnsafeBytes { EventCodec.decode(type: 1, ticket: e.ticket, at: e.at, actor: "customer", body: $0) } == withQueue)
+    }
+
     @Test func everyEventKindRoundTrips() throws {
         let dir = TempDir()
         let t = Sample.id(1)

@@ -97,7 +97,7 @@ extension Intake {
             let who = customer.name == number || customer.name.isEmpty ? nil : customer.name
             let o = TicketOpening(channel: .call, customer: customer,
                                   subject: "Call from " + (who.map { name in number.map { "\(name) (\($0))" } ?? name } ?? number ?? "an unknown number"),
-                                  department: rules.department(forQueue: c.queue))
+                                  department: rules.department(forQueue: c.queue), queue: c.queue)
             let position = c.field(2).isEmpty ? "" : " at position \(c.field(2))"
             // The card is the contact's; what the caller's line said is kept beside it, so an agent
             // sees that someone else may be calling from that number.

@@ -52,7 +52,7 @@ extension Intake {
             let id = freshID(state, newID)
             let subject = c.subject.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 } ?? "Chat with \(visitor.name)"
             let o = TicketOpening(channel: .chat, customer: visitor, subject: subject, body: c.kind == .visitor ? c.text : "",
-                                  department: rules.department(forQueue: c.queue))
+                                  department: rules.department(forQueue: c.queue), queue: c.queue)
             var r = record
             r.aliases = [alias]
             return IntakeOutcome(result: .created(id), decision: Decision(

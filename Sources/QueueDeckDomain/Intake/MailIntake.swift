@@ -149,7 +149,7 @@ extension Intake {
             if ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) == .closed {
                 let id = freshID(state, newID)
                 let o = TicketOpening(channel: .email, customer: ticket.customer, subject: ticket.subject, body: body,
-                                      priority: ticket.priority, department: ticket.department, linkedFrom: t)
+                                      priority: ticket.priority, department: ticket.department, linkedFrom: t, queue: ticket.queue)
                 var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
                 if flagged { events.append(flag(id)) }
                 return IntakeOutcome(result: .linked(id, from: t), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
@@ -161,7 +161,7 @@ extension Intake {
         }
         let id = freshID(state, newID)
         let o = TicketOpening(channel: .email, customer: customer, subject: subject, body: body,
-                              department: rules.department(forQueue: m.queue))
+                              department: rules.department(forQueue: m.queue), queue: m.queue)
         var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
         if flagged { events.append(flag(id)) }
         return IntakeOutcome(result: .created(id), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)

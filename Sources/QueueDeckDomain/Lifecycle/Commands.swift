@@ -188,7 +188,7 @@ public enum Commands {
                 // A message after closing starts a new ticket linked to the closed one.
                 let newID = freshID(state, ctx)
                 let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: body,
-                                      priority: t.priority, department: t.department, linkedFrom: id)
+                                      priority: t.priority, department: t.department, linkedFrom: id, queue: t.queue)
                 return Decision(events: [event(newID, .created(o), actor: "customer")], expectedVersions: [newID: 0])
             }
             return one(.customerMessage(body: body))
@@ -215,7 +215,7 @@ public enum Commands {
                     into = freshID(state, ctx)
                     // Opened empty, then the mail under its real sender (not credited to the customer).
                     let o = TicketOpening(channel: t.channel, customer: t.customer, subject: t.subject, body: "",
-                                          priority: t.priority, department: t.department, linkedFrom: id)
+                                          priority: t.priority, department: t.department, linkedFrom: id, queue: t.queue)
                     events.append(event(into, .created(o), actor: author))
                     events.append(event(into, .customerMessage(body: body), actor: author))
                     expected[into] = 0

@@ -8,9 +8,11 @@ public struct TicketOpening: Hashable, Sendable {
     public var department: String?
     /// The closed ticket this one continues (a message after closing starts a linked ticket).
     public var linkedFrom: TicketID?
+    /// The intake queue it came in by (a mail alias's `--queue`, an Asterisk or chat queue).
+    public var queue: String?
 
     public init(channel: Channel, customer: Customer, subject: String, body: String = "",
-                priority: Priority = .normal, department: String? = nil, linkedFrom: TicketID? = nil) {
+                priority: Priority = .normal, department: String? = nil, linkedFrom: TicketID? = nil, queue: String? = nil) {
         self.channel = channel
         self.customer = customer
         self.subject = subject
@@ -18,6 +20,7 @@ public struct TicketOpening: Hashable, Sendable {
         self.priority = priority
         self.department = department
         self.linkedFrom = linkedFrom
+        self.queue = queue
     }
 }
 

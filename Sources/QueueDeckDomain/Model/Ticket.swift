@@ -206,8 +206,9 @@ public struct Ticket: Hashable, Sendable {
         package var cc: [String]
         /// The time rules that matched and acted, until the ticket is seen to leave their match.
         package var rulesMatched: [String]
+        package var queue: String?
 
-        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant], attachments: [TicketAttachment], cc: [String], rulesMatched: [String]) {
+        package init(id: TicketID, version: UInt32, channel: Channel, customer: Customer, subject: String, priority: Priority, department: String?, assignee: String?, tags: [String], storedStatus: TicketStatus, postponedUntil: Instant?, resolvedAt: Instant?, createdAt: Instant, updatedAt: Instant, lastActor: String, everAnswered: Bool, firstResponseAt: Instant?, waitingSince: Instant?, lastCustomerMessageAt: Instant, linkedFrom: TicketID?, linkedTo: TicketID?, entries: [ConversationEntry], history: [HistoryEntry], runLog: [RunInterval], responses: [ResponseWindow], customerChars: Int, messageCount: Int, slot: Int, abandonments: [Instant], attachments: [TicketAttachment], cc: [String], rulesMatched: [String], queue: String?) {
             self.id = id
             self.version = version
             self.channel = channel
@@ -240,6 +241,7 @@ public struct Ticket: Hashable, Sendable {
             self.attachments = attachments
             self.cc = cc
             self.rulesMatched = rulesMatched
+            self.queue = queue
         }
     }
 
@@ -393,6 +395,11 @@ public struct Ticket: Hashable, Sendable {
         get { storage.fields.rulesMatched }
         _modify { unique(); yield &storage.fields.rulesMatched }
     }
+    /// The intake queue the ticket came in by, if any (`queue:` in the filter language).
+    public var queue: String? {
+        get { storage.fields.queue }
+        _modify { unique(); yield &storage.fields.queue }
+    }
     /// The attachments numbered from 1, by the conversation entry they came with.
     public var attachmentsByEntry: [Int: [(number: Int, attachment: TicketAttachment)]] {
         Dictionary(grouping: attachments.enumerated().map { (number: $0.offset + 1, attachment: $0.element) }, by: \.attachment.entry)
@@ -417,7 +424,7 @@ public struct Ticket: Hashable, Sendable {
             lastCustomerMessageAt: at, linkedFrom: o.linkedFrom, linkedTo: nil, entries: entries,
             history: [HistoryEntry(at: at, actor: actor, change: .created(o.channel, o.priority))],
             runLog: [RunInterval(start: at, end: nil)], responses: [], customerChars: o.subject.utf8.count + o.body.utf8.count,
-            messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: [], rulesMatched: []))
+            messageCount: entries.count, slot: slot, abandonments: [], attachments: [], cc: [], rulesMatched: [], queue: o.queue))
     }
 
     /// When the status next changes by itself after `now` (a postponed ticket wakes, a resolved one

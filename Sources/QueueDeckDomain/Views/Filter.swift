@@ -46,6 +46,8 @@ public struct TicketFilter: Sendable, Equatable {
         case group(Set<String>)
         /// The customer's address, or `@domain` for any address there.
         case from(Set<String>)
+        /// The intake queue the ticket came in by (`none`: none).
+        case queue(Set<String>)
         /// Since created, since the last change, since the customer's oldest unanswered message.
         case age([DurationBound])
         case idle([DurationBound])
@@ -57,7 +59,7 @@ public struct TicketFilter: Sendable, Equatable {
     /// The `field:` words, in the order completion offers them; the compiler keeps parsing,
     /// completion and matching in step (the README's filter table is kept by hand).
     enum Field: String, CaseIterable, Sendable {
-        case channel, status, assignee, dept, priority, sla, tag, group, from, age, idle, waiting, hours
+        case channel, status, assignee, dept, priority, sla, tag, group, from, queue, age, idle, waiting, hours
     }
     struct Term: Sendable, Equatable {
         var negated: Bool
@@ -82,6 +84,7 @@ public struct TicketFilter: Sendable, Equatable {
         case .sla: return SLAState.allCases.map(\.rawValue)
         case .group: return rules.contactGroups.map(\.name)
         case .tag, .from: return []  // free: any tag, any address
+        case .queue: return rules.intake.queues.keys.sorted() + ["none"]
         case .age, .idle, .waiting: return [">1h", ">1d", "<30m"]
         case .hours: return ["open", "closed"]
         }
@@ -153,6 +156,8 @@ public struct TicketFilter: Sendable, Equatable {
                 condition = .group(Set(values))
             case .from:
                 condition = .from(Set(values))
+            case .queue:
+                condition = .queue(Set(values))
             case .age, .idle, .waiting:
                 let bounds = try each([">3d", ">=2h", "<30m"]) { v -> DurationBound? in
                     for op in [Comparison.ge, .le, .gt, .lt, .eq] where v.hasPrefix(op.rawValue) {
@@ -239,7 +244,7 @@ extension TicketFilter.Condition {
             return bounds.map { since + $0.millis + ($0.comparison == .gt || $0.comparison == .le ? 1 : 0) }.filter { $0 > now }.min()
         }
         switch self {
-        case .channel, .assignee, .department, .priority, .tag, .group, .from, .text: return nil
+        case .channel, .assignee, .department, .priority, .tag, .group, .from, .queue, .text: return nil
         case .status: return t.statusChange(after: now, autoCloseAfter: ctx.rules.autoCloseAfter)
         case .sla: return ctx.slaBook.plan(t).nextChange(after: now)
         case .age(let b): return crossing(b, since: t.createdAt)
@@ -281,6 +286,7 @@ extension TicketFilter.Condition {
         case .from(let s):
             guard let address = t.customer.email?.lowercased() else { return false }
             return s.contains { $0.hasPrefix("@") ? address.hasSuffix($0) : address == $0 }
+        case .queue(let s): return t.queue.map { s.contains($0.lowercased()) } ?? s.contains("none")
         case .age(let b): return b.contains { $0.holds(ctx.now - t.createdAt) }
         case .idle(let b): return b.contains { $0.holds(ctx.now - t.updatedAt) }
         case .waiting(let b): return t.waitingSince.map { since in b.contains { $0.holds(ctx.now - since) } } ?? false

@@ -56,6 +56,7 @@ public enum EventCodec {
             w.u8(UInt8(o.priority.rawValue))
             w.optional(o.department)
             w.optional(o.linkedFrom?.raw)
+            w.optional(o.queue)
         case .customerMessage(let body), .agentReply(let body), .note(let body):
             w.string(body)
         case .reassigned(let agent, let dept, let reason):
@@ -139,8 +140,10 @@ public enum EventCodec {
             guard let p = Priority(rawValue: Int(try r.u8("priority"))) else { throw DecodeFailure(field: "priority", offset: r.pos) }
             let dept = try r.optional("department")
             let linked = try r.optional("linkedFrom").flatMap(TicketID.init)
+            // Written since issue 17; older records end before it.
+            let queue = r.atEnd ? nil : try r.optional("queue")
             kind = .created(TicketOpening(channel: channel, customer: customer, subject: subject, body: body,
-                                          priority: p, department: dept, linkedFrom: linked))
+                                          priority: p, department: dept, linkedFrom: linked, queue: queue))
         case 2: kind = .customerMessage(body: try r.string("body"))
         case 3: kind = .agentReply(body: try r.string("body"))
         case 4: kind = .note(body: try r.string("body"))

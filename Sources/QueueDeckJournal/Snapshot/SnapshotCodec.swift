@@ -164,6 +164,7 @@ package enum SnapshotCodec {
         }
         w.strings(t.cc)
         w.strings(t.rulesMatched)
+        w.optional(t.queue)
     }
 
     private static func ticket(_ r: inout SnapshotReader, slot: Int, text: SharedText) throws(DecodeFailure) -> Ticket {
@@ -228,13 +229,14 @@ package enum SnapshotCodec {
         }
         let cc = try r.strings("cc")
         let rulesMatched = try r.strings("rulesMatched")
+        let queue = try r.optional("queue")
         let s = Ticket.Storage(Ticket.Fields(
             id: id, version: version, channel: channel, customer: cust, subject: subject, priority: priority, department: department,
             assignee: assignee, tags: tags, storedStatus: status, postponedUntil: postponed, resolvedAt: resolved, createdAt: created,
             updatedAt: updated, lastActor: lastActor, everAnswered: answered, firstResponseAt: firstResponse, waitingSince: waiting,
             lastCustomerMessageAt: lastCustomer, linkedFrom: linkedFrom, linkedTo: linkedTo, entries: entries, history: history,
             runLog: runLog, responses: responses, customerChars: chars, messageCount: messages, slot: slot, abandonments: abandonments,
-            attachments: attachments, cc: cc, rulesMatched: rulesMatched))
+            attachments: attachments, cc: cc, rulesMatched: rulesMatched, queue: queue))
         return Ticket(restoring: s)
     }
 

@@ -7,8 +7,9 @@ struct List: DeskCommand {
         abstract: "List the working queue (unresolved tickets), filtered and sorted.",
         discussion: """
         FILTER terms (all must match; -term negates): channel:chat  status:new,open  assignee:me|none|USER
-        dept:billing  priority:>=high  sla:at-risk|breached|ok|paused  tag:refund  group:vip  and free words
-        (ID, subject, customer, tags, first message; case and accents ignored).
+        dept:billing  priority:>=high  sla:at-risk|breached|ok|paused  tag:refund  group:vip
+        from:ann@x.example|@x.example  queue:support  age:>3d  idle:>=4h  waiting:<30m  hours:open|closed
+        and free words (ID, subject, customer, tags, first message; case and accents ignored).
         """)
     @OptionGroup var globals: GlobalOptions
     @Argument(parsing: .allUnrecognized, help: "Filter terms.") var filter: [String] = []

@@ -37,6 +37,7 @@ enum TextFormat {
         out.append("\(t.id)  [\(t.channel.rawValue)]  \(ScreenText.line(t.subject))")
         out.append("status \(ctx.status(t).rawValue) · priority \(t.priority.name) · version \(t.version)")
         out.append("assignee \(ScreenText.line(t.assignee ?? "none")) · department \(ScreenText.line(t.department ?? "none"))"
+            + (t.queue.map { " · queue " + ScreenText.line($0) } ?? "")
             + (t.tags.isEmpty ? "" : " · tags " + ScreenText.line(t.tags.joined(separator: ", "))))
         out.append("SLA \(sla(ctx.sla(t), now: ctx.now))" + (ctx.sla(t).target.map { " (\($0))" } ?? ""))
         var who = ScreenText.line(c.name)

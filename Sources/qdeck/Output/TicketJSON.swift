@@ -16,7 +16,7 @@ struct TicketJSON: Encodable {
     }
 
     enum Key: String, CodingKey {
-        case id, version, channel, status, priority, assignee, department, subject, customer, tags, createdAt, updatedAt
+        case id, version, channel, status, priority, assignee, department, queue, subject, customer, tags, createdAt, updatedAt
         case waitingSince, postponedUntil, resolvedAt, linkedFrom, linkedTo, sla, messages, history, abandonedAt
         case state, dueAt, remainingSeconds, target
         case kind, author, at, body, actor, change, cc, attachments
@@ -31,6 +31,7 @@ struct TicketJSON: Encodable {
         try c.encode(t.priority.name, forKey: .priority)
         try c.encode(t.assignee, forKey: .assignee)
         try c.encode(t.department, forKey: .department)
+        try c.encode(t.queue, forKey: .queue)
         try c.encode(t.subject, forKey: .subject)
         try c.encode(CustomerJSON(t.customer), forKey: .customer)
         try c.encode(t.tags, forKey: .tags)
