@@ -5,8 +5,8 @@ import Testing
 /// through `ingest mail`, replies through a sendmail that keeps what it gets, `qdeck automate`
 /// running beside the desk.
 @Suite struct AutomationCLITests {
-    /// The built-in desk with the issue's rules, business hours round the clock (the SLA clock
-    /// runs whenever the test does) and the desk's address.
+    /// The built-in desk with the issue's rules (`extra`: more rules, indented as list items),
+    /// business hours round the clock (the SLA clock runs whenever the test does) and the desk's address.
     static func team(_ s: Scratch, firstResponse: String = "8h", atRisk: Int = 50, extra: String = "") throws -> String {
         let path = s.dir + "/rules.yaml"
         let text = """
@@ -32,9 +32,9 @@ import Testing
                 on: time
                 if: "sla:at-risk -tag:escalated"
                 then: { tags: [+escalated], department: escalations, notify: supervisors }
+            \(extra)
             distribution:
               billing: { mode: least-loaded, capacity: { email: 20, chat: 3, call: 1 } }
-            \(extra)
             """
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -187,6 +187,34 @@ import Testing
         let handed = try Self.dump(s, env: env).filter { ($0["type"] as? String) == "reassigned" && ($0["actor"] as? String) == "rules (distribution)" }
         let tickets = handed.compactMap { $0["ticket"] as? String }
         #expect(tickets.count == 7 && Set(tickets).count == 7, "\(tickets)")
+    }
+
+    /// `notify: supervisors` reaches a supervisor's console as a person sees it: the flash line names
+    /// the rule and the ticket, the ticket is marked unread, and the terminal's bell rings.
+    @Test func aNotifiedSupervisorsConsoleSaysSoAndRings() throws {
+        let s = Scratch()
+        let config = try Self.team(s, extra: """
+              - name: ask a lead
+                on: time
+                if: "tag:help"
+                then: { notify: supervisors }
+            """)
+        let id = try s.newTicket("chat", subject: "Angry caller", extra: ["--config", config])
+        let lea = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "lea"])
+        try lea.waitFor(id)
+        try lea.tmux(["set-option", "-g", "monitor-bell", "on"])
+        // Lea looks at another window, as a supervisor at a wall would; the bell is noted there.
+        try lea.tmux(["new-window", "-d", "-t", "T"])
+        #expect(try Harness.run("qdeck", ["--journal", s.journal, "tag", id, "+help"], env: ["QDECK_CONFIG": config]).status == 0)
+        let run = try s.qdeck("automate", env: ["QDECK_CONFIG": config, "QDECK_AGENT": "nobody"])
+        #expect(run.status == 0 && run.stdout.contains("rules (ask a lead) \(id): notified"), "\(run.stdout) \(run.stderr)")
+        try lea.waitFor("rule 'ask a lead' asks you to look at \(id)", within: 3)
+        try lea.waitFor("1 unread •")
+        #expect(try lea.display("#{window_bell_flag}") == "1" || lea.tmux(["list-windows", "-F", "#{window_bell_flag}"]).contains("1"))
+        // Anna, not a supervisor, is not asked.
+        let anna = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "anna"])
+        try anna.waitFor(id)
+        #expect(try !anna.screen().contains("asks you to look"))
     }
 
     @Test func rulesTestShowsWhatWouldHappenAndWritesNothing() throws {
