@@ -86,6 +86,16 @@ import Testing
         #expect(gone.0 != 0 && gone.1.contains("permission denied for database"), "\(gone.1)")
         #expect(try pg.psql("SELECT count(*) FROM pg_roles WHERE rolname = 'wall'").1.hasPrefix("1"))
 
+        // A desk made before rules (schema 2): `db init` brings it up to 3, replacing qdeck_append
+        // with the one that lets a rule's events through.
+        #expect(try pg.psql("UPDATE qdeck_meta SET value = '2' WHERE key = 'schema'").0 == 0)
+        #expect(try pg.psql("CREATE OR REPLACE FUNCTION qdeck_append(expect_tickets text[], expect_versions integer[], tickets text[], ats bigint[], actors text[], types smallint[], payloads bytea[]) RETURNS TABLE (stored_seq bigint, stored_version integer, stored_actor text) LANGUAGE sql AS 'SELECT 0::bigint, 0, ''version 2''::text'").0 == 0)
+        let older = try qdeck(pg.uri, "list")
+        #expect(older.status != 0 && older.stderr.contains("qdeck db init upgrades"), "\(older.stderr)")
+        let upgrade = try qdeck(pg.uri, "db", "init")
+        #expect(upgrade.status == 0 && upgrade.stdout.contains("schema version 2 → 3"), "\(upgrade.stdout) \(upgrade.stderr)")
+        #expect(try pg.psql("SELECT pg_get_functiondef('qdeck_append'::regproc) LIKE '%rules (%'").1.hasPrefix("t"))
+
         // A schema from a newer qdeck: refused, nothing changed.
         #expect(try pg.psql("UPDATE qdeck_meta SET value = '99' WHERE key = 'schema'").0 == 0)
         let newer = try qdeck(pg.uri, "db", "init")

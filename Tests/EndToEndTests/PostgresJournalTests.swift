@@ -57,12 +57,25 @@ import Testing
         #expect(othersPresence.0 != 0 && othersPresence.1.contains("only its own presence"), "\(othersPresence.1)")
         let intakeNote = try appendAs("nobody", "anna", 4)
         #expect(intakeNote.0 != 0 && intakeNote.1.contains("is intake"), "\(intakeNote.1)")
+        // A rule's events (README: Automation) keep their actor from whoever appends them, intake
+        // included, but only of the kinds rules make; a viewer still writes nothing.
+        let ruleNote = try appendAs("nobody", "rules (ask a lead)", 4)
+        #expect(ruleNote.0 == 0 && ruleNote.1.hasPrefix("rules (ask a lead)"), "\(ruleNote.1)")
+        let ruleByAgent = try appendAs("anna", "rules (route)", 10)
+        #expect(ruleByAgent.0 == 0 && ruleByAgent.1.hasPrefix("rules (route)"), "\(ruleByAgent.1)")
+        let ruleArrival = try appendAs("nobody", "rules (x)", 14)
+        #expect(ruleArrival.0 != 0 && ruleArrival.1.contains("a rule does not write event type 14"), "\(ruleArrival.1)")
+        let rulePresence = try appendAs("anna", "rules (x)", 13)
+        #expect(rulePresence.0 != 0 && rulePresence.1.contains("a rule does not write event type 13"), "\(rulePresence.1)")
+        let viewerRule = try appendAs("wall", "rules (x)", 4)
+        #expect(viewerRule.0 != 0 && viewerRule.1.contains("permission denied"), "\(viewerRule.1)")
+        #expect(try cluster.psql("SELECT appended_by FROM qdeck_events WHERE actor = 'rules (ask a lead)'", database: db, as: "admin").1.hasPrefix("nobody"))
         let repairByAgent = try cluster.psql("SELECT qdeck_repair()", database: db, as: "anna")
         #expect(repairByAgent.0 != 0 && repairByAgent.1.contains("permission denied"), "\(repairByAgent.1)")
         let direct = try cluster.psql("INSERT INTO qdeck_head (last) VALUES (99)", database: db, as: "admin")
         #expect(direct.0 != 0 && direct.1.contains("permission denied"), "even an administrator writes only through the functions: \(direct.1)")
-        #expect(try cluster.psql("SELECT string_agg(DISTINCT actor, ',' ORDER BY actor) FROM qdeck_events", database: db).1.hasPrefix("anna"),
-                "every event anna's login wrote is anna's")
+        #expect(try cluster.psql("SELECT string_agg(DISTINCT actor, ',' ORDER BY actor) FROM qdeck_events WHERE appended_by = 'anna' AND actor NOT LIKE 'rules (%'", database: db).1.hasPrefix("anna"),
+                "every event anna's login wrote is anna's, but what she named a rule's")
 
         // What the desk shows: the notes as anna's, nothing by admin or wall.
         let history = try s.qdeck("show", id).stdout
