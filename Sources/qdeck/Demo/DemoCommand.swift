@@ -170,7 +170,8 @@ struct LiveDemo {
             }
             let ctx = CommandContext(actor: DemoScenario.customerActor, now: now, rules: session.rules, newTicketID: Fresh.ticketID)
             do {
-                let d = try Commands.decide(command, state: session.state, context: ctx)
+                // Live customers meet the team file's rules as real ones do.
+                let d = Automation.follow(try Commands.decide(command, state: session.state, context: ctx), state: session.state, rules: session.rules, now: now)
                 for e in try session.journal.append(d.events, expecting: d.expectedVersions) {
                     say("live: \(e.event.ticket) \(e.event.kind.name)")
                 }
