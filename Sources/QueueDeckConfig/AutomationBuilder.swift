@@ -37,6 +37,10 @@ extension RulesBuilder {
                     continue
                 }
             }
+            if condition.namesMe, let c = m["if"] {
+                fail(c, s.file, "rule '\(name)': assignee:me means nobody in a rule (a rule is no one); name the agent, or use assignee:none")
+                continue
+            }
             guard let thenNode = m["then"] else { fail(item, s.file, "rule '\(name)' needs then: (what it does)"); continue }
             guard let actions = ruleActions(thenNode, s.file, rule: name, rules: r) else { continue }
             guard !actions.isEmpty else { fail(thenNode, s.file, "rule '\(name)': then: does nothing"); continue }

@@ -93,6 +93,9 @@ public struct TicketFilter: Sendable, Equatable {
     public static let empty = TicketFilter(terms: [], source: "")
     public var isEmpty: Bool { terms.isEmpty }
 
+    /// Whether the filter says `assignee:me` (a rule has no "me").
+    public var namesMe: Bool { terms.contains { if case .assignee(let list) = $0.condition { list.contains(.me) } else { false } } }
+
     /// Whether the filter names statuses itself (then the working-queue default does not apply).
     public var namesStatus: Bool { terms.contains { if case .status = $0.condition { return true } else { return false } } }
 

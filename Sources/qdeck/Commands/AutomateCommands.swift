@@ -147,6 +147,7 @@ struct RulesTest: DeskCommand {
     @OptionGroup var globals: GlobalOptions
     @Option(name: .long, help: "When to evaluate (default: now), e.g. 2026-12-24 09:00 or 3d (ahead).") var at: String?
     @Flag(name: .long, help: "Print JSON: each rule with its tickets and their events.") var json = false
+    static let shown = 20
 
     func execute() throws {
         let session = try DeskSession(globals, writable: false)
@@ -168,10 +169,12 @@ struct RulesTest: DeskCommand {
             case .time?: emit("rule '\(p.rule)' (on time\(p.condition.isEmpty ? "" : ", if \(p.condition)")): acts on \(n) now")
             case let on?: emit("rule '\(p.rule)' (on \(on.rawValue)\(p.condition.isEmpty ? "" : ", if \(p.condition)")): would act on \(n), were the event to come now")
             }
-            for a in p.actions {
+            // A rule over a big desk may match thousands: the first ones show what it does.
+            for a in p.actions.prefix(Self.shown) {
                 emit("  \(a.ticket)  \(a.subject.prefix(40))")
                 for w in a.words { emit("      \(w)") }
             }
+            if p.actions.count > Self.shown { emit("  … and \(p.actions.count - Self.shown) more (--json lists every one)") }
         }
     }
 }

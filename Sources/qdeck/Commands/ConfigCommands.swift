@@ -18,6 +18,7 @@ struct Config: ParsableCommand {
             let remapped = KeyMap.agent.bindings.indices.filter { KeyMap.agent.bindings[$0].keys != keys.bindings[$0].keys }.count
             emit("\(path ?? ConfigLoader.defaultsName): ok — \(r.agents.count) agents, \(r.departments.count) departments, "
                 + "\(r.roles.count) roles, \(r.contactGroups.count) contact groups, \(r.sla.rules.count) SLA rules, "
+                + "\(countPhrase(r.automation.rules.count, "rule")) (\(r.automation.timeRules.count) on time), distribution in \(countPhrase(r.automation.distribution.count, "department")), "
                 + "time zone \(r.calendar.timeZone.identifier), \(remapped) key binding\(remapped == 1 ? "" : "s") changed"
                 + (KeyBindingsFile.userPath(environment: globals.environment).map { " (with \($0))" } ?? ""))
         }
