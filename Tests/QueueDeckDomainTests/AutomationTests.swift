@@ -214,6 +214,20 @@ import Testing
         #expect(looked.dropFirst().reduce(0, +) < 119 * 40 / 2, "\(looked)")
     }
 
+    @Test func aBigSweepIsAppendedInBatchesOfWholeTickets() {
+        var d = Self.desk([Self.rule("tag all", on: .time, "", [.tags(add: ["a"], remove: []), .priority(.high)])])
+        for i in 0..<30 { _ = d.create(at: Self.nine + Millis(i)) }
+        let sweep = Automation.sweep(d.state, rules: d.rules, now: Self.nine + .minutes(1))
+        #expect(sweep.events.count == 90)
+        let batches = sweep.batches(of: 10)
+        #expect(batches.count == 8 && batches.allSatisfy { $0.events.count == 12 || $0.events.count == 6 })
+        #expect(batches.flatMap(\.events) == sweep.events)
+        for b in batches {
+            #expect(Set(b.events.map(\.ticket)) == Set(b.expectedVersions.keys))
+            #expect(b.expectedVersions.allSatisfy { sweep.expectedVersions[$0.key] == $0.value })
+        }
+    }
+
     // MARK: Automatic replies
 
     @Test func noAutomaticReplyToMachinesTwiceInAPeriodOrForImports() {

@@ -125,6 +125,26 @@ public enum Automation {
     }
 }
 
+extension Decision {
+    /// The decision cut between tickets into appends of about `size` events (a ticket's events
+    /// are never split), each expecting its own tickets' versions: a sweep acting on thousands of
+    /// tickets does not hold the journal for one long append.
+    public func batches(of size: Int) -> [Decision] {
+        var out: [Decision] = []
+        var current = Decision(events: [], expectedVersions: [:])
+        for (i, e) in events.enumerated() {
+            if (i == 0 || events[i - 1].ticket != e.ticket) && current.events.count >= size {
+                out.append(current)
+                current = Decision(events: [], expectedVersions: [:])
+            }
+            current.events.append(e)
+            if let v = expectedVersions[e.ticket] { current.expectedVersions[e.ticket] = v }
+        }
+        if !current.events.isEmpty { out.append(current) }
+        return out
+    }
+}
+
 /// What a runner keeps between sweeps: for each ticket (by slot), the version it was looked at and
 /// the moment before which nothing but an event can change what the time rules make of it.
 public final class SweepMemory: @unchecked Sendable {

@@ -79,28 +79,39 @@ struct Automate: DeskCommand {
         _ = lease  // held to here
     }
 
-    /// One sweep, appended; a ticket changed meanwhile is read again and decided again.
+    /// One sweep, appended in batches of whole tickets (a first sweep over a big desk can act on
+    /// thousands: no one append holds the journal long); a ticket changed meanwhile is read again
+    /// and decided again.
     func round(_ session: DeskSession, _ view: ViewContext, _ memory: SweepMemory) throws -> Int {
+        var total = 0
         for attempt in 0..<8 {
             try session.refresh()
             let now = try globals.now()
             view.now = now
             let d = Automation.sweep(session.state, rules: session.rules, now: now, view: view, memory: memory)
-            guard !d.events.isEmpty else { return 0 }
+            guard !d.events.isEmpty else { return total }
             let before = session.state
-            if try !appended(d, session.journal, lastTry: attempt == 7) { continue }
-            try session.refresh()
-            report(d.events, before: before, at: now, rules: session.rules)
-            // The rules' replies leave now; one the mail system refuses waits in the outbox.
-            let queued = queuedReplies(d.events)
-            if !queued.isEmpty {
-                do { try sendReplies(globals, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued) } catch {
-                    printError("qdeck: replies wait in the outbox: \(describeFailure(error).1)")
-                }
+            var done: [Event] = []
+            var stale = false
+            for batch in d.batches(of: 2000) {
+                if try !appended(batch, session.journal, lastTry: attempt == 7) { stale = true; break }
+                done += batch.events
             }
-            return d.events.count
+            if !done.isEmpty {
+                try session.refresh()
+                report(done, before: before, at: now, rules: session.rules)
+                // The rules' replies leave now; one the mail system refuses waits in the outbox.
+                let queued = queuedReplies(done)
+                if !queued.isEmpty {
+                    do { try sendReplies(globals, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued) } catch {
+                        printError("qdeck: replies wait in the outbox: \(describeFailure(error).1)")
+                    }
+                }
+                total += done.count
+            }
+            if !stale { return total }
         }
-        return 0
+        return total
     }
 
     /// False when a ticket changed meanwhile (and this is not the last try).
@@ -116,8 +127,9 @@ struct Automate: DeskCommand {
     /// A line per rule and ticket: what it did, in the history's words.
     func report(_ events: [Event], before: DeskState, at now: Instant, rules: DeskRules) {
         var groups: [(actor: String, ticket: TicketID, events: [Event])] = []
+        // A sweep's events come ticket by ticket, each rule's together.
         for e in events {
-            if let i = groups.lastIndex(where: { $0.actor == e.actor && $0.ticket == e.ticket }) { groups[i].events.append(e) } else {
+            if let last = groups.last, last.actor == e.actor, last.ticket == e.ticket { groups[groups.count - 1].events.append(e) } else {
                 groups.append((e.actor, e.ticket, [e]))
             }
         }
