@@ -7,7 +7,7 @@ import Testing
 @Suite struct AutomationCLITests {
     /// The built-in desk with the issue's rules (`extra`: more rules, indented as list items),
     /// business hours round the clock (the SLA clock runs whenever the test does) and the desk's address.
-    static func team(_ s: Scratch, firstResponse: String = "8h", atRisk: Int = 50, extra: String = "") throws -> String {
+    static func team(_ s: Scratch, firstResponse: String = "8h", atRisk: Int = 50, extra: String = "", sections: String = "") throws -> String {
         let path = s.dir + "/rules.yaml"
         let text = """
             business_hours: { mon: 24h, tue: 24h, wed: 24h, thu: 24h, fri: 24h, sat: 24h, sun: 24h }
@@ -35,6 +35,7 @@ import Testing
             \(extra)
             distribution:
               billing: { mode: least-loaded, capacity: { email: 20, chat: 3, call: 1 } }
+            \(sections)
             """
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -215,6 +216,31 @@ import Testing
         let anna = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "anna"])
         try anna.waitFor(id)
         #expect(try !anna.screen().contains("asks you to look"))
+    }
+
+    /// A review: the runner exited (stale, 3) on its round after a time rule's reply, because the
+    /// hand-over read the journal in its place. It keeps running and closes the next loop too.
+    @Test func aRunnerThatRepliesKeepsRunning() throws {
+        let s = Scratch()
+        let config = try Self.team(s, extra: """
+              - name: close the loop
+                on: time
+                if: "status:answered idle:>2s"
+                then: { reply: received, resolve: true }
+            """, sections: "auto_reply_period: 1s")
+        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
+        let status = { (id: String) in (try? s.json("show", id) as? [String: Any])?["status"] as? String }
+        let first = try s.newTicket(subject: "First", customer: "a@x.example", extra: ["--config", config])
+        #expect(try s.qdeck("reply", first, "--body", "Try this.", env: env).status == 0)
+        let runner = try s.background(["automate", "--follow", "--interval", "1"], env: env.merging(["QDECK_AGENT": "nobody"]) { $1 })
+        defer { runner.stop() }
+        #expect(Harness.eventually(within: 30) { status(first) == "resolved" }, "\(runner.output())")
+        let second = try s.newTicket(subject: "Second", customer: "b@x.example", extra: ["--config", config])
+        #expect(try s.qdeck("reply", second, "--body", "And this.", env: env).status == 0)
+        #expect(Harness.eventually(within: 30) { status(second) == "resolved" }, "\(runner.output())")
+        #expect(runner.process.isRunning, "\(runner.output())")
+        // Each customer's closing reply went out (`qdeck new` sent its acknowledgement elsewhere).
+        #expect(Self.sent(s).filter { $0.contains("we have your message as") }.count == 2, "\(Self.sent(s))")
     }
 
     @Test func rulesTestShowsWhatWouldHappenAndWritesNothing() throws {

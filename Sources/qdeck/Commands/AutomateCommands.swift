@@ -5,6 +5,15 @@ import QueueDeckIntake
 import QueueDeckJournal
 import CQueueDeckSignals
 
+extension JournalError {
+    /// What a long-running process waits out rather than stops for.
+    var passes: Bool {
+        if case .unreachable = self { return true }
+        if case .stale = self { return true }
+        return false
+    }
+}
+
 /// `qdeck automate`: the time rules and waiting work (README: Automation). Event rules need no
 /// runner: they are applied in the batch of the event that triggers them, by whoever appends it.
 struct Automate: DeskCommand {
@@ -58,8 +67,9 @@ struct Automate: DeskCommand {
             do {
                 acted += try round(session, view, memory)
             } catch let e as JournalError {
-                guard follow, case .unreachable = e else { throw e }
-                printError("qdeck: \(e); trying again")
+                // A runner rides out what passes: the database away, a ticket busy eight times over.
+                guard follow, e.passes else { throw e }
+                printError("qdeck: \(e); trying again next round")
             }
             lastRound = started
             guard let follower else { break }
@@ -103,7 +113,11 @@ struct Automate: DeskCommand {
                 // The rules' replies leave now; one the mail system refuses waits in the outbox.
                 let queued = queuedReplies(done)
                 if !queued.isEmpty {
-                    do { try sendReplies(globals, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued) } catch {
+                    let intake = IntakeDesk(journal: session.journal, rules: session.rules, state: session.state)
+                    // The hand-over reads and appends through the session's journal: the session
+                    // takes the desk as the hand-over left it, or its next sweep acts on old versions.
+                    defer { session.catchUp(with: intake) }
+                    do { try sendReplies(globals, desk: intake, only: queued) } catch {
                         printError("qdeck: replies wait in the outbox: \(describeFailure(error).1)")
                     }
                 }

@@ -2,6 +2,7 @@ import Foundation
 import QueueDeckBackends
 import QueueDeckConfig
 import QueueDeckDomain
+import QueueDeckIntake
 import QueueDeckJournal
 
 /// One command's view of the desk: the rules, the acting agent, the journal and the folded state.
@@ -94,6 +95,13 @@ final class DeskSession: @unchecked Sendable {
     /// Folds in whatever other processes appended since.
     func refresh() throws {
         state.apply(try journal.readNew())
+        snapshots?.consider(state)
+    }
+
+    /// Takes the desk as an intake desk on the same journal left it: it read the journal after this
+    /// session's place (the reply hand-over's own events), so its fold is the newer one.
+    func catchUp(with desk: IntakeDesk) {
+        state = desk.state
         snapshots?.consider(state)
     }
 
