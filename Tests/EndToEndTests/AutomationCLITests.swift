@@ -129,6 +129,29 @@ import Testing
         #expect(billing.count == 500)
     }
 
+    /// A review: a Maildir watcher (a hosted mailbox) queued acknowledgements and never sent them,
+    /// and queued one for mail read on the server long before. New mail is acknowledged at once;
+    /// mail the fetcher brought already seen is routed and never answered.
+    @Test func aMaildirWatcherAcknowledgesNewMailOnly() throws {
+        let s = Scratch()
+        let config = try Self.team(s)
+        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
+        let md = s.dir + "/Maildir"
+        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        try Self.mail(id: "old@x.example", from: "Olga <olga@x.example>", subject: "Refund from last month", body: "old")
+            .write(toFile: md + "/cur/1700000000.M1P1.host:2,S", atomically: false, encoding: .utf8)
+        _ = try s.newTicket(subject: "Desk exists", customer: "first@x.example", extra: ["--config", config])
+        let watcher = try s.background(["ingest", "maildir", md, "--watch"], env: env.merging(["QDECK_AGENT": "nobody"]) { $1 })
+        defer { watcher.stop() }
+        try Self.mail(id: "new@x.example", from: "Nora <nora@x.example>", subject: "Refund please", body: "new")
+            .write(toFile: md + "/new/1800000000.M2P2.host", atomically: false, encoding: .utf8)
+        #expect(Harness.eventually(within: 20) { ((try? s.json("list", "--all", "tag:refund") as? [[String: Any]]) ?? []).count == 2 }, "\(watcher.output())")
+        #expect(Harness.eventually(within: 10) { Self.sent(s).count == 1 }, "\(watcher.output())")
+        #expect(Self.sent(s).first?.contains("nora@x.example") == true && Self.sent(s).allSatisfy { !$0.contains("olga@") })
+        let outbox = try s.qdeck("outbox", env: env)
+        #expect(!outbox.stdout.contains("queued"), "\(outbox.stdout)")
+    }
+
     /// `qdeck automate --follow` beside the desk: an at-risk ticket is escalated within a minute of
     /// turning at risk (it wakes every minute), and the supervisors are asked to look.
     @Test(arguments: JournalKind.available)

@@ -22,6 +22,10 @@ public final class MaildirWatch {
         public var name: String
         public var done: String
         public var path: String
+
+        /// Read before the watcher met it: in `cur/` with the seen flag (read on the server
+        /// before the fetcher brought it): history, not a live arrival.
+        public var seenBefore: Bool { sub == "cur" && MaildirWatch.split(name).flags.contains("S") }
     }
 
     public init(folder: String) throws(JournalError) {

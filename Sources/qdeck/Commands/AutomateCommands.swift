@@ -110,16 +110,12 @@ struct Automate: DeskCommand {
             if !done.isEmpty {
                 try session.refresh()
                 report(done, before: before, at: now, rules: session.rules)
-                // The rules' replies leave now; one the mail system refuses waits in the outbox.
-                let queued = queuedReplies(done)
-                if !queued.isEmpty {
+                if !queuedReplies(done).isEmpty {
                     let intake = IntakeDesk(journal: session.journal, rules: session.rules, state: session.state)
-                    // The hand-over reads and appends through the session's journal: the session
+                    handOverRulesReplies(globals, desk: intake, events: done)
+                    // The hand-over read and appended through the session's journal: the session
                     // takes the desk as the hand-over left it, or its next sweep acts on old versions.
-                    defer { session.catchUp(with: intake) }
-                    do { try sendReplies(globals, desk: intake, only: queued) } catch {
-                        printError("qdeck: replies wait in the outbox: \(describeFailure(error).1)")
-                    }
+                    session.catchUp(with: intake)
                 }
                 total += done.count
             }

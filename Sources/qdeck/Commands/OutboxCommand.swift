@@ -68,6 +68,17 @@ func sendReplies(_ g: GlobalOptions, desk: IntakeDesk, only: Set<String>?, unkno
     return results
 }
 
+/// The rules' replies (acknowledgements) a batch queued, handed to the mail system now. What
+/// arrived is stored whatever happens here: a reply the mail system refuses waits in the outbox,
+/// said on standard error, never thrown.
+func handOverRulesReplies(_ g: GlobalOptions, desk: IntakeDesk, events: [Event]) {
+    let queued = queuedReplies(events)
+    guard !queued.isEmpty else { return }
+    do { try sendReplies(g, desk: desk, only: queued) } catch {
+        printError("qdeck: automatic replies wait in the outbox: \(describeFailure(error).1)")
+    }
+}
+
 /// The Message-IDs of email replies a batch of stored events queued.
 func queuedReplies(_ stored: [StoredEvent]) -> Set<String> { queuedReplies(stored.map(\.event)) }
 

@@ -49,11 +49,6 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
         emit(session.journal.isDemo ? "demo desk: the reply is stored, never mailed (its customers are invented)"
                                     : "the reply is stored, not mailed: this desk sends no mail (intake.send_replies: false)")
     }
-    // An email reply leaves now; if the mail system refuses it, it waits in the outbox.
-    let queued = queuedReplies(stored)
-    if !queued.isEmpty {
-        try sendReplies(g, desk: IntakeDesk(journal: session.journal, rules: session.rules, state: session.state), only: queued)
-    }
 }
 
 struct Reply: DeskCommand {

@@ -18,6 +18,8 @@ final class DeskSession: @unchecked Sendable {
     /// With `asOf` and `keepLater`: the journal's events after that moment, in journal order (replay).
     private(set) var laterEvents: [StoredEvent] = []
     let now: Instant
+    /// The options it was opened with (the mail program and clock a reply's hand-over uses).
+    let globals: GlobalOptions
     /// Writes a snapshot in the background when enough events were replayed (not when time travelling).
     private(set) var snapshots: (any SnapshotKeeping)?
 
@@ -28,6 +30,7 @@ final class DeskSession: @unchecked Sendable {
     init(_ g: GlobalOptions, writable: Bool, create: Bool = false, journalName: String = "desk.journal", asOf: String? = nil,
          keepLater: Bool = false, fullReplay: Bool = false, demo: Bool = false) throws {
         try g.checkDefaultDataFolder()
+        globals = g
         location = try g.journalLocation(default: journalName)
         let rules = try g.rules(journalPath: location.companionPath)
         self.rules = rules
@@ -111,8 +114,10 @@ final class DeskSession: @unchecked Sendable {
 
     func viewContext() -> ViewContext { ViewContext(now: now, me: actor.user, rules: rules) }
 
-    /// Decides and appends a command. With `ifVersion`, the append is refused unless the ticket is
-    /// still at that version (what the agent saw).
+    /// Decides and appends a command, with what the team file's rules do in the same batch. With
+    /// `ifVersion`, the append is refused unless the ticket is still at that version (what the
+    /// agent saw). An email reply it queued (the agent's, or a rule's acknowledgement) is handed to
+    /// the mail system now; one the mail system refuses waits in the outbox.
     @discardableResult
     func run(_ command: Command, ifVersion: UInt32? = nil) throws -> [StoredEvent] {
         let ctx = context()
@@ -120,6 +125,13 @@ final class DeskSession: @unchecked Sendable {
         if let v = ifVersion, let id = command.ticket { decision.expectedVersions[id] = v }
         let stored = try journal.append(decision.events, expecting: decision.expectedVersions)
         state.apply(try journal.readNew())
+        let queued = queuedReplies(stored)
+        if !queued.isEmpty {
+            let intake = IntakeDesk(journal: journal, rules: rules, state: state)
+            // The hand-over reads the journal in this session's place: take the desk as it leaves it.
+            defer { catchUp(with: intake) }
+            try sendReplies(globals, desk: intake, only: queued)
+        }
         return stored
     }
 

@@ -36,14 +36,7 @@ struct IngestMail: ParsableCommand {
                 Intake.mail(arrival, state: state, now: now, rules: desk.rules, newID: newID)
             }
             emit(describe(outcome))
-            // The rules' acknowledgement, queued with the message, leaves now. The message is
-            // stored whatever happens here: a reply the mail system refuses waits in the outbox.
-            let queued = queuedReplies(outcome.decision.events)
-            if !queued.isEmpty {
-                do { try sendReplies(globals, desk: desk, only: queued) } catch {
-                    printError("qdeck: the automatic reply waits in the outbox: \(describeFailure(error).1)")
-                }
-            }
+            handOverRulesReplies(globals, desk: desk, events: outcome.decision.events)
         } catch let f as Failure where f.code == Exit.dataErr {
             printError("qdeck: " + f.message)
             throw ExitCode(Exit.dataErr)

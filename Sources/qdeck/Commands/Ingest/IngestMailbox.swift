@@ -136,9 +136,19 @@ extension IngestMaildir {
                     }
                     try desk.journal.blobs.syncDeferred()
                     let now = try globals.now()
-                    try desk.ingestBatch(arrivals, decide: { item, state, newID in
-                        Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
-                    }, progress: { _, o in emit(describe(o)) })
+                    // Mail the fetcher brought already read (seen on the server: flag S in cur/)
+                    // is history: routed, never answered. The rest is live, and acknowledged now.
+                    var events: [Event] = []
+                    for (source, part) in [(Automation.Source.backfill, arrivals.filter { $0.1.seenBefore }), (.live, arrivals.filter { !$0.1.seenBefore })] where !part.isEmpty {
+                        desk.source = source
+                        try desk.ingestBatch(part, decide: { item, state, newID in
+                            Intake.mail(item.0, state: state, now: now, rules: desk.rules, newID: newID)
+                        }, progress: { _, o in
+                            emit(describe(o))
+                            events += o.decision.events
+                        })
+                    }
+                    handOverRulesReplies(globals, desk: desk, events: events)
                     for (_, m) in arrivals { if let why = box.markStored(m) { sayOnce(m, why) } }
                 }
             } catch JournalError.lockTimeout(let path, let seconds) {
