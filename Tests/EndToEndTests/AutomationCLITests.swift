@@ -266,6 +266,39 @@ import Testing
         #expect(Self.sent(s).filter { $0.contains("we have your message as") }.count == 2, "\(Self.sent(s))")
     }
 
+    /// A review: a runner kept the team file it started with, and SIGHUP stopped it. An edited team
+    /// file takes effect at the next round; one with mistakes is named and the old rules kept;
+    /// SIGHUP reads it at once.
+    @Test func aRunnerReadsTheTeamFileAgainWhenItChanges() throws {
+        let s = Scratch()
+        let config = try Self.team(s)
+        let id = try s.newTicket("chat", subject: "Needs a lead", extra: ["--config", config, "--tag", "help"])
+        let runner = try s.background(["automate", "--follow", "--interval", "1"], env: ["QDECK_CONFIG": config, "QDECK_AGENT": "nobody"])
+        defer { runner.stop() }
+        #expect(Harness.eventually(within: 20) { runner.output().contains("automate running on") })
+        let tags = { ((try? s.json("show", id) as? [String: Any])?["tags"] as? [String]) ?? [] }
+        #expect(!tags().contains("looked-at"))
+        // A mistake first: named, and the runner carries on.
+        try (try String(contentsOfFile: config, encoding: .utf8) + "\nrules_typo: [\n").write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(Harness.eventually(within: 20) { runner.output().contains("has mistakes") }, "\(runner.output())")
+        let fixed = try Self.team(s, extra: """
+              - name: look at help
+                on: time
+                if: "tag:help"
+                then: { tags: [+looked-at] }
+            """)
+        #expect(fixed == config)
+        #expect(Harness.eventually(within: 20) { tags().contains("looked-at") }, "\(runner.output())")
+        #expect(runner.output().contains("team file read again: 2 time rules"), "\(runner.output())")
+        kill(runner.process.processIdentifier, SIGHUP)
+        #expect(Harness.eventually(within: 10) { runner.output().components(separatedBy: "team file read again").count == 3 }, "\(runner.output())")
+        #expect(runner.process.isRunning)
+        // A stop that comes hard on a reload is not lost (SIGHUP, then SIGTERM at once).
+        kill(runner.process.processIdentifier, SIGHUP)
+        kill(runner.process.processIdentifier, SIGTERM)
+        #expect(Harness.eventually(within: 5) { !runner.process.isRunning }, "\(runner.output())")
+    }
+
     @Test func rulesTestShowsWhatWouldHappenAndWritesNothing() throws {
         let s = Scratch()
         let env = ["QDECK_CONFIG": try Self.team(s, firstResponse: "1h")]

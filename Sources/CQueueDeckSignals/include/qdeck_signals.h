@@ -6,4 +6,9 @@
 void qdeck_catch_signals(const int *signals, int count);
 int qdeck_pending_signal(void);
 void qdeck_set_pending_signal(int signal);
+/// A signal that asks a long-running process to read its configuration again (SIGHUP for
+/// `qdeck automate`), noted apart from the stop signals so that a stop arriving with it is never lost.
+void qdeck_catch_reload(int signal);
+/// 1 once after the reload signal came, else 0.
+int qdeck_take_reload(void);
 #endif

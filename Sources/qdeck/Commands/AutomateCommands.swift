@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QueueDeckConfig
 import QueueDeckDomain
 import QueueDeckIntake
 import QueueDeckJournal
@@ -11,6 +12,31 @@ extension JournalError {
         if case .unreachable = self { return true }
         if case .stale = self { return true }
         return false
+    }
+}
+
+/// The team file a runner read, as it stood: edited since means read it again.
+struct TeamFile {
+    let path: String?
+    private var stamp: [Int]
+
+    init(_ g: GlobalOptions, journalPath: String) {
+        path = ConfigLoader.teamFilePath(explicit: g.config, journalPath: journalPath, environment: g.environment)
+        stamp = TeamFile.stamp(path)
+    }
+
+    static func stamp(_ path: String?) -> [Int] {
+        guard let path else { return [] }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return [-1] }
+        return [Int(st.st_ino), Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec]
+    }
+
+    /// Whether it changed since last asked (`peek`: without taking note).
+    mutating func changed(peek: Bool = false) -> Bool {
+        let now = TeamFile.stamp(path)
+        defer { if !peek { stamp = now } }
+        return now != stamp
     }
 }
 
@@ -39,30 +65,45 @@ struct Automate: DeskCommand {
         if session.rules.automation.timeRules.isEmpty && session.rules.automation.distribution.isEmpty {
             printError("qdeck: note: the team file has no time rules and no distribution: nothing for automate to do (event rules need no runner)")
         }
+        // SIGHUP (systemd's reload) reads the team file again; SIGTERM and SIGINT stop.
         let stops = [SIGTERM, SIGINT]
         qdeck_catch_signals(stops, Int32(stops.count))
+        qdeck_catch_reload(SIGHUP)
+        let stopAsked = { qdeck_pending_signal() != 0 }
         var lease = try session.journal.tryHoldAutomation()
         if lease == nil {
             guard follow else {
                 throw Failure(code: Exit.tempFail, message: "another qdeck automate is running on \(session.journal.name); it does this work")
             }
             printError("qdeck: another qdeck automate is running on \(session.journal.name); waiting to take over")
-            while lease == nil && qdeck_pending_signal() == 0 {
+            while lease == nil && !stopAsked() {
                 sleep(1)
                 lease = try session.journal.tryHoldAutomation()
             }
             guard lease != nil else { return }
         }
-        let view = session.viewContext()
-        let memory = SweepMemory()
+        var view = session.viewContext()
+        var memory = SweepMemory()
         let follower = follow ? session.journal.follower() : nil
-        if follow {
-            let a = session.rules.automation
-            printError("qdeck: automate running on \(session.journal.name): \(countPhrase(a.timeRules.count, "time rule")), distribution in \(countPhrase(a.distribution.count, "department")); every \(interval) s and on every change")
-        }
+        var teamFile = TeamFile(globals, journalPath: session.journalPath)
+        if follow { printError("qdeck: automate running on \(session.journal.name): \(Self.summary(session.rules)); every \(interval) s and on every change") }
         var acted = 0
         var lastRound = 0.0
+        var reloadAsked = false
         repeat {
+            // A team file edited while running takes effect at the next round (or at once on SIGHUP).
+            if qdeck_take_reload() == 1 { reloadAsked = true }
+            if follow, teamFile.changed() || reloadAsked {
+                reloadAsked = false
+                do {
+                    session.rules = try globals.rules(journalPath: session.journalPath)
+                    view = session.viewContext()
+                    memory = SweepMemory()
+                    printError("qdeck: team file read again: \(Self.summary(session.rules))")
+                } catch {
+                    printError("qdeck: the team file has mistakes; the rules read before stay in force until it is mended:\n\(describeFailure(error).1)")
+                }
+            }
             let started = Date().timeIntervalSince1970
             do {
                 acted += try round(session, view, memory)
@@ -83,10 +124,17 @@ struct Automate: DeskCommand {
                     if since < 1 { usleep(UInt32((1 - since) * 1_000_000)) }
                     break
                 }
+                if qdeck_take_reload() == 1 { reloadAsked = true }
+                if reloadAsked || teamFile.changed(peek: true) { break }
             }
-        } while qdeck_pending_signal() == 0
+        } while !stopAsked()
         if !follow && acted == 0 { emit("nothing to do") }
         _ = lease  // held to here
+    }
+
+    static func summary(_ r: DeskRules) -> String {
+        let a = r.automation
+        return "\(countPhrase(a.timeRules.count, "time rule")), distribution in \(countPhrase(a.distribution.count, "department"))"
     }
 
     /// One sweep, appended in batches of whole tickets (a first sweep over a big desk can act on
