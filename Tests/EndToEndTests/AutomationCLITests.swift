@@ -307,13 +307,24 @@ import Testing
         let now = try s.qdeck("rules", "test", env: env)
         #expect(now.status == 0 && now.stdout.contains("rule 'escalate at risk' (on time, if sla:at-risk -tag:escalated): acts on 0 tickets now"), "\(now.stdout)")
         let later = try s.qdeck("rules", "test", "--at", "50m", env: env)
-        #expect(later.stdout.contains("acts on 1 ticket now") && later.stdout.contains(id) && later.stdout.contains("tags +escalated"), "\(later.stdout)")
+        #expect(later.stdout.contains("acts on 1 ticket at ") && later.stdout.contains(id) && later.stdout.contains("tags +escalated"), "\(later.stdout)")
+        // Why the ticket, new and unassigned... but in no department with distribution: nothing waits there.
+        #expect(later.stdout.contains("distribution: hands out 0 waiting tickets at "), "\(later.stdout)")
         let json = try s.qdeck("rules", "test", "--at", "50m", "--json", env: env)
-        let rules = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let top = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((top["asOf"] as? String)?.hasSuffix("Z") == true)
+        let rules = try #require(top["rules"] as? [[String: Any]])
         let escalate = try #require(rules.first { $0["rule"] as? String == "escalate at risk" })
         let tickets = try #require(escalate["tickets"] as? [[String: Any]])
-        #expect(tickets.first?["id"] as? String == id && (tickets.first?["events"] as? [Any])?.isEmpty == false)
+        let events = try #require(tickets.first?["events"] as? [[String: Any]])
+        #expect(tickets.first?["id"] as? String == id && !events.isEmpty && events.allSatisfy { $0["seq"] == nil && $0["version"] == nil })
+
         #expect(try FileManager.default.attributesOfItem(atPath: s.journal)[.size] as? Int == size)
+        // A ticket waiting in billing while its agents cannot take it: the test says who and why.
+        let waiting = try s.newTicket(subject: "Refund now", customer: "w@x.example", extra: ["--config", env["QDECK_CONFIG"]!])
+        #expect(try s.qdeck("presence", "away", env: env).status == 0)
+        let why = try s.qdeck("rules", "test", env: env)
+        #expect(why.stdout.contains("1 still waits in billing: anna away; maria has set no presence"), "\(why.stdout) \(waiting)")
         let bad = try s.qdeck("rules", "test", "--at", "whenever", env: env)
         #expect(bad.status == 64 && bad.stderr.contains("--at 'whenever'"))
     }

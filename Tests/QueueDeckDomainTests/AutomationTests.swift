@@ -251,6 +251,23 @@ import Testing
         #expect(history.state.count == 1 && history.state.all[0].entries.allSatisfy { $0.kind != .reply })
     }
 
+    /// A review: "close the loop" resolved a ticket in silence when its reply was held back (an
+    /// acknowledgement within the period). The history says why; nothing is noted for history
+    /// brought in or other channels.
+    @Test func aHeldBackReplyIsNotedNotSilent() {
+        var d = Self.desk([Self.rule("ack", on: .created, "", [.reply(canned: "received")]),
+                           Self.rule("close the loop", on: .time, "status:answered idle:>1h", [.reply(canned: "still-there"), .resolve])])
+        let id = d.create(at: Self.nine)
+        try! d.run(.reply(id, body: "try this"), at: Self.nine + .minutes(5), as: "anna")
+        d.sweep(at: Self.nine + .hours(2))
+        let t = d.state[id]!
+        #expect(t.storedStatus == .resolved)
+        #expect(t.entries.contains { $0.kind == .note && $0.body == "The automatic reply 'still-there' was not sent: ilze@inbox.lv had an automatic reply in the last 24 h (auto_reply_period)." && $0.author == "rules (close the loop)" },
+                "\(t.entries.map(\.body))")
+        let chat = d.create(.chat, at: Self.nine)
+        #expect(!d.state[chat]!.entries.contains { $0.kind == .note })
+    }
+
     @Test func anAutoReplyFromTheCustomersMailSystemGetsNoAcknowledgement() {
         var d = Self.desk([Self.rule("ack", on: .created, "", [.reply(canned: "received")]),
                            Self.rule("ack more", on: .customerMessage, "", [.reply(canned: "received")])], period: 0)

@@ -229,8 +229,15 @@ struct Workbench {
             case .tags(let add, let remove): attempt(.tag(id, add: add, remove: remove))
             case .note(let text): attempt(.note(id, body: Placeholders.fill(text, ticket: t, agent: agent)))
             case .reply(let name):
-                guard let canned = rules.canned(named: name), replyRefusal(t) == nil else { continue }
-                attempt(.reply(id, body: Placeholders.fill(canned.text, ticket: t, agent: agent)))
+                guard let canned = rules.canned(named: name) else { continue }
+                switch replyRefusal(t) {
+                case nil: attempt(.reply(id, body: Placeholders.fill(canned.text, ticket: t, agent: agent)))
+                case .history?, .notEmail?: continue  // nothing to say: never meant to be answered
+                case let why?:
+                    // Held back for this customer: the history says so, or a resolve that follows
+                    // would close the ticket in silence.
+                    attempt(.note(id, body: "The automatic reply '\(canned.name)' was not sent: \(why)."))
+                }
             case .postpone(let span): attempt(.postpone(id, until: now + span))
             case .resolve: attempt(.resolve(id))
             case .notify(let targets):
@@ -240,20 +247,39 @@ struct Workbench {
         }
     }
 
+    /// Why no automatic reply goes to a customer.
+    enum ReplyRefusal: CustomStringConvertible {
+        case history, notEmail, noAddress
+        case machine(String)
+        case recently(String, period: Millis)
+
+        var description: String {
+            switch self {
+            case .history: "history brought in is never answered"
+            case .notEmail: "automatic replies go to email only"
+            case .noAddress: "the customer has no email address"
+            case .machine(let a): "\(a) is a machine's address"
+            case .recently(let a, let period):
+                "\(a) had an automatic reply in the last \(period % .hours(1) == 0 ? "\(period / .hours(1)) h" : "\(max(1, period / .minutes(1))) min") (auto_reply_period)"
+            }
+        }
+    }
+
     /// Why no automatic reply goes to this ticket's customer now, or nil.
-    func replyRefusal(_ t: Ticket) -> String? {
-        if source == .backfill { return "history brought in is never answered" }
-        guard t.channel == .email else { return "automatic replies go to email only" }
-        guard let address = t.customer.email, !address.isEmpty else { return "the customer has no address" }
-        if Automation.isAutomaticAddress(address) { return "\(address) is a machine's address" }
-        let since = now - rules.automation.autoReplyPeriod
+    func replyRefusal(_ t: Ticket) -> ReplyRefusal? {
+        if source == .backfill { return .history }
+        guard t.channel == .email else { return .notEmail }
+        guard let address = t.customer.email, !address.isEmpty else { return .noAddress }
+        if Automation.isAutomaticAddress(address) { return .machine(address) }
+        let period = rules.automation.autoReplyPeriod
+        let since = now - period
         var tickets = state.ticketsByContact[t.customer.contactKey] ?? []
         if !tickets.contains(t.id) { tickets.append(t.id) }
         for id in tickets {
             guard let other = scratch[id] ?? state[id] else { continue }
             for entry in other.entries.reversed() {
                 if entry.at <= since { break }
-                if entry.kind == .reply && Automation.isRules(entry.author) { return "\(address) had an automatic reply within the period" }
+                if entry.kind == .reply && Automation.isRules(entry.author) { return .recently(address, period: period) }
             }
         }
         return nil

@@ -12,6 +12,8 @@ public struct RulePreview: Sendable {
     public var on: Rule.Trigger?
     public var condition: String
     public var actions: [Action]
+    /// Why waiting work was not handed out (distribution only): per department, who could not take it.
+    public var notes: [String] = []
 }
 
 extension Automation {
@@ -51,9 +53,40 @@ extension Automation {
             out.append(RulePreview(rule: rule.name, on: rule.on, condition: rule.condition.source, actions: list))
         }
         if !rules.automation.distribution.isEmpty {
-            out.append(RulePreview(rule: "distribution", on: nil, condition: "", actions: actions(distributionActor)))
+            var p = RulePreview(rule: "distribution", on: nil, condition: "", actions: actions(distributionActor))
+            p.notes = stillWaiting(state, rules: rules, now: now, handedOut: Set(p.actions.map(\.ticket)))
+            out.append(p)
         }
         return out
+    }
+
+    /// Per department with distribution: the tickets that would still wait, and why each of its
+    /// agents takes none (away, at capacity).
+    static func stillWaiting(_ state: DeskState, rules: DeskRules, now: Instant, handedOut: Set<TicketID>) -> [String] {
+        var waiting: [String: [Channel: Int]] = [:]
+        for t in state.all where t.assignee == nil && !handedOut.contains(t.id) {
+            guard let d = t.department, rules.automation.distribution(for: d) != nil,
+                  t.status(at: now, autoCloseAfter: rules.autoCloseAfter).isWaitingForDesk else { continue }
+            waiting[d, default: [:]][t.channel, default: 0] += 1
+        }
+        guard !waiting.isEmpty else { return [] }
+        let load = Workload(state, now: now, rules: rules)
+        return waiting.keys.sorted().map { dept in
+            let channels = waiting[dept]!
+            let policy = rules.automation.distribution(for: dept)!
+            let agents = rules.agents.filter { $0.may(.reply) && $0.departments.contains(dept) }
+            let why = agents.map { a -> String in
+                let presence = state.presence[a.user]?.presence
+                guard presence == .available else { return "\(a.user) \(presence?.rawValue ?? "has set no presence")" }
+                let full = channels.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { c -> String? in
+                    guard let cap = policy.capacity[c], (load.held[a.user]?[c] ?? 0) >= cap else { return nil }
+                    return "\(c.rawValue) \(load.held[a.user]?[c] ?? 0) of \(cap)"
+                }
+                return full.isEmpty ? "\(a.user) available" : "\(a.user) at capacity (\(full.joined(separator: ", ")))"
+            }
+            let count = channels.values.reduce(0, +)
+            return "\(count) still wait\(count == 1 ? "s" : "") in \(dept): " + (why.isEmpty ? "no agent works there" : why.joined(separator: "; "))
+        }
     }
 
     /// Events in words, as the ticket's history and conversation would show them once applied.
@@ -70,11 +103,10 @@ extension Automation {
             let first = entry.body.split(separator: "\n").first.map(String.init) ?? ""
             out.append("\(entry.kind == .reply ? "reply" : entry.kind.rawValue): \(first.count > 60 ? first.prefix(59) + "…" : first)")
         }
-        // What leaves no line in the history: marks, and the email a reply queues.
+        // What leaves no line in the history: a time rule's marks.
         for e in events {
             if case .automation(_, .matched) = e.kind { out.append("marked: acts again only after the ticket leaves the match") }
             if case .automation(_, .rearmed) = e.kind { out.append("re-armed: the ticket left the match") }
-            if case .delivery(_, .queued(let to, _)) = e.kind { out.append("email to \(to) queued") }
         }
         return out
     }

@@ -224,9 +224,10 @@ struct RulesTest: DeskCommand {
         let now = try at.map { try moment($0, session) } ?? session.now
         let previews = Automation.preview(session.state, rules: session.rules, now: now)
         if json {
-            try printJSON(previews.map { RulePreviewJSON($0) })
+            try printJSON(RulesTestJSON(asOf: now.isoUTC, rules: previews.map { RulePreviewJSON($0) }))
             return
         }
+        let when = at == nil ? "now" : "at \(now.isoUTC)"
         guard !previews.isEmpty else {
             emit("no rules and no distribution in the team file (README: Automation)")
             return
@@ -235,9 +236,9 @@ struct RulesTest: DeskCommand {
         for p in previews {
             let n = countPhrase(p.actions.count, "ticket")
             switch p.on {
-            case nil: emit("distribution: hands out \(countPhrase(p.actions.count, "waiting ticket")) now")
-            case .time?: emit("rule '\(p.rule)' (on time\(p.condition.isEmpty ? "" : ", if \(p.condition)")): acts on \(n) now")
-            case let on?: emit("rule '\(p.rule)' (on \(on.rawValue)\(p.condition.isEmpty ? "" : ", if \(p.condition)")): would act on \(n), were the event to come now")
+            case nil: emit("distribution: hands out \(countPhrase(p.actions.count, "waiting ticket")) \(when)")
+            case .time?: emit("rule '\(p.rule)' (on time\(p.condition.isEmpty ? "" : ", if \(p.condition)")): acts on \(n) \(when)")
+            case let on?: emit("rule '\(p.rule)' (on \(on.rawValue)\(p.condition.isEmpty ? "" : ", if \(p.condition)")): would act on \(n), were the event to come \(when)")
             }
             // A rule over a big desk may match thousands: the first ones show what it does.
             for a in p.actions.prefix(Self.shown) {
@@ -245,6 +246,7 @@ struct RulesTest: DeskCommand {
                 for w in a.words { emit("      \(w)") }
             }
             if p.actions.count > Self.shown { emit("  … and \(p.actions.count - Self.shown) more (--json lists every one)") }
+            for note in p.notes { emit("  \(note)") }
         }
     }
 }
@@ -258,11 +260,18 @@ private func moment(_ text: String, _ session: DeskSession) throws -> Instant {
     }
 }
 
+struct RulesTestJSON: Encodable {
+    var asOf: String
+    var rules: [RulePreviewJSON]
+}
+
 struct RulePreviewJSON: Encodable {
     var rule: String
     var on: String?
     var condition: String
     var tickets: [Ticket]
+    /// Distribution: why tickets would still wait.
+    var waiting: [String]
 
     struct Ticket: Encodable {
         var id: String
@@ -275,9 +284,10 @@ struct RulePreviewJSON: Encodable {
         rule = p.rule
         on = p.on?.rawValue
         condition = p.condition
+        waiting = p.notes
         tickets = p.actions.map { a in
             Ticket(id: a.ticket.description, subject: a.subject, changes: a.words,
-                   events: a.events.map { DumpLine(StoredEvent(seq: 0, version: 0, event: $0)) })
+                   events: a.events.map { DumpLine(unstored: $0) })
         }
     }
 }

@@ -257,7 +257,13 @@ extension Log {
 /// One JSON line of `log dump`.
 struct DumpLine: Encodable {
     let e: StoredEvent
+    /// Not stored (what `rules test` would append): no sequence number or version yet.
+    var stored = true
     init(_ e: StoredEvent) { self.e = e }
+    init(unstored e: Event) {
+        self.e = StoredEvent(seq: 0, version: 0, event: e)
+        stored = false
+    }
 
     enum Key: String, CodingKey {
         case seq, ticket, version, type, at, actor, body, channel, customer, subject, priority, department, linkedFrom
@@ -268,9 +274,9 @@ struct DumpLine: Encodable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         let ev = e.event
-        try c.encode(e.seq, forKey: .seq)
+        if stored { try c.encode(e.seq, forKey: .seq) }
         try c.encode(ev.ticket.description, forKey: .ticket)
-        try c.encode(e.version, forKey: .version)
+        if stored { try c.encode(e.version, forKey: .version) }
         try c.encode(ev.kind.name, forKey: .type)
         try c.encode(ev.at.isoUTC, forKey: .at)
         try c.encode(ev.actor, forKey: .actor)
