@@ -235,6 +235,15 @@ import Testing
         try lea.waitFor("rule 'ask a lead' asks you to look at \(id)", within: 3)
         try lea.waitFor("1 unread •")
         #expect(try lea.display("#{window_bell_flag}") == "1" || lea.tmux(["list-windows", "-F", "#{window_bell_flag}"]).contains("1"))
+        // Lea goes home; overnight a rule asks for her again: her console says so when she is back.
+        try lea.keys("q")
+        try lea.waitFor("EXITED rc=0")
+        let second = try s.newTicket("chat", subject: "Night call", extra: ["--config", config, "--tag", "help"])
+        #expect(try s.qdeck("automate", env: ["QDECK_CONFIG": config, "QDECK_AGENT": "nobody"]).status == 0)
+        let back = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "lea"])
+        try back.waitFor("rules asked you to look at a ticket while the console was closed")
+        let screen = try back.screen()
+        #expect(screen.split(separator: "\n").contains { $0.contains(second) && $0.hasPrefix("•") }, "\(screen)")
         // Anna, not a supervisor, is not asked.
         let anna = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "anna"])
         try anna.waitFor(id)

@@ -55,14 +55,25 @@ public final class ConsoleController {
         restoreUnread()
     }
 
-    /// Unread markers survive a restart: those not opened last time, and the tickets customers
-    /// wrote on since the console stopped.
+    /// Unread markers survive a restart: those not opened last time, the tickets customers wrote
+    /// on since the console stopped, and those a rule asked this agent to look at meanwhile (said
+    /// on the flash line: a night's escalations are not lost with the closed console).
     func restoreUnread() {
         guard let saved = desk.drafts?.loadUnread(agent: me) else { return }
+        var asked = 0
         for id in list.ids {
             guard let t = state[id] else { continue }
+            if t.history.reversed().prefix(while: { $0.at > saved.at }).contains(where: { if case .notified(let users) = $0.change { users.contains(me) } else { false } }) {
+                asked += 1
+                unread.insert(id)
+                continue
+            }
             if saved.tickets.contains(id) { unread.insert(id); continue }
             if let last = t.entries.last(where: { $0.kind == .customer }), last.at > saved.at { unread.insert(id) }
+        }
+        if asked > 0 {
+            bellPending = true
+            say("rules asked you to look at \(asked == 1 ? "a ticket" : "\(asked) tickets") while the console was closed (marked •)")
         }
         unreadSaved = unread
     }
