@@ -333,6 +333,22 @@ import Testing
         #expect(more.allSatisfy { d.state[$0]!.assignee == "anna" })
     }
 
+    /// A review: with loads equal, one sweep gave a second ticket to the agent who had just got one
+    /// (every ticket of a sweep is given at the same instant). Turns now follow the order given.
+    @Test func oneSweepTakesTurnsWhenLoadsAreEqual() throws {
+        var d = Self.distributing(.leastLoaded, capacity: 10)
+        // Dan got one at 9:00, Cara at 9:05 (later in the roster, but more recently).
+        try d.run(.setPresence(agent: "dan", .available), at: Self.nine - 1000, as: "lea")
+        _ = d.create(at: Self.nine, department: "billing")
+        try d.run(.setPresence(agent: "cara", .available), at: Self.nine + .minutes(4), as: "lea")
+        _ = d.create(at: Self.nine + .minutes(5), department: "billing")
+        for u in ["cara", "dan"] { try d.run(.setPresence(agent: u, .away), at: Self.nine + .minutes(6), as: "lea") }
+        let waiting = (0..<3).map { d.create(at: Self.nine + .minutes(Int64(10 + $0)), department: "billing") }
+        for u in ["cara", "dan"] { try d.run(.setPresence(agent: u, .available), at: Self.nine + .minutes(20), as: "lea") }
+        d.sweep(at: Self.nine + .minutes(21))
+        #expect(waiting.compactMap { d.state[$0]!.assignee } == ["dan", "cara", "dan"])
+    }
+
     @Test func roundRobinTakesTurnsAndSkipsWhoeverIsAway() throws {
         var d = Self.distributing(.roundRobin, capacity: 10)
         for u in ["anna", "cara", "dan"] { try d.run(.setPresence(agent: u, .available), at: Self.nine, as: "lea") }

@@ -326,6 +326,9 @@ struct Workbench {
 struct Workload {
     var held: [String: [Channel: Int]] = [:]
     var lastGiven: [String: Instant] = [:]
+    /// Within one batch or sweep every ticket is given at the same instant: the order given.
+    private var givenHere: [String: Int] = [:]
+    private var given = 0
 
     init(_ state: DeskState, now: Instant, rules: DeskRules) {
         for t in state.all {
@@ -345,20 +348,26 @@ struct Workload {
                 && (held[a.user]?[t.channel] ?? 0) < (policy.capacity[t.channel] ?? .max)
         }
         let never = Instant(ms: .min)
+        // Who got one least recently: by time, then (at the same instant) by the order given here.
+        let earlier = { (a: Agent, b: Agent) -> Bool in
+            ((lastGiven[a.user] ?? never).ms, givenHere[a.user] ?? 0) < ((lastGiven[b.user] ?? never).ms, givenHere[b.user] ?? 0)
+        }
         switch policy.mode {
         case .leastLoaded:
             return candidates.min { a, b in
                 let la = held[a.user]?[t.channel] ?? 0, lb = held[b.user]?[t.channel] ?? 0
-                return la != lb ? la < lb : (lastGiven[a.user] ?? never) < (lastGiven[b.user] ?? never)
+                return la != lb ? la < lb : earlier(a, b)
             }?.user
         case .roundRobin:
-            return candidates.min { (lastGiven[$0.user] ?? never) < (lastGiven[$1.user] ?? never) }?.user
+            return candidates.min(by: earlier)?.user
         }
     }
 
     mutating func took(_ user: String, _ channel: Channel, at: Instant) {
         held[user, default: [:]][channel, default: 0] += 1
         lastGiven[user] = at
+        given += 1
+        givenHere[user] = given
     }
 }
 
