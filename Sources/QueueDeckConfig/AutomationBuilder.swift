@@ -97,7 +97,13 @@ extension RulesBuilder {
             case .note:
                 if text.isEmpty { fail(v, file, "\(at): the note has no text") } else { out.append(.note(v.string ?? "")) }
             case .reply:
-                if let c = r.canned(named: text) { out.append(.reply(canned: c.name)) } else {
+                if let c = r.canned(named: text) {
+                    // Sent with nobody reading it first: a misspelt placeholder would reach the customer.
+                    let unknown = Placeholders.unknown(in: c.text)
+                    if unknown.isEmpty { out.append(.reply(canned: c.name)) } else {
+                        fail(v, file, "\(at): the canned response '\(c.name)' has \(unknown.joined(separator: ", ")), which \(unknown.count == 1 ? "is no placeholder" : "are no placeholders"); placeholders are \(Placeholders.names.map(\.0).joined(separator: ", "))")
+                    }
+                } else {
                     fail(v, file, "\(at): no canned response '\(text)'; canned responses are \(r.cannedResponses.map(\.name).joined(separator: ", "))")
                 }
             case .postpone:

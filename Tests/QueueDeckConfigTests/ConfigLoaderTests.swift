@@ -79,6 +79,7 @@ import Testing
         ("rules:\n  - name: a\n    on: time\n    then: { notify: everyone }\n", 4, "unknown 'everyone'"),
         ("rules:\n  - name: a\n    on: time\n    then: { sing: true }\n", 4, "unknown key 'sing'"),
         ("rules:\n  - name: a\n    on: time\n", 2, "needs then:"),
+        ("canned_responses:\n  - { name: hi, text: \"Dear {first_name}, {agnet} has {Ticket}\" }\nrules:\n  - name: a\n    on: created\n    then: { reply: hi }\n", 6, "has {agnet}, {Ticket}, which are no placeholders"),
         ("rules:\n  - name: a\n    on: time\n    if: assignee:me\n    then: { resolve: true }\n", 4, "assignee:me means nobody in a rule"),
         ("distribution:\n  space: { mode: least-loaded }\n", 2, "unknown department 'space'"),
         ("distribution:\n  billing: { mode: random }\n", 2, "one of round-robin, least-loaded"),

@@ -130,6 +130,7 @@ struct SampleDesk {
         ("age:>soon", 1, "unknown age '>soon'"),
         ("idle:3x", 1, "unknown idle"),
         ("hours:maybe", 1, "hours is open or closed"),
+        ("channel:email from:bigcorp.test", 15, "from takes an address (ann@example.com) or @domain (@example.com), not 'bigcorp.test'"),
     ]
 
     @Test(arguments: errors)

@@ -12,6 +12,22 @@ public enum Placeholders {
         ("{agent_first_name}", "your first name"),
     ]
 
+    /// The `{words}` in a text that are no placeholder (`{agnet}`, `{Ticket}`): left as written by
+    /// `fill`, so a rule's automatic reply would send them to the customer.
+    public static func unknown(in text: String) -> [String] {
+        var out: [String] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix(">") {
+            var rest = line[...]
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                let word = String(rest[open...close])
+                let inner = word.dropFirst().dropLast()
+                if !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0 == "_" }), !names.contains(where: { $0.0 == word }), !out.contains(word) { out.append(word) }
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        return out
+    }
+
     public static func fill(_ text: String, ticket t: Ticket, agent: Agent) -> String {
         guard text.contains("{") else { return text }
         let first = { (name: String) in name.split(separator: " ").first.map(String.init) ?? name }

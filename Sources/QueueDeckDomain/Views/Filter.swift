@@ -83,7 +83,8 @@ public struct TicketFilter: Sendable, Equatable {
         case .priority: return Priority.allCases.map(\.name)
         case .sla: return SLAState.allCases.map(\.rawValue)
         case .group: return rules.contactGroups.map(\.name)
-        case .tag, .from: return []  // free: any tag, any address
+        case .tag: return []  // free: any tag
+        case .from: return ["@"]  // an address, or @ and a domain
         case .queue: return rules.intake.queues.keys.sorted() + ["none"]
         case .age, .idle, .waiting: return [">1h", ">1d", "<30m"]
         case .hours: return ["open", "closed"]
@@ -158,6 +159,9 @@ public struct TicketFilter: Sendable, Equatable {
             case .group:
                 condition = .group(Set(values))
             case .from:
+                if let odd = values.first(where: { !$0.contains("@") }) {
+                    throw fail("from takes an address (ann@example.com) or @domain (@example.com), not '\(odd)'")
+                }
                 condition = .from(Set(values))
             case .queue:
                 condition = .queue(Set(values))
