@@ -80,6 +80,8 @@ struct SampleDesk {
         ("from:@example.com,@otenet.gr", ["chat", "answered", "vipCall"]),
         ("from:@example.co", []),
         ("queue:support", ["oldEmail"]),
+        ("waiting:>0m", ["oldEmail", "vipCall", "chat"]),
+        ("-waiting:>=0", ["answered"]),
         ("queue:sales,support", ["oldEmail", "vipCall"]),
         ("queue:none", ["chat", "answered"]),
         ("-queue:none", ["oldEmail", "vipCall"]),

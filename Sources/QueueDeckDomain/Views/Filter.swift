@@ -166,11 +166,15 @@ public struct TicketFilter: Sendable, Equatable {
             case .queue:
                 condition = .queue(Set(values))
             case .age, .idle, .waiting:
+                // A zero is a bound too (`waiting:>0`: waiting at all).
+                let span = { (w: String) -> Millis? in
+                    WhenParser.duration(w) ?? (w.first == "0" && w.dropFirst().allSatisfy { $0 == "0" || "smhdw".contains($0) } && w.filter({ "smhdw".contains($0) }).count <= 1 ? 0 : nil)
+                }
                 let bounds = try each([">3d", ">=2h", "<30m"]) { v -> DurationBound? in
                     for op in [Comparison.ge, .le, .gt, .lt, .eq] where v.hasPrefix(op.rawValue) {
-                        return WhenParser.duration(String(v.dropFirst(op.rawValue.count))).map { DurationBound(comparison: op, millis: $0) }
+                        return span(String(v.dropFirst(op.rawValue.count))).map { DurationBound(comparison: op, millis: $0) }
                     }
-                    return WhenParser.duration(v).map { DurationBound(comparison: .ge, millis: $0) }
+                    return span(v).map { DurationBound(comparison: .ge, millis: $0) }
                 }
                 condition = field == .age ? .age(bounds) : field == .idle ? .idle(bounds) : .waiting(bounds)
             case .hours:
