@@ -101,10 +101,15 @@ import Testing
         let robot = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "n1@shop.example", from: "Shop <noreply@shop.example>",
                                                                                  subject: "Your order has shipped", body: "Tracking: 1"))
         #expect(robot.status == 0)
+        // A newsletter (List-Unsubscribe): a ticket tagged bulk, never answered.
+        let news = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "nl1@shop.example", from: "Shop News <news@shop.example>",
+                                                                                subject: "November offers", body: "Buy", headers: "List-Unsubscribe: <mailto:u@shop.example>\n"))
+        #expect(news.status == 0)
+        #expect((try s.json("list", "tag:bulk") as? [[String: Any]])?.count == 1)
         // The same customer again within the period: routed, not acknowledged twice.
         _ = try s.qdeck("ingest", "mail", env: env, stdin: Self.mail(id: "r2@inbox.lv", from: "ilze@inbox.lv", subject: "Another refund", body: "And this one."))
         #expect(Self.sent(s).count == 2, "\(Self.sent(s))")
-        #expect((try s.json("list", "--all") as? [[String: Any]])?.count == 4)
+        #expect((try s.json("list", "--all") as? [[String: Any]])?.count == 5)
     }
 
     /// History brought in is routed like live mail and never answered: an old mailbox of 1,000

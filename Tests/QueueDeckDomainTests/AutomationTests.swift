@@ -268,6 +268,18 @@ import Testing
         #expect(!d.state[chat]!.entries.contains { $0.kind == .note })
     }
 
+    /// Mail from a list or a bulk sender is a ticket, tagged bulk, and never answered (RFC 3834).
+    @Test func bulkMailIsTaggedAndNeverAnswered() {
+        var d = Self.desk([Self.rule("ack", on: .created, "", [.reply(canned: "received")])])
+        let news = MailArrival(key: "mail:<n1@list>", messageID: "<n1@list>", from: Customer(name: "Shop News", email: "news@shop.example"),
+                               subject: "Our November offers", text: "buy", bulk: true)
+        let o = Intake.mail(news, state: d.state, now: Self.nine, rules: d.rules, newID: { TestDesk.ids[3] })
+        d.store(Automation.follow(o.decision, state: d.state, rules: d.rules, now: Self.nine).events)
+        let t = d.state[TestDesk.ids[3]]!
+        #expect(t.tags == ["bulk"] && !t.entries.contains { $0.kind == .reply })
+        #expect(t.entries.contains { $0.kind == .note && $0.body.contains("a list or a bulk sender") })
+    }
+
     @Test func anAutoReplyFromTheCustomersMailSystemGetsNoAcknowledgement() {
         var d = Self.desk([Self.rule("ack", on: .created, "", [.reply(canned: "received")]),
                            Self.rule("ack more", on: .customerMessage, "", [.reply(canned: "received")])], period: 0)

@@ -33,11 +33,14 @@ public struct MailArrival: Sendable {
     public var raw: String
     /// The intake queue named by the MTA alias (`--queue`).
     public var queue: String?
+    /// Mail from a list or a bulk sender (`List-Id`, `List-Unsubscribe`): a ticket, tagged `bulk`,
+    /// that no automatic reply answers (RFC 3834).
+    public var bulk: Bool
 
     public init(key: String, legacyKey: String? = nil, messageID: String? = nil, from: Customer?, author: String? = nil, authorAddress: String? = nil, replyTo: String = "",
                 subject: String, text: String, attachments: [AttachmentRef] = [], cc: [String] = [],
                 threadIDs: [String] = [], automatic: IntakeKind? = nil, bouncedIDs: [String] = [], report: String = "",
-                problems: [String] = [], raw: String = "", queue: String? = nil) {
+                problems: [String] = [], raw: String = "", queue: String? = nil, bulk: Bool = false) {
         self.key = key
         self.legacyKey = legacyKey
         self.messageID = messageID
@@ -56,6 +59,7 @@ public struct MailArrival: Sendable {
         self.problems = problems
         self.raw = raw
         self.queue = queue
+        self.bulk = bulk
     }
 }
 
@@ -113,7 +117,14 @@ extension Intake {
         if body.isEmpty { body = m.attachments.isEmpty ? "(no text)" : "(no text; see the attachments)" }
         let customer = known(m.from ?? Customer(name: "unknown sender"), in: state)
         let subject = m.subject.trimmingWhitespace().isEmpty ? "(no subject)" : m.subject.trimmingWhitespace()
-        let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: ["unreadable"], removed: [])) }
+        // A ticket's own tags that its mail brings: unreadable (flagged), bulk (a list's mail).
+        let tags = (flagged ? ["unreadable"] : []) + (m.bulk ? [Automation.bulkTag] : [])
+        let flag = { (id: TicketID) in event(id, now, "system", .tagged(added: tags, removed: [])) }
+        /// The tags an existing ticket lacks.
+        let flagOn = { (t: Ticket) -> [Event] in
+            let missing = tags.filter { !t.tags.contains($0) }
+            return missing.isEmpty ? [] : [event(t.id, now, "system", .tagged(added: missing, removed: []))]
+        }
 
         let files = { (id: TicketID, actor: String) in m.attachments.isEmpty ? [] : [event(id, now, actor, .attached(m.attachments))] }
         // The customer's latest message says who else is in the conversation (reply-all): a message
@@ -127,7 +138,7 @@ extension Intake {
            ticket.status(at: now, autoCloseAfter: rules.autoCloseAfter) != .closed {
             let actor = Lifecycle.senderPrefix + m.author
             let events = [event(t, now, actor, .customerMessage(body: body))] + files(t, actor) + [event(t, now, "system", .intake(record))]
-                + (flagged && !ticket.tags.contains("unreadable") ? [flag(t)] : [])
+                + flagOn(ticket)
             return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
         }
 
@@ -151,19 +162,19 @@ extension Intake {
                 let o = TicketOpening(channel: .email, customer: ticket.customer, subject: ticket.subject, body: body,
                                       priority: ticket.priority, department: ticket.department, linkedFrom: t, queue: ticket.queue)
                 var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
-                if flagged { events.append(flag(id)) }
+                if !tags.isEmpty { events.append(flag(id)) }
                 return IntakeOutcome(result: .linked(id, from: t), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
             }
             var events = [event(t, now, "customer", .customerMessage(body: body))] + copies(t, ticket.cc) + files(t, "customer")
                 + [event(t, now, "system", .intake(record))]
-            if flagged && !ticket.tags.contains("unreadable") { events.append(flag(t)) }
+            events += flagOn(ticket)
             return IntakeOutcome(result: .threaded(t), decision: Decision(events: events, expectedVersions: [t: ticket.version]), flagged: flagged)
         }
         let id = freshID(state, newID)
         let o = TicketOpening(channel: .email, customer: customer, subject: subject, body: body,
                               department: rules.department(forQueue: m.queue), queue: m.queue)
         var events = [event(id, now, "customer", .created(o))] + copies(id, []) + files(id, "customer") + [event(id, now, "system", .intake(record))]
-        if flagged { events.append(flag(id)) }
+        if !tags.isEmpty { events.append(flag(id)) }
         return IntakeOutcome(result: .created(id), decision: Decision(events: events, expectedVersions: [id: 0]), flagged: flagged)
     }
 }

@@ -58,7 +58,8 @@ public enum MailArrivalBuilder {
                            authorAddress: m.from?.address ?? from?.email ?? "", replyTo: m.replyTo?.address ?? "", subject: m.subject, text: text, attachments: attachments, cc: Array(cc.prefix(20)),
                            threadIDs: thread, automatic: automatic, bouncedIDs: m.bouncedMessageIDs, report: m.bounceReport ?? "",
                            problems: problems, raw: problems.isEmpty ? "" : String(decoding: raw.prefix(256 * 1024), as: UTF8.self),
-                           queue: queue)
+                           queue: queue,
+                           bulk: m.headers["list-id"] != nil || m.headers["list-unsubscribe"] != nil)
     }
 
     static let textLimit = 1 << 20
