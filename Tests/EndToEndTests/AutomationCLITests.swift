@@ -41,6 +41,11 @@ import Testing
         return path
     }
 
+    /// One more time rule for `team(extra:)`.
+    static func timeRule(_ name: String, if condition: String, then actions: String) -> String {
+        "  - name: \(name)\n    on: time\n    if: \"\(condition)\"\n    then: \(actions)"
+    }
+
     static func sendmail(_ s: Scratch) -> String { IntakeCLITests.fakeSendmail(s) }
 
     static func sent(_ s: Scratch) -> [String] {
@@ -112,14 +117,19 @@ import Testing
         #expect((try s.json("list", "--all") as? [[String: Any]])?.count == 5)
     }
 
+    /// A desk with the rules, a recording sendmail, and an empty Maildir beside it.
+    static func maildirDesk(_ s: Scratch) throws -> (config: String, env: [String: String], maildir: String) {
+        let config = try team(s)
+        let md = s.dir + "/Maildir"
+        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        return (config, ["QDECK_CONFIG": config, "QDECK_SENDMAIL": sendmail(s)], md)
+    }
+
     /// History brought in is routed like live mail and never answered: an old mailbox of 1,000
     /// messages imported sends nothing.
     @Test func aMaildirImportOfAThousandOldMessagesSendsNothing() throws {
         let s = Scratch()
-        let config = try Self.team(s)
-        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
-        let md = s.dir + "/Maildir"
-        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        let (_, env, md) = try Self.maildirDesk(s)
         for i in 0..<1000 {
             let text = Self.mail(id: "old\(i)@customers.example", from: "Customer \(i) <c\(i)@customers.example>",
                                  subject: i % 2 == 0 ? "Refund \(i)" : "Question \(i)", body: "Message \(i)")
@@ -139,10 +149,7 @@ import Testing
     /// mail the fetcher brought already seen is routed and never answered.
     @Test func aMaildirWatcherAcknowledgesNewMailOnly() throws {
         let s = Scratch()
-        let config = try Self.team(s)
-        let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
-        let md = s.dir + "/Maildir"
-        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: md + "/" + sub, withIntermediateDirectories: true) }
+        let (config, env, md) = try Self.maildirDesk(s)
         try Self.mail(id: "old@x.example", from: "Olga <olga@x.example>", subject: "Refund from last month", body: "old")
             .write(toFile: md + "/cur/1700000000.M1P1.host:2,S", atomically: false, encoding: .utf8)
         _ = try s.newTicket(subject: "Desk exists", customer: "first@x.example", extra: ["--config", config])
@@ -222,12 +229,7 @@ import Testing
     /// the rule and the ticket, the ticket is marked unread, and the terminal's bell rings.
     @Test func aNotifiedSupervisorsConsoleSaysSoAndRings() throws {
         let s = Scratch()
-        let config = try Self.team(s, extra: """
-              - name: ask a lead
-                on: time
-                if: "tag:help"
-                then: { notify: supervisors }
-            """)
+        let config = try Self.team(s, extra: Self.timeRule("ask a lead", if: "tag:help", then: "{ notify: supervisors }"))
         let id = try s.newTicket("chat", subject: "Angry caller", extra: ["--config", config])
         let lea = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "lea"])
         try lea.waitFor(id)
@@ -259,12 +261,7 @@ import Testing
     /// hand-over read the journal in its place. It keeps running and closes the next loop too.
     @Test func aRunnerThatRepliesKeepsRunning() throws {
         let s = Scratch()
-        let config = try Self.team(s, extra: """
-              - name: close the loop
-                on: time
-                if: "status:answered idle:>2s"
-                then: { reply: received, resolve: true }
-            """, sections: "auto_reply_period: 1s")
+        let config = try Self.team(s, extra: Self.timeRule("close the loop", if: "status:answered idle:>2s", then: "{ reply: received, resolve: true }"), sections: "auto_reply_period: 1s")
         let env = ["QDECK_CONFIG": config, "QDECK_SENDMAIL": Self.sendmail(s)]
         let status = { (id: String) in (try? s.json("show", id) as? [String: Any])?["status"] as? String }
         let first = try s.newTicket(subject: "First", customer: "a@x.example", extra: ["--config", config])
@@ -295,12 +292,7 @@ import Testing
         // A mistake first: named, and the runner carries on.
         try (try String(contentsOfFile: config, encoding: .utf8) + "\nrules_typo: [\n").write(toFile: config, atomically: true, encoding: .utf8)
         #expect(Harness.eventually(within: 20) { runner.output().contains("has mistakes") }, "\(runner.output())")
-        let fixed = try Self.team(s, extra: """
-              - name: look at help
-                on: time
-                if: "tag:help"
-                then: { tags: [+looked-at] }
-            """)
+        let fixed = try Self.team(s, extra: Self.timeRule("look at help", if: "tag:help", then: "{ tags: [+looked-at] }"))
         #expect(fixed == config)
         #expect(Harness.eventually(within: 20) { tags().contains("looked-at") }, "\(runner.output())")
         #expect(runner.output().contains("team file read again: 2 time rules"), "\(runner.output())")
