@@ -21,11 +21,18 @@ extension RulesBuilder {
             }
             if out.contains(where: { $0.name.lowercased() == name.lowercased() }) { fail(m["name"], s.file, "rule '\(name)' is listed twice") }
             let triggers = Rule.Trigger.allCases.map(\.rawValue).joined(separator: " | ")
-            guard let onNode = m["on"] else { fail(item, s.file, "rule '\(name)' needs on: (\(triggers))"); continue }
-            guard let on = Rule.Trigger(rawValue: onNode.string ?? "") else {
-                fail(onNode, s.file, "rule '\(name)': unknown on: '\(onNode.string ?? "")'; one of \(triggers)"); continue
+            // Every part is checked even when one is wrong: all of a rule's mistakes at once.
+            var on: Rule.Trigger?
+            if let onNode = m["on"] {
+                on = Rule.Trigger(rawValue: onNode.string ?? "")
+                if on == nil { fail(onNode, s.file, "rule '\(name)': unknown on: '\(onNode.string ?? "")'; one of \(triggers)") }
+            } else {
+                fail(item, s.file, "rule '\(name)' needs on: (\(triggers))")
             }
             var condition = TicketFilter.empty
+            if on == .time, (m["if"]?.string ?? "").trimmingWhitespace().isEmpty {
+                fail(m["if"] ?? item, s.file, "rule '\(name)': a time rule needs an if: (without one it acts on every open ticket); say which tickets, e.g. if: \"status:new,open\"")
+            }
             if let c = m["if"] {
                 do throws(FilterError) {
                     condition = try TicketFilter.parse(c.string ?? "")
@@ -34,21 +41,24 @@ extension RulesBuilder {
                     let quoted: Bool = if case .scalar(let sc) = c { sc.style == .singleQuoted || sc.style == .doubleQuoted } else { false }
                     errors.append(ConfigError(file: s.file, line: c.mark?.line ?? 0, column: (c.mark?.column ?? 1) + (quoted ? 1 : 0) + error.column - 1,
                                               message: "rule '\(name)': \(error)"))
-                    continue
                 }
             }
             if condition.namesMe, let c = m["if"] {
                 fail(c, s.file, "rule '\(name)': assignee:me means nobody in a rule (a rule is no one); name the agent, or use assignee:none")
-                continue
             }
-            guard let thenNode = m["then"] else { fail(item, s.file, "rule '\(name)' needs then: (what it does)"); continue }
-            guard let actions = ruleActions(thenNode, s.file, rule: name, rules: r) else { continue }
-            guard !actions.isEmpty else { fail(thenNode, s.file, "rule '\(name)': then: does nothing"); continue }
+            var actions: [RuleAction]?
+            if let thenNode = m["then"] {
+                actions = ruleActions(thenNode, s.file, rule: name, rules: r)
+                if actions?.isEmpty == true { fail(thenNode, s.file, "rule '\(name)': then: does nothing") }
+            } else {
+                fail(item, s.file, "rule '\(name)' needs then: (what it does)")
+            }
             var stop = false
             if let st = m["stop"] {
                 if let v = st.bool { stop = v } else { fail(st, s.file, "rule '\(name)': stop must be true or false") }
             }
-            out.append(Rule(name: name, on: on, condition: condition, actions: actions, stop: stop))
+            // Built only when whole: the errors above stop the file anyway.
+            if let on, let actions, !actions.isEmpty { out.append(Rule(name: name, on: on, condition: condition, actions: actions, stop: stop)) }
         }
         return out
     }

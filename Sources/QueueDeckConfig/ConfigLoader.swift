@@ -111,7 +111,11 @@ public enum ConfigLoader {
         var errors: [ConfigError] = []
         for (k, v) in m {
             let key = k.string ?? ""
-            if sectionNames.contains(key) {
+            if out[key] != nil {
+                // YAML would keep the last silently: a second `distribution:` dropped the first.
+                errors.append(ConfigError(file: file, line: k.mark?.line ?? 0, column: k.mark?.column ?? 0,
+                                          message: "section '\(key)' is given twice (the first at line \(out[key]?.node.mark?.line ?? 0)); one would replace the other"))
+            } else if sectionNames.contains(key) {
                 out[key] = Located(node: v, file: file)
             } else {
                 errors.append(ConfigError(file: file, line: k.mark?.line ?? 0, column: k.mark?.column ?? 0,

@@ -83,6 +83,8 @@ import Testing
         // The acknowledgement went to the customer through sendmail, and is no answer: the ticket still waits.
         let mails = Self.sent(s)
         #expect(mails.count == 2 && mails[1].contains("ilze@inbox.lv") && mails[1].contains("we have your message as \(id)"), "\(mails)")
+        // Marked automatic (RFC 3834), so robots and other desks leave it unanswered.
+        #expect(mails[1].contains("Auto-Submitted: auto-replied\n") && mails[1].contains("X-Auto-Response-Suppress: All\n"))
         #expect(t["status"] as? String == "new")
 
         // One batch: the ticket and everything the rules did, at the same moment, in consecutive places.
@@ -248,9 +250,12 @@ import Testing
         let second = try s.newTicket("chat", subject: "Night call", extra: ["--config", config, "--tag", "help"])
         #expect(try s.qdeck("automate", env: ["QDECK_CONFIG": config, "QDECK_AGENT": "nobody"]).status == 0)
         let back = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "lea"])
-        try back.waitFor("rules asked you to look at a ticket while the console was closed")
+        try back.waitFor("rules (ask a lead) asked you to look at \(second) while the console was closed")
         let screen = try back.screen()
         #expect(screen.split(separator: "\n").contains { $0.contains(second) && $0.hasPrefix("•") }, "\(screen)")
+        // Sam (a team lead) never opened a console here: the requests wait for his first.
+        let sam = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "sam"])
+        try sam.waitFor("rules asked you to look at 2 tickets while the console was closed")
         // Anna, not a supervisor, is not asked.
         let anna = try Tmux("\(Harness.binDir)/qdeck --journal \(s.journal) --config \(config)", cols: 120, rows: 30, env: ["QDECK_AGENT": "anna"])
         try anna.waitFor(id)
@@ -273,6 +278,8 @@ import Testing
         #expect(try s.qdeck("reply", second, "--body", "And this.", env: env).status == 0)
         #expect(Harness.eventually(within: 30) { status(second) == "resolved" }, "\(runner.output())")
         #expect(runner.process.isRunning, "\(runner.output())")
+        // An agent's own reply is not marked automatic.
+        #expect(Self.sent(s).filter { $0.contains("Try this.") }.allSatisfy { !$0.contains("Auto-Submitted") }, "\(Self.sent(s))")
         // Each customer's closing reply went out (`qdeck new` sent its acknowledgement elsewhere).
         #expect(Self.sent(s).filter { $0.contains("we have your message as") }.count == 2, "\(Self.sent(s))")
     }

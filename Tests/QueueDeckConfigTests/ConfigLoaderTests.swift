@@ -75,10 +75,12 @@ import Testing
         ("rules:\n  - name: a\n    on: created\n    if: \"channel:fax\"\n    then: { resolve: true }\n", 4, "unknown channel 'fax'"),
         ("rules:\n  - name: a\n    on: created\n    then: { department: space }\n", 4, "unknown department 'space'"),
         ("rules:\n  - name: a\n    on: created\n    then:\n      reply: nosuch\n", 5, "no canned response 'nosuch'"),
-        ("rules:\n  - name: a\n    on: time\n    then: { assignee: ghost }\n", 4, "'ghost' is not an agent"),
-        ("rules:\n  - name: a\n    on: time\n    then: { notify: everyone }\n", 4, "unknown 'everyone'"),
-        ("rules:\n  - name: a\n    on: time\n    then: { sing: true }\n", 4, "unknown key 'sing'"),
-        ("rules:\n  - name: a\n    on: time\n", 2, "needs then:"),
+        ("rules:\n  - name: a\n    on: created\n    then: { assignee: ghost }\n", 4, "'ghost' is not an agent"),
+        ("rules:\n  - name: a\n    on: created\n    then: { notify: everyone }\n", 4, "unknown 'everyone'"),
+        ("rules:\n  - name: a\n    on: created\n    then: { sing: true }\n", 4, "unknown key 'sing'"),
+        ("rules:\n  - name: a\n    on: created\n", 2, "needs then:"),
+        ("rules:\n  - name: a\n    on: time\n    then: { resolve: true }\n", 2, "a time rule needs an if:"),
+        ("distribution: {}\nrules: []\ndistribution:\n  billing: { mode: round-robin }\n", 3, "section 'distribution' is given twice (the first at line 1)"),
         ("canned_responses:\n  - { name: hi, text: \"Dear {first_name}, {agnet} has {Ticket}\" }\nrules:\n  - name: a\n    on: created\n    then: { reply: hi }\n", 6, "has {agnet}, {Ticket}, which are no placeholders"),
         ("rules:\n  - name: a\n    on: time\n    if: assignee:me\n    then: { resolve: true }\n", 4, "assignee:me means nobody in a rule"),
         ("distribution:\n  space: { mode: least-loaded }\n", 2, "unknown department 'space'"),
@@ -195,6 +197,14 @@ import Testing
             let e = error.errors[0]
             #expect(e.line == 4 && e.column == 24, "\(e)")
             #expect(e.description.contains("rule 'a': filter term 'prio:>=hgh' at column 15"), "\(e)")
+        }
+    }
+
+    /// A review: a misspelt on: hid every mistake in the same rule's then:.
+    @Test func aRulesMistakesAreReportedTogether() {
+        let path = write("rules:\n  - name: a\n    on: creatd\n    if: \"chanel:email\"\n    then: { department: space, reply: nosuch }\n")
+        do { _ = try ConfigLoader.load(teamFile: path) } catch {
+            #expect(error.errors.count == 4, "\(error.errors)")
         }
     }
 

@@ -153,6 +153,15 @@ import Testing
         #expect(d.sweep(at: Self.nine + .minutes(97)).isEmpty)
     }
 
+    /// A review: rules wrote marks on tickets where they changed nothing.
+    @Test func aTimeRuleWithNothingToDoLeavesNoMark() throws {
+        var d = Self.desk([Self.rule("tidy", on: .time, "status:resolved", [.resolve, .priority(.normal)])])
+        let id = d.create(at: Self.nine)
+        try d.run(.resolve(id), at: Self.nine + 1000)
+        #expect(d.sweep(at: Self.nine + .hours(1)).isEmpty)
+        #expect(d.state[id]!.rulesMatched.isEmpty)
+    }
+
     @Test func aMarkIsNotAChange() {
         var d = Self.desk([Self.rule("look", on: .time, "idle:>1h", [.notify([.supervisors])])])
         let id = d.create(at: Self.nine)
@@ -233,7 +242,8 @@ import Testing
     @Test func noAutomaticReplyToMachinesTwiceInAPeriodOrForImports() {
         let ack = [Self.rule("ack", on: .created, "", [.reply(canned: "received")])]
         var d = Self.desk(ack, period: .hours(24))
-        for address in ["noreply@shop.example", "no-reply@x.example", "MAILER-DAEMON@x.example", "donotreply@bank.example", "bounces+123@list.example"] {
+        d.rules.intake.address = "Acme Support <Support@acme.example>"
+        for address in ["noreply@shop.example", "no-reply@x.example", "MAILER-DAEMON@x.example", "donotreply@bank.example", "bounces+123@list.example", "support@acme.example"] {
             let id = d.create(at: Self.nine, customer: Customer(name: "Robot", email: address))
             #expect(!d.state[id]!.entries.contains { $0.kind == .reply }, "\(address)")
         }

@@ -59,21 +59,25 @@ public final class ConsoleController {
     /// on since the console stopped, and those a rule asked this agent to look at meanwhile (said
     /// on the flash line: a night's escalations are not lost with the closed console).
     func restoreUnread() {
-        guard let saved = desk.drafts?.loadUnread(agent: me) else { return }
-        var asked = 0
+        // Never opened here before: every request a rule made of this agent still counts.
+        let saved = desk.drafts?.loadUnread(agent: me)
+        let since = saved?.at ?? Instant(ms: .min)
+        var asked: [(TicketID, String)] = []
         for id in list.ids {
             guard let t = state[id] else { continue }
-            if t.history.reversed().prefix(while: { $0.at > saved.at }).contains(where: { if case .notified(let users) = $0.change { users.contains(me) } else { false } }) {
-                asked += 1
+            if let ask = t.history.reversed().prefix(while: { $0.at > since }).first(where: { if case .notified(let users) = $0.change { users.contains(me) } else { false } }) {
+                asked.append((id, ask.actor))
                 unread.insert(id)
                 continue
             }
+            guard let saved else { continue }
             if saved.tickets.contains(id) { unread.insert(id); continue }
             if let last = t.entries.last(where: { $0.kind == .customer }), last.at > saved.at { unread.insert(id) }
         }
-        if asked > 0 {
+        if let (id, rule) = asked.first {
             bellPending = true
-            say("rules asked you to look at \(asked == 1 ? "a ticket" : "\(asked) tickets") while the console was closed (marked •)")
+            say(asked.count == 1 ? "\(rule) asked you to look at \(id) while the console was closed (marked •)"
+                                 : "rules asked you to look at \(asked.count) tickets while the console was closed (marked •), \(id) first")
         }
         unreadSaved = unread
     }

@@ -87,8 +87,9 @@ public enum Automation {
                 if matches && !marked {
                     if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }
                     work!.take(current)
-                    expected[t.id] = t.version
+                    let before = work!.made.count
                     work!.act(rule, on: t.id, mark: true)
+                    if work!.made.count > before { expected[t.id] = t.version }
                     current = work!.scratch[t.id] ?? current
                 } else if !matches && marked {
                     if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }

@@ -39,7 +39,9 @@ struct Workbench {
 
     /// The rule's actions on one ticket; a time rule also marks that it acted (`mark`).
     mutating func act(_ rule: Rule, on id: TicketID, mark: Bool = false) {
-        if mark { emit([Event(ticket: id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .matched))]) }
+        let before = made.count
+        // Only a rule that did something is marked: one with nothing to do leaves no trace.
+        defer { if mark && made.count > before { emit([Event(ticket: id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .matched))]) } }
         let agent = Agent(user: rule.actor, name: rules.intake.displayName, role: .administrator)
         let ctx = CommandContext(actor: agent, now: now, rules: rules, newTicketID: { .desk })
         func attempt(_ c: Command) {
@@ -104,7 +106,7 @@ struct Workbench {
         if source == .backfill { return .history }
         guard t.channel == .email else { return .notEmail }
         guard let address = t.customer.email, !address.isEmpty else { return .noAddress }
-        if Automation.isAutomaticAddress(address) { return .machine(address) }
+        if Automation.isAutomaticAddress(address) || address.lowercased() == rules.intake.ownAddress { return .machine(address) }
         if t.tags.contains(Automation.bulkTag) { return .bulk }
         let period = rules.automation.autoReplyPeriod
         let since = now - period

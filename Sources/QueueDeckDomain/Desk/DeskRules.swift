@@ -100,6 +100,13 @@ public struct IntakeSettings: Sendable, Hashable {
         return name.isEmpty ? "Support" : name
     }
 
+    /// The desk's own mailbox, lower case (`support@example.com`): never answered automatically.
+    public var ownAddress: String {
+        let a = address
+        guard let open = a.lastIndex(of: "<"), let close = a.lastIndex(of: ">"), open < close else { return a.trimmingWhitespace().lowercased() }
+        return String(a[a.index(after: open)..<close]).trimmingWhitespace().lowercased()
+    }
+
     /// The part after `@` of the desk's address: the right-hand side of our Message-IDs.
     public var domain: String {
         let a = address

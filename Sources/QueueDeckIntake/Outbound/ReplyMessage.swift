@@ -28,6 +28,9 @@ public enum ReplyMessage {
         ]
         if let last = customerIDs.last { h.append(("In-Reply-To", last)) }
         if !references.isEmpty { h.append(("References", references.joined(separator: "\n "))) }
+        // A rule's reply is automatic (RFC 3834): out-of-office robots and other desks leave it
+        // unanswered, and Exchange sends no automatic answers to it.
+        if Automation.isRules(m.author) { h += [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")] }
         let body = m.body.hasSuffix("\n") ? m.body : m.body + "\n"
         let textHeaders = [("Content-Type", "text/plain; charset=utf-8"),
                            ("Content-Transfer-Encoding", body.utf8.allSatisfy { $0 < 0x80 } ? "7bit" : "8bit")]

@@ -40,7 +40,8 @@ func act(_ g: GlobalOptions, _ target: TicketTarget, _ make: (TicketID, DeskSess
     _ = try session.state.ticket(id)
     let stored = try session.run(try make(id, session), ifVersion: target.ifVersion)
     for e in stored {
-        if case .delivery = e.event.kind { continue }  // reported by the hand-over below
+        if case .delivery = e.event.kind { continue }  // reported by the hand-over
+        if case .automation = e.event.kind { continue }  // a rule's bookkeeping, not news
         guard let t = session.state[e.event.ticket] else { continue }
         let status = t.status(at: session.now, autoCloseAfter: session.rules.autoCloseAfter)
         emit("\(t.id) \(e.event.kind.name): \(status.rawValue), version \(t.version)")
