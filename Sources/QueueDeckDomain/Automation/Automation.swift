@@ -69,7 +69,8 @@ public enum Automation {
         let distributing = !rules.automation.distribution.isEmpty
         guard !timeRules.isEmpty || distributing else { return Decision(events: [], expectedVersions: [:]) }
         let ctx = view ?? ViewContext(now: now, me: "", rules: rules)
-        var work: Workbench?
+        // Empty until a ticket is acted on: tickets come into it one by one.
+        var work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx)
         var expected: [TicketID: UInt32] = [:]
         memory?.looked = 0
         for t in state.all {
@@ -85,27 +86,24 @@ public enum Automation {
                 let matches = rule.condition.matches(current, in: ctx)
                 let marked = current.rulesMatched.contains(rule.name)
                 if matches && !marked {
-                    if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }
-                    work!.take(current)
-                    let before = work!.made.count
-                    work!.act(rule, on: t.id, mark: true)
-                    if work!.made.count > before { expected[t.id] = t.version }
-                    current = work!.scratch[t.id] ?? current
+                    work.take(current)
+                    let before = work.made.count
+                    work.act(rule, on: t.id, mark: true)
+                    if work.made.count > before { expected[t.id] = t.version }
+                    current = work.scratch[t.id] ?? current
                 } else if !matches && marked {
-                    if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }
-                    work!.take(current)
+                    work.take(current)
                     expected[t.id] = t.version
-                    work!.emit([Event(ticket: t.id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .rearmed))])
-                    current = work!.scratch[t.id] ?? current
+                    work.emit([Event(ticket: t.id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .rearmed))])
+                    current = work.scratch[t.id] ?? current
                 }
                 if matches && rule.stop { break }
             }
             var waitsForSomeone = false
             if distributing, current.assignee == nil, current.status(at: now, autoCloseAfter: rules.autoCloseAfter).isWaitingForDesk,
                rules.automation.distribution(for: current.department) != nil {
-                if work == nil { work = Workbench(state: state, touching: [], rules: rules, now: now, source: .live, view: ctx) }
-                work!.take(current)
-                if work!.distributeIfWaiting(t.id) { expected[t.id] = t.version } else { waitsForSomeone = true }
+                work.take(current)
+                if work.distributeIfWaiting(t.id) { expected[t.id] = t.version } else { waitsForSomeone = true }
             }
             // Acted on (its version moves on) or waiting for an agent: looked at next time too.
             if let memory, expected[t.id] == nil, !waitsForSomeone {
@@ -114,7 +112,7 @@ public enum Automation {
                 memory.remember(t, until: [next, wakes].compactMap { $0 }.min() ?? .distantFuture)
             }
         }
-        return Decision(events: work?.made ?? [], expectedVersions: expected)
+        return Decision(events: work.made, expectedVersions: expected)
     }
 
     /// The tag intake gives a list's or bulk sender's mail: no automatic reply answers it.

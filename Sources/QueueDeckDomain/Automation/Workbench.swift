@@ -42,13 +42,8 @@ struct Workbench {
         let before = made.count
         // Only a rule that did something is marked: one with nothing to do leaves no trace.
         defer { if mark && made.count > before { emit([Event(ticket: id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .matched))]) } }
-        let agent = Agent(user: rule.actor, name: rules.intake.displayName, role: .administrator)
-        let ctx = CommandContext(actor: agent, now: now, rules: rules, newTicketID: { .desk })
-        func attempt(_ c: Command) {
-            // What an agent would be refused (nothing to do, a status that does not allow it) is skipped.
-            guard let d = try? Commands.decide(c, state: scratch, context: ctx) else { return }
-            emit(d.events)
-        }
+        let agent = actor(rule.actor)
+        func attempt(_ c: Command) { decide(c, as: rule.actor) }
         for action in rule.actions {
             guard let t = scratch[id] else { return }
             switch action {
@@ -80,6 +75,19 @@ struct Workbench {
                 if !users.isEmpty { emit([Event(ticket: id, at: now, actor: rule.actor, kind: .automation(rule: rule.name, .notified(users)))]) }
             }
         }
+    }
+
+    /// A rule acts as the desk (signed with the desk's name for placeholders), with every permission.
+    func actor(_ name: String) -> Agent { Agent(user: name, name: rules.intake.displayName, role: .administrator) }
+
+    /// A command decided as `actor` against the scratch desk, its events emitted; what an agent
+    /// would be refused (nothing to do, a status that does not allow it) is skipped (false).
+    @discardableResult
+    mutating func decide(_ c: Command, as actor: String) -> Bool {
+        let ctx = CommandContext(actor: self.actor(actor), now: now, rules: rules, newTicketID: { .desk })
+        guard let d = try? Commands.decide(c, state: scratch, context: ctx) else { return false }
+        emit(d.events)
+        return true
     }
 
     /// Why no automatic reply goes to a customer.
@@ -150,10 +158,8 @@ struct Workbench {
         guard let t = scratch[id] else { return false }
         if load == nil { load = Workload(state, now: now, rules: rules) }
         let policy = rules.automation.distribution(for: t.department) ?? Distribution()
-        guard let user = load!.pick(for: t, policy: policy, presence: scratch.presence, rules: rules) else { return false }
-        let agent = rules.agent(user: user)
-        let dept = agent.map { $0.departments.contains { $0 == t.department } } ?? true ? nil : agent?.departments.first
-        emit([Event(ticket: id, at: now, actor: actor, kind: .reassigned(agent: user, department: dept, reason: "distributed"))])
+        guard let user = load!.pick(for: t, policy: policy, presence: scratch.presence, rules: rules),
+              decide(.reassign(id, to: user, reason: "distributed"), as: actor) else { return false }
         load!.took(user, t.channel, at: now)
         return true
     }

@@ -94,24 +94,27 @@ public struct IntakeSettings: Sendable, Hashable {
 
     public init() {}
 
+    /// The mailbox in the desk's address, as written (`support@example.com` of
+    /// `Support <support@example.com>`): the one reading the other properties share.
+    private var mailbox: String {
+        guard let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close else { return address.trimmingWhitespace() }
+        return String(address[address.index(after: open)..<close]).trimmingWhitespace()
+    }
+
     /// The name before the desk's address (`Support`): who signs what rules write.
     public var displayName: String {
-        let name = String(address.prefix { $0 != "<" }.filter { $0 != "\"" }).trimmingWhitespace()
+        guard let open = address.lastIndex(of: "<") else { return "Support" }
+        let name = String(address[..<open].filter { $0 != "\"" }).trimmingWhitespace()
         return name.isEmpty ? "Support" : name
     }
 
-    /// The desk's own mailbox, lower case (`support@example.com`): never answered automatically.
-    public var ownAddress: String {
-        let a = address
-        guard let open = a.lastIndex(of: "<"), let close = a.lastIndex(of: ">"), open < close else { return a.trimmingWhitespace().lowercased() }
-        return String(a[a.index(after: open)..<close]).trimmingWhitespace().lowercased()
-    }
+    /// The desk's own mailbox, lower case: never answered automatically.
+    public var ownAddress: String { mailbox.lowercased() }
 
     /// The part after `@` of the desk's address: the right-hand side of our Message-IDs.
     public var domain: String {
-        let a = address
-        guard let at = a.lastIndex(of: "@") else { return "qdeck.localhost" }
-        let d = a[a.index(after: at)...].prefix { $0 != ">" && $0 != " " }
+        guard let at = mailbox.lastIndex(of: "@") else { return "qdeck.localhost" }
+        let d = mailbox[mailbox.index(after: at)...].prefix { $0 != " " }
         return d.isEmpty ? "qdeck.localhost" : String(d)
     }
 }
